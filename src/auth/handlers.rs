@@ -1,0 +1,205 @@
+use axum::{
+    Form,
+    extract::{Query, State},
+    http::HeaderMap,
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+
+use super::{
+    ClientIp, CurrentUser, password, safe_next, session,
+    store::{self, CreateError},
+    throttle,
+    views::*,
+};
+use crate::{
+    app::AppState,
+    domain::{EmailAddress, RequiredText},
+    error::{AppError, AppResult},
+    forms::FieldErrors,
+    layout::{Flash, Section, Shell, append_cookie, render},
+};
+
+pub async fn home(user: Option<CurrentUser>) -> Redirect {
+    Redirect::to(if user.is_some() { "/candidates" } else { "/sign-in" })
+}
+
+pub async fn sign_up_page(shell: Shell) -> AppResult<Response> {
+    render(&SignUpPage { shell, values: SignUpValues::default(), errors: FieldErrors::default() })
+}
+
+#[derive(Deserialize)]
+pub struct SignUpForm {
+    company_name: String,
+    name: String,
+    email: String,
+    password: String,
+}
+
+pub async fn sign_up(
+    State(state): State<AppState>,
+    shell: Shell,
+    headers: HeaderMap,
+    Form(form): Form<SignUpForm>,
+) -> AppResult<Response> {
+    let mut errors = FieldErrors::default();
+    let company = errors.check("company_name", RequiredText::parse(&form.company_name, "your company's name", 120));
+    let name = errors.check("name", RequiredText::parse(&form.name, "your name", 120));
+    let email = errors.check("email", EmailAddress::parse(&form.email));
+    if let Err(message) = password::check_new(&form.password, &form.email) {
+        errors.add("password", message);
+    }
+    let values = SignUpValues { company_name: form.company_name, name: form.name, email: form.email };
+    let (Some(company), Some(name), Some(email), true) = (company, name, email, errors.is_empty()) else {
+        return render(&SignUpPage { shell, values, errors });
+    };
+
+    let hash = password::hash(form.password).await?;
+    match store::create_company_with_owner(&state.pool, company.as_str(), name.as_str(), email.as_str(), &hash).await {
+        Ok((_, user_id)) => {
+            let welcome = format!("Welcome to Hifinity, {}. Start by adding a job.", name.as_str());
+            start_session(&state, &headers, user_id, Flash::success(welcome), "/jobs").await
+        }
+        Err(CreateError::EmailTaken) => {
+            errors.add("email", "An account with this email already exists. Sign in instead.");
+            render(&SignUpPage { shell, values, errors })
+        }
+        Err(CreateError::Database(err)) => Err(err.into()),
+    }
+}
+
+/// Starts a fresh session (ending the browser's previous one) and redirects.
+async fn start_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    user_id: uuid::Uuid,
+    flash: Flash,
+    to: &str,
+) -> AppResult<Response> {
+    let https = state.config.https();
+    let previous = session::token(headers, https);
+    let token = session::create(&state.pool, user_id, previous.as_deref()).await?;
+    let mut response = flash.redirect(to);
+    append_cookie(&mut response, &session::set_cookie(&token, https));
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn sign_in_page(user: Option<CurrentUser>, shell: Shell, Query(query): Query<NextQuery>) -> AppResult<Response> {
+    if user.is_some() {
+        return Ok(Redirect::to(safe_next(query.next.as_deref())).into_response());
+    }
+    let next = safe_next(query.next.as_deref()).to_owned();
+    render(&SignInPage { shell, email: String::new(), next, error: None })
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    shell: Shell,
+    ClientIp(client): ClientIp,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> AppResult<Response> {
+    let next = safe_next(form.next.as_deref()).to_owned();
+    let email = form.email.trim().to_owned();
+    let keys = throttle::Keys::new(&email, client);
+    let page = |error: String| SignInPage { shell: shell.clone(), email: email.clone(), next: next.clone(), error: Some(error) };
+
+    if let Some(minutes) = throttle::blocked_for(&state.pool, &keys).await? {
+        let plural = if minutes == 1 { "" } else { "s" };
+        let message = format!("Too many failed sign-in attempts. Try again in {minutes} minute{plural}.");
+        let mut response = render(&page(message))?;
+        *response.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+        return Ok(response);
+    }
+
+    let credentials = store::credentials(&state.pool, &email).await?;
+    let user_id = credentials.as_ref().map(|c| c.user_id);
+    let verified = password::verify(form.password, credentials.map(|c| c.password_hash)).await?;
+    match user_id {
+        Some(user_id) if verified => {
+            throttle::clear_account(&state.pool, &keys).await?;
+            start_session(&state, &headers, user_id, Flash::success("You are signed in."), &next).await
+        }
+        _ => {
+            throttle::record_failure(&state.pool, &keys).await?;
+            render(&page("The email or password is incorrect.".into()))
+        }
+    }
+}
+
+pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+    let https = state.config.https();
+    if let Some(token) = session::token(&headers, https) {
+        session::delete(&state.pool, &token).await?;
+    }
+    let mut response = Flash::success("You have signed out.").redirect("/sign-in");
+    append_cookie(&mut response, &session::clear_cookie(https));
+    Ok(response)
+}
+
+async fn team_view(
+    state: &AppState,
+    user: &CurrentUser,
+    shell: Shell,
+    values: TeammateValues,
+    errors: FieldErrors,
+) -> AppResult<TeamPage> {
+    let teammates = store::team(&state.pool, user.company_id)
+        .await?
+        .into_iter()
+        .map(|t| TeammateRow { is_you: t.email == user.email, name: t.name, email: t.email, joined: t.created_at.into() })
+        .collect();
+    Ok(TeamPage { shell: shell.at(Section::Team), teammates, values, errors })
+}
+
+pub async fn team_page(State(state): State<AppState>, user: CurrentUser, shell: Shell) -> AppResult<Response> {
+    render(&team_view(&state, &user, shell, TeammateValues::default(), FieldErrors::default()).await?)
+}
+
+#[derive(Deserialize)]
+pub struct TeammateForm {
+    name: String,
+    email: String,
+    password: String,
+}
+
+/// Adds a recruiter to the signed-in user's company with a first password that the
+/// user passes on to them.
+pub async fn add_teammate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    shell: Shell,
+    Form(form): Form<TeammateForm>,
+) -> AppResult<Response> {
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", RequiredText::parse(&form.name, "their name", 120));
+    let email = errors.check("email", EmailAddress::parse(&form.email));
+    if let Err(message) = password::check_new(&form.password, &form.email) {
+        errors.add("password", message);
+    }
+    let values = TeammateValues { name: form.name, email: form.email };
+    let (Some(name), Some(email), true) = (name, email, errors.is_empty()) else {
+        return render(&team_view(&state, &user, shell, values, errors).await?);
+    };
+    let hash = password::hash(form.password).await?;
+    match store::add_teammate(&state.pool, user.company_id, name.as_str(), email.as_str(), &hash).await {
+        Ok(_) => Ok(Flash::success(format!("{} can now sign in with {}.", name.as_str(), email)).redirect("/team")),
+        Err(CreateError::EmailTaken) => {
+            errors.add("email", "An account with this email already exists.");
+            render(&team_view(&state, &user, shell, values, errors).await?)
+        }
+        Err(CreateError::Database(err)) => Err(AppError::from(err)),
+    }
+}

@@ -1,0 +1,34 @@
+//! The Postgres pool and the migrations embedded in the binary.
+
+use anyhow::Context;
+use sqlx::{
+    PgPool, Postgres,
+    migrate::MigrateDatabase,
+    postgres::{PgConnectOptions, PgPoolOptions},
+};
+use std::{str::FromStr, time::Duration};
+
+pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
+    let options = PgConnectOptions::from_str(database_url).context("DATABASE_URL is malformed")?;
+    PgPoolOptions::new()
+        .max_connections(20)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+        .context("could not connect to the database at DATABASE_URL")
+}
+
+/// Creates the database when missing, then applies pending migrations.
+pub async fn migrate(database_url: &str) -> anyhow::Result<PgPool> {
+    if !Postgres::database_exists(database_url).await.context("could not reach the database server at DATABASE_URL")? {
+        // Another process starting at the same moment may have created it first.
+        if let Err(err) = Postgres::create_database(database_url).await {
+            if !Postgres::database_exists(database_url).await.unwrap_or(false) {
+                return Err(err).context("creating the database");
+            }
+        }
+    }
+    let pool = connect(database_url).await?;
+    sqlx::migrate!().run(&pool).await.context("applying migrations")?;
+    Ok(pool)
+}

@@ -1,0 +1,93 @@
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use hifinity::{app, config::Config, db, demo, workers};
+use tokio::sync::watch;
+
+#[derive(Parser)]
+#[command(name = "hifinity", version, about = "Invite candidates to AI-evaluated video interviews")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (and run the background workers unless --no-workers). The default.
+    Serve {
+        /// Serve web requests only; run workers elsewhere with `hifinity worker`.
+        #[arg(long)]
+        no_workers: bool,
+    },
+    /// Run the background workers only.
+    Worker,
+    /// Create the database if needed and apply migrations.
+    Migrate,
+    /// Seed a demo company to explore the portal.
+    Demo {
+        /// Do nothing if the demo account already exists.
+        #[arg(long)]
+        if_empty: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(err) = run().await {
+        eprintln!("error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
+    let _ = dotenvy::dotenv();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let config = Config::from_env()?;
+
+    match cli.command.unwrap_or(Command::Serve { no_workers: false }) {
+        Command::Migrate => {
+            db::migrate(&config.database_url).await?;
+            println!("Database is up to date.");
+        }
+        Command::Demo { if_empty } => {
+            let pool = db::migrate(&config.database_url).await?;
+            demo::seed(&pool, if_empty).await?;
+        }
+        Command::Worker => {
+            let pool = db::connect(&config.database_url).await?;
+            let state = app::AppState { pool, config: Arc::new(config) };
+            let (stop, stopped) = watch::channel(false);
+            let mut set = workers::spawn_all(&state, stopped);
+            tracing::info!("workers running; Ctrl+C to stop");
+            app::shutdown_signal().await;
+            let _ = stop.send(true);
+            while set.join_next().await.is_some() {}
+        }
+        Command::Serve { no_workers } => {
+            let pool = db::connect(&config.database_url).await?;
+            let listener = tokio::net::TcpListener::bind(config.bind_addr)
+                .await
+                .with_context(|| format!("could not listen on BIND_ADDR={}", config.bind_addr))?;
+            let base_url = config.base_url.clone();
+            let state = app::AppState { pool, config: Arc::new(config) };
+            let (stop, stopped) = watch::channel(false);
+            let mut set = if no_workers { Default::default() } else { workers::spawn_all(&state, stopped) };
+            println!("Hifinity is running at {base_url}");
+            if demo::exists(&state.pool).await? {
+                println!("Sign in with the demo account {} / {}", demo::EMAIL, demo::PASSWORD);
+            }
+            println!("New here? Create your company at {base_url}sign-up");
+            app::serve(listener, state).await?;
+            let _ = stop.send(true);
+            while set.join_next().await.is_some() {}
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,273 @@
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+use crate::support::{PASSWORD, TestApp};
+
+#[sqlx::test]
+async fn sign_up_creates_company_and_signs_in(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let page = app.sign_up("Acme Hiring", "Riley@Acme.COM").await;
+    assert!(page.url.ends_with("/jobs"));
+    assert!(page.flash().contains("Welcome to Hifinity"));
+    assert_eq!(page.text(".account-company"), "Acme Hiring");
+
+    let (email, hash): (String, String) = sqlx::query_as("select email::text, password_hash from users")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(email, "Riley@acme.com", "domain is stored lower-cased");
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    assert!(!hash.contains(PASSWORD));
+}
+
+#[sqlx::test]
+async fn sign_up_errors_keep_the_input(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let page = app
+        .post("/sign-up", &[("company_name", "  "), ("name", "Riley"), ("email", "not-an-email"), ("password", "password1234")])
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.field_error("company_name"), "Enter your company's name.");
+    assert!(page.field_error("email").contains("valid email address"));
+    assert!(page.field_error("password").contains("too common"));
+    assert_eq!(page.value_of("name").as_deref(), Some("Riley"));
+    assert_eq!(page.value_of("email").as_deref(), Some("not-an-email"));
+    assert_eq!(page.value_of("password").as_deref(), Some(""), "the password is never sent back");
+
+    let short = app.post("/sign-up", &[("company_name", "Acme"), ("name", "Riley"), ("email", "r@acme.com"), ("password", "short")]).await;
+    assert_eq!(short.field_error("password"), "Use at least 12 characters.");
+    let long = "x".repeat(129) + "y";
+    let long = app.post("/sign-up", &[("company_name", "Acme"), ("name", "Riley"), ("email", "r@acme.com"), ("password", &long)]).await;
+    assert_eq!(long.field_error("password"), "Use at most 128 characters.");
+
+    let companies: i64 = sqlx::query_scalar("select count(*) from companies").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(companies, 0);
+}
+
+#[sqlx::test]
+async fn duplicate_email_is_refused_on_the_form(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let other = app.other_browser();
+    let page = other
+        .post("/sign-up", &[("company_name", "Other"), ("name", "R"), ("email", "RILEY@acme.com"), ("password", PASSWORD)])
+        .await;
+    assert!(page.field_error("email").contains("already exists"));
+    let companies: i64 = sqlx::query_scalar("select count(*) from companies").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(companies, 1, "the failed sign-up left no company behind");
+}
+
+#[sqlx::test]
+async fn sign_in_and_out(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let out = app.post("/sign-out", &[]).await;
+    assert!(out.url.ends_with("/sign-in"));
+    assert_eq!(out.flash(), "You have signed out.");
+
+    let guarded = app.no_redirect.get(app.url("/team")).send().await.unwrap();
+    assert_eq!(guarded.status(), StatusCode::SEE_OTHER);
+    assert_eq!(guarded.headers()["location"], "/sign-in?next=%2Fteam");
+
+    let page = app.post("/sign-in", &[("email", "riley@acme.com"), ("password", PASSWORD), ("next", "/team")]).await;
+    assert!(page.url.ends_with("/team"), "returns to the page asked for: {}", page.url);
+    assert_eq!(page.text("h1"), "Team");
+
+    let evil = app.other_browser();
+    let page = evil.post("/sign-in", &[("email", "riley@acme.com"), ("password", PASSWORD), ("next", "//evil.example")]).await;
+    assert!(page.url.starts_with(&app.base), "never redirected off-site: {}", page.url);
+}
+
+#[sqlx::test]
+async fn wrong_password_and_unknown_email_look_the_same(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let other = app.other_browser();
+    let wrong = other.sign_in("riley@acme.com", "not the password at all").await;
+    let unknown = other.sign_in("nobody@acme.com", PASSWORD).await;
+    assert_eq!(wrong.status, StatusCode::OK);
+    assert_eq!(wrong.text(".form-error"), "The email or password is incorrect.");
+    assert_eq!(unknown.text(".form-error"), wrong.text(".form-error"));
+    assert_eq!(wrong.value_of("email").as_deref(), Some("riley@acme.com"));
+    assert!(other.get("/team").await.url.contains("/sign-in"), "still signed out");
+}
+
+#[sqlx::test]
+async fn repeated_failures_are_throttled_per_account(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let attacker = app.other_browser();
+    for _ in 0..5 {
+        let page = attacker.sign_in("riley@acme.com", "guess guess guess").await;
+        assert_eq!(page.status, StatusCode::OK);
+    }
+    let blocked = attacker.sign_in("riley@acme.com", PASSWORD).await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(blocked.text(".form-error").starts_with("Too many failed sign-in attempts. Try again in 15 minutes"));
+    assert!(attacker.get("/team").await.url.contains("/sign-in"), "even the right password is refused while blocked");
+
+    let failures: i32 = sqlx::query_scalar("select failures from sign_in_failures where throttle_key = 'email:riley@acme.com'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(failures, 5);
+}
+
+#[sqlx::test]
+async fn repeated_failures_are_throttled_per_address(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    for i in 0..20 {
+        app.sign_in(&format!("user{i}@acme.com"), "guess guess guess").await;
+    }
+    let blocked = app.sign_in("fresh@acme.com", "guess guess guess").await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[sqlx::test]
+async fn sign_in_renews_the_session(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let cookie_before = session_cookie(&app);
+    app.sign_in("riley@acme.com", PASSWORD).await;
+    let cookie_after = session_cookie(&app);
+    assert_ne!(cookie_before, cookie_after, "a new session id at sign-in");
+
+    let sessions: i64 = sqlx::query_scalar("select count(*) from sessions").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(sessions, 1, "the previous session was ended");
+    let stored: Vec<u8> = sqlx::query_scalar("select token_hash from sessions").fetch_one(&app.pool).await.unwrap();
+    assert!(!cookie_after.as_bytes().windows(stored.len()).any(|w| w == stored.as_slice()));
+
+    let replay = reqwest::Client::new()
+        .get(app.url("/team"))
+        .header("cookie", format!("hifinity_session={cookie_before}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(replay.url().path().starts_with("/sign-in"), "the old session id no longer works");
+}
+
+fn session_cookie(app: &TestApp) -> String {
+    use reqwest::cookie::CookieStore;
+    let header = app.jar.cookies(&app.base.parse().unwrap()).expect("cookies");
+    header
+        .to_str()
+        .unwrap()
+        .split("; ")
+        .find_map(|c| c.strip_prefix("hifinity_session="))
+        .expect("session cookie")
+        .to_owned()
+}
+
+#[sqlx::test]
+async fn session_cookie_is_http_only_and_same_site(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let response = app
+        .no_redirect
+        .post(app.url("/sign-up"))
+        .form(&[("company_name", "Acme"), ("name", "Riley"), ("email", "riley@acme.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("hifinity_session="))
+        .unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
+}
+
+#[sqlx::test]
+async fn expired_sessions_are_refused_and_cleaned_up(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    sqlx::query("update sessions set last_seen_at = now() - interval '13 hours'").execute(&app.pool).await.unwrap();
+    assert!(app.get("/team").await.url.contains("/sign-in"), "idle timeout");
+    let removed = hifinity::auth::session::delete_expired(&app.pool).await.unwrap();
+    assert_eq!(removed, 1);
+}
+
+#[sqlx::test]
+async fn cross_site_posts_are_refused(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let form = [("name", "Mallory"), ("email", "mallory@evil.example"), ("password", PASSWORD)];
+    for (header, value) in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site")] {
+        let response = app.client.post(app.url("/team")).header(header, value).form(&form).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert!(response.text().await.unwrap().contains("sent from another website"));
+    }
+    let same = app.client.post(app.url("/team")).header("origin", &app.base).form(&form).send().await.unwrap();
+    assert_eq!(same.status(), StatusCode::OK);
+    let users: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(users, 2, "only the same-site post added a teammate");
+}
+
+#[sqlx::test]
+async fn teammates_join_the_company_and_companies_stay_apart(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let added = app.post("/team", &[("name", "Sam Teammate"), ("email", "sam@acme.com"), ("password", PASSWORD)]).await;
+    assert_eq!(added.flash(), "Sam Teammate can now sign in with sam@acme.com.");
+    assert!(added.texts("td").iter().any(|t| t == "Sam Teammate"));
+    let duplicate = app.post("/team", &[("name", "Sam"), ("email", "SAM@acme.com"), ("password", PASSWORD)]).await;
+    assert!(duplicate.field_error("email").contains("already exists"));
+
+    let sam = app.other_browser();
+    let page = sam.sign_in("sam@acme.com", PASSWORD).await;
+    assert_eq!(page.text(".account-company"), "Acme");
+
+    let globex = app.other_browser();
+    globex.sign_up("Globex", "gina@globex.com").await;
+    let team = globex.get("/team").await;
+    assert!(!team.body.contains("sam@acme.com") && !team.body.contains("riley@acme.com"));
+}
+
+#[sqlx::test]
+async fn security_headers_and_error_pages(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let page = app.get("/sign-in").await;
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(page.headers["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers["referrer-policy"], "no-referrer");
+
+    let missing = app.get("/no-such-page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.text("h1"), "Page not found");
+    assert!(missing.body.contains("/static/app.css"), "rendered in the layout");
+
+    app.sign_up("Acme", "riley@acme.com").await;
+    let missing = app.get("/no-such-page").await;
+    assert_eq!(missing.text(".account-company"), "Acme", "the signed-in layout");
+}
+
+#[sqlx::test]
+async fn health_and_static_files(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status, StatusCode::OK);
+    assert_eq!(health.body, "ok");
+
+    let css = app.get("/static/app.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.headers["content-type"].to_str().unwrap().starts_with("text/css"));
+    assert!(css.headers["cache-control"].to_str().unwrap().contains("immutable"));
+}
+
+#[sqlx::test]
+async fn oversized_forms_are_refused(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let huge = "x".repeat(300 * 1024);
+    let response = app
+        .client
+        .post(app.url("/sign-in"))
+        .form(&[("email", huge.as_str()), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}

@@ -1,0 +1,4 @@
+//! HTTP tests: the real app, a real Postgres database per test, a cookie-keeping client.
+
+mod auth;
+mod support;
