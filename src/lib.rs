@@ -11,6 +11,7 @@
 //! - [`dates`]: "2 days ago" rendering.
 //! - [`db`]: the pool and migrations.
 //! - [`workers`]: background work (housekeeping).
+//! - [`pagination`]: page numbers and links for list pages.
 //! - [`sections`]: empty states of portal sections.
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
 //! - [`demo`]: the demo company.
@@ -26,5 +27,6 @@ pub mod error;
 pub mod forms;
 pub mod layout;
 pub mod sections;
+pub mod pagination;
 pub mod static_files;
 pub mod workers;
