@@ -6,7 +6,7 @@ use std::{net::SocketAddr, path::PathBuf};
 use anyhow::{Context, bail};
 use url::Url;
 
-use crate::domain::SecretKey;
+use crate::domain::{EmailAddress, SecretKey};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AppEnv {
@@ -26,6 +26,12 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Trust the last `X-Forwarded-For` hop as the client address (behind a proxy).
     pub trust_forwarded_for: bool,
+    /// Where invitations are sent; `None` keeps them in the portal's built-in mailbox.
+    pub smtp_url: Option<String>,
+    /// The sender address; the company's name is its display name.
+    pub mail_from: EmailAddress,
+    /// How long an interview link stays valid after sending.
+    pub link_valid_days: i64,
 }
 
 impl Config {
@@ -62,6 +68,23 @@ impl Config {
             Some("true") | Some("1") => true,
             Some(_) => bail!("TRUST_FORWARDED_FOR must be true or false"),
         };
+        let smtp_url = optional("SMTP_URL")?;
+        if let Some(url) = &smtp_url {
+            let parsed = Url::parse(url).context("SMTP_URL must be a URL such as smtp://127.0.0.1:1025")?;
+            if !matches!(parsed.scheme(), "smtp" | "smtps") {
+                bail!("SMTP_URL must start with smtp:// or smtps://");
+            }
+        }
+        let mail_from = EmailAddress::parse(&optional("MAIL_FROM")?.unwrap_or_else(|| "interviews@hifinity.localhost".into()))
+            .map_err(|message| anyhow::anyhow!("MAIL_FROM is not a valid email address: {message}"))?;
+        let link_valid_days = match optional("INTERVIEW_LINK_DAYS")? {
+            None => 14,
+            Some(raw) => raw
+                .parse::<i64>()
+                .ok()
+                .filter(|days| (1..=365).contains(days))
+                .context("INTERVIEW_LINK_DAYS must be a whole number of days from 1 to 365")?,
+        };
         Ok(Self {
             app_env,
             database_url,
@@ -70,6 +93,9 @@ impl Config {
             secret_key,
             data_dir,
             trust_forwarded_for,
+            smtp_url,
+            mail_from,
+            link_valid_days,
         })
     }
 

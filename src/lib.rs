@@ -6,11 +6,14 @@
 //! - [`error`]: the handlers' error type and its friendly pages.
 //! - [`layout`]: the portal layout: navigation, flash messages, error pages.
 //! - [`auth`]: sign-up, sign-in, sessions, password hashing, cross-site refusal.
+//! - [`interviews`]: Send Interview, the secure link, tracking, resend, the Interviews page.
+//! - [`candidate_portal`]: what the candidate sees at the link.
+//! - [`mail`]: invitation emails, the outbox and its delivery worker.
 //! - [`domain`]: validated values shared by features (email address, required text, secret key).
 //! - [`forms`]: per-field error messages.
 //! - [`dates`]: "2 days ago" rendering.
 //! - [`db`]: the pool and migrations.
-//! - [`workers`]: background work (housekeeping).
+//! - [`workers`]: background work: email delivery and housekeeping.
 //! - [`pagination`]: page numbers and links for list pages.
 //! - [`sections`]: empty states of portal sections.
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
@@ -18,6 +21,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod candidate_portal;
 pub mod config;
 pub mod dates;
 pub mod db;
@@ -25,7 +29,9 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod forms;
+pub mod interviews;
 pub mod layout;
+pub mod mail;
 pub mod sections;
 pub mod pagination;
 pub mod static_files;

@@ -64,7 +64,7 @@ async fn run() -> anyhow::Result<()> {
             let pool = db::connect(&config.database_url).await?;
             let state = app::AppState { pool, config: Arc::new(config) };
             let (stop, stopped) = watch::channel(false);
-            let mut set = workers::spawn_all(&state, stopped);
+            let mut set = workers::spawn_all(&state, stopped)?;
             tracing::info!("workers running; Ctrl+C to stop");
             app::shutdown_signal().await;
             let _ = stop.send(true);
@@ -78,7 +78,7 @@ async fn run() -> anyhow::Result<()> {
             let base_url = config.base_url.clone();
             let state = app::AppState { pool, config: Arc::new(config) };
             let (stop, stopped) = watch::channel(false);
-            let mut set = if no_workers { Default::default() } else { workers::spawn_all(&state, stopped) };
+            let mut set = if no_workers { Default::default() } else { workers::spawn_all(&state, stopped)? };
             println!("Hifinity is running at {base_url}");
             if demo::exists(&state.pool).await? {
                 println!("Sign in with the demo account {} / {}", demo::EMAIL, demo::PASSWORD);

@@ -1,31 +1,37 @@
 //! Background work that runs beside the web server (or alone with `hifinity worker`).
 //! Everything coordinates through Postgres, so any number of instances can run.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use tokio::{sync::watch, task::JoinSet};
 
-use crate::{app::AppState, auth};
+use crate::{app::AppState, auth, interviews, mail};
 
 /// Starts every worker; they stop when `shutdown` turns true.
-pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> JoinSet<()> {
+pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::Result<JoinSet<()>> {
+    let transport = Arc::new(mail::transport::Transport::from_url(state.config.smtp_url.as_deref())?);
     let mut set = JoinSet::new();
+    set.spawn(mail::worker::run(state.clone(), transport, shutdown.clone()));
     set.spawn(housekeeping(state.clone(), shutdown));
-    set
+    Ok(set)
 }
 
-/// Deletes expired sessions and ended sign-in throttling windows every ten minutes.
+/// Every minute: expires interviews past their deadline, deletes expired sessions and
+/// ended sign-in throttling windows.
 async fn housekeeping(state: AppState, mut shutdown: watch::Receiver<bool>) {
     loop {
+        let expired = interviews::store::expire_overdue(&state.pool).await;
         let sessions = auth::session::delete_expired(&state.pool).await;
         let throttles = auth::throttle::delete_expired(&state.pool).await;
-        match (sessions, throttles) {
-            (Ok(s), Ok(t)) if s + t > 0 => tracing::info!(sessions = s, throttles = t, "housekeeping removed expired rows"),
-            (Err(err), _) | (_, Err(err)) => tracing::warn!(error = ?err, "housekeeping failed; will retry"),
+        match (expired, sessions, throttles) {
+            (Ok(e), Ok(s), Ok(t)) if e + s + t > 0 => {
+                tracing::info!(interviews = e, sessions = s, throttles = t, "housekeeping: expired rows handled")
+            }
+            (Err(err), _, _) | (_, Err(err), _) | (_, _, Err(err)) => tracing::warn!(error = ?err, "housekeeping failed; will retry"),
             _ => {}
         }
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(600)) => {}
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
             _ = shutdown.changed() => return,
         }
     }

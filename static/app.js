@@ -9,6 +9,94 @@ function localiseTimes(root) {
   }
 }
 
+// Send Interview: list only the chosen job's templates; pre-select a lone template.
+function enhanceSendForm(root) {
+  const form = root.querySelector("form[data-send-form]");
+  if (!form) return;
+  const select = form.querySelector("[data-job-select]");
+  const options = [...form.querySelectorAll(".template-option")];
+  const hint = form.querySelector("[data-choose-job-hint]");
+  if (select) {
+    const update = () => {
+      let visible = [];
+      for (const option of options) {
+        const show = option.dataset.jobId === select.value;
+        option.hidden = !show;
+        const radio = option.querySelector("input[type=radio]");
+        if (!show && radio.checked) radio.checked = false;
+        if (show) visible.push(radio);
+      }
+      if (visible.length === 1) visible[0].checked = true;
+      if (hint) hint.hidden = select.value !== "";
+    };
+    select.addEventListener("change", update);
+    update();
+  }
+  form.addEventListener("submit", () => {
+    const button = form.querySelector("button[type=submit]");
+    // The server's idempotency key already makes a second click harmless; this only shows progress.
+    if (button) setTimeout(() => { button.disabled = true; button.textContent = "Sending…"; }, 0);
+  });
+}
+
+// The Send Interview modal: the same form as the page, in a <dialog>
+// (focus stays inside while open; Esc closes; focus returns to the button).
+function openSendModal(link) {
+  const url = new URL(link.href, location.href);
+  url.searchParams.set("modal", "1");
+  url.searchParams.set("return_to", location.pathname + location.search);
+  fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+    .then((response) => {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.text();
+    })
+    .then((html) => {
+      const dialog = document.createElement("dialog");
+      dialog.className = "modal";
+      dialog.setAttribute("aria-labelledby", "modal-title");
+      dialog.innerHTML =
+        '<div class="modal-header"><h2 id="modal-title">Send Interview</h2>' +
+        '<button type="button" class="button button-quiet modal-close" aria-label="Close">×</button></div>' +
+        '<div class="modal-body"></div>';
+      const body = dialog.querySelector(".modal-body");
+      body.innerHTML = html;
+      document.body.append(dialog);
+      const close = () => dialog.close();
+      dialog.querySelector(".modal-close").addEventListener("click", close);
+      for (const cancel of dialog.querySelectorAll("[data-close-dialog]")) {
+        cancel.addEventListener("click", (event) => { event.preventDefault(); close(); });
+      }
+      dialog.addEventListener("click", (event) => { if (event.target === dialog) close(); });
+      dialog.addEventListener("close", () => { dialog.remove(); link.focus(); });
+      enhanceSendForm(dialog);
+      dialog.showModal();
+      const first = dialog.querySelector("select, input[type=radio], .notice a, button[type=submit]");
+      if (first) first.focus();
+    })
+    .catch(() => { location.href = link.href; });
+}
+
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[href*='/send-interview']");
+  if (!link || event.ctrlKey || event.metaKey || event.shiftKey || typeof HTMLDialogElement !== "function") return;
+  event.preventDefault();
+  openSendModal(link);
+});
+
+// Forms that undo something ask first.
+document.addEventListener("submit", (event) => {
+  const message = event.target.dataset && event.target.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+});
+
+// An open actions menu closes when another opens or on a click elsewhere.
+document.addEventListener("click", (event) => {
+  for (const menu of document.querySelectorAll("details.menu[open]")) {
+    if (!menu.contains(event.target)) menu.open = false;
+  }
+});
+
 document.addEventListener("DOMContentLoaded", () => {
   localiseTimes(document);
+  enhanceSendForm(document);
 });

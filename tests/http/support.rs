@@ -1,15 +1,20 @@
 //! Starts the real app on port 0 against the test's own database, with a browser-like
 //! client that keeps cookies.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
-use hifinity::{app, config::Config, domain::SecretKey};
+use hifinity::{
+    app,
+    config::Config,
+    domain::{EmailAddress, SecretKey},
+};
 use reqwest::{Client, Response, StatusCode, cookie::Jar, redirect::Policy};
 use scraper::{Html, Selector};
 use sqlx::PgPool;
 
 pub struct TestApp {
     pub base: String,
+    pub state: app::AppState,
     pub pool: PgPool,
     /// Follows redirects, like a browser.
     pub client: Client,
@@ -22,6 +27,13 @@ pub const PASSWORD: &str = "correct horse battery staple";
 
 impl TestApp {
     pub async fn spawn(pool: PgPool) -> Self {
+        Self::spawn_with_smtp(pool, None).await
+    }
+
+    /// With `smtp_url`, invitations go to that server; otherwise to the built-in mailbox.
+    /// Workers are not started: tests run delivery rounds themselves.
+    pub async fn spawn_with_smtp(pool: PgPool, smtp_url: Option<String>) -> Self {
+        capture_logs();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let data_dir = std::env::temp_dir().join(format!("hifinity-test-{}", uuid::Uuid::new_v4()));
@@ -33,13 +45,16 @@ impl TestApp {
             secret_key: SecretKey::generate(),
             data_dir,
             trust_forwarded_for: false,
+            smtp_url,
+            mail_from: EmailAddress::parse("interviews@hifinity.test").unwrap(),
+            link_valid_days: 14,
         };
         let state = app::AppState { pool: pool.clone(), config: Arc::new(config) };
-        tokio::spawn(app::serve(listener, state));
+        tokio::spawn(app::serve(listener, state.clone()));
         let jar = Arc::new(Jar::default());
         let client = Client::builder().cookie_provider(jar.clone()).build().unwrap();
         let no_redirect = Client::builder().cookie_provider(jar.clone()).redirect(Policy::none()).build().unwrap();
-        Self { base: format!("http://{addr}"), pool, client, no_redirect, jar }
+        Self { base: format!("http://{addr}"), state, pool, client, no_redirect, jar }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -51,6 +66,7 @@ impl TestApp {
         let jar = Arc::new(Jar::default());
         Self {
             base: self.base.clone(),
+            state: self.state.clone(),
             pool: self.pool.clone(),
             client: Client::builder().cookie_provider(jar.clone()).build().unwrap(),
             no_redirect: Client::builder().cookie_provider(jar.clone()).redirect(Policy::none()).build().unwrap(),
@@ -78,6 +94,50 @@ impl TestApp {
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Page {
         self.post("/sign-in", &[("email", email), ("password", password)]).await
+    }
+
+    /// The company of a signed-up recruiter.
+    pub async fn company_id(&self, email: &str) -> uuid::Uuid {
+        sqlx::query_scalar("select company_id from users where email = $1::citext")
+            .bind(email)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
+    /// Runs delivery rounds until the outbox has nothing due.
+    pub async fn deliver_mail(&self) {
+        let transport = Arc::new(hifinity::mail::transport::Transport::from_url(self.state.config.smtp_url.as_deref()).unwrap());
+        while hifinity::mail::worker::deliver_due(&self.state, &transport).await.unwrap() > 0 {}
+    }
+}
+
+static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+
+/// Everything the app logged in this test process, at debug level.
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&LOGS.get().expect("logs captured").lock().unwrap()).into_owned()
+}
+
+fn capture_logs() {
+    let buffer = LOGS.get_or_init(Default::default).clone();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("debug,hyper=info,hyper_util=info,h2=info,rustls=info")
+        .with_writer(move || LogWriter(buffer.clone()))
+        .with_ansi(false)
+        .try_init();
+}
+
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

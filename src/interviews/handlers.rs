@@ -1,0 +1,346 @@
+use axum::{
+    Form,
+    extract::{Path, Query, State},
+    response::{Html, IntoResponse, Response},
+};
+use askama::Template;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    model::{InterviewStatus, event_label},
+    store::{self, ListFilter, ResendOutcome, SendOutcome, SendRequest},
+    views::*,
+};
+use crate::{
+    app::AppState,
+    auth::CurrentUser,
+    dates::When,
+    domain::EmailAddress,
+    error::{AppError, AppResult},
+    layout::{Flash, Section, Shell, render},
+    pagination::{PageNumber, Pager},
+};
+
+/// Where to go back to after an action: a path of this site, else the fallback.
+fn back_to(return_to: Option<&str>, fallback: &str) -> String {
+    match return_to {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        _ => fallback.to_owned(),
+    }
+}
+
+fn difficulty_label(raw: &str) -> &'static str {
+    match raw {
+        "easy" => "Easy",
+        "medium" => "Medium",
+        _ => "Hard",
+    }
+}
+
+fn timing(thinking: i32, answer: i32) -> String {
+    let minutes = |s: i32| if s >= 60 && s % 60 == 0 { format!("{} min", s / 60) } else { format!("{s} s") };
+    format!("{} to think, {} to answer", minutes(thinking), minutes(answer))
+}
+
+#[derive(Deserialize)]
+pub struct SendQuery {
+    /// Present when the modal asks for the form alone.
+    modal: Option<String>,
+    return_to: Option<String>,
+}
+
+async fn send_form(
+    state: &AppState,
+    user: &CurrentUser,
+    candidate_id: Uuid,
+    selected_job: Option<Uuid>,
+    selected_version: Option<Uuid>,
+    error: Option<String>,
+    return_to: String,
+) -> AppResult<SendForm> {
+    let candidate = store::candidate(&state.pool, user.company_id, candidate_id).await?.ok_or(AppError::NotFound)?;
+    let choices = store::template_choices(&state.pool, user.company_id).await?;
+    let version_ids: Vec<Uuid> = choices.iter().map(|c| c.version_id).collect();
+    let mut questions = store::version_questions(&state.pool, user.company_id, &version_ids).await?;
+
+    let mut jobs: Vec<JobChoice> = Vec::new();
+    for choice in &choices {
+        if jobs.last().is_none_or(|j| j.id != choice.job_id) {
+            jobs.push(JobChoice { id: choice.job_id, title: choice.job_title.clone(), selected: false });
+        }
+    }
+    // With one job there is nothing to choose; otherwise keep what the user chose.
+    let job_id = selected_job.filter(|id| jobs.iter().any(|j| j.id == *id)).or((jobs.len() == 1).then(|| jobs[0].id));
+    for job in &mut jobs {
+        job.selected = Some(job.id) == job_id;
+    }
+    let templates = choices
+        .into_iter()
+        .map(|c| {
+            let own: Vec<QuestionLine> = questions
+                .extract_if(.., |q| q.version_id == c.version_id)
+                .map(|q| QuestionLine {
+                    prompt: q.prompt,
+                    kind_label: if q.answer_kind == "video" { "Video" } else { "Text" },
+                    timing: timing(q.thinking_seconds, q.answer_seconds),
+                })
+                .collect();
+            TemplateCard {
+                selected: Some(c.version_id) == selected_version,
+                version_id: c.version_id,
+                job_id: c.job_id,
+                name: c.name,
+                difficulty: difficulty_label(&c.difficulty),
+                focus_area: c.focus_area,
+                duration_minutes: c.duration_minutes,
+                question_count: c.question_count,
+                questions: own,
+            }
+        })
+        .collect::<Vec<_>>();
+
+    let blocker = if candidate.archived {
+        Some(Blocker { message: "This candidate is archived.", fix_href: format!("/candidates/{candidate_id}"), fix_label: "View candidate" })
+    } else if EmailAddress::parse(&candidate.email).is_err() {
+        Some(Blocker {
+            message: "This candidate has no valid email address, so no invitation can reach them.",
+            fix_href: format!("/candidates/{candidate_id}/edit"),
+            fix_label: "Edit the candidate's email",
+        })
+    } else if templates.is_empty() {
+        Some(Blocker {
+            message: "No open job has a published interview template yet. Create a job, then create and publish a template for it.",
+            fix_href: "/interview-templates".into(),
+            fix_label: "Go to Interview Templates",
+        })
+    } else {
+        None
+    };
+    Ok(SendForm {
+        candidate_id,
+        candidate_name: candidate.name,
+        candidate_email: candidate.email,
+        blocker,
+        jobs,
+        templates,
+        idempotency_key: Uuid::new_v4(),
+        error,
+        return_to,
+    })
+}
+
+pub async fn send_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    shell: Shell,
+    Path(candidate_id): Path<Uuid>,
+    Query(query): Query<SendQuery>,
+) -> AppResult<Response> {
+    let return_to = back_to(query.return_to.as_deref(), "/candidates");
+    let form = send_form(&state, &user, candidate_id, None, None, None, return_to).await?;
+    if query.modal.is_some() {
+        return Ok(Html(form.render()?).into_response());
+    }
+    render(&SendPage::new(shell.at(Section::Candidates), &form)?)
+}
+
+#[derive(Deserialize)]
+pub struct SendInput {
+    job_id: Option<String>,
+    version_id: Option<String>,
+    idempotency_key: Uuid,
+    return_to: Option<String>,
+}
+
+pub async fn send(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    shell: Shell,
+    Path(candidate_id): Path<Uuid>,
+    Form(input): Form<SendInput>,
+) -> AppResult<Response> {
+    let return_to = back_to(input.return_to.as_deref(), "/candidates");
+    let job_id = input.job_id.as_deref().and_then(|s| Uuid::parse_str(s).ok());
+    let version_id = input.version_id.as_deref().and_then(|s| Uuid::parse_str(s).ok());
+    let again = |error: &str| {
+        let (state, user, return_to) = (state.clone(), user.clone(), return_to.clone());
+        let error = error.to_owned();
+        let shell = shell.clone();
+        async move {
+            let form = send_form(&state, &user, candidate_id, job_id, version_id, Some(error), return_to).await?;
+            render(&SendPage::new(shell.at(Section::Candidates), &form)?)
+        }
+    };
+    let (Some(job_id), Some(version_id)) = (job_id, version_id) else {
+        return again("Select a job and one of its interview templates.").await;
+    };
+    let choices = store::template_choices(&state.pool, user.company_id).await?;
+    if !choices.iter().any(|c| c.version_id == version_id && c.job_id == job_id) {
+        return again("Select an interview template of the selected job.").await;
+    }
+    let request = SendRequest {
+        company_id: user.company_id,
+        user_id: user.user_id,
+        candidate_id,
+        job_id,
+        version_id,
+        idempotency_key: input.idempotency_key,
+        link_valid_days: state.config.link_valid_days,
+    };
+    match store::send(&state.pool, &request).await? {
+        SendOutcome::Sent { email, .. } | SendOutcome::AlreadySent { email, .. } => {
+            Ok(Flash::success(format!("Interview invitation sent to {email}")).redirect(&return_to))
+        }
+        SendOutcome::CandidateNotFound => Err(AppError::NotFound),
+        SendOutcome::CandidateArchived => again("This candidate is archived.").await,
+        SendOutcome::TemplateNotAvailable => {
+            again("That template is no longer published for this job. Choose another one.").await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+    job: Option<String>,
+    candidate: Option<String>,
+    #[serde(default)]
+    page: PageNumber,
+}
+
+fn list_row(row: store::InterviewRow) -> InterviewListRow {
+    let status = InterviewStatus::parse(&row.status).unwrap_or(InterviewStatus::Cancelled);
+    let expired = row.expires_at <= time::OffsetDateTime::now_utc();
+    InterviewListRow {
+        id: row.id,
+        status,
+        candidate_id: row.candidate_id,
+        candidate_name: row.candidate_name,
+        candidate_email: row.candidate_email,
+        job_title: row.job_title,
+        template_name: row.template_name,
+        application_id: row.application_id,
+        sent: row.email_sent_at.map(When::from),
+        opened: row.email_opened_at.map(When::from),
+        email_state: match row.last_email_status.as_deref() {
+            Some("queued") => "Queued",
+            Some("failed") => "Failed",
+            _ => "",
+        },
+        can_resend: status.is_open() && !expired,
+    }
+}
+
+pub async fn list(State(state): State<AppState>, user: CurrentUser, shell: Shell, Query(query): Query<ListQuery>) -> AppResult<Response> {
+    let status = query.status.as_deref().and_then(InterviewStatus::parse);
+    let job_id = query.job.as_deref().and_then(|s| Uuid::parse_str(s).ok());
+    let candidate = query.candidate.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let filter = ListFilter { status: status.map(|s| s.as_str().to_owned()), job_id, candidate: candidate.clone() };
+    let (rows, total) = store::list(&state.pool, user.company_id, &filter, query.page).await?;
+    let jobs = store::jobs(&state.pool, user.company_id)
+        .await?
+        .into_iter()
+        .map(|j| JobChoice { selected: Some(j.id) == job_id, id: j.id, title: j.title })
+        .collect();
+    let job_param = job_id.map(|id| id.to_string()).unwrap_or_default();
+    let candidate_text = candidate.unwrap_or_default();
+    let pager = Pager::new(
+        "/interviews",
+        query.page,
+        total,
+        &[("status", status.map_or("", |s| s.as_str())), ("job", &job_param), ("candidate", &candidate_text)],
+    );
+    let return_to = pager.href(pager.page);
+    render(&ListPage {
+        shell: shell.at(Section::Interviews),
+        rows: rows.into_iter().map(list_row).collect(),
+        statuses: InterviewStatus::ALL
+            .iter()
+            .map(|s| StatusOption { value: s.as_str(), label: s.label(), selected: Some(*s) == status })
+            .collect(),
+        jobs,
+        filtered: status.is_some() || job_id.is_some() || !candidate_text.is_empty(),
+        candidate: candidate_text,
+        pager,
+        return_to,
+    })
+}
+
+pub async fn show(State(state): State<AppState>, user: CurrentUser, shell: Shell, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let interview = store::detail(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
+    let events = store::events(&state.pool, user.company_id, id).await?;
+    let status = InterviewStatus::parse(&interview.status).unwrap_or(InterviewStatus::Cancelled);
+    let expired = interview.expires_at <= time::OffsetDateTime::now_utc();
+    render(&ShowPage {
+        shell: shell.at(Section::Interviews),
+        id,
+        status,
+        candidate_id: interview.candidate_id,
+        candidate_name: interview.candidate_name,
+        candidate_email: interview.candidate_email,
+        job_title: interview.job_title,
+        application_id: interview.application_id,
+        template_name: interview.template_name,
+        version_number: interview.version_number,
+        duration_minutes: interview.duration_minutes,
+        question_count: interview.question_count,
+        sent_by: interview.sent_by,
+        created: interview.created_at.into(),
+        expires: interview.expires_at.into(),
+        expired,
+        timeline: events
+            .into_iter()
+            .map(|e| TimelineEntry {
+                is_problem: matches!(e.kind.as_str(), "failed" | "retrying" | "cancelled" | "expired"),
+                label: event_label(&e.kind),
+                detail: e.detail,
+                at: e.created_at.into(),
+            })
+            .collect(),
+        can_resend: status.is_open() && !expired,
+        return_to: format!("/interviews/{id}"),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ActionInput {
+    return_to: Option<String>,
+}
+
+/// S-7: a new email with the same link; no new interview, no lost progress.
+pub async fn resend(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, Form(input): Form<ActionInput>) -> AppResult<Response> {
+    let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
+    Ok(match store::resend(&state.pool, user.company_id, id).await? {
+        ResendOutcome::Queued { email } => Flash::success(format!("Invitation resent to {email} with the same interview link.")).redirect(&to),
+        ResendOutcome::NotFound => return Err(AppError::NotFound),
+        ResendOutcome::Closed(message) => Flash::error(message).redirect(&to),
+        ResendOutcome::TooSoon { minutes } => {
+            let plural = if minutes == 1 { "" } else { "s" };
+            Flash::error(format!(
+                "An invitation was sent less than {} minutes ago. You can resend it in {minutes} minute{plural}.",
+                store::RESEND_GAP_MINUTES
+            ))
+            .redirect(&to)
+        }
+    })
+}
+
+pub async fn cancel(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, Form(input): Form<ActionInput>) -> AppResult<Response> {
+    let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
+    match store::cancel(&state.pool, user.company_id, id).await? {
+        None => Err(AppError::NotFound),
+        Some(true) => Ok(Flash::success("Interview cancelled. Its link no longer works.").redirect(&to)),
+        Some(false) => Ok(Flash::error("Only a Pending or In Progress interview can be cancelled.").redirect(&to)),
+    }
+}
+
+pub async fn extend(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, Form(input): Form<ActionInput>) -> AppResult<Response> {
+    let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
+    let days = state.config.link_valid_days;
+    match store::extend(&state.pool, user.company_id, id, days).await? {
+        None => Err(AppError::NotFound),
+        Some(true) => Ok(Flash::success(format!("The deadline is now {days} days from today.")).redirect(&to)),
+        Some(false) => Ok(Flash::error("A completed or cancelled interview can't be extended.").redirect(&to)),
+    }
+}

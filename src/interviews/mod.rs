@@ -1,0 +1,25 @@
+//! Interviews: the Send Interview modal (S-1 to S-3), the secure link (S-5), tracking
+//! (S-6), resend (S-7), cancel and deadline extension, and the Interviews page.
+
+mod handlers;
+pub mod link;
+pub mod model;
+pub mod store;
+mod views;
+
+use axum::{
+    Router,
+    routing::{get, post},
+};
+
+use crate::app::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/candidates/{id}/send-interview", get(handlers::send_page).post(handlers::send))
+        .route("/interviews", get(handlers::list))
+        .route("/interviews/{id}", get(handlers::show))
+        .route("/interviews/{id}/resend", post(handlers::resend))
+        .route("/interviews/{id}/cancel", post(handlers::cancel))
+        .route("/interviews/{id}/extend", post(handlers::extend))
+}

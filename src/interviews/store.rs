@@ -1,0 +1,520 @@
+//! All SQL of interviews: sending, listing, tracking, resend, cancel and expiry.
+
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::link;
+use crate::{mail::outbox, pagination::PageNumber};
+
+pub struct CandidateToInvite {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub archived: bool,
+}
+
+pub async fn candidate(pool: &PgPool, company_id: Uuid, candidate_id: Uuid) -> sqlx::Result<Option<CandidateToInvite>> {
+    sqlx::query_as!(
+        CandidateToInvite,
+        r#"select id, name, email::text as "email!", archived_at is not null as "archived!"
+           from candidates where id = $1 and company_id = $2"#,
+        candidate_id,
+        company_id,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// A published template of an open job, as the Send Interview modal lists it.
+pub struct TemplateChoice {
+    pub job_id: Uuid,
+    pub job_title: String,
+    pub template_id: Uuid,
+    pub version_id: Uuid,
+    pub name: String,
+    pub difficulty: String,
+    pub focus_area: Option<String>,
+    pub duration_minutes: i32,
+    pub question_count: i64,
+}
+
+pub async fn template_choices(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<TemplateChoice>> {
+    sqlx::query_as!(
+        TemplateChoice,
+        r#"select j.id as job_id, j.title as job_title, t.id as template_id, v.id as version_id,
+                  v.name, v.difficulty, v.focus_area, v.duration_minutes,
+                  (select count(*) from version_questions q where q.version_id = v.id) as "question_count!"
+           from interview_templates t
+           join template_versions v on v.id = t.published_version_id
+           join jobs j on j.id = t.job_id
+           where t.company_id = $1 and t.status = 'published' and j.status = 'open'
+           order by j.title, j.id, v.name"#,
+        company_id,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub struct QuestionPreview {
+    pub version_id: Uuid,
+    pub position: i32,
+    pub prompt: String,
+    pub answer_kind: String,
+    pub thinking_seconds: i32,
+    pub answer_seconds: i32,
+}
+
+pub async fn version_questions(pool: &PgPool, company_id: Uuid, version_ids: &[Uuid]) -> sqlx::Result<Vec<QuestionPreview>> {
+    sqlx::query_as!(
+        QuestionPreview,
+        "select q.version_id, q.position, q.prompt, q.answer_kind, q.thinking_seconds, q.answer_seconds
+         from version_questions q join template_versions v on v.id = q.version_id
+         where q.version_id = any($1) and v.company_id = $2
+         order by q.version_id, q.position",
+        version_ids,
+        company_id,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub struct SendRequest {
+    pub company_id: Uuid,
+    pub user_id: Uuid,
+    pub candidate_id: Uuid,
+    pub job_id: Uuid,
+    pub version_id: Uuid,
+    pub idempotency_key: Uuid,
+    pub link_valid_days: i64,
+}
+
+pub enum SendOutcome {
+    Sent { interview_id: Uuid, email: String },
+    /// The same form was submitted before: nothing new was created.
+    AlreadySent { interview_id: Uuid, email: String },
+    CandidateNotFound,
+    CandidateArchived,
+    TemplateNotAvailable,
+}
+
+/// Creates the application (if missing), the Pending interview, its first event and the
+/// queued invitation in one transaction. The idempotency key makes a repeated POST, even
+/// a concurrent one, find the interview the first one created.
+pub async fn send(pool: &PgPool, req: &SendRequest) -> sqlx::Result<SendOutcome> {
+    let mut tx = pool.begin().await?;
+    let Some(candidate) = sqlx::query!(
+        r#"select email::text as "email!", archived_at is not null as "archived!"
+           from candidates where id = $1 and company_id = $2 for update"#,
+        req.candidate_id,
+        req.company_id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(SendOutcome::CandidateNotFound);
+    };
+
+    if let Some(existing) = sqlx::query_scalar!(
+        "select id from interviews where company_id = $1 and idempotency_key = $2",
+        req.company_id,
+        req.idempotency_key,
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    {
+        return Ok(SendOutcome::AlreadySent { interview_id: existing, email: candidate.email });
+    }
+    if candidate.archived {
+        return Ok(SendOutcome::CandidateArchived);
+    }
+    let available = sqlx::query_scalar!(
+        r#"select exists(
+             select 1 from interview_templates t join jobs j on j.id = t.job_id
+             where t.published_version_id = $1 and t.status = 'published' and t.job_id = $2
+               and t.company_id = $3 and j.status = 'open') as "ok!""#,
+        req.version_id,
+        req.job_id,
+        req.company_id,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if !available {
+        return Ok(SendOutcome::TemplateNotAvailable);
+    }
+
+    let application_id = sqlx::query_scalar!(
+        "insert into applications (id, company_id, candidate_id, job_id, stage)
+         values ($1, $2, $3, $4, 'interviewing')
+         on conflict (candidate_id, job_id) do update
+           set stage = case when applications.stage in ('applied', 'screening') then 'interviewing'
+                            else applications.stage end,
+               updated_at = now()
+         returning id",
+        Uuid::new_v4(),
+        req.company_id,
+        req.candidate_id,
+        req.job_id,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+
+    let interview_id = Uuid::new_v4();
+    sqlx::query!(
+        "insert into interviews (id, company_id, application_id, candidate_id, job_id, template_version_id,
+                                 link_nonce, idempotency_key, sent_by, expires_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(days => $10::int8::int))",
+        interview_id,
+        req.company_id,
+        application_id,
+        req.candidate_id,
+        req.job_id,
+        req.version_id,
+        link::new_nonce(),
+        req.idempotency_key,
+        req.user_id,
+        req.link_valid_days,
+    )
+    .execute(&mut *tx)
+    .await?;
+    outbox::enqueue(&mut tx, req.company_id, interview_id, "invitation", &candidate.email).await?;
+    record_event(&mut tx, req.company_id, interview_id, "queued", Some(&format!("Invitation to {}", candidate.email))).await?;
+    refresh_candidate_status(&mut tx, req.candidate_id).await?;
+    tx.commit().await?;
+    Ok(SendOutcome::Sent { interview_id, email: candidate.email })
+}
+
+pub async fn record_event(
+    conn: &mut PgConnection,
+    company_id: Uuid,
+    interview_id: Uuid,
+    kind: &str,
+    detail: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into interview_events (id, interview_id, company_id, kind, detail) values ($1, $2, $3, $4, $5)",
+        Uuid::new_v4(),
+        interview_id,
+        company_id,
+        kind,
+        detail,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A candidate's status follows their most recently sent interview that is still
+/// Pending, In Progress or Completed; with none, they are New.
+pub async fn refresh_candidate_status(conn: &mut PgConnection, candidate_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update candidates c set
+           status = coalesce((
+             select case i.status when 'pending' then 'invited' when 'in_progress' then 'active' else 'completed' end
+             from interviews i
+             where i.candidate_id = c.id and i.status in ('pending', 'in_progress', 'completed')
+             order by i.created_at desc limit 1), 'new'),
+           last_activity_at = now(),
+           updated_at = now()
+         where c.id = $1",
+        candidate_id,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Default)]
+pub struct ListFilter {
+    pub status: Option<String>,
+    pub job_id: Option<Uuid>,
+    /// Candidate name or email, substring.
+    pub candidate: Option<String>,
+}
+
+pub struct InterviewRow {
+    pub id: Uuid,
+    pub status: String,
+    pub candidate_id: Uuid,
+    pub candidate_name: String,
+    pub candidate_email: String,
+    pub job_title: String,
+    pub template_name: String,
+    pub application_id: Uuid,
+    pub created_at: OffsetDateTime,
+    pub email_sent_at: Option<OffsetDateTime>,
+    pub email_opened_at: Option<OffsetDateTime>,
+    pub expires_at: OffsetDateTime,
+    pub last_email_status: Option<String>,
+}
+
+pub async fn list(pool: &PgPool, company_id: Uuid, filter: &ListFilter, page: PageNumber) -> sqlx::Result<(Vec<InterviewRow>, i64)> {
+    let pattern = filter.candidate.as_deref().map(like_pattern);
+    let rows = sqlx::query_as!(
+        InterviewRow,
+        r#"select i.id, i.status, c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
+                  j.title as job_title, v.name as template_name, i.application_id, i.created_at,
+                  i.email_sent_at, i.email_opened_at, i.expires_at,
+                  (select e.status from emails e where e.interview_id = i.id order by e.created_at desc limit 1) as last_email_status
+           from interviews i
+           join candidates c on c.id = i.candidate_id
+           join jobs j on j.id = i.job_id
+           join template_versions v on v.id = i.template_version_id
+           where i.company_id = $1
+             and ($2::text is null or i.status = $2)
+             and ($3::uuid is null or i.job_id = $3)
+             and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
+           order by i.created_at desc, i.id desc
+           limit $5 offset $6"#,
+        company_id,
+        filter.status,
+        filter.job_id,
+        pattern,
+        page.limit(),
+        page.offset(),
+    )
+    .fetch_all(pool)
+    .await?;
+    let total = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from interviews i join candidates c on c.id = i.candidate_id
+           where i.company_id = $1
+             and ($2::text is null or i.status = $2)
+             and ($3::uuid is null or i.job_id = $3)
+             and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)"#,
+        company_id,
+        filter.status,
+        filter.job_id,
+        pattern,
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((rows, total))
+}
+
+/// `%term%` with LIKE's wildcards in the term taken literally.
+pub fn like_pattern(term: &str) -> String {
+    let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+pub async fn for_application(pool: &PgPool, company_id: Uuid, application_id: Uuid) -> sqlx::Result<Vec<InterviewRow>> {
+    sqlx::query_as!(
+        InterviewRow,
+        r#"select i.id, i.status, c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
+                  j.title as job_title, v.name as template_name, i.application_id, i.created_at,
+                  i.email_sent_at, i.email_opened_at, i.expires_at,
+                  (select e.status from emails e where e.interview_id = i.id order by e.created_at desc limit 1) as last_email_status
+           from interviews i
+           join candidates c on c.id = i.candidate_id
+           join jobs j on j.id = i.job_id
+           join template_versions v on v.id = i.template_version_id
+           where i.company_id = $1 and i.application_id = $2
+           order by i.created_at desc"#,
+        company_id,
+        application_id,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub struct InterviewDetail {
+    pub id: Uuid,
+    pub status: String,
+    pub candidate_id: Uuid,
+    pub candidate_name: String,
+    pub candidate_email: String,
+    pub job_id: Uuid,
+    pub job_title: String,
+    pub application_id: Uuid,
+    pub template_name: String,
+    pub version_number: i32,
+    pub duration_minutes: i32,
+    pub question_count: i64,
+    pub sent_by: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub email_sent_at: Option<OffsetDateTime>,
+    pub email_opened_at: Option<OffsetDateTime>,
+    pub link_opened_at: Option<OffsetDateTime>,
+    pub started_at: Option<OffsetDateTime>,
+    pub completed_at: Option<OffsetDateTime>,
+}
+
+pub async fn detail(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<InterviewDetail>> {
+    sqlx::query_as!(
+        InterviewDetail,
+        r#"select i.id, i.status, c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
+                  j.id as job_id, j.title as job_title, i.application_id, v.name as template_name,
+                  v.number as version_number, v.duration_minutes,
+                  (select count(*) from version_questions q where q.version_id = v.id) as "question_count!",
+                  u.name as "sent_by?", i.created_at, i.expires_at, i.email_sent_at, i.email_opened_at,
+                  i.link_opened_at, i.started_at, i.completed_at
+           from interviews i
+           join candidates c on c.id = i.candidate_id
+           join jobs j on j.id = i.job_id
+           join template_versions v on v.id = i.template_version_id
+           left join users u on u.id = i.sent_by
+           where i.company_id = $1 and i.id = $2"#,
+        company_id,
+        id,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+pub struct Event {
+    pub kind: String,
+    pub detail: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+pub async fn events(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Vec<Event>> {
+    sqlx::query_as!(
+        Event,
+        "select kind, detail, created_at from interview_events
+         where company_id = $1 and interview_id = $2 order by created_at, id",
+        company_id,
+        interview_id,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// The least time between two invitations of one interview.
+pub const RESEND_GAP_MINUTES: i64 = 5;
+
+pub enum ResendOutcome {
+    Queued { email: String },
+    NotFound,
+    Closed(String),
+    TooSoon { minutes: i64 },
+}
+
+/// Queues a new email with the same link; creates no interview and changes no progress.
+pub async fn resend(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<ResendOutcome> {
+    let mut tx = pool.begin().await?;
+    let Some(row) = sqlx::query!(
+        r#"select i.status, c.email::text as "email!", i.expires_at <= now() as "expired!",
+                  ceil(extract(epoch from i.last_invited_at + make_interval(mins => $3::int8::int) - now()) / 60)::int8 as "wait_minutes!"
+           from interviews i join candidates c on c.id = i.candidate_id
+           where i.company_id = $1 and i.id = $2 for update of i"#,
+        company_id,
+        id,
+        RESEND_GAP_MINUTES,
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(ResendOutcome::NotFound);
+    };
+    let status = super::model::InterviewStatus::parse(&row.status).unwrap_or(super::model::InterviewStatus::Cancelled);
+    if !status.is_open() || row.expired {
+        let label = if row.expired && status.is_open() { "Expired" } else { status.label() };
+        return Ok(ResendOutcome::Closed(format!(
+            "This interview is {label}, so its invitation can't be resent.{}",
+            if label == "Expired" { " Extend the deadline first." } else { "" }
+        )));
+    }
+    if row.wait_minutes > 0 {
+        return Ok(ResendOutcome::TooSoon { minutes: row.wait_minutes });
+    }
+    sqlx::query!("update interviews set last_invited_at = now(), updated_at = now() where id = $1", id)
+        .execute(&mut *tx)
+        .await?;
+    outbox::enqueue(&mut tx, company_id, id, "resend", &row.email).await?;
+    record_event(&mut tx, company_id, id, "resent", Some(&format!("Invitation resent to {}", row.email))).await?;
+    tx.commit().await?;
+    Ok(ResendOutcome::Queued { email: row.email })
+}
+
+/// Cancels an open interview: its link stops working.
+pub async fn cancel(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<bool>> {
+    let mut tx = pool.begin().await?;
+    let Some(candidate_id) = sqlx::query_scalar!(
+        "select candidate_id from interviews where company_id = $1 and id = $2 for update",
+        company_id,
+        id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let cancelled = sqlx::query!(
+        "update interviews set status = 'cancelled', updated_at = now()
+         where id = $1 and status in ('pending', 'in_progress')",
+        id,
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if cancelled {
+        record_event(&mut tx, company_id, id, "cancelled", None).await?;
+        refresh_candidate_status(&mut tx, candidate_id).await?;
+    }
+    tx.commit().await?;
+    Ok(Some(cancelled))
+}
+
+/// Moves the deadline to `days` from now (also reopening an expired interview).
+pub async fn extend(pool: &PgPool, company_id: Uuid, id: Uuid, days: i64) -> sqlx::Result<Option<bool>> {
+    let mut tx = pool.begin().await?;
+    let Some(row) = sqlx::query!(
+        "select candidate_id, status from interviews where company_id = $1 and id = $2 for update",
+        company_id,
+        id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    if !matches!(row.status.as_str(), "pending" | "in_progress" | "expired") {
+        return Ok(Some(false));
+    }
+    sqlx::query!(
+        "update interviews set expires_at = now() + make_interval(days => $2::int8::int), updated_at = now(),
+           status = case when status = 'expired'
+                         then case when started_at is null then 'pending' else 'in_progress' end
+                         else status end
+         where id = $1",
+        id,
+        days,
+    )
+    .execute(&mut *tx)
+    .await?;
+    record_event(&mut tx, company_id, id, "extended", Some(&format!("New deadline in {days} days"))).await?;
+    refresh_candidate_status(&mut tx, row.candidate_id).await?;
+    tx.commit().await?;
+    Ok(Some(true))
+}
+
+/// Housekeeping: open interviews past their deadline become Expired.
+pub async fn expire_overdue(pool: &PgPool) -> sqlx::Result<u64> {
+    let mut tx = pool.begin().await?;
+    let expired = sqlx::query!(
+        "update interviews set status = 'expired', updated_at = now()
+         where status in ('pending', 'in_progress') and expires_at <= now()
+         returning id, company_id, candidate_id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for row in &expired {
+        record_event(&mut tx, row.company_id, row.id, "expired", None).await?;
+        refresh_candidate_status(&mut tx, row.candidate_id).await?;
+    }
+    tx.commit().await?;
+    Ok(expired.len() as u64)
+}
+
+pub struct JobOption {
+    pub id: Uuid,
+    pub title: String,
+}
+
+pub async fn jobs(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<JobOption>> {
+    sqlx::query_as!(JobOption, "select id, title from jobs where company_id = $1 order by title", company_id)
+        .fetch_all(pool)
+        .await
+}

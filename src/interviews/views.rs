@@ -1,0 +1,131 @@
+use askama::Template;
+use uuid::Uuid;
+
+use super::model::InterviewStatus;
+use crate::{dates::When, layout::Shell, pagination::Pager};
+
+pub struct QuestionLine {
+    pub prompt: String,
+    pub kind_label: &'static str,
+    pub timing: String,
+}
+
+pub struct TemplateCard {
+    pub version_id: Uuid,
+    pub job_id: Uuid,
+    pub name: String,
+    pub difficulty: &'static str,
+    pub focus_area: Option<String>,
+    pub duration_minutes: i32,
+    pub question_count: i64,
+    pub questions: Vec<QuestionLine>,
+    pub selected: bool,
+}
+
+pub struct JobChoice {
+    pub id: Uuid,
+    pub title: String,
+    pub selected: bool,
+}
+
+/// The Send Interview form: a page, or (for the modal) the same form alone.
+#[derive(Template)]
+#[template(path = "interviews/send_form.html")]
+pub struct SendForm {
+    pub candidate_id: Uuid,
+    pub candidate_name: String,
+    pub candidate_email: String,
+    /// Why nothing can be sent yet, with where to fix it.
+    pub blocker: Option<Blocker>,
+    pub jobs: Vec<JobChoice>,
+    pub templates: Vec<TemplateCard>,
+    pub idempotency_key: Uuid,
+    pub error: Option<String>,
+    pub return_to: String,
+}
+
+pub struct Blocker {
+    pub message: &'static str,
+    pub fix_href: String,
+    pub fix_label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "interviews/send_page.html")]
+pub struct SendPage {
+    pub shell: Shell,
+    pub candidate_name: String,
+    /// The rendered `SendForm` (escaped by its own template), shared with the modal.
+    pub form_html: String,
+}
+
+impl SendPage {
+    pub fn new(shell: Shell, form: &SendForm) -> askama::Result<Self> {
+        Ok(Self { shell, candidate_name: form.candidate_name.clone(), form_html: form.render()? })
+    }
+}
+
+pub struct StatusOption {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+pub struct InterviewListRow {
+    pub id: Uuid,
+    pub status: InterviewStatus,
+    pub candidate_id: Uuid,
+    pub candidate_name: String,
+    pub candidate_email: String,
+    pub job_title: String,
+    pub template_name: String,
+    pub application_id: Uuid,
+    pub sent: Option<When>,
+    pub opened: Option<When>,
+    pub email_state: &'static str,
+    pub can_resend: bool,
+}
+
+#[derive(Template)]
+#[template(path = "interviews/list.html")]
+pub struct ListPage {
+    pub shell: Shell,
+    pub rows: Vec<InterviewListRow>,
+    pub statuses: Vec<StatusOption>,
+    pub jobs: Vec<JobChoice>,
+    pub candidate: String,
+    pub filtered: bool,
+    pub pager: Pager,
+    pub return_to: String,
+}
+
+pub struct TimelineEntry {
+    pub label: &'static str,
+    pub detail: Option<String>,
+    pub at: When,
+    pub is_problem: bool,
+}
+
+#[derive(Template)]
+#[template(path = "interviews/show.html")]
+pub struct ShowPage {
+    pub shell: Shell,
+    pub id: Uuid,
+    pub status: InterviewStatus,
+    pub candidate_id: Uuid,
+    pub candidate_name: String,
+    pub candidate_email: String,
+    pub job_title: String,
+    pub application_id: Uuid,
+    pub template_name: String,
+    pub version_number: i32,
+    pub duration_minutes: i32,
+    pub question_count: i64,
+    pub sent_by: Option<String>,
+    pub created: When,
+    pub expires: When,
+    pub expired: bool,
+    pub timeline: Vec<TimelineEntry>,
+    pub can_resend: bool,
+    pub return_to: String,
+}

@@ -1,0 +1,146 @@
+//! Invitation emails: the data they need, their HTML and plain-text parts (askama),
+//! and the MIME message. Rendered at delivery time because they hold the link.
+
+use anyhow::Context;
+use askama::Template;
+use lettre::{
+    Message,
+    message::{Mailbox, MultiPart, header::ContentType},
+};
+use sqlx::PgPool;
+use time::{OffsetDateTime, macros::format_description};
+use uuid::Uuid;
+
+use crate::{config::Config, interviews::link};
+
+/// Everything an invitation shows, read in one query.
+pub struct InvitationData {
+    pub email_id: Uuid,
+    pub kind: String,
+    pub to_address: String,
+    pub pixel_id: Uuid,
+    pub candidate_name: String,
+    pub company_name: String,
+    pub job_title: String,
+    pub intro: Option<String>,
+    pub duration_minutes: i32,
+    pub question_count: i64,
+    pub interview_id: Uuid,
+    pub link_nonce: Vec<u8>,
+    pub expires_at: OffsetDateTime,
+    pub recruiter_name: Option<String>,
+    pub recruiter_email: Option<String>,
+}
+
+/// Loads the emails `ids`; with `company_id`, only that company's.
+pub async fn load(pool: &PgPool, ids: &[Uuid], company_id: Option<Uuid>) -> sqlx::Result<Vec<InvitationData>> {
+    sqlx::query_as!(
+        InvitationData,
+        r#"select e.id as email_id, e.kind, e.to_address, e.pixel_id, c.name as candidate_name,
+                  co.name as company_name, j.title as job_title, v.intro, v.duration_minutes,
+                  (select count(*) from version_questions q where q.version_id = v.id) as "question_count!",
+                  i.id as interview_id, i.link_nonce, i.expires_at,
+                  u.name as "recruiter_name?", u.email::text as "recruiter_email?"
+           from emails e
+           join interviews i on i.id = e.interview_id
+           join candidates c on c.id = i.candidate_id
+           join companies co on co.id = i.company_id
+           join jobs j on j.id = i.job_id
+           join template_versions v on v.id = i.template_version_id
+           left join users u on u.id = i.sent_by
+           where e.id = any($1) and ($2::uuid is null or e.company_id = $2)"#,
+        ids,
+        company_id,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "emails/invitation.html")]
+struct HtmlPart<'a> {
+    e: &'a InvitationView,
+}
+
+#[derive(Template)]
+#[template(path = "emails/invitation.txt")]
+struct TextPart<'a> {
+    e: &'a InvitationView,
+}
+
+/// What both parts show.
+pub struct InvitationView {
+    pub is_reminder: bool,
+    pub candidate_name: String,
+    pub company_name: String,
+    pub job_title: String,
+    pub intro: Option<String>,
+    pub duration_minutes: i32,
+    pub question_count: i64,
+    pub link: String,
+    pub deadline: String,
+    pub pixel_url: String,
+    pub recruiter_name: Option<String>,
+}
+
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub view: InvitationView,
+}
+
+pub fn render(data: &InvitationData, config: &Config) -> anyhow::Result<Rendered> {
+    let token = link::token(&config.secret_key, data.interview_id, &data.link_nonce);
+    let base = config.base_url.as_str().trim_end_matches('/');
+    let deadline_format = format_description!("[weekday], [month repr:long] [day padding:none], [year] at [hour]:[minute] UTC");
+    let view = InvitationView {
+        is_reminder: data.kind != "invitation",
+        candidate_name: data.candidate_name.clone(),
+        company_name: data.company_name.clone(),
+        job_title: data.job_title.clone(),
+        intro: data.intro.clone(),
+        duration_minutes: data.duration_minutes,
+        question_count: data.question_count,
+        link: link::url(&config.base_url, &token),
+        deadline: data.expires_at.format(deadline_format).context("formatting the deadline")?,
+        pixel_url: format!("{base}/e/{}.gif", data.pixel_id),
+        recruiter_name: data.recruiter_name.clone(),
+    };
+    let subject = if view.is_reminder {
+        format!("Reminder: your video interview for {} at {}", view.job_title, view.company_name)
+    } else {
+        format!("Video interview invitation: {} at {}", view.job_title, view.company_name)
+    };
+    let html = HtmlPart { e: &view }.render().context("rendering the HTML part")?;
+    let text = TextPart { e: &view }.render().context("rendering the text part")?;
+    Ok(Rendered { subject, text, html, view })
+}
+
+/// The MIME message: From is the company's name at `MAIL_FROM`, replies go to the
+/// recruiter who sent the interview. lettre encodes every header, and names were
+/// refused at input if they held line breaks, so no header can be injected.
+pub fn message(data: &InvitationData, rendered: &Rendered, config: &Config) -> anyhow::Result<(Message, String)> {
+    let from_address = config.mail_from.as_str().parse().context("MAIL_FROM")?;
+    let domain = config.mail_from.as_str().rsplit('@').next().unwrap_or("localhost");
+    let message_id = format!("<{}@{domain}>", data.email_id);
+    let mut builder = Message::builder()
+        .from(Mailbox::new(Some(data.company_name.clone()), from_address))
+        .to(Mailbox::new(Some(data.candidate_name.clone()), data.to_address.parse().context("candidate address")?))
+        .subject(rendered.subject.clone())
+        .message_id(Some(message_id.clone()))
+        .date_now();
+    if let (Some(name), Some(email)) = (&data.recruiter_name, &data.recruiter_email)
+        && let Ok(address) = email.parse()
+    {
+        builder = builder.reply_to(Mailbox::new(Some(name.clone()), address));
+    }
+    let message = builder
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(lettre::message::SinglePart::builder().header(ContentType::TEXT_PLAIN).body(rendered.text.clone()))
+                .singlepart(lettre::message::SinglePart::builder().header(ContentType::TEXT_HTML).body(rendered.html.clone())),
+        )
+        .context("building the message")?;
+    Ok((message, message_id))
+}

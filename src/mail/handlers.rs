@@ -1,0 +1,109 @@
+use axum::{
+    extract::{Path, Query, State},
+    http::header,
+    response::{Html, IntoResponse, Response},
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{compose, outbox, views::*};
+use crate::{
+    app::AppState,
+    auth::CurrentUser,
+    dates::When,
+    error::{AppError, AppResult},
+    layout::{Section, Shell, render},
+    pagination::{PageNumber, Pager},
+};
+
+fn row_view(row: outbox::EmailRow) -> EmailListRow {
+    let (status_label, status_badge, detail) = match row.status.as_str() {
+        "sent" if row.transport.as_deref() == Some("mailbox") => ("Kept in Outbox", "badge-green", "No SMTP server is configured; open it to see the message.".to_owned()),
+        "sent" => ("Sent", "badge-green", row.server_reply.clone().unwrap_or_default()),
+        "failed" => ("Failed", "badge-red", row.last_error.clone().unwrap_or_default()),
+        _ if row.last_error.is_some() => (
+            "Retrying",
+            "badge-amber",
+            format!("{} — next attempt {}", row.last_error.clone().unwrap_or_default(), When::from(row.next_attempt_at).ago),
+        ),
+        _ => ("Queued", "badge-grey", String::new()),
+    };
+    EmailListRow {
+        id: row.id,
+        interview_id: row.interview_id,
+        kind: match row.kind.as_str() {
+            "invitation" => "Invitation",
+            "resend" => "Resent invitation",
+            _ => "Reminder",
+        },
+        to_address: row.to_address,
+        candidate_name: row.candidate_name,
+        status_label,
+        status_badge,
+        detail,
+        created: row.created_at.into(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    page: PageNumber,
+}
+
+pub async fn list(State(state): State<AppState>, user: CurrentUser, shell: Shell, Query(query): Query<ListQuery>) -> AppResult<Response> {
+    let (rows, total) = outbox::list(&state.pool, user.company_id, None, query.page).await?;
+    render(&OutboxPage {
+        shell: shell.at(Section::Interviews),
+        emails: rows.into_iter().map(row_view).collect(),
+        pager: Pager::new("/outbox", query.page, total, &[]),
+        mailbox_mode: state.config.smtp_url.is_none(),
+    })
+}
+
+/// Shows an email as the candidate receives it, with its working link: the way to
+/// follow the whole flow on a laptop with no mail server.
+pub async fn show(State(state): State<AppState>, user: CurrentUser, shell: Shell, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let row = outbox::one(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
+    let data = compose::load(&state.pool, &[id], Some(user.company_id)).await?.pop().ok_or(AppError::NotFound)?;
+    let rendered = compose::render(&data, &state.config)?;
+    render(&EmailPage {
+        shell: shell.at(Section::Interviews),
+        row: row_view(row),
+        from: format!("{} <{}>", data.company_name, state.config.mail_from),
+        subject: rendered.subject,
+        text: rendered.text,
+        link: rendered.view.link,
+    })
+}
+
+/// The HTML part, framed by the email page. Its own policy allows the email's inline
+/// styles but no images, so viewing it never counts as the candidate opening it.
+pub async fn show_html(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let data = compose::load(&state.pool, &[id], Some(user.company_id)).await?.pop().ok_or(AppError::NotFound)?;
+    let rendered = compose::render(&data, &state.config)?;
+    Ok((
+        [
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"),
+            (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
+        ],
+        Html(rendered.html),
+    )
+        .into_response())
+}
+
+const TRANSPARENT_GIF: &[u8] = &[
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff,
+    0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02,
+    0x02, 0x44, 0x01, 0x00, 0x3b,
+];
+
+/// The open-tracking pixel. Always answers with the image, known id or not.
+pub async fn pixel(State(state): State<AppState>, Path(pixel): Path<String>) -> Response {
+    if let Ok(id) = Uuid::parse_str(pixel.trim_end_matches(".gif")) {
+        if let Err(err) = outbox::mark_opened(&state.pool, id).await {
+            tracing::warn!(error = ?err, "recording an email open failed");
+        }
+    }
+    ([(header::CONTENT_TYPE, "image/gif"), (header::CACHE_CONTROL, "no-store")], TRANSPARENT_GIF).into_response()
+}

@@ -1,0 +1,21 @@
+//! Email: composing invitations, the Postgres outbox, SMTP or built-in mailbox delivery,
+//! the Outbox pages of the portal, and the open-tracking pixel.
+
+pub mod compose;
+mod handlers;
+pub mod outbox;
+pub mod transport;
+mod views;
+pub mod worker;
+
+use axum::{Router, routing::get};
+
+use crate::app::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/outbox", get(handlers::list))
+        .route("/outbox/{id}", get(handlers::show))
+        .route("/outbox/{id}/html", get(handlers::show_html))
+        .route("/e/{pixel}", get(handlers::pixel))
+}

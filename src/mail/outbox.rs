@@ -1,0 +1,182 @@
+//! The outbox table: emails are queued in the transaction that decides to send them,
+//! and delivery workers claim them with `FOR UPDATE SKIP LOCKED`.
+
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::pagination::PageNumber;
+
+/// Workers LISTEN on this channel so a queued email goes out at once.
+pub const CHANNEL: &str = "hifinity_outbox";
+
+pub async fn enqueue(conn: &mut PgConnection, company_id: Uuid, interview_id: Uuid, kind: &str, to: &str) -> sqlx::Result<Uuid> {
+    let id = Uuid::new_v4();
+    sqlx::query!(
+        "insert into emails (id, company_id, interview_id, kind, to_address, pixel_id) values ($1, $2, $3, $4, $5, $6)",
+        id,
+        company_id,
+        interview_id,
+        kind,
+        to,
+        Uuid::new_v4(),
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!("select pg_notify($1, '')", CHANNEL).execute(&mut *conn).await?;
+    Ok(id)
+}
+
+pub struct Claimed {
+    pub id: Uuid,
+    pub attempts: i32,
+}
+
+/// Takes up to `limit` due emails and leases them for `lease_seconds`: until then no
+/// other worker takes them, and if this one dies they become due again.
+pub async fn claim(pool: &PgPool, limit: i64, lease_seconds: i32) -> sqlx::Result<Vec<Claimed>> {
+    sqlx::query_as!(
+        Claimed,
+        "update emails set attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
+         where id in (
+           select id from emails where status = 'queued' and next_attempt_at <= now()
+           order by next_attempt_at limit $1 for update skip locked)
+         returning id, attempts",
+        limit,
+        lease_seconds as f64,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn mark_sent(pool: &PgPool, id: Uuid, transport: &str, reply: &str, message_id: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "with sent as (
+           update emails set status = 'sent', transport = $2, server_reply = $3, message_id = $4,
+                             sent_at = now(), last_error = null
+           where id = $1 and status = 'queued'
+           returning interview_id, company_id, to_address),
+         touched as (
+           update interviews set email_sent_at = now() from sent where interviews.id = sent.interview_id)
+         insert into interview_events (id, interview_id, company_id, kind, detail)
+         select gen_random_uuid(), interview_id, company_id, 'sent',
+                'To ' || to_address || case when $2 = 'mailbox' then ' (kept in the Outbox: no SMTP server is configured)' else '' end
+         from sent",
+        id,
+        transport,
+        reply,
+        message_id,
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A transient failure: try again at `retry_at`.
+pub async fn mark_retry(pool: &PgPool, id: Uuid, error: &str, retry_at: OffsetDateTime) -> sqlx::Result<()> {
+    sqlx::query!(
+        "with retried as (
+           update emails set next_attempt_at = $3, last_error = $2 where id = $1 and status = 'queued'
+           returning interview_id, company_id)
+         insert into interview_events (id, interview_id, company_id, kind, detail)
+         select gen_random_uuid(), interview_id, company_id, 'retrying',
+                $2 || ' — next attempt at ' || to_char($3 at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC'
+         from retried",
+        id,
+        error,
+        retry_at,
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A permanent failure, or the last attempt.
+pub async fn mark_failed(pool: &PgPool, id: Uuid, error: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "with failed as (
+           update emails set status = 'failed', last_error = $2 where id = $1 and status = 'queued'
+           returning interview_id, company_id)
+         insert into interview_events (id, interview_id, company_id, kind, detail)
+         select gen_random_uuid(), interview_id, company_id, 'failed', $2 from failed",
+        id,
+        error,
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The tracking pixel was loaded: the first load of each email is recorded.
+pub async fn mark_opened(pool: &PgPool, pixel_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "with opened as (
+           update emails set opened_at = now() where pixel_id = $1 and opened_at is null
+           returning interview_id, company_id),
+         touched as (
+           update interviews set email_opened_at = coalesce(email_opened_at, now())
+           from opened where interviews.id = opened.interview_id)
+         insert into interview_events (id, interview_id, company_id, kind)
+         select gen_random_uuid(), interview_id, company_id, 'opened' from opened",
+        pixel_id,
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub struct EmailRow {
+    pub id: Uuid,
+    pub interview_id: Uuid,
+    pub kind: String,
+    pub to_address: String,
+    pub candidate_name: String,
+    pub status: String,
+    pub transport: Option<String>,
+    pub attempts: i32,
+    pub next_attempt_at: OffsetDateTime,
+    pub last_error: Option<String>,
+    pub server_reply: Option<String>,
+    pub sent_at: Option<OffsetDateTime>,
+    pub opened_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+}
+
+pub async fn list(pool: &PgPool, company_id: Uuid, interview_id: Option<Uuid>, page: PageNumber) -> sqlx::Result<(Vec<EmailRow>, i64)> {
+    let rows = sqlx::query_as!(
+        EmailRow,
+        "select e.id, e.interview_id, e.kind, e.to_address, c.name as candidate_name, e.status, e.transport,
+                e.attempts, e.next_attempt_at, e.last_error, e.server_reply, e.sent_at, e.opened_at, e.created_at
+         from emails e join interviews i on i.id = e.interview_id join candidates c on c.id = i.candidate_id
+         where e.company_id = $1 and ($2::uuid is null or e.interview_id = $2)
+         order by e.created_at desc, e.id desc limit $3 offset $4",
+        company_id,
+        interview_id,
+        page.limit(),
+        page.offset(),
+    )
+    .fetch_all(pool)
+    .await?;
+    let total = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from emails where company_id = $1 and ($2::uuid is null or interview_id = $2)"#,
+        company_id,
+        interview_id,
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((rows, total))
+}
+
+pub async fn one(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<EmailRow>> {
+    sqlx::query_as!(
+        EmailRow,
+        "select e.id, e.interview_id, e.kind, e.to_address, c.name as candidate_name, e.status, e.transport,
+                e.attempts, e.next_attempt_at, e.last_error, e.server_reply, e.sent_at, e.opened_at, e.created_at
+         from emails e join interviews i on i.id = e.interview_id join candidates c on c.id = i.candidate_id
+         where e.company_id = $1 and e.id = $2",
+        company_id,
+        id,
+    )
+    .fetch_optional(pool)
+    .await
+}

@@ -1,0 +1,61 @@
+//! Where messages go: an SMTP server (lettre's pooled async transport) or, with no
+//! `SMTP_URL`, the built-in mailbox that keeps them for the portal's Outbox page.
+
+use anyhow::Context;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Mailbox,
+}
+
+/// Why a delivery failed, and whether trying again can help.
+#[derive(Debug)]
+pub enum DeliveryError {
+    /// 4xx replies, refused connections, timeouts.
+    Transient(String),
+    /// 5xx replies: the server will never accept this message.
+    Permanent(String),
+}
+
+impl Transport {
+    pub fn from_url(smtp_url: Option<&str>) -> anyhow::Result<Self> {
+        let Some(url) = smtp_url else { return Ok(Self::Mailbox) };
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .context("SMTP_URL is not a valid SMTP address")?
+            .timeout(Some(std::time::Duration::from_secs(20)))
+            .build();
+        Ok(Self::Smtp(transport))
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Smtp(_) => "smtp",
+            Self::Mailbox => "mailbox",
+        }
+    }
+
+    /// Delivers `message`; returns the server's reply.
+    pub async fn deliver(&self, message: Message) -> Result<String, DeliveryError> {
+        match self {
+            Self::Mailbox => Ok("Kept in the Hifinity outbox (no SMTP server configured)".into()),
+            Self::Smtp(smtp) => match smtp.send(message).await {
+                Ok(response) => Ok(format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" "))),
+                Err(err) if err.is_permanent() => Err(DeliveryError::Permanent(describe(&err))),
+                Err(err) => Err(DeliveryError::Transient(describe(&err))),
+            },
+        }
+    }
+}
+
+/// The whole error chain: lettre's top level says little ("network error").
+fn describe(err: &lettre::transport::smtp::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

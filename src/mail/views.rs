@@ -1,0 +1,36 @@
+use askama::Template;
+use uuid::Uuid;
+
+use crate::{dates::When, layout::Shell, pagination::Pager};
+
+pub struct EmailListRow {
+    pub id: Uuid,
+    pub interview_id: Uuid,
+    pub kind: &'static str,
+    pub to_address: String,
+    pub candidate_name: String,
+    pub status_label: &'static str,
+    pub status_badge: &'static str,
+    pub detail: String,
+    pub created: When,
+}
+
+#[derive(Template)]
+#[template(path = "mail/outbox.html")]
+pub struct OutboxPage {
+    pub shell: Shell,
+    pub emails: Vec<EmailListRow>,
+    pub pager: Pager,
+    pub mailbox_mode: bool,
+}
+
+#[derive(Template)]
+#[template(path = "mail/email.html")]
+pub struct EmailPage {
+    pub shell: Shell,
+    pub row: EmailListRow,
+    pub from: String,
+    pub subject: String,
+    pub text: String,
+    pub link: String,
+}

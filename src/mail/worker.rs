@@ -1,0 +1,130 @@
+//! The delivery worker: claims due emails, renders and sends them concurrently, and
+//! records each outcome. Transient failures retry with exponential backoff and jitter.
+
+use std::{sync::Arc, time::Duration};
+
+use rand::Rng;
+use sqlx::postgres::PgListener;
+use time::OffsetDateTime;
+use tokio::{sync::watch, task::JoinSet};
+
+use super::{
+    compose, outbox,
+    transport::{DeliveryError, Transport},
+};
+use crate::app::AppState;
+
+const BATCH: i64 = 64;
+/// Long enough for a slow SMTP exchange; a crashed worker's emails are due again after it.
+const LEASE_SECONDS: i32 = 120;
+pub const MAX_ATTEMPTS: i32 = 8;
+const POLL: Duration = Duration::from_secs(5);
+
+pub async fn run(state: AppState, transport: Arc<Transport>, mut shutdown: watch::Receiver<bool>) {
+    let mut listener = match PgListener::connect_with(&state.pool).await {
+        Ok(mut listener) => match listener.listen(outbox::CHANNEL).await {
+            Ok(()) => Some(listener),
+            Err(err) => {
+                tracing::warn!(error = ?err, "outbox: LISTEN failed; polling instead");
+                None
+            }
+        },
+        Err(err) => {
+            tracing::warn!(error = ?err, "outbox: no listener connection; polling instead");
+            None
+        }
+    };
+    loop {
+        match deliver_due(&state, &transport).await {
+            Ok(0) => {}
+            // More may be waiting: claim again at once.
+            Ok(_) => continue,
+            Err(err) => tracing::error!(error = ?err, "outbox: delivery round failed"),
+        }
+        let wake = async {
+            match listener.as_mut() {
+                Some(listener) => {
+                    let _ = tokio::time::timeout(POLL, listener.recv()).await;
+                }
+                None => tokio::time::sleep(POLL).await,
+            }
+        };
+        tokio::select! {
+            () = wake => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// One round: claims a batch and delivers it; returns how many were claimed.
+pub async fn deliver_due(state: &AppState, transport: &Arc<Transport>) -> anyhow::Result<usize> {
+    let claimed = outbox::claim(&state.pool, BATCH, LEASE_SECONDS).await?;
+    if claimed.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<_> = claimed.iter().map(|c| c.id).collect();
+    let emails = compose::load(&state.pool, &ids, None).await?;
+    let mut sends = JoinSet::new();
+    for data in emails {
+        let attempts = claimed.iter().find(|c| c.id == data.email_id).map_or(1, |c| c.attempts);
+        let (state, transport) = (state.clone(), transport.clone());
+        sends.spawn(async move {
+            if let Err(err) = deliver_one(&state, &transport, data, attempts).await {
+                tracing::error!(error = ?err, "outbox: recording a delivery failed");
+            }
+        });
+    }
+    while sends.join_next().await.is_some() {}
+    Ok(claimed.len())
+}
+
+async fn deliver_one(state: &AppState, transport: &Transport, data: compose::InvitationData, attempts: i32) -> anyhow::Result<()> {
+    let prepared = compose::render(&data, &state.config)
+        .and_then(|rendered| compose::message(&data, &rendered, &state.config));
+    let (message, message_id) = match prepared {
+        Ok(prepared) => prepared,
+        Err(err) => {
+            tracing::error!(error = ?err, email = %data.email_id, "outbox: could not build the message");
+            outbox::mark_failed(&state.pool, data.email_id, &format!("Could not build the message: {err:#}")).await?;
+            return Ok(());
+        }
+    };
+    match transport.deliver(message).await {
+        Ok(reply) => outbox::mark_sent(&state.pool, data.email_id, transport.name(), &reply, &message_id).await?,
+        Err(DeliveryError::Permanent(reason)) => {
+            tracing::warn!(email = %data.email_id, %reason, "outbox: permanently refused");
+            outbox::mark_failed(&state.pool, data.email_id, &reason).await?;
+        }
+        Err(DeliveryError::Transient(reason)) if attempts >= MAX_ATTEMPTS => {
+            tracing::warn!(email = %data.email_id, %reason, "outbox: giving up after {attempts} attempts");
+            outbox::mark_failed(&state.pool, data.email_id, &format!("{reason} (gave up after {attempts} attempts)")).await?;
+        }
+        Err(DeliveryError::Transient(reason)) => {
+            let retry_at = OffsetDateTime::now_utc() + backoff(attempts);
+            tracing::info!(email = %data.email_id, %reason, "outbox: will retry");
+            outbox::mark_retry(&state.pool, data.email_id, &reason, retry_at).await?;
+        }
+    }
+    Ok(())
+}
+
+/// 30 s, 1 min, 2 min … capped at 1 hour, each ±20 % so that retries spread out.
+pub fn backoff(attempts: i32) -> Duration {
+    let base = 30.0 * 2f64.powi(attempts.clamp(1, 12) - 1);
+    let jitter = rand::thread_rng().gen_range(0.8..1.2);
+    Duration::from_secs_f64((base * jitter).min(3600.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let first = backoff(1).as_secs_f64();
+        assert!((24.0..=36.0).contains(&first));
+        let fourth = backoff(4).as_secs_f64();
+        assert!((192.0..=288.0).contains(&fourth));
+        assert!(backoff(30).as_secs_f64() <= 3600.0);
+    }
+}

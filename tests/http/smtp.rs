@@ -1,0 +1,99 @@
+//! A small SMTP server on loopback that keeps what it receives, or refuses it with a
+//! chosen reply, so delivery is tested against a real SMTP conversation.
+
+use std::sync::{Arc, Mutex};
+
+use tokio::{
+    io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
+    net::TcpListener,
+};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Behaviour {
+    Accept,
+    /// Refuse every message with this reply code (e.g. 451 or 550).
+    Refuse(u16),
+}
+
+pub struct SmtpServer {
+    pub port: u16,
+    received: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+impl SmtpServer {
+    pub async fn start(behaviour: Behaviour) -> Self {
+        Self::start_on(0, behaviour).await
+    }
+
+    pub async fn start_on(port: u16, behaviour: Behaviour) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let keep = received.clone();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let keep = keep.clone();
+                tokio::spawn(async move {
+                    let _ = session(socket, behaviour, keep).await;
+                });
+            }
+        });
+        Self { port, received }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn messages(&self) -> Vec<Vec<u8>> {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+async fn session(socket: tokio::net::TcpStream, behaviour: Behaviour, keep: Arc<Mutex<Vec<Vec<u8>>>>) -> std::io::Result<()> {
+    let (read, mut write) = socket.into_split();
+    let mut lines = BufReader::new(read);
+    write.write_all(b"220 test.local ESMTP ready\r\n").await?;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if lines.read_line(&mut line).await? == 0 {
+            return Ok(());
+        }
+        let command = line.trim_end().to_ascii_uppercase();
+        let reply: &[u8] = if command.starts_with("EHLO") {
+            b"250-test.local\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+        } else if command.starts_with("HELO") || command.starts_with("MAIL") || command.starts_with("RCPT") || command.starts_with("RSET") || command.starts_with("NOOP") {
+            b"250 OK\r\n"
+        } else if command == "DATA" {
+            write.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await?;
+            let mut message = Vec::new();
+            loop {
+                let mut data = String::new();
+                if lines.read_line(&mut data).await? == 0 {
+                    return Ok(());
+                }
+                if data == ".\r\n" {
+                    break;
+                }
+                // Undo dot-stuffing.
+                let data = data.strip_prefix('.').map(str::to_owned).unwrap_or(data);
+                message.extend_from_slice(data.as_bytes());
+            }
+            match behaviour {
+                Behaviour::Accept => {
+                    keep.lock().unwrap().push(message);
+                    b"250 2.0.0 Ok: queued as TEST\r\n"
+                }
+                Behaviour::Refuse(451) => b"451 4.3.0 Try again later\r\n",
+                Behaviour::Refuse(_) => b"550 5.1.1 Mailbox unavailable\r\n",
+            }
+        } else if command == "QUIT" {
+            write.write_all(b"221 Bye\r\n").await?;
+            return Ok(());
+        } else {
+            b"502 Command not implemented\r\n"
+        };
+        write.write_all(reply).await?;
+    }
+}
