@@ -15,6 +15,7 @@
 //! - [`db`]: the pool and migrations.
 //! - [`workers`]: background work: email delivery and housekeeping.
 //! - [`pagination`]: page numbers and links for list pages.
+//! - [`queue`]: the Postgres task queue of background work.
 //! - [`sections`]: empty states of portal sections.
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
 //! - [`demo`]: the demo company.
@@ -32,6 +33,7 @@ pub mod forms;
 pub mod interviews;
 pub mod layout;
 pub mod mail;
+pub mod queue;
 pub mod sections;
 pub mod pagination;
 pub mod static_files;

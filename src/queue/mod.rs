@@ -1,0 +1,77 @@
+//! The Postgres task queue shared by background workers (evaluations and other work
+//! that must survive restarts). Tasks are queued in the transaction that decides on
+//! them and claimed with `FOR UPDATE SKIP LOCKED` under a lease: a worker that dies
+//! mid-task releases it when the lease ends.
+
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Workers LISTEN on this channel to start queued tasks at once.
+pub const CHANNEL: &str = "hifinity_tasks";
+
+pub struct Task {
+    pub id: Uuid,
+    pub company_id: Option<Uuid>,
+    pub kind: String,
+    pub payload: Value,
+    /// Including this one.
+    pub attempts: i32,
+}
+
+pub async fn enqueue(conn: &mut PgConnection, company_id: Option<Uuid>, kind: &str, payload: Value) -> sqlx::Result<Uuid> {
+    let id = Uuid::new_v4();
+    sqlx::query!(
+        "insert into tasks (id, company_id, kind, payload) values ($1, $2, $3, $4)",
+        id,
+        company_id,
+        kind,
+        payload,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!("select pg_notify($1, $2)", CHANNEL, kind).execute(&mut *conn).await?;
+    Ok(id)
+}
+
+/// Takes the oldest due task of one of `kinds`, leased for `lease_seconds`.
+pub async fn claim(pool: &PgPool, kinds: &[&str], lease_seconds: i32) -> sqlx::Result<Option<Task>> {
+    let kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
+    sqlx::query_as!(
+        Task,
+        "update tasks set status = 'running', attempts = attempts + 1,
+                          run_at = now() + make_interval(secs => $2)
+         where id = (
+           select id from tasks
+           where status in ('queued', 'running') and run_at <= now() and kind = any($1)
+           order by run_at limit 1 for update skip locked)
+         returning id, company_id, kind, payload, attempts",
+        &kinds,
+        lease_seconds as f64,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn complete(pool: &PgPool, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!("update tasks set status = 'done', finished_at = now(), last_error = null where id = $1", id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// A transient failure: run again at `at`.
+pub async fn retry(pool: &PgPool, id: Uuid, error: &str, at: OffsetDateTime) -> sqlx::Result<()> {
+    sqlx::query!("update tasks set status = 'queued', run_at = $2, last_error = $3 where id = $1", id, at, error)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn fail(pool: &PgPool, id: Uuid, error: &str) -> sqlx::Result<()> {
+    sqlx::query!("update tasks set status = 'failed', finished_at = now(), last_error = $2 where id = $1", id, error)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
