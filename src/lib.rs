@@ -6,6 +6,8 @@
 //! - [`error`]: the handlers' error type and its friendly pages.
 //! - [`layout`]: the portal layout: navigation, flash messages, error pages.
 //! - [`auth`]: sign-up, sign-in, sessions, password hashing, cross-site refusal.
+//! - [`jobs`]: job openings: list (open first), create, edit, close and reopen.
+//! - [`interview_templates`]: templates and their ordered questions, publish into immutable versions.
 //! - [`domain`]: validated values shared by features (email address, required text, secret key).
 //! - [`forms`]: per-field error messages.
 //! - [`dates`]: "2 days ago" rendering.
@@ -25,6 +27,8 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod forms;
+pub mod interview_templates;
+pub mod jobs;
 pub mod layout;
 pub mod sections;
 pub mod pagination;
