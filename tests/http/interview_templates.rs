@@ -601,3 +601,28 @@ async fn template_text_is_escaped(pool: PgPool) {
         assert!(!page.body.contains("<script>alert(1)") && !page.body.contains("<b>bold") && !page.body.contains("<img src=x"), "{path}");
     }
 }
+
+#[sqlx::test]
+async fn demo_company_has_jobs_and_templates(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    hifinity::demo::seed(&app.pool, false).await.unwrap();
+    let page = app.sign_in(hifinity::demo::EMAIL, hifinity::demo::PASSWORD).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let jobs = app.get("/jobs").await;
+    assert_eq!(jobs.texts("td .badge"), ["Open", "Open", "Open", "Closed"]);
+    let templates = app.get("/interview-templates").await;
+    assert_eq!(templates.texts("td .badge").iter().filter(|b| *b == "Published").count(), 4);
+    assert_eq!(templates.texts("td .badge").iter().filter(|b| *b == "Draft").count(), 1);
+
+    let company = company_id(&app, hifinity::demo::EMAIL).await;
+    let sendable = store::jobs_with_published_templates(&app.pool, company).await.unwrap();
+    let titles: Vec<&str> = sendable.iter().map(|j| j.title.as_str()).collect();
+    assert_eq!(titles, ["Customer Success Manager", "Product Designer", "Senior Backend Engineer"]);
+    for job in &sendable {
+        for template in store::published_versions_for_job(&app.pool, company, job.id).await.unwrap() {
+            assert!((3..=5).contains(&template.question_count), "{template:?}");
+            let version = store::version_with_questions(&app.pool, company, template.version_id).await.unwrap().unwrap();
+            assert!(version.questions.iter().all(|q| q.key_points.len() >= 3));
+        }
+    }
+}
