@@ -16,7 +16,10 @@ use tokio::net::TcpListener;
 use tower_http::{catch_panic::CatchPanicLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer};
 use tracing::{Span, field::Empty};
 
-use crate::{auth, candidate_portal, config::Config, error::AppError, interviews, layout, mail, sections, static_files};
+use crate::{
+    auth, candidate_portal, config::Config, error::AppError, interview_templates, interviews, jobs, layout, mail, sections,
+    static_files,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -44,6 +47,8 @@ pub fn router(state: AppState) -> Router {
     ];
     let mut router = Router::new()
         .merge(auth::router())
+        .merge(jobs::router())
+        .merge(interview_templates::router())
         .merge(sections::router())
         .merge(interviews::router())
         .merge(mail::router())

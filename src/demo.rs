@@ -2,8 +2,19 @@
 
 use anyhow::Context;
 use sqlx::PgPool;
+use uuid::Uuid;
 
-use crate::auth::{self, password};
+use crate::{
+    auth::{self, password},
+    interview_templates::{
+        self,
+        model::{AnswerKind, Difficulty, QuestionFields, TemplateFields},
+    },
+    jobs::{
+        self,
+        model::{JobFields, JobStatus},
+    },
+};
 
 pub const EMAIL: &str = "demo@hifinity.test";
 pub const PASSWORD: &str = "hifinity-demo-2026";
@@ -16,10 +27,11 @@ pub async fn seed(pool: &PgPool, if_empty: bool) -> anyhow::Result<()> {
         }
     } else {
         let hash = password::hash(PASSWORD.into()).await?;
-        auth::create_company_with_owner(pool, "Northwind Labs", "Dana Demo", EMAIL, &hash)
+        let (company_id, _) = auth::create_company_with_owner(pool, "Northwind Labs", "Dana Demo", EMAIL, &hash)
             .await
             .map_err(|_| anyhow::anyhow!("could not create the demo account"))
             .context("seeding the demo company")?;
+        seed_jobs_and_templates(pool, company_id).await.context("seeding the demo jobs and templates")?;
     }
     println!("Demo account: sign in with {EMAIL} / {PASSWORD} (or create your own company at /sign-up).");
     Ok(())
@@ -29,4 +41,368 @@ pub async fn exists(pool: &PgPool) -> sqlx::Result<bool> {
     sqlx::query_scalar!(r#"select exists(select 1 from users where email = $1::text::citext) as "exists!""#, EMAIL)
         .fetch_one(pool)
         .await
+}
+
+struct DemoJob {
+    title: &'static str,
+    department: &'static str,
+    location: &'static str,
+    description: &'static str,
+    open: bool,
+    templates: &'static [DemoTemplate],
+}
+
+struct DemoTemplate {
+    name: &'static str,
+    difficulty: Difficulty,
+    focus_area: &'static str,
+    duration_minutes: i32,
+    intro: &'static str,
+    publish: bool,
+    questions: &'static [DemoQuestion],
+}
+
+struct DemoQuestion {
+    prompt: &'static str,
+    answer_kind: AnswerKind,
+    thinking_seconds: i32,
+    answer_seconds: i32,
+    key_points: &'static [&'static str],
+}
+
+const fn q(
+    prompt: &'static str,
+    answer_kind: AnswerKind,
+    thinking_seconds: i32,
+    answer_seconds: i32,
+    key_points: &'static [&'static str],
+) -> DemoQuestion {
+    DemoQuestion { prompt, answer_kind, thinking_seconds, answer_seconds, key_points }
+}
+
+use AnswerKind::{Text, Video};
+
+const DEMO_JOBS: &[DemoJob] = &[
+    DemoJob {
+        title: "Senior Backend Engineer",
+        department: "Engineering",
+        location: "Berlin or remote (EU)",
+        description: "Design, build and run the services behind our hiring platform: APIs, background \
+            workers and the PostgreSQL schema. You own features from design to production.",
+        open: true,
+        templates: &[
+            DemoTemplate {
+                name: "Backend engineering interview",
+                difficulty: Difficulty::Hard,
+                focus_area: "System design and reliability",
+                duration_minutes: 30,
+                intro: "Thanks for applying to Northwind Labs! This interview has four questions about how \
+                    you design and run backend systems. There are no trick questions: talk us through your \
+                    thinking as you would with a colleague.",
+                publish: true,
+                questions: &[
+                    q(
+                        "Walk us through a backend service you designed and own. What were the main trade-offs?",
+                        Video,
+                        30,
+                        180,
+                        &[
+                            "Describes the problem and its constraints clearly",
+                            "Names concrete trade-offs (consistency vs availability, latency vs cost, build vs buy)",
+                            "Explains how the design was validated: load tests, metrics, incidents",
+                            "Reflects on what they would do differently now",
+                        ],
+                    ),
+                    q(
+                        "After a deploy, an endpoint's p99 latency tripled while the average looks normal. How do you investigate?",
+                        Video,
+                        45,
+                        180,
+                        &[
+                            "Checks what changed in the deploy and keeps rollback as an option",
+                            "Uses percentiles and traces to find the slow path rather than averages",
+                            "Considers query plans, lock contention, N+1 queries and pool exhaustion",
+                            "Confirms the fix with metrics and adds an alert or test so it cannot return silently",
+                        ],
+                    ),
+                    q(
+                        "How would you make an endpoint that sends an email safe to retry, so a double click never sends two?",
+                        Text,
+                        60,
+                        600,
+                        &[
+                            "An idempotency key stored under a unique constraint",
+                            "A replayed request returns the original result",
+                            "The email is queued in the same transaction as the data (outbox)",
+                            "Handles concurrent duplicates, not only sequential ones",
+                        ],
+                    ),
+                    q(
+                        "Tell us about a time you disagreed with a technical decision. What did you do?",
+                        Video,
+                        30,
+                        120,
+                        &[
+                            "Raised the concern with evidence rather than opinion",
+                            "Listened to and understood the other side",
+                            "Disagreed and committed, or escalated appropriately",
+                            "Shares the outcome and what they learned",
+                        ],
+                    ),
+                ],
+            },
+            DemoTemplate {
+                name: "Take-home debrief",
+                difficulty: Difficulty::Medium,
+                focus_area: "Code review and testing",
+                duration_minutes: 15,
+                intro: "A short follow-up on your take-home exercise.",
+                publish: false,
+                questions: &[
+                    q(
+                        "Which part of your take-home solution would you review most carefully, and why?",
+                        Video,
+                        30,
+                        120,
+                        &[
+                            "Identifies the riskiest part honestly",
+                            "Explains the failure modes they worried about",
+                            "Suggests tests that would catch them",
+                        ],
+                    ),
+                    q(
+                        "What would you change before running this code in production?",
+                        Text,
+                        30,
+                        300,
+                        &["Error handling and input validation", "Observability: logs and metrics", "Configuration and secrets"],
+                    ),
+                ],
+            },
+        ],
+    },
+    DemoJob {
+        title: "Product Designer",
+        department: "Design",
+        location: "London (hybrid)",
+        description: "Shape how recruiters and candidates experience Hifinity, from research to polished, \
+            accessible interfaces.",
+        open: true,
+        templates: &[DemoTemplate {
+            name: "Product design interview",
+            difficulty: Difficulty::Medium,
+            focus_area: "Design process and collaboration",
+            duration_minutes: 25,
+            intro: "Hello! These four questions are about how you work as a product designer. Use examples \
+                from your own projects wherever you can.",
+            publish: true,
+            questions: &[
+                q(
+                    "Pick a product you designed end to end. How did you get from the problem to the shipped solution?",
+                    Video,
+                    30,
+                    180,
+                    &[
+                        "Frames the user problem and the business goal",
+                        "Describes the research used: interviews, data, usability tests",
+                        "Shows iteration: options explored and why one was chosen",
+                        "Measured the impact after launch",
+                    ],
+                ),
+                q(
+                    "Engineering says your design can't ship on time. How do you decide what to cut?",
+                    Video,
+                    30,
+                    120,
+                    &[
+                        "Separates the core user value from nice-to-haves",
+                        "Works with engineers on cheaper alternatives",
+                        "Keeps accessibility and quality non-negotiable",
+                        "Plans the follow-up iterations",
+                    ],
+                ),
+                q(
+                    "How do you make sure a design is accessible?",
+                    Text,
+                    30,
+                    300,
+                    &[
+                        "Contrast of at least 4.5:1 and never colour alone to carry meaning",
+                        "Keyboard navigation and visible focus",
+                        "Labels, semantic structure and screen-reader testing",
+                        "Accessibility is part of every review, not an afterthought",
+                    ],
+                ),
+                q(
+                    "Describe feedback on your work that was hard to hear. What did you do with it?",
+                    Video,
+                    20,
+                    120,
+                    &[
+                        "Gives a specific example",
+                        "Separates ego from the work",
+                        "Changed the design or the process as a result",
+                        "Seeks critique as a habit",
+                    ],
+                ),
+            ],
+        }],
+    },
+    DemoJob {
+        title: "Customer Success Manager",
+        department: "Customer Success",
+        location: "Remote (US time zones)",
+        description: "Help our customers hire well with Hifinity: onboarding, adoption and renewals for a \
+            portfolio of mid-sized companies.",
+        open: true,
+        templates: &[DemoTemplate {
+            name: "Customer success interview",
+            difficulty: Difficulty::Easy,
+            focus_area: "Customer empathy and retention",
+            duration_minutes: 20,
+            intro: "Welcome, and thank you for your time. Three questions follow; the last one is answered in \
+                writing.",
+            publish: true,
+            questions: &[
+                q(
+                    "A long-time customer writes that they will cancel at renewal next month. What do you do in the first week?",
+                    Video,
+                    30,
+                    180,
+                    &[
+                        "Reaches out quickly and listens for the real reason",
+                        "Reviews usage data and account history before the call",
+                        "Proposes a concrete plan with owners and dates",
+                        "Involves product or sales when needed, and knows when to let go gracefully",
+                    ],
+                ),
+                q(
+                    "How do you onboard a new customer so that they see value quickly?",
+                    Video,
+                    30,
+                    150,
+                    &[
+                        "Agrees on success criteria with the customer up front",
+                        "Follows a structured plan with milestones",
+                        "Trains key users and finds a champion",
+                        "Tracks adoption and follows up",
+                    ],
+                ),
+                q(
+                    "Write a short reply to a customer whose interview invitations were delayed by our outage yesterday.",
+                    Text,
+                    60,
+                    600,
+                    &[
+                        "Acknowledges the problem and apologises without excuses",
+                        "Explains what happened and the current status in plain language",
+                        "Says what is being done to prevent it",
+                        "Offers concrete help or a next step",
+                    ],
+                ),
+            ],
+        }],
+    },
+    DemoJob {
+        title: "Data Analyst",
+        department: "Analytics",
+        location: "Berlin",
+        description: "Filled in March. Turn hiring data into decisions for our customers and our own teams.",
+        open: false,
+        templates: &[DemoTemplate {
+            name: "Analytics interview",
+            difficulty: Difficulty::Medium,
+            focus_area: "SQL and experimentation",
+            duration_minutes: 20,
+            intro: "Three questions about analysis and experiments.",
+            publish: true,
+            questions: &[
+                q(
+                    "How would you find out whether a new onboarding email increased activation?",
+                    Video,
+                    30,
+                    180,
+                    &[
+                        "Defines activation precisely",
+                        "Proposes a randomised experiment or a sound comparison group",
+                        "Considers sample size and duration",
+                        "Watches for confounders and novelty effects",
+                    ],
+                ),
+                q(
+                    "Explain the difference between a LEFT JOIN and an INNER JOIN, and a bug you have seen from mixing them up.",
+                    Text,
+                    30,
+                    300,
+                    &[
+                        "LEFT JOIN keeps unmatched rows of the left table, with nulls",
+                        "INNER JOIN keeps only matching rows",
+                        "A WHERE condition on the right table turns a left join into an inner join",
+                        "A concrete example of lost or duplicated rows",
+                    ],
+                ),
+                q(
+                    "Tell us about an analysis that changed a decision.",
+                    Video,
+                    30,
+                    150,
+                    &[
+                        "States the business question",
+                        "Explains the method and the data",
+                        "Communicated the result clearly to stakeholders",
+                        "Describes the outcome",
+                    ],
+                ),
+            ],
+        }],
+    },
+];
+
+/// Demo jobs with their interview templates, created and published through the same
+/// store functions as the portal: three open jobs, each with a published template, one
+/// draft template, and a closed job.
+pub async fn seed_jobs_and_templates(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()> {
+    for demo_job in DEMO_JOBS {
+        let job_id = Uuid::new_v4();
+        let fields = JobFields {
+            title: demo_job.title.into(),
+            department: Some(demo_job.department.into()),
+            location: Some(demo_job.location.into()),
+            description: Some(demo_job.description.into()),
+        };
+        jobs::store::create(pool, company_id, job_id, &fields).await?;
+        for demo in demo_job.templates {
+            let template_id = Uuid::new_v4();
+            let fields = TemplateFields {
+                name: demo.name.into(),
+                difficulty: demo.difficulty,
+                focus_area: Some(demo.focus_area.into()),
+                duration_minutes: demo.duration_minutes,
+                intro: Some(demo.intro.into()),
+                allow_retakes: false,
+            };
+            interview_templates::store::create(pool, company_id, template_id, job_id, &fields).await?;
+            for question in demo.questions {
+                let fields = QuestionFields {
+                    prompt: question.prompt.into(),
+                    answer_kind: question.answer_kind,
+                    thinking_seconds: question.thinking_seconds,
+                    answer_seconds: question.answer_seconds,
+                    key_points: question.key_points.iter().map(|p| (*p).to_owned()).collect(),
+                };
+                interview_templates::store::add_question(pool, company_id, template_id, Uuid::new_v4(), &fields)
+                    .await
+                    .map_err(|err| anyhow::anyhow!("adding a demo question: {err:?}"))?;
+            }
+            if demo.publish {
+                interview_templates::store::publish(pool, company_id, template_id)
+                    .await
+                    .map_err(|err| anyhow::anyhow!("publishing a demo template: {err:?}"))?;
+            }
+        }
+        if !demo_job.open {
+            jobs::store::set_status(pool, company_id, job_id, JobStatus::Closed).await?;
+        }
+    }
+    Ok(())
 }

@@ -33,3 +33,19 @@ impl FieldErrors {
         self.0.is_empty()
     }
 }
+
+/// The hidden `idempotency_key` of a form that creates something. The page puts a fresh
+/// uuid in the form; the store uses it as the new row's id (`on conflict do nothing`), so
+/// a double click or a retried POST lands on the same row instead of making two.
+/// A missing or malformed key just gets a fresh one (no protection, but no failure).
+pub fn idempotency_key(raw: &str) -> uuid::Uuid {
+    uuid::Uuid::parse_str(raw.trim()).unwrap_or_else(|_| uuid::Uuid::new_v4())
+}
+
+/// A whole number typed into a form, within `min..=max`; `message` says what is expected.
+pub fn whole_number(raw: &str, min: i32, max: i32, message: &str) -> Result<i32, String> {
+    match raw.trim().parse::<i32>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(message.to_owned()),
+    }
+}

@@ -6,6 +6,8 @@
 //! - [`error`]: the handlers' error type and its friendly pages.
 //! - [`layout`]: the portal layout: navigation, flash messages, error pages.
 //! - [`auth`]: sign-up, sign-in, sessions, password hashing, cross-site refusal.
+//! - [`jobs`]: job openings: list (open first), create, edit, close and reopen.
+//! - [`interview_templates`]: templates and their ordered questions, publish into immutable versions.
 //! - [`interviews`]: Send Interview, the secure link, tracking, resend, the Interviews page.
 //! - [`candidate_portal`]: what the candidate sees at the link.
 //! - [`mail`]: invitation emails, the outbox and its delivery worker.
@@ -30,7 +32,9 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod forms;
+pub mod interview_templates;
 pub mod interviews;
+pub mod jobs;
 pub mod layout;
 pub mod mail;
 pub mod queue;

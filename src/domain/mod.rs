@@ -6,4 +6,4 @@ mod text;
 
 pub use email::EmailAddress;
 pub use secret::SecretKey;
-pub use text::{RequiredText, clean_optional};
+pub use text::{RequiredText, clean_optional, optional_text};

@@ -34,9 +34,36 @@ pub fn clean_optional(raw: &str) -> Option<String> {
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
 
+/// Optional free text: trimmed, `None` when blank, at most `max_chars`. `multiline`
+/// allows line breaks and tabs (descriptions); otherwise no control characters at all.
+pub fn optional_text(raw: &str, max_chars: usize, multiline: bool) -> Result<Option<String>, String> {
+    let Some(text) = clean_optional(raw) else { return Ok(None) };
+    let allowed = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
+    if text.chars().any(|c| c.is_control() && !allowed(c)) {
+        return Err(if multiline {
+            "Use letters, numbers and punctuation only (no control characters).".into()
+        } else {
+            "Use letters, numbers and punctuation only (no line breaks or control characters).".into()
+        });
+    }
+    if text.chars().count() > max_chars {
+        return Err(format!("Use at most {max_chars} characters."));
+    }
+    Ok(Some(text.replace("\r\n", "\n")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn optional_text_is_trimmed_and_bounded() {
+        assert_eq!(optional_text("  ", 10, false), Ok(None));
+        assert_eq!(optional_text(" Berlin ", 10, false), Ok(Some("Berlin".into())));
+        assert!(optional_text("a\nb", 10, false).is_err());
+        assert_eq!(optional_text("a\r\nb", 10, true), Ok(Some("a\nb".into())));
+        assert!(optional_text("abcdef", 5, true).is_err());
+    }
 
     #[test]
     fn trims_and_refuses_control_characters() {

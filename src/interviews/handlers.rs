@@ -14,6 +14,7 @@ use super::{
 };
 use crate::{
     app::AppState,
+    interview_templates::{self, model::Difficulty},
     auth::CurrentUser,
     dates::When,
     domain::EmailAddress,
@@ -27,14 +28,6 @@ fn back_to(return_to: Option<&str>, fallback: &str) -> String {
     match return_to {
         Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
         _ => fallback.to_owned(),
-    }
-}
-
-fn difficulty_label(raw: &str) -> &'static str {
-    match raw {
-        "easy" => "Easy",
-        "medium" => "Medium",
-        _ => "Hard",
     }
 }
 
@@ -60,9 +53,9 @@ async fn send_form(
     return_to: String,
 ) -> AppResult<SendForm> {
     let candidate = store::candidate(&state.pool, user.company_id, candidate_id).await?.ok_or(AppError::NotFound)?;
-    let choices = store::template_choices(&state.pool, user.company_id).await?;
+    let choices = interview_templates::store::sendable_templates(&state.pool, user.company_id).await?;
     let version_ids: Vec<Uuid> = choices.iter().map(|c| c.version_id).collect();
-    let mut questions = store::version_questions(&state.pool, user.company_id, &version_ids).await?;
+    let mut questions = interview_templates::store::questions_of_versions(&state.pool, user.company_id, &version_ids).await?;
 
     let mut jobs: Vec<JobChoice> = Vec::new();
     for choice in &choices {
@@ -91,7 +84,7 @@ async fn send_form(
                 version_id: c.version_id,
                 job_id: c.job_id,
                 name: c.name,
-                difficulty: difficulty_label(&c.difficulty),
+                difficulty: Difficulty::label_of(&c.difficulty),
                 focus_area: c.focus_area,
                 duration_minutes: c.duration_minutes,
                 question_count: c.question_count,
@@ -175,7 +168,7 @@ pub async fn send(
     let (Some(job_id), Some(version_id)) = (job_id, version_id) else {
         return again("Select a job and one of its interview templates.").await;
     };
-    let choices = store::template_choices(&state.pool, user.company_id).await?;
+    let choices = interview_templates::store::sendable_templates(&state.pool, user.company_id).await?;
     if !choices.iter().any(|c| c.version_id == version_id && c.job_id == job_id) {
         return again("Select an interview template of the selected job.").await;
     }

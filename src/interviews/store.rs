@@ -26,59 +26,6 @@ pub async fn candidate(pool: &PgPool, company_id: Uuid, candidate_id: Uuid) -> s
     .await
 }
 
-/// A published template of an open job, as the Send Interview modal lists it.
-pub struct TemplateChoice {
-    pub job_id: Uuid,
-    pub job_title: String,
-    pub template_id: Uuid,
-    pub version_id: Uuid,
-    pub name: String,
-    pub difficulty: String,
-    pub focus_area: Option<String>,
-    pub duration_minutes: i32,
-    pub question_count: i64,
-}
-
-pub async fn template_choices(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<TemplateChoice>> {
-    sqlx::query_as!(
-        TemplateChoice,
-        r#"select j.id as job_id, j.title as job_title, t.id as template_id, v.id as version_id,
-                  v.name, v.difficulty, v.focus_area, v.duration_minutes,
-                  (select count(*) from version_questions q where q.version_id = v.id) as "question_count!"
-           from interview_templates t
-           join template_versions v on v.id = t.published_version_id
-           join jobs j on j.id = t.job_id
-           where t.company_id = $1 and t.status = 'published' and j.status = 'open'
-           order by j.title, j.id, v.name"#,
-        company_id,
-    )
-    .fetch_all(pool)
-    .await
-}
-
-pub struct QuestionPreview {
-    pub version_id: Uuid,
-    pub position: i32,
-    pub prompt: String,
-    pub answer_kind: String,
-    pub thinking_seconds: i32,
-    pub answer_seconds: i32,
-}
-
-pub async fn version_questions(pool: &PgPool, company_id: Uuid, version_ids: &[Uuid]) -> sqlx::Result<Vec<QuestionPreview>> {
-    sqlx::query_as!(
-        QuestionPreview,
-        "select q.version_id, q.position, q.prompt, q.answer_kind, q.thinking_seconds, q.answer_seconds
-         from version_questions q join template_versions v on v.id = q.version_id
-         where q.version_id = any($1) and v.company_id = $2
-         order by q.version_id, q.position",
-        version_ids,
-        company_id,
-    )
-    .fetch_all(pool)
-    .await
-}
-
 pub struct SendRequest {
     pub company_id: Uuid,
     pub user_id: Uuid,

@@ -3,6 +3,8 @@
 
 mod auth;
 mod fixtures;
+mod interview_templates;
 mod interviews;
+mod jobs;
 mod smtp;
 mod support;
