@@ -19,12 +19,21 @@ use tracing::{Span, field::Empty};
 use crate::{
     auth, candidate_portal, config::Config, error::AppError, interview_templates, interviews, jobs, layout, mail, sections,
     static_files,
+    storage::MediaStore,
 };
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
+    pub media: MediaStore,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, config: Config) -> anyhow::Result<Self> {
+        let media = MediaStore::from_config(config.media_store.as_deref(), &config.data_dir)?;
+        Ok(Self { pool, config: Arc::new(config), media })
+    }
 }
 
 /// Scripts, styles, media and forms only from this origin; no inline script; never framed.

@@ -32,6 +32,10 @@ pub struct Config {
     pub mail_from: EmailAddress,
     /// How long an interview link stays valid after sending.
     pub link_valid_days: i64,
+    /// `s3://bucket/prefix` for S3-compatible media storage; `None` keeps media under DATA_DIR.
+    pub media_store: Option<String>,
+    /// The largest video answer accepted, in bytes.
+    pub max_answer_bytes: u64,
 }
 
 impl Config {
@@ -85,6 +89,20 @@ impl Config {
                 .filter(|days| (1..=365).contains(days))
                 .context("INTERVIEW_LINK_DAYS must be a whole number of days from 1 to 365")?,
         };
+        let media_store = optional("MEDIA_STORE")?;
+        if let Some(store) = &media_store
+            && !store.starts_with("s3://")
+        {
+            bail!("MEDIA_STORE must look like s3://bucket/prefix (or be unset for local disk)");
+        }
+        let max_answer_mb = match optional("MAX_ANSWER_MB")? {
+            None => 200,
+            Some(raw) => raw
+                .parse::<u64>()
+                .ok()
+                .filter(|mb| (1..=4096).contains(mb))
+                .context("MAX_ANSWER_MB must be a whole number of megabytes from 1 to 4096")?,
+        };
         Ok(Self {
             app_env,
             database_url,
@@ -96,6 +114,8 @@ impl Config {
             smtp_url,
             mail_from,
             link_valid_days,
+            media_store,
+            max_answer_bytes: max_answer_mb * 1024 * 1024,
         })
     }
 

@@ -19,6 +19,7 @@
 //! - [`pagination`]: page numbers and links for list pages.
 //! - [`queue`]: the Postgres task queue of background work.
 //! - [`sections`]: empty states of portal sections.
+//! - [`storage`]: media storage: local disk or S3-compatible.
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
 //! - [`demo`]: the demo company.
 
@@ -41,4 +42,5 @@ pub mod queue;
 pub mod sections;
 pub mod pagination;
 pub mod static_files;
+pub mod storage;
 pub mod workers;

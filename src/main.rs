@@ -1,5 +1,3 @@
-use std::sync::Arc;
-
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use hifinity::{app, config::Config, db, demo, workers};
@@ -62,7 +60,7 @@ async fn run() -> anyhow::Result<()> {
         }
         Command::Worker => {
             let pool = db::connect(&config.database_url).await?;
-            let state = app::AppState { pool, config: Arc::new(config) };
+            let state = app::AppState::new(pool, config)?;
             let (stop, stopped) = watch::channel(false);
             let mut set = workers::spawn_all(&state, stopped)?;
             tracing::info!("workers running; Ctrl+C to stop");
@@ -76,7 +74,7 @@ async fn run() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("could not listen on BIND_ADDR={}", config.bind_addr))?;
             let base_url = config.base_url.clone();
-            let state = app::AppState { pool, config: Arc::new(config) };
+            let state = app::AppState::new(pool, config)?;
             let (stop, stopped) = watch::channel(false);
             let mut set = if no_workers { Default::default() } else { workers::spawn_all(&state, stopped)? };
             println!("Hifinity is running at {base_url}");

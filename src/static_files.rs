@@ -13,6 +13,8 @@ use sha2::{Digest, Sha256};
 const FILES: &[(&str, &str, &[u8])] = &[
     ("app.css", "text/css; charset=utf-8", include_bytes!("../static/app.css")),
     ("app.js", "text/javascript; charset=utf-8", include_bytes!("../static/app.js")),
+    ("device-check.js", "text/javascript; charset=utf-8", include_bytes!("../static/device-check.js")),
+    ("recorder.js", "text/javascript; charset=utf-8", include_bytes!("../static/recorder.js")),
 ];
 
 static VERSION: LazyLock<String> = LazyLock::new(|| {

@@ -1,18 +1,29 @@
 use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-    response::{Html, IntoResponse, Response},
+    body::Body,
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response},
 };
 use askama::Template;
+use futures_util::StreamExt;
+use serde::Deserialize;
 use time::{OffsetDateTime, macros::format_description};
+use uuid::Uuid;
 
-use super::{store, views::*};
+use super::{
+    store::{self, AnswerContent, CompleteOutcome, SaveOutcome},
+    views::*,
+};
 use crate::{
     app::AppState,
     error::AppResult,
     interviews::{link::ClaimedToken, model::InterviewStatus},
     static_files,
+    storage::Upload,
 };
+
+/// The longest typed answer accepted.
+pub const TEXT_ANSWER_MAX_CHARS: usize = 5000;
 
 fn page(status: StatusCode, view: &impl Template) -> AppResult<Response> {
     Ok((status, Html(view.render()?)).into_response())
@@ -59,20 +70,31 @@ async fn open(state: &AppState, token: &str) -> AppResult<Result<store::LinkedIn
     }
 }
 
-pub async fn landing(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
-    let interview = match open(&state, &token).await? {
-        Ok(interview) => interview,
-        Err(closed) => return Ok(closed),
+/// Opens the link or returns the page explaining why it can't be used.
+macro_rules! open_or_return {
+    ($state:expr, $token:expr) => {
+        match open($state, $token).await? {
+            Ok(interview) => interview,
+            Err(closed) => return Ok(closed),
+        }
     };
+}
+
+pub async fn landing(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
+    let interview = open_or_return!(&state, &token);
     store::record_link_opened(&state.pool, &interview).await?;
     let deadline = interview
         .expires_at
         .format(format_description!("[month repr:long] [day padding:none], [year] at [hour]:[minute] UTC"))
         .unwrap_or_default();
+    let answered = store::questions(&state.pool, &interview).await?.iter().filter(|q| q.answered).count();
     page(
         StatusCode::OK,
         &LandingPage {
             asset_version: static_files::version(),
+            token,
+            started: interview.status == "in_progress",
+            answered,
             candidate_name: interview.candidate_name,
             company_name: interview.company_name,
             job_title: interview.job_title,
@@ -83,4 +105,291 @@ pub async fn landing(State(state): State<AppState>, Path(token): Path<String>) -
             deadline,
         },
     )
+}
+
+/// **Start interview**: Pending → In Progress, then the first question.
+pub async fn start(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
+    let interview = open_or_return!(&state, &token);
+    store::start(&state.pool, &interview).await?;
+    Ok(Redirect::to(&format!("/i/{token}/q")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct QuestionQuery {
+    /// With retakes allowed, an answered question can be chosen again.
+    question: Option<Uuid>,
+}
+
+/// One question at a time: the first unanswered one (so reopening the link resumes),
+/// or, when all are answered, the page with **Complete interview**.
+pub async fn question(State(state): State<AppState>, Path(token): Path<String>, Query(query): Query<QuestionQuery>) -> AppResult<Response> {
+    let interview = open_or_return!(&state, &token);
+    if interview.status == "pending" {
+        return Ok(Redirect::to(&format!("/i/{token}")).into_response());
+    }
+    let questions = store::questions(&state.pool, &interview).await?;
+    let total = questions.len();
+    let chosen = query
+        .question
+        .filter(|_| interview.allow_retakes)
+        .and_then(|id| questions.iter().position(|q| q.id == id))
+        .or_else(|| questions.iter().position(|q| !q.answered));
+    let Some(index) = chosen else {
+        return page(
+            StatusCode::OK,
+            &ReviewPage {
+                asset_version: static_files::version(),
+                token,
+                company_name: interview.company_name,
+                job_title: interview.job_title,
+                allow_retakes: interview.allow_retakes,
+                questions: questions.into_iter().map(|q| (q.id, q.prompt)).collect(),
+            },
+        );
+    };
+    let q = &questions[index];
+    page(
+        StatusCode::OK,
+        &QuestionPage {
+            asset_version: static_files::version(),
+            upload_url: format!("/i/{token}/answers/{}", q.id),
+            next_url: format!("/i/{token}/q"),
+            company_name: interview.company_name,
+            job_title: interview.job_title,
+            number: index + 1,
+            total,
+            prompt: q.prompt.clone(),
+            is_video: q.answer_kind == "video",
+            thinking_seconds: q.thinking_seconds,
+            answer_seconds: q.answer_seconds,
+            max_chars: TEXT_ANSWER_MAX_CHARS,
+            retake: q.answered,
+            error: None,
+            text: String::new(),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct TextAnswer {
+    text: String,
+}
+
+fn refusal(outcome: &SaveOutcome) -> Option<(StatusCode, &'static str)> {
+    match outcome {
+        SaveOutcome::Saved { .. } => None,
+        SaveOutcome::NotStarted => Some((StatusCode::CONFLICT, "Start the interview before answering.")),
+        SaveOutcome::Closed => Some((StatusCode::CONFLICT, "This interview is no longer open for answers.")),
+        SaveOutcome::AlreadyAnswered => Some((StatusCode::CONFLICT, "This question already has a saved answer.")),
+        SaveOutcome::UnknownQuestion => Some((StatusCode::NOT_FOUND, "This question is not part of your interview.")),
+        SaveOutcome::WrongKind => Some((StatusCode::UNPROCESSABLE_ENTITY, "This question expects a different kind of answer.")),
+    }
+}
+
+fn question_id(raw: &str) -> Option<Uuid> {
+    Uuid::parse_str(raw).ok()
+}
+
+/// Saves an answer: a typed one from the form, or a recording streamed to storage.
+pub async fn answer(
+    State(state): State<AppState>,
+    Path((token, question)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> AppResult<Response> {
+    let interview = open_or_return!(&state, &token);
+    let Some(question_id) = question_id(&question) else {
+        return Ok((StatusCode::NOT_FOUND, "This question is not part of your interview.").into_response());
+    };
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        return text_answer(state, interview, token, question_id, body).await;
+    }
+    video_answer(state, interview, question_id, &content_type, &headers, body).await
+}
+
+async fn text_answer(state: AppState, interview: store::LinkedInterview, token: String, question_id: Uuid, body: Body) -> AppResult<Response> {
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map_err(|_| crate::error::AppError::BadRequest("The answer is too long.".into()))?;
+    let Ok(form) = serde_urlencoded::from_bytes::<TextAnswer>(&bytes) else {
+        return Ok((StatusCode::BAD_REQUEST, "The answer could not be read.").into_response());
+    };
+    let text = form.text.trim();
+    let problem = if text.is_empty() {
+        Some("Write your answer before saving it.".to_owned())
+    } else if text.chars().count() > TEXT_ANSWER_MAX_CHARS {
+        Some(format!("Keep your answer under {TEXT_ANSWER_MAX_CHARS} characters."))
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let questions = store::questions(&state.pool, &interview).await?;
+        let Some(index) = questions.iter().position(|q| q.id == question_id) else {
+            return Ok((StatusCode::NOT_FOUND, "This question is not part of your interview.").into_response());
+        };
+        let q = &questions[index];
+        let mut response = page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &QuestionPage {
+                asset_version: static_files::version(),
+                upload_url: format!("/i/{token}/answers/{}", q.id),
+                next_url: format!("/i/{token}/q"),
+                company_name: interview.company_name,
+                job_title: interview.job_title,
+                number: index + 1,
+                total: questions.len(),
+                prompt: q.prompt.clone(),
+                is_video: false,
+                thinking_seconds: q.thinking_seconds,
+                answer_seconds: q.answer_seconds,
+                max_chars: TEXT_ANSWER_MAX_CHARS,
+                retake: q.answered,
+                error: Some(problem),
+                text: form.text,
+            },
+        )?;
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(response);
+    }
+    let outcome = store::save_answer(&state.pool, &interview, question_id, AnswerContent::Text(text)).await?;
+    if let Some((status, message)) = refusal(&outcome) {
+        return page(status, &ClosedPage::new("Your answer was not saved", message));
+    }
+    Ok(Redirect::to(&format!("/i/{token}/q")).into_response())
+}
+
+/// The container formats browsers record: WebM/Matroska and MP4.
+fn media_extension(content_type: &str) -> Option<&'static str> {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    match essence {
+        "video/webm" | "audio/webm" | "video/x-matroska" => Some("webm"),
+        "video/mp4" | "audio/mp4" => Some("mp4"),
+        _ => None,
+    }
+}
+
+/// Does the file start like the declared container? (EBML header, or an `ftyp` box.)
+fn starts_like(extension: &str, head: &[u8]) -> bool {
+    match extension {
+        "webm" => head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]),
+        _ => head.len() >= 8 && &head[4..8] == b"ftyp",
+    }
+}
+
+async fn video_answer(
+    state: AppState,
+    interview: store::LinkedInterview,
+    question_id: Uuid,
+    content_type: &str,
+    headers: &HeaderMap,
+    body: Body,
+) -> AppResult<Response> {
+    let max = state.config.max_answer_bytes;
+    let too_large = || format!("This recording is larger than the {} MB limit.", max / (1024 * 1024));
+    let Some(extension) = media_extension(content_type) else {
+        return Ok((StatusCode::UNSUPPORTED_MEDIA_TYPE, "Upload a WebM or MP4 video recording.").into_response());
+    };
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > max) {
+        return Ok((StatusCode::PAYLOAD_TOO_LARGE, too_large()).into_response());
+    }
+    // Refuse early what would be refused after the upload.
+    let questions = store::questions(&state.pool, &interview).await?;
+    match questions.iter().find(|q| q.id == question_id) {
+        None => return Ok((StatusCode::NOT_FOUND, "This question is not part of your interview.").into_response()),
+        Some(q) if q.answered && !interview.allow_retakes => {
+            return Ok((StatusCode::CONFLICT, "This question already has a saved answer.").into_response());
+        }
+        Some(q) if q.answer_kind != "video" => {
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, "This question expects a typed answer.").into_response());
+        }
+        Some(_) => {}
+    }
+
+    let key = format!("interviews/{}/{}-{}.{extension}", interview.id, question_id, Uuid::new_v4());
+    let mut stream = body.into_data_stream();
+    // Bytes before the upload starts: enough to check the container's signature.
+    let mut pending: Vec<u8> = Vec::new();
+    let mut upload: Option<Upload> = None;
+    let mut received: u64 = 0;
+    while let Some(chunk) = stream.next().await {
+        let refused = match chunk {
+            Err(err) => {
+                tracing::info!(error = %err, "answer upload interrupted");
+                Some((StatusCode::BAD_REQUEST, "The upload was interrupted. Please try again.".to_owned()))
+            }
+            Ok(chunk) => {
+                received += chunk.len() as u64;
+                if received > max {
+                    Some((StatusCode::PAYLOAD_TOO_LARGE, too_large()))
+                } else if let Some(writer) = upload.as_mut() {
+                    writer.write(&chunk).await.err().map(|err| {
+                        tracing::error!(error = ?err, "storing an answer failed");
+                        (StatusCode::SERVICE_UNAVAILABLE, "Your recording could not be stored. Please try again.".to_owned())
+                    })
+                } else {
+                    pending.extend_from_slice(&chunk);
+                    if pending.len() < 8 {
+                        None
+                    } else if !starts_like(extension, &pending) {
+                        Some((StatusCode::UNSUPPORTED_MEDIA_TYPE, "This file is not a WebM or MP4 video recording.".to_owned()))
+                    } else {
+                        let mut writer = state.media.begin(&key).await?;
+                        writer.write(&std::mem::take(&mut pending)).await?;
+                        upload = Some(writer);
+                        None
+                    }
+                }
+            }
+        };
+        if let Some(refused) = refused {
+            if let Some(upload) = upload {
+                upload.abort().await;
+            }
+            return Ok(refused.into_response());
+        }
+    }
+    let Some(upload) = upload else {
+        return Ok(if pending.is_empty() {
+            (StatusCode::BAD_REQUEST, "The recording is empty. Please record your answer again.").into_response()
+        } else {
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "This file is not a WebM or MP4 video recording.").into_response()
+        });
+    };
+    upload.finish().await?;
+
+    let media_type = content_type.split(';').next().unwrap_or_default().trim().to_owned();
+    let outcome = store::save_answer(
+        &state.pool,
+        &interview,
+        question_id,
+        AnswerContent::Video { key: &key, media_type: &media_type, bytes: received as i64 },
+    )
+    .await?;
+    if let Some((status, message)) = refusal(&outcome) {
+        let _ = state.media.delete(&key).await;
+        return Ok((status, message).into_response());
+    }
+    if let SaveOutcome::Saved { replaced_media: Some(old) } = outcome {
+        let _ = state.media.delete(&old).await;
+    }
+    Ok((StatusCode::CREATED, "Saved").into_response())
+}
+
+pub async fn complete(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
+    let interview = open_or_return!(&state, &token);
+    match store::complete(&state.pool, &interview).await? {
+        CompleteOutcome::Completed | CompleteOutcome::AlreadyCompleted | CompleteOutcome::Closed => {
+            Ok(Redirect::to(&format!("/i/{token}")).into_response())
+        }
+        CompleteOutcome::NotStarted => Ok(Redirect::to(&format!("/i/{token}")).into_response()),
+        CompleteOutcome::Unanswered(count) => {
+            let plural = if count == 1 { "" } else { "s" };
+            page(
+                StatusCode::CONFLICT,
+                &ClosedPage::new("Some questions are not answered yet", format!("{count} question{plural} still need an answer. Open your link again to continue.")),
+            )
+        }
+    }
 }

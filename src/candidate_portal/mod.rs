@@ -1,5 +1,7 @@
-//! What a candidate sees at `/i/<token>`: the landing page with the interview's details,
-//! and clear pages for links that are unknown, cancelled, expired or already completed.
+//! What a candidate sees at `/i/<token>`: the landing page with the device check, one
+//! question at a time (recorded video streamed to storage, or typed text), resume at the
+//! first unanswered question, completion, and clear pages for links that are unknown,
+//! cancelled, expired or already completed.
 //! Candidates never sign in: the link is their key, so it is checked on every request
 //! and kept out of logs (routes are logged by template) and Referer headers.
 
@@ -7,7 +9,12 @@ mod handlers;
 mod store;
 mod views;
 
-use axum::{Router, http::HeaderValue, routing::get};
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::HeaderValue,
+    routing::{get, post},
+};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::app::AppState;
@@ -15,6 +22,11 @@ use crate::app::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/i/{token}", get(handlers::landing))
+        .route("/i/{token}/start", post(handlers::start))
+        .route("/i/{token}/q", get(handlers::question))
+        // Recordings stream to storage under MAX_ANSWER_MB, not the form body limit.
+        .route("/i/{token}/answers/{question}", post(handlers::answer).layer(DefaultBodyLimit::disable()))
+        .route("/i/{token}/complete", post(handlers::complete))
         // Pages holding the link must not be kept by caches or shown by search engines.
         .layer(SetResponseHeaderLayer::overriding(
             axum::http::header::CACHE_CONTROL,

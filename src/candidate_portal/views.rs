@@ -1,4 +1,5 @@
 use askama::Template;
+use uuid::Uuid;
 
 use crate::static_files;
 
@@ -6,6 +7,10 @@ use crate::static_files;
 #[template(path = "candidate_portal/landing.html")]
 pub struct LandingPage {
     pub asset_version: &'static str,
+    pub token: String,
+    /// Started before: offer to continue rather than start.
+    pub started: bool,
+    pub answered: usize,
     pub candidate_name: String,
     pub company_name: String,
     pub job_title: String,
@@ -14,6 +19,45 @@ pub struct LandingPage {
     pub question_count: i64,
     pub video_questions: i64,
     pub deadline: String,
+}
+
+#[derive(Template)]
+#[template(path = "candidate_portal/question.html")]
+pub struct QuestionPage {
+    pub asset_version: &'static str,
+    pub upload_url: String,
+    pub next_url: String,
+    pub company_name: String,
+    pub job_title: String,
+    pub number: usize,
+    pub total: usize,
+    pub prompt: String,
+    pub is_video: bool,
+    pub thinking_seconds: i32,
+    pub answer_seconds: i32,
+    pub max_chars: usize,
+    /// Answering again (the template allows retakes).
+    pub retake: bool,
+    pub error: Option<String>,
+    pub text: String,
+}
+
+impl QuestionPage {
+    pub fn percent_done(&self) -> usize {
+        (self.number - 1) * 100 / self.total.max(1)
+    }
+}
+
+/// Every question answered: review and **Complete interview**.
+#[derive(Template)]
+#[template(path = "candidate_portal/review.html")]
+pub struct ReviewPage {
+    pub asset_version: &'static str,
+    pub token: String,
+    pub company_name: String,
+    pub job_title: String,
+    pub allow_retakes: bool,
+    pub questions: Vec<(Uuid, String)>,
 }
 
 /// The page for a link that can't be used: unknown, cancelled, expired or done.

@@ -48,8 +48,10 @@ impl TestApp {
             smtp_url,
             mail_from: EmailAddress::parse("interviews@hifinity.test").unwrap(),
             link_valid_days: 14,
+            media_store: None,
+            max_answer_bytes: 5 * 1024 * 1024,
         };
-        let state = app::AppState { pool: pool.clone(), config: Arc::new(config) };
+        let state = app::AppState::new(pool.clone(), config).unwrap();
         tokio::spawn(app::serve(listener, state.clone()));
         let jar = Arc::new(Jar::default());
         let client = Client::builder().cookie_provider(jar.clone()).build().unwrap();
