@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 use tower_http::{catch_panic::CatchPanicLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer};
 use tracing::{Span, field::Empty};
 
-use crate::{auth, config::Config, error::AppError, layout, sections, static_files};
+use crate::{applications, auth, candidates, config::Config, error::AppError, layout, sections, static_files};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -44,6 +44,8 @@ pub fn router(state: AppState) -> Router {
     ];
     let mut router = Router::new()
         .merge(auth::router())
+        .merge(candidates::router())
+        .merge(applications::router())
         .merge(sections::router())
         .route("/healthz", get(healthz))
         .route("/static/{name}", get(static_files::serve))

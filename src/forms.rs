@@ -33,3 +33,18 @@ impl FieldErrors {
         self.0.is_empty()
     }
 }
+
+/// The `{id}` of a path such as `/candidates/{id}`: a malformed id is a 404, like an
+/// unknown one, rather than axum's plain-text 400.
+pub struct PathId(pub uuid::Uuid);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathId {
+    type Rejection = crate::error::AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| crate::error::AppError::NotFound)?;
+        uuid::Uuid::parse_str(&raw).map(Self).map_err(|_| crate::error::AppError::NotFound)
+    }
+}

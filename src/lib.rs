@@ -6,8 +6,10 @@
 //! - [`error`]: the handlers' error type and its friendly pages.
 //! - [`layout`]: the portal layout: navigation, flash messages, error pages.
 //! - [`auth`]: sign-up, sign-in, sessions, password hashing, cross-site refusal.
+//! - [`candidates`]: the Candidates page (search, status filter, pages), create, edit, delete or archive.
+//! - [`applications`]: a candidate for a job, its stage, and the application page with its Interviews tab.
 //! - [`domain`]: validated values shared by features (email address, required text, secret key).
-//! - [`forms`]: per-field error messages.
+//! - [`forms`]: per-field error messages, the `{id}` path extractor.
 //! - [`dates`]: "2 days ago" rendering.
 //! - [`db`]: the pool and migrations.
 //! - [`workers`]: background work (housekeeping).
@@ -17,7 +19,9 @@
 //! - [`demo`]: the demo company.
 
 pub mod app;
+pub mod applications;
 pub mod auth;
+pub mod candidates;
 pub mod config;
 pub mod dates;
 pub mod db;

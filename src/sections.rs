@@ -21,11 +21,9 @@ struct EmptySectionPage {
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/candidates", get(|user: CurrentUser, shell: Shell| empty(user, shell, Section::Candidates, "No candidates yet", "The people you invite to interviews appear here, with their status: Invited, Active or Completed.")))
         .route("/jobs", get(|user: CurrentUser, shell: Shell| empty(user, shell, Section::Jobs, "No jobs yet", "Each interview is for a job opening. Your jobs and their interview templates appear here.")))
         .route("/interview-templates", get(|user: CurrentUser, shell: Shell| empty(user, shell, Section::InterviewTemplates, "No interview templates yet", "Templates hold the questions candidates answer on video. Publish one to send it.")))
         .route("/interviews", get(|user: CurrentUser, shell: Shell| empty(user, shell, Section::Interviews, "No interviews yet", "Every interview you send appears here: Pending, In Progress or Completed.")))
-        .route("/applications", get(|user: CurrentUser, shell: Shell| empty(user, shell, Section::Applications, "No applications yet", "When a candidate is considered for a job, the application appears here with its stage and interviews.")))
 }
 
 async fn empty(_: CurrentUser, shell: Shell, section: Section, heading: &'static str, text: &'static str) -> AppResult<Response> {
