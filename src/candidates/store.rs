@@ -58,11 +58,19 @@ pub async fn list(
     };
 
     // Every match is read anyway to sort them, so the window count is nearly free.
+    // `materialized` keeps the planner from walking the newest-first index and testing
+    // every candidate against the pattern (100 ms at 100,000 candidates) instead of
+    // collecting the matches from the trigram indexes (a few ms).
     let matches = sqlx::query!(
-        r#"select id, name, email::text as "email!", status, last_activity_at, count(*) over () as "total!"
-           from candidates
-           where company_id = $1 and (archived_at is not null) = $2 and ($3::text is null or status = $3)
-             and (name ilike $4 or email::text ilike $4)
+        r#"with matches as materialized (
+               select id, name, email::text as email, status, last_activity_at, created_at
+               from candidates
+               where company_id = $1 and (archived_at is not null) = $2 and ($3::text is null or status = $3)
+                 and (name ilike $4 or email::text ilike $4)
+           )
+           select id as "id!", name as "name!", email as "email!", status as "status!",
+                  last_activity_at as "last_activity_at!", count(*) over () as "total!"
+           from matches
            order by created_at desc, id desc
            limit $5 offset $6"#,
         company_id,
