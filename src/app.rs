@@ -17,8 +17,8 @@ use tower_http::{catch_panic::CatchPanicLayer, set_header::SetResponseHeaderLaye
 use tracing::{Span, field::Empty};
 
 use crate::{
-    auth, candidate_portal, config::Config, error::AppError, interview_templates, interviews, jobs, layout, mail, sections,
-    static_files,
+    applications, auth, candidate_portal, candidates, config::Config, error::AppError, interview_templates, interviews, jobs,
+    layout, mail, static_files,
     storage::MediaStore,
 };
 
@@ -58,7 +58,8 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(jobs::router())
         .merge(interview_templates::router())
-        .merge(sections::router())
+        .merge(candidates::router())
+        .merge(applications::router())
         .merge(interviews::router())
         .merge(mail::router())
         .merge(candidate_portal::router())

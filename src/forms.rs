@@ -49,3 +49,17 @@ pub fn whole_number(raw: &str, min: i32, max: i32, message: &str) -> Result<i32,
         _ => Err(message.to_owned()),
     }
 }
+
+/// The `{id}` of a path such as `/candidates/{id}`, read with [`crate::error::path_id`].
+pub struct PathId(pub uuid::Uuid);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathId {
+    type Rejection = crate::error::AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| crate::error::AppError::NotFound)?;
+        crate::error::path_id(&raw).map(Self)
+    }
+}

@@ -11,21 +11,24 @@
 //! - [`interviews`]: Send Interview, the secure link, tracking, resend, the Interviews page.
 //! - [`candidate_portal`]: what the candidate sees at the link.
 //! - [`mail`]: invitation emails, the outbox and its delivery worker.
+//! - [`candidates`]: the Candidates page (search, status filter, pages), create, edit, delete or archive.
+//! - [`applications`]: a candidate for a job, its stage, and the application page with its Interviews tab.
 //! - [`domain`]: validated values shared by features (email address, required text, secret key).
-//! - [`forms`]: per-field error messages.
+//! - [`forms`]: per-field error messages, the `{id}` path extractor.
 //! - [`dates`]: "2 days ago" rendering.
 //! - [`db`]: the pool and migrations.
 //! - [`workers`]: background work: email delivery and housekeeping.
 //! - [`pagination`]: page numbers and links for list pages.
 //! - [`queue`]: the Postgres task queue of background work.
-//! - [`sections`]: empty states of portal sections.
 //! - [`storage`]: media storage: local disk or S3-compatible.
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
 //! - [`demo`]: the demo company.
 
 pub mod app;
+pub mod applications;
 pub mod auth;
 pub mod candidate_portal;
+pub mod candidates;
 pub mod config;
 pub mod dates;
 pub mod db;
@@ -39,7 +42,6 @@ pub mod jobs;
 pub mod layout;
 pub mod mail;
 pub mod queue;
-pub mod sections;
 pub mod pagination;
 pub mod static_files;
 pub mod storage;

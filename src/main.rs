@@ -27,6 +27,10 @@ enum Command {
         /// Do nothing if the demo account already exists.
         #[arg(long)]
         if_empty: bool,
+        /// Instead, add N candidates to the demo company (creating it if needed), with
+        /// statuses spread over New/Invited/Active/Completed: data for benchmarks.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=10_000_000))]
+        candidates: Option<i64>,
     },
 }
 
@@ -54,9 +58,14 @@ async fn run() -> anyhow::Result<()> {
             db::migrate(&config.database_url).await?;
             println!("Database is up to date.");
         }
-        Command::Demo { if_empty } => {
+        Command::Demo { if_empty, candidates } => {
             let pool = db::migrate(&config.database_url).await?;
-            demo::seed(&pool, if_empty).await?;
+            match candidates {
+                Some(count) => {
+                    demo::seed_benchmark(&pool, count).await?;
+                }
+                None => demo::seed(&pool, if_empty).await?,
+            }
         }
         Command::Worker => {
             let pool = db::connect(&config.database_url).await?;

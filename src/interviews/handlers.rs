@@ -1,6 +1,6 @@
 use axum::{
     Form,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     response::{Html, IntoResponse, Response},
 };
 use askama::Template;
@@ -19,6 +19,7 @@ use crate::{
     dates::When,
     domain::EmailAddress,
     error::{AppError, AppResult},
+    forms::PathId,
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
 };
@@ -127,7 +128,7 @@ pub async fn send_page(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    Path(candidate_id): Path<Uuid>,
+    PathId(candidate_id): PathId,
     Query(query): Query<SendQuery>,
 ) -> AppResult<Response> {
     let return_to = back_to(query.return_to.as_deref(), "/candidates");
@@ -150,7 +151,7 @@ pub async fn send(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    Path(candidate_id): Path<Uuid>,
+    PathId(candidate_id): PathId,
     Form(input): Form<SendInput>,
 ) -> AppResult<Response> {
     let return_to = back_to(input.return_to.as_deref(), "/candidates");
@@ -260,7 +261,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, shell: Shell
     })
 }
 
-pub async fn show(State(state): State<AppState>, user: CurrentUser, shell: Shell, Path(id): Path<Uuid>) -> AppResult<Response> {
+pub async fn show(State(state): State<AppState>, user: CurrentUser, shell: Shell, PathId(id): PathId) -> AppResult<Response> {
     let interview = store::detail(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let events = store::events(&state.pool, user.company_id, id).await?;
     let status = InterviewStatus::parse(&interview.status).unwrap_or(InterviewStatus::Cancelled);
@@ -302,7 +303,7 @@ pub struct ActionInput {
 }
 
 /// S-7: a new email with the same link; no new interview, no lost progress.
-pub async fn resend(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, Form(input): Form<ActionInput>) -> AppResult<Response> {
+pub async fn resend(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId, Form(input): Form<ActionInput>) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
     Ok(match store::resend(&state.pool, user.company_id, id).await? {
         ResendOutcome::Queued { email } => Flash::success(format!("Invitation resent to {email} with the same interview link.")).redirect(&to),
@@ -319,7 +320,7 @@ pub async fn resend(State(state): State<AppState>, user: CurrentUser, Path(id): 
     })
 }
 
-pub async fn cancel(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, Form(input): Form<ActionInput>) -> AppResult<Response> {
+pub async fn cancel(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId, Form(input): Form<ActionInput>) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
     match store::cancel(&state.pool, user.company_id, id).await? {
         None => Err(AppError::NotFound),
@@ -328,7 +329,7 @@ pub async fn cancel(State(state): State<AppState>, user: CurrentUser, Path(id): 
     }
 }
 
-pub async fn extend(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, Form(input): Form<ActionInput>) -> AppResult<Response> {
+pub async fn extend(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId, Form(input): Form<ActionInput>) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
     let days = state.config.link_valid_days;
     match store::extend(&state.pool, user.company_id, id, days).await? {

@@ -1,6 +1,6 @@
 use axum::{
     Form,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     response::Response,
 };
 use serde::Deserialize;
@@ -14,8 +14,8 @@ use super::{
 use crate::{
     app::AppState,
     auth::CurrentUser,
-    error::{AppError, AppResult, path_id},
-    forms::{FieldErrors, idempotency_key},
+    error::{AppError, AppResult},
+    forms::{FieldErrors, PathId, idempotency_key},
     interview_templates,
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
@@ -88,9 +88,8 @@ pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let job = store::get(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let templates = interview_templates::store::for_job(&state.pool, user.company_id, id).await?;
     render(&JobPage { shell: shell.at(Section::Jobs), created: job.created_at.into(), job, templates })
@@ -113,9 +112,8 @@ pub async fn edit_page(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     let job = store::get(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let values = JobForm {
         title: job.title,
@@ -131,10 +129,9 @@ pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     Form(form): Form<JobForm>,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     // Another company's job is not found even when the form is invalid.
     store::get(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let job = match JobFields::try_from(&form) {
@@ -147,21 +144,20 @@ pub async fn update(
     Ok(Flash::success("Job saved.").redirect(&format!("/jobs/{id}")))
 }
 
-pub async fn close(state: State<AppState>, user: CurrentUser, id: Path<String>) -> AppResult<Response> {
+pub async fn close(state: State<AppState>, user: CurrentUser, id: PathId) -> AppResult<Response> {
     set_status(state, user, id, JobStatus::Closed).await
 }
 
-pub async fn reopen(state: State<AppState>, user: CurrentUser, id: Path<String>) -> AppResult<Response> {
+pub async fn reopen(state: State<AppState>, user: CurrentUser, id: PathId) -> AppResult<Response> {
     set_status(state, user, id, JobStatus::Open).await
 }
 
 async fn set_status(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     status: JobStatus,
 ) -> AppResult<Response> {
-    let id = path_id(&id)?;
     if !store::set_status(&state.pool, user.company_id, id, status).await? {
         return Err(AppError::NotFound);
     }

@@ -12,6 +12,7 @@ use crate::{
     auth::CurrentUser,
     dates::When,
     error::{AppError, AppResult},
+    forms::PathId,
     layout::{Section, Shell, render},
     pagination::{PageNumber, Pager},
 };
@@ -63,7 +64,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, shell: Shell
 
 /// Shows an email as the candidate receives it, with its working link: the way to
 /// follow the whole flow on a laptop with no mail server.
-pub async fn show(State(state): State<AppState>, user: CurrentUser, shell: Shell, Path(id): Path<Uuid>) -> AppResult<Response> {
+pub async fn show(State(state): State<AppState>, user: CurrentUser, shell: Shell, PathId(id): PathId) -> AppResult<Response> {
     let row = outbox::one(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let data = compose::load(&state.pool, &[id], Some(user.company_id)).await?.pop().ok_or(AppError::NotFound)?;
     let rendered = compose::render(&data, &state.config)?;
@@ -79,7 +80,7 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, shell: Shell
 
 /// The HTML part, framed by the email page. Its own policy allows the email's inline
 /// styles but no images, so viewing it never counts as the candidate opening it.
-pub async fn show_html(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+pub async fn show_html(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
     let data = compose::load(&state.pool, &[id], Some(user.company_id)).await?.pop().ok_or(AppError::NotFound)?;
     let rendered = compose::render(&data, &state.config)?;
     Ok((

@@ -1,7 +1,9 @@
 //! HTTP tests: the real app, a real Postgres database per test, a cookie-keeping client,
 //! and a real SMTP conversation on loopback.
 
+mod applications;
 mod auth;
+mod candidates;
 mod fixtures;
 mod interview_templates;
 mod interviews;

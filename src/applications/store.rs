@@ -1,0 +1,277 @@
+//! SQL for applications, and the jobs they can be for. Every statement is scoped by
+//! `company_id`.
+
+use sqlx::PgPool;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::model::Stage;
+use crate::pagination::PageNumber;
+
+pub struct JobOption {
+    pub id: Uuid,
+    pub title: String,
+}
+
+/// Open jobs, for "Add to job": a candidate is not added to a closed one.
+pub async fn open_jobs(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<JobOption>> {
+    sqlx::query_as!(
+        JobOption,
+        "select id, title from jobs where company_id = $1 and status = 'open' order by title, id",
+        company_id,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Every job, for the list's filter (closed jobs still have applications).
+pub async fn all_jobs(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<JobOption>> {
+    sqlx::query_as!(
+        JobOption,
+        "select id, title from jobs where company_id = $1 order by status = 'closed', title, id",
+        company_id,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub enum Added {
+    Added(Uuid),
+    /// The same form was submitted before: its application is the answer.
+    AlreadySubmitted(Uuid),
+    /// The candidate already has an application for this job.
+    Duplicate(Uuid),
+    JobClosed,
+    /// No such candidate or job in this company.
+    NotFound,
+}
+
+/// Adds the candidate to an open job, using the form's idempotency key as the id.
+pub async fn add(pool: &PgPool, company_id: Uuid, candidate_id: Uuid, job_id: Uuid, key: Uuid) -> sqlx::Result<Added> {
+    let mut tx = pool.begin().await?;
+    let job_status = sqlx::query_scalar!("select status from jobs where company_id = $1 and id = $2", company_id, job_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let candidate = sqlx::query_scalar!("select id from candidates where company_id = $1 and id = $2", company_id, candidate_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let (Some(job_status), Some(_)) = (job_status, candidate) else { return Ok(Added::NotFound) };
+    if job_status != "open" {
+        return Ok(Added::JobClosed);
+    }
+    let inserted = sqlx::query_scalar!(
+        "insert into applications (id, company_id, candidate_id, job_id) values ($1, $2, $3, $4)
+         on conflict do nothing returning id",
+        key,
+        company_id,
+        candidate_id,
+        job_id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let outcome = match inserted {
+        Some(id) => {
+            touch_candidate(&mut tx, company_id, candidate_id).await?;
+            Added::Added(id)
+        }
+        None => {
+            let earlier = sqlx::query_scalar!(
+                "select id from applications where company_id = $1 and id = $2 and candidate_id = $3 and job_id = $4",
+                company_id,
+                key,
+                candidate_id,
+                job_id,
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            match earlier {
+                Some(id) => Added::AlreadySubmitted(id),
+                None => {
+                    let existing = sqlx::query_scalar!(
+                        "select id from applications where company_id = $1 and candidate_id = $2 and job_id = $3",
+                        company_id,
+                        candidate_id,
+                        job_id,
+                    )
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    // No existing pair means the key collided with another application:
+                    // a forged form, treated as unknown.
+                    existing.map_or(Added::NotFound, Added::Duplicate)
+                }
+            }
+        }
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Moves in the hiring process count as the candidate's activity.
+async fn touch_candidate(tx: &mut sqlx::PgConnection, company_id: Uuid, candidate_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update candidates set last_activity_at = now() where company_id = $1 and id = $2",
+        company_id,
+        candidate_id,
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+pub struct CandidateApplication {
+    pub id: Uuid,
+    pub job_id: Uuid,
+    pub job_title: String,
+    pub job_status: String,
+    pub stage: String,
+    pub created_at: OffsetDateTime,
+}
+
+pub async fn for_candidate(pool: &PgPool, company_id: Uuid, candidate_id: Uuid) -> sqlx::Result<Vec<CandidateApplication>> {
+    sqlx::query_as!(
+        CandidateApplication,
+        r#"select a.id, j.id as job_id, j.title as job_title, j.status as job_status, a.stage, a.created_at
+           from applications a join jobs j on j.id = a.job_id
+           where a.company_id = $1 and a.candidate_id = $2
+           order by a.created_at desc, a.id desc"#,
+        company_id,
+        candidate_id,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub struct ApplicationRow {
+    pub id: Uuid,
+    pub stage: String,
+    pub created_at: OffsetDateTime,
+    pub candidate_id: Uuid,
+    pub candidate_name: String,
+    pub candidate_email: String,
+    pub job_id: Uuid,
+    pub job_title: String,
+}
+
+pub struct ListFilter {
+    pub job_id: Option<Uuid>,
+    pub stage: Option<Stage>,
+    /// An ILIKE pattern on the candidate's name or email.
+    pub pattern: Option<String>,
+}
+
+/// One page of applications, newest first, and how many match in all.
+pub async fn list(
+    pool: &PgPool,
+    company_id: Uuid,
+    filter: &ListFilter,
+    page: PageNumber,
+) -> sqlx::Result<(Vec<ApplicationRow>, i64)> {
+    let stage = filter.stage.map(Stage::as_db);
+    let matches = sqlx::query!(
+        r#"select a.id, a.stage, a.created_at, c.id as candidate_id, c.name as candidate_name,
+                  c.email::text as "candidate_email!", j.id as job_id, j.title as job_title,
+                  count(*) over () as "total!"
+           from applications a
+           join candidates c on c.id = a.candidate_id
+           join jobs j on j.id = a.job_id
+           where a.company_id = $1
+             and ($2::uuid is null or a.job_id = $2)
+             and ($3::text is null or a.stage = $3)
+             and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
+           order by a.created_at desc, a.id desc
+           limit $5 offset $6"#,
+        company_id,
+        filter.job_id,
+        stage,
+        filter.pattern,
+        page.limit(),
+        page.offset(),
+    )
+    .fetch_all(pool)
+    .await?;
+    let total = match matches.first() {
+        Some(first) => first.total,
+        None if page.offset() == 0 => 0,
+        None => sqlx::query_scalar!(
+            r#"select count(*) as "total!"
+               from applications a join candidates c on c.id = a.candidate_id
+               where a.company_id = $1
+                 and ($2::uuid is null or a.job_id = $2)
+                 and ($3::text is null or a.stage = $3)
+                 and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)"#,
+            company_id,
+            filter.job_id,
+            stage,
+            filter.pattern,
+        )
+        .fetch_one(pool)
+        .await?,
+    };
+    let rows = matches
+        .into_iter()
+        .map(|m| ApplicationRow {
+            id: m.id,
+            stage: m.stage,
+            created_at: m.created_at,
+            candidate_id: m.candidate_id,
+            candidate_name: m.candidate_name,
+            candidate_email: m.candidate_email,
+            job_id: m.job_id,
+            job_title: m.job_title,
+        })
+        .collect();
+    Ok((rows, total))
+}
+
+pub struct Application {
+    pub id: Uuid,
+    pub stage: String,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub candidate_id: Uuid,
+    pub candidate_name: String,
+    pub candidate_email: String,
+    pub candidate_phone: Option<String>,
+    pub candidate_status: String,
+    pub job_id: Uuid,
+    pub job_title: String,
+    pub job_department: Option<String>,
+    pub job_location: Option<String>,
+    pub job_status: String,
+}
+
+pub async fn find(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<Application>> {
+    sqlx::query_as!(
+        Application,
+        r#"select a.id, a.stage, a.created_at, a.updated_at,
+                  c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
+                  c.phone as candidate_phone, c.status as candidate_status,
+                  j.id as job_id, j.title as job_title, j.department as job_department,
+                  j.location as job_location, j.status as job_status
+           from applications a
+           join candidates c on c.id = a.candidate_id
+           join jobs j on j.id = a.job_id
+           where a.company_id = $1 and a.id = $2"#,
+        company_id,
+        id,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// False when there is no such application in this company.
+pub async fn set_stage(pool: &PgPool, company_id: Uuid, id: Uuid, stage: Stage) -> sqlx::Result<bool> {
+    let mut tx = pool.begin().await?;
+    let candidate_id = sqlx::query_scalar!(
+        "update applications set stage = $3, updated_at = now() where company_id = $1 and id = $2 returning candidate_id",
+        company_id,
+        id,
+        stage.as_db(),
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(candidate_id) = candidate_id else { return Ok(false) };
+    touch_candidate(&mut tx, company_id, candidate_id).await?;
+    tx.commit().await?;
+    Ok(true)
+}

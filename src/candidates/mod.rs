@@ -1,0 +1,30 @@
+//! Candidates (P-4): the people a company may interview. The Candidates page (search
+//! by name or email, status filter, pagination, a **Send Interview** button per row),
+//! create, edit, delete or archive, and "Add to job" from the candidate page.
+//!
+//! A candidate's status follows their most recent interview and is stored on the row
+//! (the sending feature updates it), so the status filter is an index scan; totals
+//! come from `candidate_counts`, kept by triggers (migration 0005).
+
+mod handlers;
+pub mod model;
+pub mod store;
+mod views;
+
+use axum::{
+    Router,
+    routing::{get, post},
+};
+
+use crate::app::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/candidates", get(handlers::list))
+        .route("/candidates/new", get(handlers::new_page).post(handlers::create))
+        .route("/candidates/{id}", get(handlers::show))
+        .route("/candidates/{id}/edit", get(handlers::edit_page).post(handlers::update))
+        .route("/candidates/{id}/delete", post(handlers::delete))
+        .route("/candidates/{id}/restore", post(handlers::restore))
+        .route("/candidates/{id}/applications", post(handlers::add_to_job))
+}

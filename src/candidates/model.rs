@@ -1,0 +1,249 @@
+//! Candidate values: status, phone number, and the list's search and filter.
+
+use crate::domain::{EmailAddress, RequiredText, clean_optional};
+use crate::forms::FieldErrors;
+
+/// Follows the candidate's most recently sent interview (P-4); stored on the row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CandidateStatus {
+    New,
+    Invited,
+    Active,
+    Completed,
+}
+
+impl CandidateStatus {
+    pub const ALL: [CandidateStatus; 4] = [Self::New, Self::Invited, Self::Active, Self::Completed];
+
+    pub fn from_db(value: &str) -> Self {
+        match value {
+            "invited" => Self::Invited,
+            "active" => Self::Active,
+            "completed" => Self::Completed,
+            _ => Self::New,
+        }
+    }
+
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Invited => "invited",
+            Self::Active => "active",
+            Self::Completed => "completed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::New => "New",
+            Self::Invited => "Invited",
+            Self::Active => "Active",
+            Self::Completed => "Completed",
+        }
+    }
+
+    /// One colour per status (PRODUCT.md, "Look and feel"); the label carries the meaning.
+    pub fn badge(self) -> &'static str {
+        match self {
+            Self::New => "badge-grey",
+            Self::Invited => "badge-amber",
+            Self::Active => "badge-blue",
+            Self::Completed => "badge-green",
+        }
+    }
+}
+
+/// A phone number checked loosely: people write them in many ways, and it is only
+/// read by a recruiter, never dialled by the system.
+pub fn parse_phone(raw: &str) -> Result<Option<String>, &'static str> {
+    let Some(phone) = clean_optional(raw) else { return Ok(None) };
+    if phone.chars().count() > 30 {
+        return Err("Use at most 30 characters.");
+    }
+    let allowed = |c: char| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.');
+    if !phone.chars().all(allowed) || !phone.chars().any(|c| c.is_ascii_digit()) {
+        return Err("Enter a phone number using digits, spaces and + - ( ) . only.");
+    }
+    Ok(Some(phone))
+}
+
+pub const NOTES_MAX_CHARS: usize = 5_000;
+
+/// What the create and edit forms send.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct CandidateForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub notes: String,
+    /// Only on the create form: a random id chosen when the form was shown.
+    #[serde(default)]
+    pub idempotency_key: String,
+}
+
+/// A candidate's details once every field is valid.
+pub struct NewCandidate {
+    pub name: RequiredText,
+    pub email: EmailAddress,
+    pub phone: Option<String>,
+    pub notes: Option<String>,
+}
+
+impl CandidateForm {
+    /// The valid details, or the message for each invalid field.
+    pub fn validate(&self) -> Result<NewCandidate, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let name = errors.check("name", RequiredText::parse(&self.name, "the candidate's name", 120));
+        let email = errors.check("email", EmailAddress::parse(&self.email));
+        let phone = errors.check("phone", parse_phone(&self.phone));
+        let notes = clean_optional(&self.notes);
+        if notes.as_ref().is_some_and(|n| n.chars().count() > NOTES_MAX_CHARS) {
+            errors.add("notes", format!("Use at most {NOTES_MAX_CHARS} characters."));
+        }
+        match (name, email, phone, errors.is_empty()) {
+            (Some(name), Some(email), Some(phone), true) => Ok(NewCandidate { name, email, phone, notes }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Which candidates the list shows: everyone current, one status, or the archived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusFilter {
+    All,
+    Only(CandidateStatus),
+    Archived,
+}
+
+impl StatusFilter {
+    /// Unknown values show everyone rather than an error: the URL may be hand-edited.
+    pub fn parse(raw: Option<&str>) -> Self {
+        match raw.map(str::trim).unwrap_or("") {
+            "archived" => Self::Archived,
+            "" | "all" => Self::All,
+            other => CandidateStatus::ALL
+                .into_iter()
+                .find(|s| s.as_db() == other)
+                .map_or(Self::All, Self::Only),
+        }
+    }
+
+    pub fn as_param(self) -> &'static str {
+        match self {
+            Self::All => "",
+            Self::Only(status) => status.as_db(),
+            Self::Archived => "archived",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::All => "All",
+            Self::Only(status) => status.label(),
+            Self::Archived => "Archived",
+        }
+    }
+
+    pub fn options() -> [StatusFilter; 6] {
+        let [new, invited, active, completed] = CandidateStatus::ALL;
+        [Self::All, Self::Only(new), Self::Only(invited), Self::Only(active), Self::Only(completed), Self::Archived]
+    }
+
+    pub fn status(self) -> Option<&'static str> {
+        match self {
+            Self::Only(status) => Some(status.as_db()),
+            _ => None,
+        }
+    }
+
+    pub fn archived(self) -> bool {
+        self == Self::Archived
+    }
+}
+
+pub const MIN_SEARCH_CHARS: usize = 2;
+
+/// The search box: at least two characters, matched as a case-insensitive substring.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Search {
+    None,
+    /// Too short to search; the list is not filtered and a hint says why.
+    TooShort(String),
+    Term(String),
+}
+
+impl Search {
+    pub fn parse(raw: Option<&str>) -> Self {
+        let term = raw.unwrap_or("").trim();
+        match term.chars().count() {
+            0 => Self::None,
+            n if n < MIN_SEARCH_CHARS => Self::TooShort(term.to_owned()),
+            // Long pastes are cut rather than refused; 100 characters finds anyone.
+            _ => Self::Term(term.chars().take(100).collect()),
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        match self {
+            Self::None => "",
+            Self::TooShort(term) | Self::Term(term) => term,
+        }
+    }
+
+    /// The ILIKE pattern, with the user's `%`, `_` and `\` matched literally.
+    pub fn pattern(&self) -> Option<String> {
+        match self {
+            Self::Term(term) => Some(like_pattern(term)),
+            _ => None,
+        }
+    }
+}
+
+/// `%term%` for ILIKE, escaping its wildcards (backslash is ILIKE's default escape).
+pub fn like_pattern(term: &str) -> String {
+    let mut pattern = String::with_capacity(term.len() + 2);
+    pattern.push('%');
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_are_checked_loosely() {
+        assert_eq!(parse_phone("  ").unwrap(), None);
+        assert_eq!(parse_phone(" +44 (20) 7946-0958 ").unwrap().as_deref(), Some("+44 (20) 7946-0958"));
+        assert_eq!(parse_phone("555.123.4567").unwrap().as_deref(), Some("555.123.4567"));
+        assert!(parse_phone("call me maybe").is_err());
+        assert!(parse_phone("+-()").is_err(), "needs a digit");
+        assert!(parse_phone(&"1".repeat(31)).is_err());
+    }
+
+    #[test]
+    fn search_needs_two_characters_and_escapes_wildcards() {
+        assert_eq!(Search::parse(Some(" ")), Search::None);
+        assert_eq!(Search::parse(Some("a")), Search::TooShort("a".into()));
+        assert_eq!(Search::parse(Some(" An ")).pattern().as_deref(), Some("%An%"));
+        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+
+    #[test]
+    fn unknown_filters_show_everyone() {
+        assert_eq!(StatusFilter::parse(Some("invited")), StatusFilter::Only(CandidateStatus::Invited));
+        assert_eq!(StatusFilter::parse(Some("archived")), StatusFilter::Archived);
+        assert_eq!(StatusFilter::parse(Some("bogus")), StatusFilter::All);
+        assert_eq!(StatusFilter::parse(None), StatusFilter::All);
+    }
+}

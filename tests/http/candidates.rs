@@ -1,0 +1,417 @@
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::support::{Page, TestApp};
+
+pub async fn company_of(app: &TestApp, email: &str) -> Uuid {
+    sqlx::query_scalar("select company_id from users where email = $1::citext")
+        .bind(email)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// Inserts a candidate directly; `minutes_ago` orders the list (newest first).
+pub async fn insert_candidate(app: &TestApp, company: Uuid, name: &str, email: &str, status: &str, minutes_ago: i32) -> Uuid {
+    sqlx::query_scalar(
+        "insert into candidates (id, company_id, name, email, status, created_at)
+         values ($1, $2, $3, $4, $5, now() - make_interval(mins => $6)) returning id",
+    )
+    .bind(Uuid::new_v4())
+    .bind(company)
+    .bind(name)
+    .bind(email)
+    .bind(status)
+    .bind(minutes_ago)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+/// Submits the create form as a browser does: with the key the form was shown with.
+async fn add_candidate(app: &TestApp, fields: &[(&str, &str)]) -> Page {
+    let form = app.get("/candidates/new").await;
+    let key = form.value_of("idempotency_key").expect("the form carries an idempotency key");
+    let mut fields = fields.to_vec();
+    fields.push(("idempotency_key", &key));
+    app.post("/candidates/new", &fields).await
+}
+
+fn names(page: &Page) -> Vec<String> {
+    page.texts("tbody td:first-child")
+}
+
+#[sqlx::test]
+async fn adding_a_candidate(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let page = add_candidate(
+        &app,
+        &[("name", "  Ann Lee "), ("email", " Ann.Lee@Example.COM "), ("phone", "+44 (20) 7946-0958"), ("notes", "Met at the fair.")],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.flash(), "Ann Lee was added.");
+    assert_eq!(page.text("h1"), "Ann Lee");
+    assert!(page.url.contains("/candidates/"));
+    assert!(page.texts(".badge").contains(&"New".to_owned()));
+
+    let (name, email, phone, notes, status): (String, String, Option<String>, Option<String>, String) =
+        sqlx::query_as("select name, email::text, phone, notes, status from candidates").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(name, "Ann Lee");
+    assert_eq!(email, "Ann.Lee@example.com", "trimmed, domain lower-cased");
+    assert_eq!(phone.as_deref(), Some("+44 (20) 7946-0958"));
+    assert_eq!(notes.as_deref(), Some("Met at the fair."));
+    assert_eq!(status, "new");
+
+    let optional = add_candidate(&app, &[("name", "Bo"), ("email", "bo@example.com"), ("phone", " "), ("notes", "")]).await;
+    assert_eq!(optional.flash(), "Bo was added.");
+    let blanks = count(&app, "select count(*) from candidates where name = 'Bo' and phone is null and notes is null").await;
+    assert_eq!(blanks, 1, "blank optional fields are stored as absent");
+}
+
+#[sqlx::test]
+async fn submitting_the_form_twice_adds_one_candidate(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let form = app.get("/candidates/new").await;
+    let key = form.value_of("idempotency_key").unwrap();
+    let fields = [("name", "Ann Lee"), ("email", "ann@example.com"), ("phone", ""), ("notes", ""), ("idempotency_key", key.as_str())];
+    let (first, second) = tokio::join!(app.post("/candidates/new", &fields), app.post("/candidates/new", &fields));
+    assert_eq!(first.url, second.url, "both land on the one candidate");
+    assert_eq!(second.text("h1"), "Ann Lee");
+    assert_eq!(count(&app, "select count(*) from candidates").await, 1);
+}
+
+#[sqlx::test]
+async fn invalid_fields_are_explained_and_kept(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let page = add_candidate(&app, &[("name", "   "), ("email", "not-an-email"), ("phone", "call me"), ("notes", "Keep this")]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.field_error("name"), "Enter the candidate's name.");
+    assert!(page.field_error("email").contains("valid email address"));
+    assert!(page.field_error("phone").contains("digits, spaces and + - ( ) . only"));
+    assert_eq!(page.value_of("email").as_deref(), Some("not-an-email"));
+    assert_eq!(page.value_of("phone").as_deref(), Some("call me"));
+    assert_eq!(page.text("textarea#notes"), "Keep this");
+
+    let control = add_candidate(&app, &[("name", "Ann\u{7}Lee"), ("email", "ann@example.com")]).await;
+    assert!(control.field_error("name").contains("no line breaks or control characters"));
+    let long_phone = "1".repeat(31);
+    let long = add_candidate(&app, &[("name", "Ann"), ("email", "ann@example.com"), ("phone", &long_phone)]).await;
+    assert_eq!(long.field_error("phone"), "Use at most 30 characters.");
+    let empty_email = add_candidate(&app, &[("name", "Ann"), ("email", "")]).await;
+    assert_eq!(empty_email.field_error("email"), "Enter an email address.");
+    let notes = "x".repeat(5001);
+    let long_notes = add_candidate(&app, &[("name", "Ann"), ("email", "ann@example.com"), ("notes", &notes)]).await;
+    assert_eq!(long_notes.field_error("notes"), "Use at most 5000 characters.");
+
+    assert_eq!(count(&app, "select count(*) from candidates").await, 0);
+}
+
+#[sqlx::test]
+async fn a_duplicate_email_links_to_the_candidate(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let company = company_of(&app, "riley@acme.com").await;
+    let ann = insert_candidate(&app, company, "Ann Lee", "ann@example.com", "new", 5).await;
+
+    let page = add_candidate(&app, &[("name", "Ann Again"), ("email", "ANN@Example.com")]).await;
+    assert!(page.field_error("email").starts_with("A candidate with this email already exists."));
+    let link = page.texts(&format!("#email-error a[href=\"/candidates/{ann}\"]"));
+    assert_eq!(link, vec!["View Ann Lee".to_owned()]);
+    assert_eq!(page.value_of("name").as_deref(), Some("Ann Again"));
+    assert_eq!(count(&app, "select count(*) from candidates").await, 1);
+
+    // The same address in another company is a different candidate.
+    let globex = app.other_browser();
+    globex.sign_up("Globex", "gina@globex.com").await;
+    let other = add_candidate(&globex, &[("name", "Ann Lee"), ("email", "ann@example.com")]).await;
+    assert_eq!(other.flash(), "Ann Lee was added.");
+
+    // Editing another candidate onto the taken address is refused the same way.
+    let bo = insert_candidate(&app, company, "Bo", "bo@example.com", "new", 1).await;
+    let edit = app.post(&format!("/candidates/{bo}/edit"), &[("name", "Bo"), ("email", "ann@EXAMPLE.com")]).await;
+    assert!(edit.field_error("email").starts_with("A candidate with this email already exists."));
+    assert!(edit.body.contains(&format!("href=\"/candidates/{ann}\"")));
+}
+
+#[sqlx::test]
+async fn editing_a_candidate(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let company = company_of(&app, "riley@acme.com").await;
+    let ann = insert_candidate(&app, company, "Ann Lee", "ann@example.com", "new", 5).await;
+
+    let form = app.get(&format!("/candidates/{ann}/edit")).await;
+    assert_eq!(form.value_of("name").as_deref(), Some("Ann Lee"));
+    assert_eq!(form.value_of("email").as_deref(), Some("ann@example.com"));
+
+    let invalid = app.post(&format!("/candidates/{ann}/edit"), &[("name", ""), ("email", "ann@example.com"), ("phone", "123")]).await;
+    assert_eq!(invalid.field_error("name"), "Enter the candidate's name.");
+    assert_eq!(invalid.value_of("phone").as_deref(), Some("123"));
+
+    let saved = app
+        .post(&format!("/candidates/{ann}/edit"), &[("name", "Ann B. Lee"), ("email", "ann.lee@example.com"), ("phone", "555 0101"), ("notes", "Second round")])
+        .await;
+    assert_eq!(saved.flash(), "Changes saved.");
+    assert_eq!(saved.text("h1"), "Ann B. Lee");
+    let (name, email, phone): (String, String, Option<String>) =
+        sqlx::query_as("select name, email::text, phone from candidates").fetch_one(&app.pool).await.unwrap();
+    assert_eq!((name.as_str(), email.as_str(), phone.as_deref()), ("Ann B. Lee", "ann.lee@example.com", Some("555 0101")));
+}
+
+#[sqlx::test]
+async fn the_empty_list_says_what_to_do(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let page = app.get("/candidates").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text(".empty h2"), "No candidates yet — Add candidate");
+    assert!(page.body.contains("href=\"/candidates/new\""));
+    assert_eq!(page.texts("nav.mainnav a[aria-current=\"page\"]"), vec!["Candidates".to_owned()]);
+}
+
+#[sqlx::test]
+async fn rows_show_status_activity_and_send_interview(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let company = company_of(&app, "riley@acme.com").await;
+    let mut ids = Vec::new();
+    for (i, status) in ["new", "invited", "active", "completed"].iter().enumerate() {
+        ids.push(insert_candidate(&app, company, &format!("Person {i}"), &format!("p{i}@example.com"), status, 10 - i as i32).await);
+    }
+    let page = app.get("/candidates").await;
+    assert_eq!(names(&page), vec!["Person 3", "Person 2", "Person 1", "Person 0"], "newest first");
+    assert_eq!(page.texts("tbody .badge"), vec!["Completed", "Active", "Invited", "New"]);
+    assert_eq!(page.texts("tbody .badge.badge-green").len(), 1);
+    assert_eq!(page.texts("tbody .badge.badge-amber"), vec!["Invited"]);
+    assert_eq!(page.texts("tbody .badge.badge-blue"), vec!["Active"]);
+    assert_eq!(page.texts("tbody .badge.badge-grey"), vec!["New"]);
+    assert_eq!(page.texts("tbody time").len(), 4);
+    for id in &ids {
+        let button = format!("<a class=\"button button-small\" href=\"/candidates/{id}/send-interview\">Send Interview</a>");
+        assert!(page.body.contains(&button), "a Send Interview button for {id}");
+    }
+    assert_eq!(page.text(".pagination p"), "Showing 1–4 of 4");
+}
+
+#[sqlx::test]
+async fn search_matches_name_or_email_without_case(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let company = company_of(&app, "riley@acme.com").await;
+    insert_candidate(&app, company, "Annabel Ortiz", "annabel@example.com", "new", 4).await;
+    insert_candidate(&app, company, "Joanne Smith", "jo@example.com", "invited", 3).await;
+    insert_candidate(&app, company, "Bo Chen", "bo.ANNE@mail.test", "active", 2).await;
+    insert_candidate(&app, company, "Carl Diaz", "carl@example.com", "new", 1).await;
+    insert_candidate(&app, company, "100% Real_Name", "pct@example.com", "new", 5).await;
+
+    let page = app.get("/candidates?q=ANN").await;
+    assert_eq!(names(&page), vec!["Bo Chen", "Joanne Smith", "Annabel Ortiz"]);
+    let expected: i64 = count(&app, "select count(*) from candidates where name ilike '%ann%' or email::text ilike '%ann%'").await;
+    assert_eq!(page.text(".pagination p"), format!("Showing 1–{expected} of {expected}"));
+    assert_eq!(page.value_of("q").as_deref(), Some("ANN"), "the search stays in the box");
+
+    let by_email = app.get("/candidates?q=mail.TEST").await;
+    assert_eq!(names(&by_email), vec!["Bo Chen"]);
+
+    let short = app.get("/candidates?q=a").await;
+    assert_eq!(names(&short).len(), 5, "one character does not filter");
+    assert_eq!(short.text("#q-hint"), "Type at least 2 characters to search.");
+
+    let wildcard = app.get("/candidates?q=0%25").await;
+    assert_eq!(names(&wildcard), vec!["100% Real_Name"], "% is matched literally");
+    let underscore = app.get("/candidates?q=l_n").await;
+    assert_eq!(names(&underscore), vec!["100% Real_Name"], "_ is matched literally");
+
+    let nothing = app.get("/candidates?q=zzz&status=invited").await;
+    assert_eq!(nothing.text(".empty h2"), "No invited candidates match “zzz”.");
+    assert!(nothing.texts(".empty a").iter().any(|t| t == "Clear filters"));
+    assert!(nothing.body.contains("href=\"/candidates\""));
+}
+
+#[sqlx::test]
+async fn status_filter_and_pages_match_the_database(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let company = company_of(&app, "riley@acme.com").await;
+    sqlx::query(
+        "insert into candidates (id, company_id, name, email, status, created_at)
+         select gen_random_uuid(), $1, 'Person ' || n, 'p' || n || '@example.com',
+                (array['new', 'invited', 'active', 'completed'])[1 + n % 4], now() - make_interval(mins => n)
+         from generate_series(1, 60) n",
+    )
+    .bind(company)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    // Another company's candidates never show or count.
+    let globex = app.other_browser();
+    globex.sign_up("Globex", "gina@globex.com").await;
+    let other = company_of(&app, "gina@globex.com").await;
+    insert_candidate(&app, other, "Outsider", "out@example.com", "invited", 0).await;
+
+    let invited = app.get("/candidates?status=invited").await;
+    let expected: Vec<String> = sqlx::query_scalar(
+        "select name from candidates where company_id = $1 and status = 'invited' order by created_at desc limit 25",
+    )
+    .bind(company)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(names(&invited), expected);
+    assert!(invited.texts("tbody .badge").iter().all(|b| b == "Invited"));
+    assert_eq!(invited.text(".pagination p"), "Showing 1–15 of 15");
+    assert_eq!(invited.texts("#status option[selected]"), vec!["Invited"]);
+
+    let page2 = app.get("/candidates?page=2").await;
+    let expected: Vec<String> = sqlx::query_scalar(
+        "select name from candidates where company_id = $1 order by created_at desc offset 25 limit 25",
+    )
+    .bind(company)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(names(&page2), expected);
+    assert_eq!(page2.text(".pagination p"), "Showing 26–50 of 60");
+    assert!(page2.body.contains("href=\"/candidates?page=3\""));
+    assert!(page2.body.contains("href=\"/candidates?page=1\""));
+
+    let searched = app.get("/candidates?q=Person%201&status=new").await;
+    let expected: Vec<String> = sqlx::query_scalar(
+        "select name from candidates where company_id = $1 and name ilike '%person 1%' and status = 'new'
+         order by created_at desc",
+    )
+    .bind(company)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(names(&searched), expected);
+    assert_eq!(searched.text(".pagination p"), format!("Showing 1–{0} of {0}", expected.len()));
+
+    let past_search = app.get("/candidates?q=person&status=new&page=2").await;
+    assert_eq!(past_search.text(".empty h2"), "This page is past the end of the list");
+    assert_eq!(past_search.texts("a[href=\"/candidates?q=person&status=new&page=1\"]"), vec!["Go to the last page"]);
+
+    let beyond = app.get("/candidates?page=9").await;
+    assert_eq!(beyond.text(".empty h2"), "This page is past the end of the list");
+
+    let garbage = app.get("/candidates?page=abc&status=bogus").await;
+    assert_eq!(garbage.status, StatusCode::OK);
+    assert_eq!(garbage.text(".pagination p"), "Showing 1–25 of 60");
+
+    // The stored totals follow status changes made elsewhere (the sending feature).
+    sqlx::query("update candidates set status = 'completed' where company_id = $1 and status = 'invited'")
+        .bind(company)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let completed = app.get("/candidates?status=completed").await;
+    assert_eq!(completed.text(".pagination p"), "Showing 1–25 of 30");
+}
+
+#[sqlx::test]
+async fn never_invited_candidates_are_deleted_others_archived(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let company = company_of(&app, "riley@acme.com").await;
+    let fresh = insert_candidate(&app, company, "Fresh Face", "fresh@example.com", "new", 2).await;
+    let invited = insert_candidate(&app, company, "Ivy Invited", "ivy@example.com", "invited", 1).await;
+
+    let page = app.get(&format!("/candidates/{fresh}")).await;
+    assert!(page.texts("button").iter().any(|b| b == "Delete candidate"));
+    let deleted = app.post(&format!("/candidates/{fresh}/delete"), &[]).await;
+    assert_eq!(deleted.flash(), "Fresh Face was deleted.");
+    assert!(deleted.url.ends_with("/candidates"));
+    assert_eq!(count(&app, "select count(*) from candidates where name = 'Fresh Face'").await, 0);
+
+    let archived = app.post(&format!("/candidates/{invited}/delete"), &[]).await;
+    assert!(archived.flash().starts_with("Ivy Invited was archived, not deleted"));
+    assert_eq!(count(&app, "select count(*) from candidates where archived_at is not null").await, 1);
+    assert!(names(&archived).is_empty(), "hidden from the default list");
+    assert_eq!(archived.text(".empty h2"), "No candidates yet — Add candidate");
+    let archive = app.get("/candidates?status=archived").await;
+    assert_eq!(names(&archive), vec!["Ivy Invited"]);
+    assert_eq!(archive.text(".pagination p"), "Showing 1–1 of 1");
+    let shown = app.get(&format!("/candidates/{invited}")).await;
+    assert!(shown.texts(".badge").contains(&"Archived".to_owned()));
+
+    let restored = app.post(&format!("/candidates/{invited}/restore"), &[]).await;
+    assert_eq!(restored.flash(), "Ivy Invited is back in the Candidates list.");
+    assert_eq!(names(&app.get("/candidates").await), vec!["Ivy Invited"]);
+}
+
+#[sqlx::test]
+async fn another_companys_candidates_are_not_found(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let company = company_of(&app, "riley@acme.com").await;
+    let ann = insert_candidate(&app, company, "Ann Lee", "ann@example.com", "new", 1).await;
+    let job: Uuid = sqlx::query_scalar("insert into jobs (id, company_id, title) values ($1, $2, 'Engineer') returning id")
+        .bind(Uuid::new_v4())
+        .bind(company)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+
+    let globex = app.other_browser();
+    globex.sign_up("Globex", "gina@globex.com").await;
+    for path in [format!("/candidates/{ann}"), format!("/candidates/{ann}/edit"), format!("/candidates/{}", Uuid::new_v4()), "/candidates/not-an-id".into()] {
+        let page = globex.get(&path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "GET {path}");
+        assert_eq!(page.text("h1"), "Page not found");
+    }
+    let edit = globex.post(&format!("/candidates/{ann}/edit"), &[("name", "Hacked"), ("email", "h@example.com")]).await;
+    assert_eq!(edit.status, StatusCode::NOT_FOUND);
+    let invalid_edit = globex.post(&format!("/candidates/{ann}/edit"), &[("name", ""), ("email", "")]).await;
+    assert_eq!(invalid_edit.status, StatusCode::NOT_FOUND, "an invalid form does not reveal the candidate");
+    let delete = globex.post(&format!("/candidates/{ann}/delete"), &[]).await;
+    assert_eq!(delete.status, StatusCode::NOT_FOUND);
+    let restore = globex.post(&format!("/candidates/{ann}/restore"), &[]).await;
+    assert_eq!(restore.status, StatusCode::NOT_FOUND);
+    let add = globex.post(&format!("/candidates/{ann}/applications"), &[("job_id", &job.to_string())]).await;
+    assert_eq!(add.status, StatusCode::NOT_FOUND);
+
+    let (name, count): (String, i64) = sqlx::query_as("select name, (select count(*) from applications) from candidates")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!((name.as_str(), count), ("Ann Lee", 0));
+    let list = globex.get("/candidates").await;
+    assert!(!list.body.contains("Ann Lee"));
+}
+
+#[sqlx::test]
+async fn names_are_escaped(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let page = add_candidate(&app, &[("name", "<script>alert(1)</script>"), ("email", "xss@example.com"), ("notes", "<b>bold</b>")]).await;
+    assert_eq!(page.text("h1"), "<script>alert(1)</script>");
+    assert!(!page.body.contains("<script>alert(1)"));
+    assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || page.body.contains("&#60;script&#62;"));
+    assert!(!page.body.contains("<b>bold</b>"));
+    assert!(page.flash().contains("<script>alert(1)</script>"), "the flash shows the text, escaped");
+
+    let list = app.get("/candidates?q=script").await;
+    assert_eq!(names(&list), vec!["<script>alert(1)</script>"]);
+    assert!(!list.body.contains("<script>alert(1)"));
+    let search = app.get("/candidates?q=%3Cscript%3E%22").await;
+    assert!(!search.body.contains("<script>\""));
+}
+
+#[sqlx::test]
+async fn signed_out_visitors_are_sent_to_sign_in(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let response = app.no_redirect.get(app.url("/candidates?q=ann")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/sign-in?next=%2Fcandidates%3Fq%3Dann");
+    let response = app.no_redirect.post(app.url(&format!("/candidates/{}/delete", Uuid::new_v4()))).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}
