@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 use tower_http::{catch_panic::CatchPanicLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer};
 use tracing::{Span, field::Empty};
 
-use crate::{auth, candidate_portal, config::Config, error::AppError, interviews, layout, mail, sections, static_files};
+use crate::{auth, candidate_portal, config::Config, error::AppError, evaluation, interviews, layout, mail, sections, static_files};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(sections::router())
         .merge(interviews::router())
+        .merge(evaluation::router())
         .merge(mail::router())
         .merge(candidate_portal::router())
         .route("/healthz", get(healthz))

@@ -9,11 +9,12 @@
 //! - [`interviews`]: Send Interview, the secure link, tracking, resend, the Interviews page.
 //! - [`candidate_portal`]: what the candidate sees at the link.
 //! - [`mail`]: invitation emails, the outbox and its delivery worker.
+//! - [`evaluation`]: transcription, scoring (AI or the built-in rubric) and the recruiters' review.
 //! - [`domain`]: validated values shared by features (email address, required text, secret key).
 //! - [`forms`]: per-field error messages.
 //! - [`dates`]: "2 days ago" rendering.
 //! - [`db`]: the pool and migrations.
-//! - [`workers`]: background work: email delivery and housekeeping.
+//! - [`workers`]: background work: email delivery, evaluations and housekeeping.
 //! - [`pagination`]: page numbers and links for list pages.
 //! - [`queue`]: the Postgres task queue of background work.
 //! - [`sections`]: empty states of portal sections.
@@ -29,6 +30,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod evaluation;
 pub mod forms;
 pub mod interviews;
 pub mod layout;

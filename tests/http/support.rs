@@ -48,6 +48,7 @@ impl TestApp {
             smtp_url,
             mail_from: EmailAddress::parse("interviews@hifinity.test").unwrap(),
             link_valid_days: 14,
+            evaluation: Default::default(),
         };
         let state = app::AppState { pool: pool.clone(), config: Arc::new(config) };
         tokio::spawn(app::serve(listener, state.clone()));
