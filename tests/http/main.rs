@@ -2,6 +2,7 @@
 //! and a real SMTP conversation on loopback.
 
 mod auth;
+mod evaluation;
 mod fixtures;
 mod interviews;
 mod smtp;
