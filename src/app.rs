@@ -17,8 +17,8 @@ use tower_http::{catch_panic::CatchPanicLayer, set_header::SetResponseHeaderLaye
 use tracing::{Span, field::Empty};
 
 use crate::{
-    applications, auth, candidate_portal, candidates, config::Config, error::AppError, interview_templates, interviews, jobs,
-    layout, mail, static_files,
+    applications, auth, candidate_portal, candidates, config::Config, error::AppError, evaluation, interview_templates,
+    interviews, jobs, layout, mail, static_files,
     storage::MediaStore,
 };
 
@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(candidates::router())
         .merge(applications::router())
         .merge(interviews::router())
+        .merge(evaluation::router())
         .merge(mail::router())
         .merge(candidate_portal::router())
         .route("/healthz", get(healthz))

@@ -36,6 +36,71 @@ pub struct Config {
     pub media_store: Option<String>,
     /// The largest video answer accepted, in bytes.
     pub max_answer_bytes: u64,
+    /// Speech-to-text and scoring services of the evaluation (none: built-in rubric only).
+    pub evaluation: EvaluationConfig,
+}
+
+/// The OpenAI-compatible services the evaluation may use. Without `transcribe_url`,
+/// video answers get no transcript; without `evaluator_url`, the built-in rubric scores.
+#[derive(Clone, Debug)]
+pub struct EvaluationConfig {
+    pub transcribe_url: Option<Url>,
+    pub transcribe_api_key: Option<String>,
+    pub transcribe_model: String,
+    pub evaluator_url: Option<Url>,
+    pub evaluator_api_key: Option<String>,
+    pub evaluator_model: String,
+    /// Per request to either service; a slower answer counts as a transient failure.
+    pub timeout_secs: u64,
+}
+
+impl Default for EvaluationConfig {
+    fn default() -> Self {
+        Self {
+            transcribe_url: None,
+            transcribe_api_key: None,
+            transcribe_model: "whisper-1".into(),
+            evaluator_url: None,
+            evaluator_api_key: None,
+            evaluator_model: "gpt-4o-mini".into(),
+            timeout_secs: 120,
+        }
+    }
+}
+
+impl EvaluationConfig {
+    fn from_env() -> anyhow::Result<Self> {
+        let defaults = Self::default();
+        let service_url = |name: &str| -> anyhow::Result<Option<Url>> {
+            optional(name)?
+                .map(|raw| {
+                    let url = Url::parse(raw.trim_end_matches('/'))
+                        .with_context(|| format!("{name} must be a URL such as https://api.openai.com/v1"))?;
+                    if !matches!(url.scheme(), "http" | "https") {
+                        bail!("{name} must be an http or https URL");
+                    }
+                    Ok(url)
+                })
+                .transpose()
+        };
+        let timeout_secs = match optional("EVALUATION_TIMEOUT_SECS")? {
+            None => defaults.timeout_secs,
+            Some(raw) => raw
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=3600).contains(s))
+                .context("EVALUATION_TIMEOUT_SECS must be a whole number of seconds from 1 to 3600")?,
+        };
+        Ok(Self {
+            transcribe_url: service_url("TRANSCRIBE_URL")?,
+            transcribe_api_key: optional("TRANSCRIBE_API_KEY")?,
+            transcribe_model: optional("TRANSCRIBE_MODEL")?.unwrap_or(defaults.transcribe_model),
+            evaluator_url: service_url("EVALUATOR_URL")?,
+            evaluator_api_key: optional("EVALUATOR_API_KEY")?,
+            evaluator_model: optional("EVALUATOR_MODEL")?.unwrap_or(defaults.evaluator_model),
+            timeout_secs,
+        })
+    }
 }
 
 impl Config {
@@ -116,6 +181,7 @@ impl Config {
             link_valid_days,
             media_store,
             max_answer_bytes: max_answer_mb * 1024 * 1024,
+            evaluation: EvaluationConfig::from_env()?,
         })
     }
 

@@ -13,11 +13,12 @@
 //! - [`mail`]: invitation emails, the outbox and its delivery worker.
 //! - [`candidates`]: the Candidates page (search, status filter, pages), create, edit, delete or archive.
 //! - [`applications`]: a candidate for a job, its stage, and the application page with its Interviews tab.
+//! - [`evaluation`]: transcription, scoring (AI or the built-in rubric) and the recruiters' review.
 //! - [`domain`]: validated values shared by features (email address, required text, secret key).
 //! - [`forms`]: per-field error messages, the `{id}` path extractor.
 //! - [`dates`]: "2 days ago" rendering.
 //! - [`db`]: the pool and migrations.
-//! - [`workers`]: background work: email delivery and housekeeping.
+//! - [`workers`]: background work: email delivery, evaluations and housekeeping.
 //! - [`pagination`]: page numbers and links for list pages.
 //! - [`queue`]: the Postgres task queue of background work.
 //! - [`storage`]: media storage: local disk or S3-compatible.
@@ -35,6 +36,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod evaluation;
 pub mod forms;
 pub mod interview_templates;
 pub mod interviews;

@@ -5,13 +5,15 @@ use std::{sync::Arc, time::Duration};
 
 use tokio::{sync::watch, task::JoinSet};
 
-use crate::{app::AppState, auth, interviews, mail};
+use crate::{app::AppState, auth, evaluation, interviews, mail};
 
 /// Starts every worker; they stop when `shutdown` turns true.
 pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::Result<JoinSet<()>> {
     let transport = Arc::new(mail::transport::Transport::from_url(state.config.smtp_url.as_deref())?);
     let mut set = JoinSet::new();
     set.spawn(mail::worker::run(state.clone(), transport, shutdown.clone()));
+    let evaluator = Arc::new(evaluation::Evaluator::from_config(&state.config, state.media.clone())?);
+    set.spawn(evaluation::pipeline::run(state.pool.clone(), evaluator, shutdown.clone()));
     set.spawn(housekeeping(state.clone(), shutdown));
     Ok(set)
 }

@@ -199,13 +199,48 @@ pub struct ListQuery {
     status: Option<String>,
     job: Option<String>,
     candidate: Option<String>,
+    /// `score` or `score_asc`; newest first otherwise.
+    sort: Option<String>,
+    /// 0–100: only interviews evaluated at least this high.
+    min_score: Option<String>,
     #[serde(default)]
     page: PageNumber,
+}
+
+const SORTS: [(&str, &str); 3] = [("", "Newest first"), ("score", "Highest score first"), ("score_asc", "Lowest score first")];
+
+/// The Evaluation column: the latest finished score, else the state of the run.
+fn evaluation_cell(row: &store::InterviewRow) -> EvaluationCell {
+    let recommendation = row.evaluation_recommendation.as_deref().and_then(crate::evaluation::model::Recommendation::parse);
+    let pending = match row.evaluation_state.as_deref() {
+        Some("queued") => Some("queued"),
+        Some("running") => Some("running"),
+        Some("failed") => Some("failed"),
+        _ => None,
+    };
+    match (row.evaluation_score, pending) {
+        (Some(score), pending) => {
+            let mut detail = recommendation.map_or(String::new(), |r| r.label().to_owned());
+            if let Some(state) = pending {
+                let separator = if detail.is_empty() { "" } else { " · " };
+                detail.push_str(&format!("{separator}re-run {state}"));
+            }
+            EvaluationCell { label: format!("{score} / 100"), detail, badge: recommendation.map_or("badge-grey", |r| r.badge()) }
+        }
+        (None, Some("queued")) => EvaluationCell { label: "Queued".into(), detail: String::new(), badge: "badge-amber" },
+        (None, Some("running")) => EvaluationCell { label: "Running".into(), detail: String::new(), badge: "badge-blue" },
+        (None, Some(_)) => EvaluationCell { label: "Failed".into(), detail: String::new(), badge: "badge-red" },
+        (None, None) if row.evaluation_state.as_deref() == Some("done") => {
+            EvaluationCell { label: "Done".into(), detail: "No score".into(), badge: "badge-grey" }
+        }
+        (None, None) => EvaluationCell { label: String::new(), detail: String::new(), badge: "" },
+    }
 }
 
 fn list_row(row: store::InterviewRow) -> InterviewListRow {
     let status = InterviewStatus::parse(&row.status).unwrap_or(InterviewStatus::Cancelled);
     let expired = row.expires_at <= time::OffsetDateTime::now_utc();
+    let evaluation = evaluation_cell(&row);
     InterviewListRow {
         id: row.id,
         status,
@@ -223,6 +258,7 @@ fn list_row(row: store::InterviewRow) -> InterviewListRow {
             _ => "",
         },
         can_resend: status.is_open() && !expired,
+        evaluation,
     }
 }
 
@@ -230,7 +266,15 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, shell: Shell
     let status = query.status.as_deref().and_then(InterviewStatus::parse);
     let job_id = query.job.as_deref().and_then(|s| Uuid::parse_str(s).ok());
     let candidate = query.candidate.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-    let filter = ListFilter { status: status.map(|s| s.as_str().to_owned()), job_id, candidate: candidate.clone() };
+    let sort = SORTS.iter().map(|(value, _)| *value).find(|v| !v.is_empty() && query.sort.as_deref() == Some(*v));
+    let min_score = query.min_score.as_deref().and_then(|s| s.trim().parse::<i32>().ok()).map(|s| s.clamp(0, 100));
+    let filter = ListFilter {
+        status: status.map(|s| s.as_str().to_owned()),
+        job_id,
+        candidate: candidate.clone(),
+        min_score,
+        sort: sort.map(str::to_owned),
+    };
     let (rows, total) = store::list(&state.pool, user.company_id, &filter, query.page).await?;
     let jobs = store::jobs(&state.pool, user.company_id)
         .await?
@@ -239,11 +283,18 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, shell: Shell
         .collect();
     let job_param = job_id.map(|id| id.to_string()).unwrap_or_default();
     let candidate_text = candidate.unwrap_or_default();
+    let min_score_text = min_score.map(|s| s.to_string()).unwrap_or_default();
     let pager = Pager::new(
         "/interviews",
         query.page,
         total,
-        &[("status", status.map_or("", |s| s.as_str())), ("job", &job_param), ("candidate", &candidate_text)],
+        &[
+            ("status", status.map_or("", |s| s.as_str())),
+            ("job", &job_param),
+            ("candidate", &candidate_text),
+            ("sort", sort.unwrap_or("")),
+            ("min_score", &min_score_text),
+        ],
     );
     let return_to = pager.href(pager.page);
     render(&ListPage {
@@ -254,8 +305,13 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, shell: Shell
             .map(|s| StatusOption { value: s.as_str(), label: s.label(), selected: Some(*s) == status })
             .collect(),
         jobs,
-        filtered: status.is_some() || job_id.is_some() || !candidate_text.is_empty(),
+        filtered: status.is_some() || job_id.is_some() || !candidate_text.is_empty() || min_score.is_some() || sort.is_some(),
         candidate: candidate_text,
+        sorts: SORTS
+            .iter()
+            .map(|&(value, label)| StatusOption { value, label, selected: sort.unwrap_or("") == value })
+            .collect(),
+        min_score: min_score_text,
         pager,
         return_to,
     })
@@ -266,6 +322,7 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, shell: Shell
     let events = store::events(&state.pool, user.company_id, id).await?;
     let status = InterviewStatus::parse(&interview.status).unwrap_or(InterviewStatus::Cancelled);
     let expired = interview.expires_at <= time::OffsetDateTime::now_utc();
+    let review_html = crate::evaluation::review_section(&state, &user, id).await?;
     render(&ShowPage {
         shell: shell.at(Section::Interviews),
         id,
@@ -286,7 +343,7 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, shell: Shell
         timeline: events
             .into_iter()
             .map(|e| TimelineEntry {
-                is_problem: matches!(e.kind.as_str(), "failed" | "retrying" | "cancelled" | "expired"),
+                is_problem: matches!(e.kind.as_str(), "failed" | "retrying" | "cancelled" | "expired" | "evaluation_failed"),
                 label: event_label(&e.kind),
                 detail: e.detail,
                 at: e.created_at.into(),
@@ -294,6 +351,7 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, shell: Shell
             .collect(),
         can_resend: status.is_open() && !expired,
         return_to: format!("/interviews/{id}"),
+        review_html,
     })
 }
 

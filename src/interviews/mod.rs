@@ -1,8 +1,10 @@
 //! Interviews: the Send Interview modal (S-1 to S-3), the secure link (S-5), tracking
-//! (S-6), resend (S-7), cancel and deadline extension, and the Interviews page.
+//! (S-6), resend (S-7), cancel and deadline extension, the Interviews page, and playback
+//! of recorded answers.
 
 mod handlers;
 pub mod link;
+mod media;
 pub mod model;
 pub mod store;
 mod views;
@@ -22,4 +24,5 @@ pub fn router() -> Router<AppState> {
         .route("/interviews/{id}/resend", post(handlers::resend))
         .route("/interviews/{id}/cancel", post(handlers::cancel))
         .route("/interviews/{id}/extend", post(handlers::extend))
+        .route("/interviews/{id}/answers/{answer_id}/media", get(media::answer_media))
 }

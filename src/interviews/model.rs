@@ -72,6 +72,7 @@ pub fn event_label(kind: &str) -> &'static str {
         "answer_saved" => "Answer saved",
         "completed" => "Interview completed",
         "evaluated" => "Evaluation finished",
+        "evaluation_failed" => "Evaluation failed",
         "resent" => "Invitation resent",
         "cancelled" => "Interview cancelled",
         "extended" => "Deadline extended",

@@ -177,6 +177,10 @@ pub struct ListFilter {
     pub job_id: Option<Uuid>,
     /// Candidate name or email, substring.
     pub candidate: Option<String>,
+    /// Only interviews whose latest evaluation scored at least this (0–100).
+    pub min_score: Option<i32>,
+    /// `score` (highest first) or `score_asc`; otherwise newest first.
+    pub sort: Option<String>,
 }
 
 pub struct InterviewRow {
@@ -193,6 +197,11 @@ pub struct InterviewRow {
     pub email_opened_at: Option<OffsetDateTime>,
     pub expires_at: OffsetDateTime,
     pub last_email_status: Option<String>,
+    /// The latest evaluation's state (queued, running, done, failed), if any.
+    pub evaluation_state: Option<String>,
+    /// The overall score and recommendation of the latest finished evaluation.
+    pub evaluation_score: Option<i32>,
+    pub evaluation_recommendation: Option<String>,
 }
 
 pub async fn list(pool: &PgPool, company_id: Uuid, filter: &ListFilter, page: PageNumber) -> sqlx::Result<(Vec<InterviewRow>, i64)> {
@@ -202,16 +211,31 @@ pub async fn list(pool: &PgPool, company_id: Uuid, filter: &ListFilter, page: Pa
         r#"select i.id, i.status, c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
                   j.title as job_title, v.name as template_name, i.application_id, i.created_at,
                   i.email_sent_at, i.email_opened_at, i.expires_at,
-                  (select e.status from emails e where e.interview_id = i.id order by e.created_at desc limit 1) as last_email_status
+                  (select e.status from emails e where e.interview_id = i.id order by e.created_at desc limit 1) as last_email_status,
+                  coalesce(latest.status, case when exists(
+                    select 1 from tasks t where t.company_id = i.company_id and t.kind = 'evaluate_interview'
+                      and t.payload ->> 'interview_id' = i.id::text and t.status in ('queued', 'running')) then 'queued' end)
+                    as evaluation_state,
+                  done.overall_score as "evaluation_score?", done.recommendation as "evaluation_recommendation?"
            from interviews i
            join candidates c on c.id = i.candidate_id
            join jobs j on j.id = i.job_id
            join template_versions v on v.id = i.template_version_id
+           left join lateral (
+             select e.status from evaluations e where e.company_id = i.company_id and e.interview_id = i.id
+             order by e.created_at desc, e.id desc limit 1) latest on true
+           left join lateral (
+             select e.overall_score, e.recommendation from evaluations e
+             where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done'
+             order by e.created_at desc, e.id desc limit 1) done on true
            where i.company_id = $1
              and ($2::text is null or i.status = $2)
              and ($3::uuid is null or i.job_id = $3)
              and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
-           order by i.created_at desc, i.id desc
+             and ($7::int4 is null or done.overall_score >= $7)
+           order by case when $8::text = 'score' then done.overall_score end desc nulls last,
+                    case when $8::text = 'score_asc' then done.overall_score end asc nulls last,
+                    i.created_at desc, i.id desc
            limit $5 offset $6"#,
         company_id,
         filter.status,
@@ -219,19 +243,27 @@ pub async fn list(pool: &PgPool, company_id: Uuid, filter: &ListFilter, page: Pa
         pattern,
         page.limit(),
         page.offset(),
+        filter.min_score,
+        filter.sort,
     )
     .fetch_all(pool)
     .await?;
     let total = sqlx::query_scalar!(
         r#"select count(*) as "count!" from interviews i join candidates c on c.id = i.candidate_id
+           left join lateral (
+             select e.overall_score from evaluations e
+             where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done'
+             order by e.created_at desc, e.id desc limit 1) done on true
            where i.company_id = $1
              and ($2::text is null or i.status = $2)
              and ($3::uuid is null or i.job_id = $3)
-             and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)"#,
+             and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
+             and ($5::int4 is null or done.overall_score >= $5)"#,
         company_id,
         filter.status,
         filter.job_id,
         pattern,
+        filter.min_score,
     )
     .fetch_one(pool)
     .await?;
@@ -250,11 +282,23 @@ pub async fn for_application(pool: &PgPool, company_id: Uuid, application_id: Uu
         r#"select i.id, i.status, c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
                   j.title as job_title, v.name as template_name, i.application_id, i.created_at,
                   i.email_sent_at, i.email_opened_at, i.expires_at,
-                  (select e.status from emails e where e.interview_id = i.id order by e.created_at desc limit 1) as last_email_status
+                  (select e.status from emails e where e.interview_id = i.id order by e.created_at desc limit 1) as last_email_status,
+                  coalesce(latest.status, case when exists(
+                    select 1 from tasks t where t.company_id = i.company_id and t.kind = 'evaluate_interview'
+                      and t.payload ->> 'interview_id' = i.id::text and t.status in ('queued', 'running')) then 'queued' end)
+                    as evaluation_state,
+                  done.overall_score as "evaluation_score?", done.recommendation as "evaluation_recommendation?"
            from interviews i
            join candidates c on c.id = i.candidate_id
            join jobs j on j.id = i.job_id
            join template_versions v on v.id = i.template_version_id
+           left join lateral (
+             select e.status from evaluations e where e.company_id = i.company_id and e.interview_id = i.id
+             order by e.created_at desc, e.id desc limit 1) latest on true
+           left join lateral (
+             select e.overall_score, e.recommendation from evaluations e
+             where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done'
+             order by e.created_at desc, e.id desc limit 1) done on true
            where i.company_id = $1 and i.application_id = $2
            order by i.created_at desc"#,
         company_id,

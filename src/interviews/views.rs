@@ -84,6 +84,15 @@ pub struct InterviewListRow {
     pub opened: Option<When>,
     pub email_state: &'static str,
     pub can_resend: bool,
+    pub evaluation: EvaluationCell,
+}
+
+/// The Evaluation column: a score with the recommendation, or the run's state.
+pub struct EvaluationCell {
+    pub label: String,
+    pub detail: String,
+    /// Empty when there is no evaluation.
+    pub badge: &'static str,
 }
 
 #[derive(Template)]
@@ -95,6 +104,8 @@ pub struct ListPage {
     pub jobs: Vec<JobChoice>,
     pub candidate: String,
     pub filtered: bool,
+    pub sorts: Vec<StatusOption>,
+    pub min_score: String,
     pub pager: Pager,
     pub return_to: String,
 }
@@ -128,4 +139,6 @@ pub struct ShowPage {
     pub timeline: Vec<TimelineEntry>,
     pub can_resend: bool,
     pub return_to: String,
+    /// The evaluation and review section, rendered by `evaluation::review_section`.
+    pub review_html: String,
 }

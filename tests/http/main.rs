@@ -4,6 +4,7 @@
 mod applications;
 mod auth;
 mod candidates;
+mod evaluation;
 mod fixtures;
 mod interview_templates;
 mod interviews;

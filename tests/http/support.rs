@@ -50,6 +50,7 @@ impl TestApp {
             link_valid_days: 14,
             media_store: None,
             max_answer_bytes: 5 * 1024 * 1024,
+            evaluation: Default::default(),
         };
         let state = app::AppState::new(pool.clone(), config).unwrap();
         tokio::spawn(app::serve(listener, state.clone()));

@@ -1,0 +1,256 @@
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::{
+    Form,
+    extract::{Path, State},
+    response::Response,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    model::Recommendation,
+    pipeline::NO_TRANSCRIBER,
+    rubric, scorer,
+    store::{self, RerunOutcome},
+    views::*,
+};
+use crate::{
+    app::AppState,
+    auth::CurrentUser,
+    error::{AppError, AppResult},
+    layout::Flash,
+};
+
+fn state_of(status: &str) -> (&'static str, &'static str) {
+    match status {
+        "queued" => ("Queued", "badge-amber"),
+        "running" => ("Running", "badge-blue"),
+        "done" => ("Done", "badge-green"),
+        _ => ("Failed", "badge-red"),
+    }
+}
+
+/// The evaluation and review section of the interview page (E-4), as HTML.
+pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: Uuid) -> AppResult<String> {
+    let pool = &state.pool;
+    let company_id = user.company_id;
+    let status = store::interview_status(pool, company_id, interview_id).await?.ok_or(AppError::NotFound)?;
+    let completed = status == "completed";
+
+    let latest = store::latest_run(pool, company_id, interview_id).await?;
+    let waiting = latest.as_ref().is_some_and(|run| matches!(run.status.as_str(), "queued" | "running"));
+    let task_pending = latest.is_none() && completed && store::task_pending(pool, company_id, interview_id).await?;
+    let run_state = match &latest {
+        Some(run) => {
+            let (label, badge) = state_of(&run.status);
+            let message = match (run.status.as_str(), &run.error) {
+                ("queued", Some(error)) => Some(format!("The last attempt did not finish: {error}. It will be tried again.")),
+                ("failed", Some(error)) => Some(error.clone()),
+                ("queued", None) => Some("Waiting for a worker.".to_owned()),
+                ("running", _) => Some("Transcribing and scoring the answers.".to_owned()),
+                _ => None,
+            };
+            Some(RunState {
+                label,
+                badge,
+                message,
+                retry: run.retry_at.filter(|_| run.status == "queued").map(Into::into),
+                since: Some(run.finished_at.unwrap_or(run.created_at).into()),
+                requested_by: run.requested_by.clone(),
+            })
+        }
+        None if task_pending => Some(RunState {
+            label: "Queued",
+            badge: "badge-amber",
+            message: Some("Waiting for a worker.".into()),
+            retry: None,
+            since: None,
+            requested_by: None,
+        }),
+        None if completed => Some(RunState {
+            label: "Not evaluated",
+            badge: "badge-grey",
+            message: Some("No evaluation has run for this interview.".into()),
+            retry: None,
+            since: None,
+            requested_by: None,
+        }),
+        None => None,
+    };
+    let latest_is_done = latest.as_ref().is_some_and(|run| run.status == "done");
+    let rerun_label = if latest.is_some() || task_pending { "Re-run evaluation" } else { "Run evaluation" };
+    let shown = match &latest {
+        Some(run) if run.status == "done" => latest,
+        Some(_) => store::latest_done_run(pool, company_id, interview_id).await?,
+        None => None,
+    };
+    let showing_previous = shown.is_some() && !latest_is_done;
+
+    let mut results: HashMap<Uuid, store::AnswerResultRow> = match &shown {
+        Some(run) => store::answer_results(pool, company_id, run.id).await?.into_iter().map(|r| (r.question_id, r)).collect(),
+        None => HashMap::new(),
+    };
+    let reviews = store::answer_reviews(pool, company_id, interview_id).await?;
+    let no_transcriber = state.config.evaluation.transcribe_url.is_none();
+    let questions = store::questions_with_answers(pool, company_id, interview_id)
+        .await?
+        .into_iter()
+        .enumerate()
+        .map(|(index, row)| {
+            let result = results.remove(&row.question_id);
+            let answer_kind = match (row.answer_id, row.answer_kind.as_deref()) {
+                (None, _) => "none",
+                (Some(_), Some("text")) => "text",
+                (Some(_), _) => "video",
+            };
+            let (transcript, transcript_note) = match (&result, answer_kind) {
+                (_, "none" | "text") => (None, None),
+                (Some(r), _) if r.transcript_source == "transcribed" => (r.transcript.clone(), None),
+                (Some(r), _) => (None, Some(format!("No transcript: {}", r.transcript_note.as_deref().unwrap_or(NO_TRANSCRIBER)))),
+                (None, _) if no_transcriber => (None, Some(format!("No transcript: {NO_TRANSCRIBER}"))),
+                (None, _) => (None, Some("The transcript appears when the evaluation has run.".into())),
+            };
+            let own = reviews.iter().find(|r| Some(r.answer_id) == row.answer_id && r.user_id == user.user_id);
+            QuestionView {
+                number: index + 1,
+                prompt: row.prompt,
+                key_points: row.key_points,
+                answer_id: row.answer_id,
+                answer_kind,
+                text_answer: row.text_answer.unwrap_or_default(),
+                media_src: row.answer_id.map(|a| format!("/interviews/{interview_id}/answers/{a}/media")).unwrap_or_default(),
+                transcript,
+                transcript_note,
+                result: result.map(|r| ScoreView { score: r.score, reason: r.reason, covered: r.key_points_covered, missed: r.key_points_missed }),
+                reviews: reviews
+                    .iter()
+                    .filter(|r| Some(r.answer_id) == row.answer_id)
+                    .map(|r| ReviewView {
+                        user_name: r.user_name.clone(),
+                        rating: r.rating,
+                        note: r.note.clone(),
+                        at: r.updated_at.into(),
+                        is_mine: r.user_id == user.user_id,
+                    })
+                    .collect(),
+                my_rating: own.map(|r| r.rating),
+                my_note: own.and_then(|r| r.note.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+
+    let current = store::decision(pool, company_id, interview_id).await?;
+    let decision = DecisionView {
+        options: DECISIONS
+            .iter()
+            .map(|&(value, label, _)| DecisionOption { value, label, selected: current.as_ref().is_some_and(|d| d.decision == value) })
+            .collect(),
+        note: current.as_ref().and_then(|d| d.note.clone()).unwrap_or_default(),
+        current: current.map(|d| {
+            let (_, label, badge) = DECISIONS.iter().find(|(v, _, _)| *v == d.decision).copied().unwrap_or(DECISIONS[1]);
+            CurrentDecision { label, badge, note: d.note, by: d.decided_by, at: d.updated_at.into() }
+        }),
+    };
+
+    let result = shown.map(|run| {
+        let provider = run.provider.unwrap_or_default();
+        ResultView {
+            produced_by: scorer::produced_by(&provider, run.model.as_deref().unwrap_or(""), run.method_version.as_deref().unwrap_or("")),
+            is_rubric: provider == rubric::PROVIDER,
+            score: run.overall_score,
+            recommendation: run.recommendation.as_deref().and_then(Recommendation::parse),
+            summary: run.summary.unwrap_or_default(),
+            strengths: run.strengths,
+            concerns: run.concerns,
+            finished: run.finished_at.map(Into::into),
+        }
+    });
+    let section = ReviewSection {
+        interview_id,
+        can_rerun: completed && !waiting && !task_pending,
+        rerun_label,
+        state: run_state,
+        result,
+        showing_previous,
+        questions,
+        decision,
+    };
+    Ok(section.render()?)
+}
+
+/// Queues a new run; the page shows it once it is done (E-4 "Failed evaluations … can be retried").
+pub async fn rerun(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let to = format!("/interviews/{id}#evaluation");
+    Ok(match store::queue_rerun(&state.pool, user.company_id, id, user.user_id).await? {
+        RerunOutcome::Queued => Flash::success("Evaluation queued. The result appears here when it is done.").redirect(&to),
+        RerunOutcome::AlreadyPending => Flash::error("An evaluation of this interview is already queued or running.").redirect(&to),
+        RerunOutcome::NotCompleted => Flash::error("Only a completed interview can be evaluated.").redirect(&to),
+        RerunOutcome::NotFound => return Err(AppError::NotFound),
+    })
+}
+
+const NOTE_MAX: usize = 4000;
+
+fn note(raw: Option<String>) -> Result<Option<String>, &'static str> {
+    let note = raw.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    match note {
+        Some(n) if n.chars().count() > NOTE_MAX => Err("The note is too long: keep it under 4,000 characters."),
+        other => Ok(other),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AnswerReviewInput {
+    rating: Option<String>,
+    note: Option<String>,
+}
+
+/// The recruiter's own rating and note of one answer, kept beside the evaluation's score.
+pub async fn review_answer(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, answer_id)): Path<(Uuid, Uuid)>,
+    Form(input): Form<AnswerReviewInput>,
+) -> AppResult<Response> {
+    let to = format!("/interviews/{id}#answer-{answer_id}");
+    if store::interview_status(&state.pool, user.company_id, id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let Some(rating) = input.rating.as_deref().and_then(|r| r.trim().parse::<i32>().ok()).filter(|r| (1..=5).contains(r)) else {
+        return Ok(Flash::error("Choose a rating from 1 to 5.").redirect(&to));
+    };
+    let note = match note(input.note) {
+        Ok(note) => note,
+        Err(message) => return Ok(Flash::error(message).redirect(&to)),
+    };
+    if !store::save_answer_review(&state.pool, user.company_id, id, answer_id, user.user_id, rating, note.as_deref()).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Flash::success(format!("Your rating ({rating}/5) is saved.")).redirect(&to))
+}
+
+#[derive(Deserialize)]
+pub struct DecisionInput {
+    decision: Option<String>,
+    note: Option<String>,
+}
+
+pub async fn decide(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, Form(input): Form<DecisionInput>) -> AppResult<Response> {
+    let to = format!("/interviews/{id}#decision");
+    if store::interview_status(&state.pool, user.company_id, id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let Some((value, label, _)) = DECISIONS.iter().find(|(v, _, _)| Some(*v) == input.decision.as_deref()) else {
+        return Ok(Flash::error("Choose a decision: Advance, On hold or Reject.").redirect(&to));
+    };
+    let note = match note(input.note) {
+        Ok(note) => note,
+        Err(message) => return Ok(Flash::error(message).redirect(&to)),
+    };
+    if !store::save_decision(&state.pool, user.company_id, id, user.user_id, value, note.as_deref()).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Flash::success(format!("Decision saved: {label}.")).redirect(&to))
+}

@@ -1,0 +1,470 @@
+//! All SQL of evaluations and reviews. Every statement is scoped by company.
+
+use sqlx::PgPool;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{TASK_KIND, model::Scorecard};
+use crate::{interviews::store::record_event, queue};
+
+// ---- The pipeline ----
+
+pub struct TaskInterview {
+    pub status: String,
+    pub job_title: String,
+}
+
+pub async fn task_interview(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Option<TaskInterview>> {
+    sqlx::query_as!(
+        TaskInterview,
+        "select i.status, j.title as job_title from interviews i join jobs j on j.id = i.job_id
+         where i.company_id = $1 and i.id = $2",
+        company_id,
+        interview_id,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// Marks the run of `task_id` running (creating its row the first time). `None` when
+/// that run is already done: a task claimed again after its result was written.
+pub async fn start_run(pool: &PgPool, company_id: Uuid, interview_id: Uuid, task_id: Uuid) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar!(
+        "insert into evaluations (id, company_id, interview_id, task_id, status, started_at)
+         values ($1, $2, $3, $4, 'running', now())
+         on conflict (task_id) do update
+           set status = 'running', started_at = coalesce(evaluations.started_at, now())
+           where evaluations.status <> 'done'
+         returning id",
+        Uuid::new_v4(),
+        company_id,
+        interview_id,
+        task_id,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// A question of an interview's template version, with the candidate's answer if any.
+pub struct QuestionAnswer {
+    pub question_id: Uuid,
+    pub position: i32,
+    pub prompt: String,
+    pub question_kind: String,
+    pub answer_seconds: i32,
+    pub key_points: Vec<String>,
+    pub answer_id: Option<Uuid>,
+    pub answer_kind: Option<String>,
+    pub text_answer: Option<String>,
+    pub media_key: Option<String>,
+    pub media_type: Option<String>,
+}
+
+pub async fn questions_with_answers(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Vec<QuestionAnswer>> {
+    sqlx::query_as!(
+        QuestionAnswer,
+        r#"select q.id as question_id, q.position, q.prompt, q.answer_kind as question_kind, q.answer_seconds, q.key_points,
+                  a.id as "answer_id?", a.answer_kind as "answer_kind?", a.text_answer as "text_answer?",
+                  a.media_key as "media_key?", a.media_type as "media_type?"
+           from interviews i
+           join version_questions q on q.version_id = i.template_version_id
+           left join answers a on a.interview_id = i.id and a.question_id = q.id and a.company_id = i.company_id
+           where i.company_id = $1 and i.id = $2
+           order by q.position"#,
+        company_id,
+        interview_id,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn cached_transcript(pool: &PgPool, company_id: Uuid, answer_id: Uuid, model: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!(
+        "select transcript from answer_transcripts where company_id = $1 and answer_id = $2 and model = $3",
+        company_id,
+        answer_id,
+        model,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn save_transcript(pool: &PgPool, company_id: Uuid, answer_id: Uuid, model: &str, transcript: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into answer_transcripts (answer_id, company_id, model, transcript) values ($1, $2, $3, $4)
+         on conflict (answer_id, model) do nothing",
+        answer_id,
+        company_id,
+        model,
+        transcript,
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// One question's result as written: the words judged and the score.
+pub struct AnswerResult {
+    pub question_id: Uuid,
+    pub answer_id: Option<Uuid>,
+    pub transcript: Option<String>,
+    pub transcript_note: Option<String>,
+    pub transcript_source: &'static str,
+    pub score: Option<i32>,
+    pub reason: String,
+    pub covered: Vec<String>,
+    pub missed: Vec<String>,
+}
+
+pub struct FinishedRun<'a> {
+    pub company_id: Uuid,
+    pub interview_id: Uuid,
+    pub evaluation_id: Uuid,
+    pub provider: &'a str,
+    pub model: &'a str,
+    pub version: &'a str,
+    pub transcriber: Option<&'a str>,
+    pub card: &'a Scorecard,
+    pub answers: &'a [AnswerResult],
+}
+
+/// Writes a run's result in one transaction, replacing what an interrupted attempt of
+/// the same run may have written, and records the `evaluated` event once.
+pub async fn finish_run(pool: &PgPool, run: &FinishedRun<'_>) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query!(
+        "update evaluations set status = 'done', error = null, retry_at = null, finished_at = now(),
+                provider = $3, model = $4, method_version = $5, transcriber = $6, overall_score = $7,
+                recommendation = $8, summary = $9, strengths = $10, concerns = $11
+         where id = $1 and company_id = $2 and status <> 'done'",
+        run.evaluation_id,
+        run.company_id,
+        run.provider,
+        run.model,
+        run.version,
+        run.transcriber,
+        run.card.overall_score,
+        run.card.recommendation.map(|r| r.as_str()),
+        run.card.summary,
+        &run.card.strengths,
+        &run.card.concerns,
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        return Ok(());
+    }
+    sqlx::query!("delete from evaluation_answers where evaluation_id = $1 and company_id = $2", run.evaluation_id, run.company_id)
+        .execute(&mut *tx)
+        .await?;
+    for answer in run.answers {
+        sqlx::query!(
+            "insert into evaluation_answers (id, evaluation_id, company_id, question_id, answer_id, transcript, transcript_note,
+                                             transcript_source, score, reason, key_points_covered, key_points_missed)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            Uuid::new_v4(),
+            run.evaluation_id,
+            run.company_id,
+            answer.question_id,
+            answer.answer_id,
+            answer.transcript,
+            answer.transcript_note,
+            answer.transcript_source,
+            answer.score,
+            answer.reason,
+            &answer.covered,
+            &answer.missed,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    let detail = match (run.card.overall_score, run.card.recommendation) {
+        (Some(score), Some(recommendation)) => format!("Score {score}/100, {}", recommendation.label()),
+        _ => "No answer could be scored".to_owned(),
+    };
+    let by = super::scorer::produced_by(run.provider, run.model, run.version);
+    record_event(&mut tx, run.company_id, run.interview_id, "evaluated", Some(&format!("{detail} · {by}"))).await?;
+    tx.commit().await
+}
+
+/// A transient failure: the run waits in the queue until `retry_at`.
+pub async fn mark_retrying(pool: &PgPool, evaluation_id: Uuid, error: &str, retry_at: OffsetDateTime) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update evaluations set status = 'queued', error = $2, retry_at = $3 where id = $1 and status <> 'done'",
+        evaluation_id,
+        error,
+        retry_at,
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_failed(pool: &PgPool, company_id: Uuid, interview_id: Uuid, evaluation_id: Uuid, error: &str) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query!(
+        "update evaluations set status = 'failed', error = $3, retry_at = null, finished_at = now()
+         where id = $1 and company_id = $2 and status <> 'done'",
+        evaluation_id,
+        company_id,
+        error,
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated > 0 {
+        record_event(&mut tx, company_id, interview_id, "evaluation_failed", Some(error)).await?;
+    }
+    tx.commit().await
+}
+
+// ---- Review ----
+
+pub struct EvaluationRow {
+    pub id: Uuid,
+    pub status: String,
+    pub error: Option<String>,
+    pub retry_at: Option<OffsetDateTime>,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub method_version: Option<String>,
+    pub transcriber: Option<String>,
+    pub overall_score: Option<i32>,
+    pub recommendation: Option<String>,
+    pub summary: Option<String>,
+    pub strengths: Vec<String>,
+    pub concerns: Vec<String>,
+    pub requested_by: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub finished_at: Option<OffsetDateTime>,
+}
+
+/// The latest run of an interview, whatever its state.
+pub async fn latest_run(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Option<EvaluationRow>> {
+    sqlx::query_as!(
+        EvaluationRow,
+        r#"select e.id, e.status, e.error, e.retry_at, e.provider, e.model, e.method_version, e.transcriber,
+                  e.overall_score, e.recommendation, e.summary, e.strengths, e.concerns, u.name as "requested_by?",
+                  e.created_at, e.finished_at
+           from evaluations e left join users u on u.id = e.requested_by
+           where e.company_id = $1 and e.interview_id = $2
+           order by e.created_at desc, e.id desc limit 1"#,
+        company_id,
+        interview_id,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// The latest run that finished with a result.
+pub async fn latest_done_run(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Option<EvaluationRow>> {
+    sqlx::query_as!(
+        EvaluationRow,
+        r#"select e.id, e.status, e.error, e.retry_at, e.provider, e.model, e.method_version, e.transcriber,
+                  e.overall_score, e.recommendation, e.summary, e.strengths, e.concerns, u.name as "requested_by?",
+                  e.created_at, e.finished_at
+           from evaluations e left join users u on u.id = e.requested_by
+           where e.company_id = $1 and e.interview_id = $2 and e.status = 'done'
+           order by e.created_at desc, e.id desc limit 1"#,
+        company_id,
+        interview_id,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// Whether an evaluation task of the interview waits for a worker.
+pub async fn task_pending(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists(select 1 from tasks
+             where company_id = $1 and kind = $2 and payload ->> 'interview_id' = $3::uuid::text
+               and status in ('queued', 'running')) as "pending!""#,
+        company_id,
+        TASK_KIND,
+        interview_id,
+    )
+    .fetch_one(pool)
+    .await
+}
+
+pub struct AnswerResultRow {
+    pub question_id: Uuid,
+    pub transcript: Option<String>,
+    pub transcript_note: Option<String>,
+    pub transcript_source: String,
+    pub score: Option<i32>,
+    pub reason: String,
+    pub key_points_covered: Vec<String>,
+    pub key_points_missed: Vec<String>,
+}
+
+pub async fn answer_results(pool: &PgPool, company_id: Uuid, evaluation_id: Uuid) -> sqlx::Result<Vec<AnswerResultRow>> {
+    sqlx::query_as!(
+        AnswerResultRow,
+        "select question_id, transcript, transcript_note, transcript_source, score, reason, key_points_covered, key_points_missed
+         from evaluation_answers where company_id = $1 and evaluation_id = $2",
+        company_id,
+        evaluation_id,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub struct ReviewRow {
+    pub answer_id: Uuid,
+    pub user_id: Uuid,
+    pub user_name: String,
+    pub rating: i32,
+    pub note: Option<String>,
+    pub updated_at: OffsetDateTime,
+}
+
+pub async fn answer_reviews(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Vec<ReviewRow>> {
+    sqlx::query_as!(
+        ReviewRow,
+        "select r.answer_id, r.user_id, u.name as user_name, r.rating, r.note, r.updated_at
+         from answer_reviews r
+         join answers a on a.id = r.answer_id
+         join users u on u.id = r.user_id
+         where r.company_id = $1 and a.interview_id = $2
+         order by r.updated_at",
+        company_id,
+        interview_id,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub struct DecisionRow {
+    pub decision: String,
+    pub note: Option<String>,
+    pub decided_by: Option<String>,
+    pub updated_at: OffsetDateTime,
+}
+
+pub async fn decision(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Option<DecisionRow>> {
+    sqlx::query_as!(
+        DecisionRow,
+        r#"select d.decision, d.note, u.name as "decided_by?", d.updated_at
+           from interview_decisions d left join users u on u.id = d.decided_by
+           where d.company_id = $1 and d.interview_id = $2"#,
+        company_id,
+        interview_id,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn interview_status(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!("select status from interviews where company_id = $1 and id = $2", company_id, interview_id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub enum RerunOutcome {
+    Queued,
+    NotFound,
+    NotCompleted,
+    AlreadyPending,
+}
+
+/// Queues a new run (a new evaluation row and its task) unless one is already waiting.
+/// The interview's row lock makes two clicks queue one run.
+pub async fn queue_rerun(pool: &PgPool, company_id: Uuid, interview_id: Uuid, user_id: Uuid) -> sqlx::Result<RerunOutcome> {
+    let mut tx = pool.begin().await?;
+    let Some(status) = sqlx::query_scalar!(
+        "select status from interviews where company_id = $1 and id = $2 for update",
+        company_id,
+        interview_id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(RerunOutcome::NotFound);
+    };
+    if status != "completed" {
+        return Ok(RerunOutcome::NotCompleted);
+    }
+    let pending = sqlx::query_scalar!(
+        r#"select exists(select 1 from tasks
+             where company_id = $1 and kind = $2 and payload ->> 'interview_id' = $3::uuid::text
+               and status in ('queued', 'running')) as "pending!""#,
+        company_id,
+        TASK_KIND,
+        interview_id,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if pending {
+        return Ok(RerunOutcome::AlreadyPending);
+    }
+    let task_id = queue::enqueue(&mut tx, Some(company_id), TASK_KIND, serde_json::json!({ "interview_id": interview_id })).await?;
+    sqlx::query!(
+        "insert into evaluations (id, company_id, interview_id, task_id, status, requested_by) values ($1, $2, $3, $4, 'queued', $5)",
+        Uuid::new_v4(),
+        company_id,
+        interview_id,
+        task_id,
+        user_id,
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(RerunOutcome::Queued)
+}
+
+/// Saves the user's rating of an answer of this interview; false when there is no such
+/// answer in the company.
+pub async fn save_answer_review(
+    pool: &PgPool,
+    company_id: Uuid,
+    interview_id: Uuid,
+    answer_id: Uuid,
+    user_id: Uuid,
+    rating: i32,
+    note: Option<&str>,
+) -> sqlx::Result<bool> {
+    let saved = sqlx::query!(
+        "insert into answer_reviews (id, company_id, answer_id, user_id, rating, note)
+         select $1, a.company_id, a.id, $4, $5, $6 from answers a
+         where a.company_id = $2 and a.interview_id = $3 and a.id = $7
+         on conflict (answer_id, user_id) do update set rating = excluded.rating, note = excluded.note, updated_at = now()",
+        Uuid::new_v4(),
+        company_id,
+        interview_id,
+        user_id,
+        rating,
+        note,
+        answer_id,
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(saved == 1)
+}
+
+pub async fn save_decision(
+    pool: &PgPool,
+    company_id: Uuid,
+    interview_id: Uuid,
+    user_id: Uuid,
+    decision: &str,
+    note: Option<&str>,
+) -> sqlx::Result<bool> {
+    let saved = sqlx::query!(
+        "insert into interview_decisions (interview_id, company_id, decision, note, decided_by)
+         select i.id, i.company_id, $3, $4, $5 from interviews i where i.company_id = $1 and i.id = $2
+         on conflict (interview_id) do update
+           set decision = excluded.decision, note = excluded.note, decided_by = excluded.decided_by, updated_at = now()",
+        company_id,
+        interview_id,
+        decision,
+        note,
+        user_id,
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(saved == 1)
+}

@@ -1,0 +1,115 @@
+use askama::Template;
+use uuid::Uuid;
+
+use super::model::Recommendation;
+use crate::dates::When;
+
+/// The evaluation and review section of the interview page, rendered on its own and
+/// included there (it is this template's escaped output, never raw input).
+#[derive(Template)]
+#[template(path = "evaluation/review.html")]
+pub struct ReviewSection {
+    pub interview_id: Uuid,
+    pub state: Option<RunState>,
+    pub can_rerun: bool,
+    /// "Run evaluation" when none has run yet.
+    pub rerun_label: &'static str,
+    pub result: Option<ResultView>,
+    /// The latest run is not done: the result shown is the previous one.
+    pub showing_previous: bool,
+    pub questions: Vec<QuestionView>,
+    pub decision: DecisionView,
+}
+
+pub struct RunState {
+    pub label: &'static str,
+    pub badge: &'static str,
+    pub message: Option<String>,
+    pub retry: Option<When>,
+    pub since: Option<When>,
+    pub requested_by: Option<String>,
+}
+
+pub struct ResultView {
+    pub score: Option<i32>,
+    pub recommendation: Option<Recommendation>,
+    pub summary: String,
+    pub strengths: Vec<String>,
+    pub concerns: Vec<String>,
+    pub produced_by: String,
+    pub is_rubric: bool,
+    pub finished: Option<When>,
+}
+
+pub struct QuestionView {
+    pub number: usize,
+    pub prompt: String,
+    pub key_points: Vec<String>,
+    pub answer_id: Option<Uuid>,
+    /// "video", "text" or "none".
+    pub answer_kind: &'static str,
+    pub text_answer: String,
+    pub media_src: String,
+    pub transcript: Option<String>,
+    /// Shown instead of a transcript, e.g. "No transcript: no transcription service is configured".
+    pub transcript_note: Option<String>,
+    pub result: Option<ScoreView>,
+    pub reviews: Vec<ReviewView>,
+    pub my_rating: Option<i32>,
+    pub my_note: String,
+}
+
+impl QuestionView {
+    pub fn rating_options(&self) -> Vec<RatingOption> {
+        RATINGS
+            .iter()
+            .map(|&(value, label)| RatingOption { value, label, selected: self.my_rating == Some(value) })
+            .collect()
+    }
+}
+
+pub struct RatingOption {
+    pub value: i32,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+pub const RATINGS: [(i32, &str); 5] = [(1, "1 – Poor"), (2, "2 – Weak"), (3, "3 – Adequate"), (4, "4 – Good"), (5, "5 – Excellent")];
+
+pub struct ScoreView {
+    pub score: Option<i32>,
+    pub reason: String,
+    pub covered: Vec<String>,
+    pub missed: Vec<String>,
+}
+
+pub struct ReviewView {
+    pub user_name: String,
+    pub rating: i32,
+    pub note: Option<String>,
+    pub at: When,
+    pub is_mine: bool,
+}
+
+pub struct DecisionView {
+    pub current: Option<CurrentDecision>,
+    pub options: Vec<DecisionOption>,
+    pub note: String,
+}
+
+pub struct CurrentDecision {
+    pub label: &'static str,
+    pub badge: &'static str,
+    pub note: Option<String>,
+    pub by: Option<String>,
+    pub at: When,
+}
+
+pub struct DecisionOption {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+pub const DECISIONS: [(&str, &str, &str); 3] =
+    [("advance", "Advance", "badge-green"), ("hold", "On hold", "badge-amber"), ("reject", "Reject", "badge-red")];
