@@ -17,7 +17,7 @@ use tower_http::{catch_panic::CatchPanicLayer, set_header::SetResponseHeaderLaye
 use tracing::{Span, field::Empty};
 
 use crate::{
-    auth, candidate_portal, config::Config, error::AppError, interview_templates, interviews, jobs, layout, mail, sections,
+    auth, candidate_portal, config::Config, error::AppError, interview_templates, interviews, jobs, layout, mail, sections, settings,
     static_files,
 };
 
@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sections::router())
         .merge(interviews::router())
         .merge(mail::router())
+        .merge(settings::router())
         .merge(candidate_portal::router())
         .route("/healthz", get(healthz))
         .route("/static/{name}", get(static_files::serve))

@@ -19,6 +19,7 @@
 //! - [`pagination`]: page numbers and links for list pages.
 //! - [`queue`]: the Postgres task queue of background work.
 //! - [`sections`]: empty states of portal sections.
+//! - [`settings`]: company settings (automatic reminders).
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
 //! - [`demo`]: the demo company.
 
@@ -39,6 +40,7 @@ pub mod layout;
 pub mod mail;
 pub mod queue;
 pub mod sections;
+pub mod settings;
 pub mod pagination;
 pub mod static_files;
 pub mod workers;

@@ -1,9 +1,11 @@
 //! Interviews: the Send Interview modal (S-1 to S-3), the secure link (S-5), tracking
-//! (S-6), resend (S-7), cancel and deadline extension, and the Interviews page.
+//! (S-6), resend (S-7), cancel and deadline extension, automatic reminders (S-9), and the
+//! Interviews page.
 
 mod handlers;
 pub mod link;
 pub mod model;
+pub mod reminders;
 pub mod store;
 mod views;
 

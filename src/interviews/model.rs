@@ -73,6 +73,7 @@ pub fn event_label(kind: &str) -> &'static str {
         "completed" => "Interview completed",
         "evaluated" => "Evaluation finished",
         "resent" => "Invitation resent",
+        "reminded" => "Reminder sent automatically",
         "cancelled" => "Interview cancelled",
         "extended" => "Deadline extended",
         "expired" => "Interview expired",
