@@ -18,7 +18,7 @@ use tracing::{Span, field::Empty};
 
 use crate::{
     applications, auth, candidate_portal, candidates, config::Config, error::AppError, evaluation, interview_templates,
-    interviews, jobs, layout, mail, static_files,
+    interviews, jobs, layout, mail, settings, static_files,
     storage::MediaStore,
 };
 
@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(interviews::router())
         .merge(evaluation::router())
         .merge(mail::router())
+        .merge(settings::router())
         .merge(candidate_portal::router())
         .route("/healthz", get(healthz))
         .route("/static/{name}", get(static_files::serve))

@@ -29,6 +29,7 @@ pub enum Section {
     Interviews,
     Applications,
     Team,
+    Settings,
 }
 
 impl Section {
@@ -48,6 +49,7 @@ impl Section {
             Self::Interviews => "Interviews",
             Self::Applications => "Applications",
             Self::Team => "Team",
+            Self::Settings => "Settings",
         }
     }
 
@@ -59,6 +61,7 @@ impl Section {
             Self::Interviews => "/interviews",
             Self::Applications => "/applications",
             Self::Team => "/team",
+            Self::Settings => "/settings",
         }
     }
 }
@@ -146,6 +149,10 @@ impl Shell {
 
     pub fn on_team(&self) -> bool {
         self.section == Some(Section::Team)
+    }
+
+    pub fn on_settings(&self) -> bool {
+        self.section == Some(Section::Settings)
     }
 
     fn from_extensions(extensions: &axum::http::Extensions) -> Self {

@@ -22,6 +22,7 @@
 //! - [`pagination`]: page numbers and links for list pages.
 //! - [`queue`]: the Postgres task queue of background work.
 //! - [`storage`]: media storage: local disk or S3-compatible.
+//! - [`settings`]: company settings (automatic reminders).
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
 //! - [`demo`]: the demo company.
 
@@ -44,6 +45,7 @@ pub mod jobs;
 pub mod layout;
 pub mod mail;
 pub mod queue;
+pub mod settings;
 pub mod pagination;
 pub mod static_files;
 pub mod storage;

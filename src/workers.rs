@@ -18,18 +18,22 @@ pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::R
     Ok(set)
 }
 
-/// Every minute: expires interviews past their deadline, deletes expired sessions and
-/// ended sign-in throttling windows.
+/// Every minute: expires interviews past their deadline, queues due reminders, deletes
+/// expired sessions and ended sign-in throttling windows.
 async fn housekeeping(state: AppState, mut shutdown: watch::Receiver<bool>) {
     loop {
         let expired = interviews::store::expire_overdue(&state.pool).await;
+        // After expiry, so an interview past its deadline is never reminded.
+        let reminded = interviews::reminders::queue_due(&state.pool).await;
         let sessions = auth::session::delete_expired(&state.pool).await;
         let throttles = auth::throttle::delete_expired(&state.pool).await;
-        match (expired, sessions, throttles) {
-            (Ok(e), Ok(s), Ok(t)) if e + s + t > 0 => {
-                tracing::info!(interviews = e, sessions = s, throttles = t, "housekeeping: expired rows handled")
+        match (expired, reminded, sessions, throttles) {
+            (Ok(e), Ok(r), Ok(s), Ok(t)) if e + r + s + t > 0 => {
+                tracing::info!(interviews = e, reminders = r, sessions = s, throttles = t, "housekeeping: rows handled")
             }
-            (Err(err), _, _) | (_, Err(err), _) | (_, _, Err(err)) => tracing::warn!(error = ?err, "housekeeping failed; will retry"),
+            (Err(err), ..) | (_, Err(err), ..) | (_, _, Err(err), _) | (.., Err(err)) => {
+                tracing::warn!(error = ?err, "housekeeping failed; will retry")
+            }
             _ => {}
         }
         tokio::select! {

@@ -1,11 +1,12 @@
 //! Interviews: the Send Interview modal (S-1 to S-3), the secure link (S-5), tracking
-//! (S-6), resend (S-7), cancel and deadline extension, the Interviews page, and playback
-//! of recorded answers.
+//! (S-6), resend (S-7), cancel and deadline extension, automatic reminders (S-9), the
+//! Interviews page, and playback of recorded answers.
 
 mod handlers;
 pub mod link;
 mod media;
 pub mod model;
+pub mod reminders;
 pub mod store;
 mod views;
 

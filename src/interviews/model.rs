@@ -74,6 +74,7 @@ pub fn event_label(kind: &str) -> &'static str {
         "evaluated" => "Evaluation finished",
         "evaluation_failed" => "Evaluation failed",
         "resent" => "Invitation resent",
+        "reminded" => "Reminder sent automatically",
         "cancelled" => "Interview cancelled",
         "extended" => "Deadline extended",
         "expired" => "Interview expired",

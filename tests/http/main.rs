@@ -9,5 +9,7 @@ mod fixtures;
 mod interview_templates;
 mod interviews;
 mod jobs;
+mod reminders;
+mod settings;
 mod smtp;
 mod support;

@@ -1,0 +1,88 @@
+use axum::{Form, extract::State, response::Response};
+use serde::Deserialize;
+
+use super::{
+    store::{self, CompanySettings},
+    views::{SettingsPage, SettingsValues},
+};
+use crate::{
+    app::AppState,
+    auth::CurrentUser,
+    error::AppResult,
+    forms::{FieldErrors, whole_number},
+    layout::{Flash, Section, Shell, render},
+};
+
+pub const MAX_REMINDER_DAYS: i32 = 30;
+pub const MAX_REMINDERS: i32 = 2;
+
+pub async fn page(State(state): State<AppState>, user: CurrentUser, shell: Shell) -> AppResult<Response> {
+    let settings = store::get(&state.pool, user.company_id).await?;
+    let values = SettingsValues {
+        reminder_after_days: settings.reminder_after_days.to_string(),
+        max_reminders: settings.max_reminders.to_string(),
+    };
+    render(&SettingsPage { shell: shell.at(Section::Settings), values, errors: FieldErrors::default() })
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    reminder_after_days: String,
+    #[serde(default)]
+    max_reminders: String,
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    shell: Shell,
+    Form(form): Form<SettingsForm>,
+) -> AppResult<Response> {
+    let mut errors = FieldErrors::default();
+    let days = errors.check(
+        "reminder_after_days",
+        whole_number(
+            &form.reminder_after_days,
+            0,
+            MAX_REMINDER_DAYS,
+            &format!("Enter a whole number of days from 0 (no reminders) to {MAX_REMINDER_DAYS}."),
+        ),
+    );
+    let max = errors.check(
+        "max_reminders",
+        whole_number(&form.max_reminders, 0, MAX_REMINDERS, &format!("Enter a whole number from 0 to {MAX_REMINDERS}.")),
+    );
+    let (Some(reminder_after_days), Some(max_reminders)) = (days, max) else {
+        let values = SettingsValues { reminder_after_days: form.reminder_after_days, max_reminders: form.max_reminders };
+        return render(&SettingsPage { shell: shell.at(Section::Settings), values, errors });
+    };
+    store::save(&state.pool, user.company_id, &CompanySettings { reminder_after_days, max_reminders }).await?;
+    Ok(Flash::success(saved_message(reminder_after_days, max_reminders)).redirect("/settings"))
+}
+
+fn saved_message(days: i32, max: i32) -> String {
+    if days == 0 || max == 0 {
+        return "Settings saved. Automatic reminders are off.".into();
+    }
+    format!(
+        "Settings saved. Candidates who have not started get a reminder {days} day{} after the last invitation, at most {max} time{}.",
+        if days == 1 { "" } else { "s" },
+        if max == 1 { "" } else { "s" },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::saved_message;
+
+    #[test]
+    fn the_flash_says_what_happens() {
+        assert_eq!(saved_message(0, 2), "Settings saved. Automatic reminders are off.");
+        assert_eq!(saved_message(3, 0), "Settings saved. Automatic reminders are off.");
+        assert_eq!(
+            saved_message(1, 1),
+            "Settings saved. Candidates who have not started get a reminder 1 day after the last invitation, at most 1 time."
+        );
+    }
+}

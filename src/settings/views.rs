@@ -1,0 +1,17 @@
+use askama::Template;
+
+use crate::{forms::FieldErrors, layout::Shell};
+
+/// The values as typed, so a refused form shows them again.
+pub struct SettingsValues {
+    pub reminder_after_days: String,
+    pub max_reminders: String,
+}
+
+#[derive(Template)]
+#[template(path = "settings/page.html")]
+pub struct SettingsPage {
+    pub shell: Shell,
+    pub values: SettingsValues,
+    pub errors: FieldErrors,
+}
