@@ -3,6 +3,7 @@
 
 mod applications;
 mod auth;
+mod candidate_portal;
 mod candidates;
 mod evaluation;
 mod fixtures;
