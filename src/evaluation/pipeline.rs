@@ -10,7 +10,7 @@
 use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
-use sqlx::{PgPool, postgres::PgListener};
+use sqlx::PgPool;
 use time::OffsetDateTime;
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -64,19 +64,7 @@ impl Evaluator {
 }
 
 pub async fn run(pool: PgPool, evaluator: Arc<Evaluator>, mut shutdown: watch::Receiver<bool>) {
-    let mut listener = match PgListener::connect_with(&pool).await {
-        Ok(mut listener) => match listener.listen(queue::CHANNEL).await {
-            Ok(()) => Some(listener),
-            Err(err) => {
-                tracing::warn!(error = ?err, "evaluation: LISTEN failed; polling instead");
-                None
-            }
-        },
-        Err(err) => {
-            tracing::warn!(error = ?err, "evaluation: no listener connection; polling instead");
-            None
-        }
-    };
+    let mut wakeup = queue::Wakeup::listen(&pool, queue::CHANNEL, POLL).await;
     loop {
         tokio::select! {
             result = run_due(&pool, &evaluator) => {
@@ -86,16 +74,8 @@ pub async fn run(pool: PgPool, evaluator: Arc<Evaluator>, mut shutdown: watch::R
             }
             _ = shutdown.changed() => return,
         }
-        let wake = async {
-            match listener.as_mut() {
-                Some(listener) => {
-                    let _ = tokio::time::timeout(POLL, listener.recv()).await;
-                }
-                None => tokio::time::sleep(POLL).await,
-            }
-        };
         tokio::select! {
-            () = wake => {}
+            () = wakeup.wait() => {}
             _ = shutdown.changed() => return,
         }
     }

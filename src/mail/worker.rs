@@ -4,7 +4,6 @@
 use std::{sync::Arc, time::Duration};
 
 use rand::Rng;
-use sqlx::postgres::PgListener;
 use time::OffsetDateTime;
 use tokio::{sync::watch, task::JoinSet};
 
@@ -12,7 +11,7 @@ use super::{
     compose, outbox,
     transport::{DeliveryError, Transport},
 };
-use crate::app::AppState;
+use crate::{app::AppState, queue};
 
 const BATCH: i64 = 64;
 /// Long enough for a slow SMTP exchange; a crashed worker's emails are due again after it.
@@ -21,19 +20,7 @@ pub const MAX_ATTEMPTS: i32 = 8;
 const POLL: Duration = Duration::from_secs(5);
 
 pub async fn run(state: AppState, transport: Arc<Transport>, mut shutdown: watch::Receiver<bool>) {
-    let mut listener = match PgListener::connect_with(&state.pool).await {
-        Ok(mut listener) => match listener.listen(outbox::CHANNEL).await {
-            Ok(()) => Some(listener),
-            Err(err) => {
-                tracing::warn!(error = ?err, "outbox: LISTEN failed; polling instead");
-                None
-            }
-        },
-        Err(err) => {
-            tracing::warn!(error = ?err, "outbox: no listener connection; polling instead");
-            None
-        }
-    };
+    let mut wakeup = queue::Wakeup::listen(&state.pool, outbox::CHANNEL, POLL).await;
     loop {
         match deliver_due(&state, &transport).await {
             Ok(0) => {}
@@ -41,16 +28,8 @@ pub async fn run(state: AppState, transport: Arc<Transport>, mut shutdown: watch
             Ok(_) => continue,
             Err(err) => tracing::error!(error = ?err, "outbox: delivery round failed"),
         }
-        let wake = async {
-            match listener.as_mut() {
-                Some(listener) => {
-                    let _ = tokio::time::timeout(POLL, listener.recv()).await;
-                }
-                None => tokio::time::sleep(POLL).await,
-            }
-        };
         tokio::select! {
-            () = wake => {}
+            () = wakeup.wait() => {}
             _ = shutdown.changed() => return,
         }
     }

@@ -75,3 +75,38 @@ pub async fn fail(pool: &PgPool, id: Uuid, error: &str) -> sqlx::Result<()> {
         .await?;
     Ok(())
 }
+
+/// How a worker waits for work: a NOTIFY on its channel, or the poll interval, whichever
+/// comes first. Without a listener connection it polls.
+pub struct Wakeup {
+    listener: Option<sqlx::postgres::PgListener>,
+    poll: std::time::Duration,
+}
+
+impl Wakeup {
+    pub async fn listen(pool: &PgPool, channel: &str, poll: std::time::Duration) -> Self {
+        let listener = match sqlx::postgres::PgListener::connect_with(pool).await {
+            Ok(mut listener) => match listener.listen(channel).await {
+                Ok(()) => Some(listener),
+                Err(err) => {
+                    tracing::warn!(error = ?err, channel, "LISTEN failed; polling instead");
+                    None
+                }
+            },
+            Err(err) => {
+                tracing::warn!(error = ?err, channel, "no listener connection; polling instead");
+                None
+            }
+        };
+        Self { listener, poll }
+    }
+
+    pub async fn wait(&mut self) {
+        match self.listener.as_mut() {
+            Some(listener) => {
+                let _ = tokio::time::timeout(self.poll, listener.recv()).await;
+            }
+            None => tokio::time::sleep(self.poll).await,
+        }
+    }
+}
