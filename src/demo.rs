@@ -33,6 +33,7 @@ pub async fn seed(pool: &PgPool, if_empty: bool) -> anyhow::Result<()> {
         let company_id = create_company(pool).await?;
         seed_jobs_and_templates(pool, company_id).await.context("seeding the demo jobs and templates")?;
         seed_candidates(pool, company_id, DEMO_CANDIDATES).await.context("seeding demo candidates")?;
+        seed_interviews(pool, company_id).await.context("seeding demo interviews")?;
     }
     println!("Demo account: sign in with {EMAIL} / {PASSWORD} (or create your own company at /sign-up).");
     Ok(())
@@ -196,6 +197,36 @@ async fn spread_statuses(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()> 
     .execute(pool)
     .await
     .context("spreading benchmark statuses")?;
+    Ok(())
+}
+
+/// A few interviews already sent (through the same code as the portal), so the
+/// Interviews page and the Outbox have something to show.
+async fn seed_interviews(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()> {
+    let Some(template) = interview_templates::store::sendable_templates(pool, company_id).await?.into_iter().next() else {
+        return Ok(());
+    };
+    let user_id = sqlx::query_scalar!("select id from users where company_id = $1 order by created_at limit 1", company_id)
+        .fetch_one(pool)
+        .await?;
+    let candidates = sqlx::query_scalar!(
+        "select id from candidates where company_id = $1 order by created_at desc limit 3",
+        company_id,
+    )
+    .fetch_all(pool)
+    .await?;
+    for candidate_id in candidates {
+        let request = crate::interviews::store::SendRequest {
+            company_id,
+            user_id,
+            candidate_id,
+            job_id: template.job_id,
+            version_id: template.version_id,
+            idempotency_key: Uuid::new_v4(),
+            link_valid_days: 14,
+        };
+        crate::interviews::store::send(pool, &request).await?;
+    }
     Ok(())
 }
 

@@ -466,3 +466,15 @@ async fn another_company_cannot_see_or_touch_an_interview(pool: PgPool) {
     assert_eq!(count(&app, "select count(*) from emails").await, 1);
     assert_eq!(count(&app, "select count(*) from interview_events where kind in ('resent', 'cancelled', 'extended')").await, 0);
 }
+
+#[sqlx::test]
+async fn the_demo_company_has_interviews_to_follow(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    hifinity::demo::seed(&app.pool, false).await.unwrap();
+    app.sign_in(hifinity::demo::EMAIL, hifinity::demo::PASSWORD).await;
+    let list = app.get("/interviews").await;
+    assert_eq!(list.texts("tbody .badge"), ["Pending", "Pending", "Pending"]);
+    app.deliver_mail().await;
+    let outbox = app.get("/outbox").await;
+    assert_eq!(outbox.texts("tbody .badge"), ["Kept in Outbox", "Kept in Outbox", "Kept in Outbox"]);
+}
