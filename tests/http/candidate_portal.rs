@@ -77,7 +77,7 @@ async fn a_candidate_answers_resumes_and_completes(pool: PgPool) {
 
     let first = s.candidate.post(&format!("{}/start", s.path), &[]).await;
     assert_eq!(first.text(".question-progress span"), "Question 1 of 3");
-    assert!(first.text(".question-prompt").starts_with("Tell us about a system you designed"));
+    assert!(first.text(".candidate-question").starts_with("Tell us about a system you designed"));
     assert_eq!(s.count("select count(*) from interviews where status = 'in_progress' and started_at is not null").await, 1);
     assert_eq!(s.count("select count(*) from candidates where status = 'active'").await, 1);
 

@@ -57,7 +57,7 @@ async fn the_modal_lists_only_jobs_with_published_templates(pool: PgPool) {
     assert_eq!(page.texts("#send-job option"), ["Choose a job…", "Senior Backend Engineer"]);
     assert_eq!(page.text(".template-name"), "Backend screen");
     assert_eq!(page.text(".template-meta"), "Difficulty: Medium Focus: System design 20 min 3 questions");
-    let preview = page.texts(".preview-prompt");
+    let preview = page.texts(".send-preview-prompt");
     assert_eq!(preview.len(), 3);
     assert!(preview[0].starts_with("Tell us about a system you designed"));
     assert_eq!(page.text(".send-form button[type=submit]"), "Send Interview Invitation");
