@@ -54,7 +54,7 @@ impl MediaStore {
     /// The bytes of `range` (or all) of `key`, as a stream.
     pub async fn read(&self, key: &str, range: Option<Range<u64>>) -> anyhow::Result<BoxStream<'static, anyhow::Result<Bytes>>> {
         let options = GetOptions {
-            range: range.map(|r| GetRange::Bounded(r)),
+            range: range.map(GetRange::Bounded),
             ..Default::default()
         };
         let result = self.store.get_opts(&ObjectPath::from(key), options).await.context("reading media")?;
