@@ -59,7 +59,7 @@ async fn session(socket: TcpStream, received: &AtomicU64) -> std::io::Result<()>
             if line == b".\r\n" {
                 in_data = false;
                 let n = received.fetch_add(1, Ordering::Relaxed) + 1;
-                if n % 1000 == 0 {
+                if n.is_multiple_of(1000) {
                     println!("received {n}");
                 }
                 writer.write_all(b"250 2.0.0 Ok: queued\r\n").await?;

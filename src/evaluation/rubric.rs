@@ -319,14 +319,13 @@ pub fn stem(word: &str) -> String {
     let mut undouble = false;
     let mut matched = false;
     for (suffix, replacement, min_left) in RULES {
-        if let Some(rest) = word.strip_suffix(suffix) {
-            if rest.len() >= *min_left {
+        if let Some(rest) = word.strip_suffix(suffix)
+            && rest.len() >= *min_left {
                 stemmed = format!("{rest}{replacement}");
                 undouble = matches!(*suffix, "ing" | "ings" | "ed");
                 matched = true;
                 break;
             }
-        }
     }
     if !matched {
         if let Some(rest) = word.strip_suffix("es").filter(|r| r.len() >= 3 && (r.ends_with(['s', 'x', 'z']) || r.ends_with("ch") || r.ends_with("sh"))) {

@@ -101,10 +101,9 @@ const TRANSPARENT_GIF: &[u8] = &[
 
 /// The open-tracking pixel. Always answers with the image, known id or not.
 pub async fn pixel(State(state): State<AppState>, Path(pixel): Path<String>) -> Response {
-    if let Ok(id) = Uuid::parse_str(pixel.trim_end_matches(".gif")) {
-        if let Err(err) = outbox::mark_opened(&state.pool, id).await {
+    if let Ok(id) = Uuid::parse_str(pixel.trim_end_matches(".gif"))
+        && let Err(err) = outbox::mark_opened(&state.pool, id).await {
             tracing::warn!(error = ?err, "recording an email open failed");
         }
-    }
     ([(header::CONTENT_TYPE, "image/gif"), (header::CACHE_CONTROL, "no-store")], TRANSPARENT_GIF).into_response()
 }
