@@ -56,6 +56,11 @@ ensure_postgres() {
         start >/dev/null 9>&- \
         || { tail -n 20 "$PG_DATA/server.log" >&2; exit 1; }
     fi
+    # The app's database; tests create their own databases through it.
+    if ! "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$superuser" -d postgres -Atqc \
+        "select 1 from pg_database where datname = 'hifinity'" | grep -q 1; then
+      "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$superuser" hifinity
+    fi
   ) 9>"$ROOT/.data/postgres.lock"
 
   export DATABASE_URL="postgres://$superuser@127.0.0.1:$PG_PORT/hifinity"
