@@ -6,11 +6,14 @@ mod auth;
 mod candidate_portal;
 mod candidates;
 mod evaluation;
+#[path = "../common/fixtures.rs"]
 mod fixtures;
 mod interview_templates;
 mod interviews;
 mod jobs;
 mod reminders;
 mod settings;
+#[path = "../common/smtp.rs"]
 mod smtp;
+#[path = "../common/support.rs"]
 mod support;

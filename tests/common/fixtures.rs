@@ -25,6 +25,19 @@ pub async fn job(pool: &PgPool, company_id: Uuid, title: &str) -> Uuid {
 
 /// A published template (version 1) of `job_id` with video and text questions.
 pub async fn published_template(pool: &PgPool, company_id: Uuid, job_id: Uuid, name: &str) -> (Uuid, Uuid) {
+    published_template_timed(pool, company_id, job_id, name, 30, 120).await
+}
+
+/// Like [`published_template`] (two video questions, then a text one), with every
+/// question's thinking and answer time in seconds.
+pub async fn published_template_timed(
+    pool: &PgPool,
+    company_id: Uuid,
+    job_id: Uuid,
+    name: &str,
+    thinking_seconds: i32,
+    answer_seconds: i32,
+) -> (Uuid, Uuid) {
     let template_id = Uuid::new_v4();
     let version_id = Uuid::new_v4();
     sqlx::query(
@@ -58,13 +71,15 @@ pub async fn published_template(pool: &PgPool, company_id: Uuid, job_id: Uuid, n
         let points: Vec<String> = points.iter().map(|p| p.to_string()).collect();
         sqlx::query(
             "insert into version_questions (id, version_id, position, prompt, answer_kind, thinking_seconds, answer_seconds, key_points)
-             values ($1, $2, $3, $4, $5, 30, 120, $6)",
+             values ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(Uuid::new_v4())
         .bind(version_id)
         .bind(position as i32)
         .bind(prompt)
         .bind(kind)
+        .bind(thinking_seconds)
+        .bind(answer_seconds)
         .bind(&points)
         .execute(pool)
         .await
