@@ -44,7 +44,8 @@ function enhanceSendForm(root) {
 function openSendModal(link) {
   const url = new URL(link.href, location.href);
   url.searchParams.set("modal", "1");
-  url.searchParams.set("return_to", location.pathname + location.search);
+  // A link may say where to come back to (the application's Interviews tab); else here.
+  if (!url.searchParams.has("return_to")) url.searchParams.set("return_to", location.pathname + location.search);
   fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
     .then((response) => {
       if (!response.ok) throw new Error(String(response.status));
@@ -96,7 +97,35 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// Candidates page: a select-all checkbox (shown only with JavaScript) and a count of
+// the selection for the "Send Interview to selected" form.
+function enhanceBulkForm(root) {
+  const form = root.querySelector("form.bulk-form");
+  if (!form) return;
+  const all = form.querySelector("[data-select-all]");
+  const boxes = [...form.querySelectorAll("input[type=checkbox][name=ids]")];
+  const count = form.querySelector("[data-selected-count]");
+  const update = () => {
+    const checked = boxes.filter((box) => box.checked).length;
+    if (all) {
+      all.checked = checked > 0 && checked === boxes.length;
+      all.indeterminate = checked > 0 && checked < boxes.length;
+    }
+    if (count) count.textContent = checked === 0 ? "" : `${checked} selected`;
+  };
+  if (all) {
+    all.hidden = false;
+    all.addEventListener("change", () => {
+      for (const box of boxes) box.checked = all.checked;
+      update();
+    });
+  }
+  for (const box of boxes) box.addEventListener("change", update);
+  update();
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   localiseTimes(document);
   enhanceSendForm(document);
+  enhanceBulkForm(document);
 });

@@ -107,6 +107,17 @@ pub async fn show(
         .flatten()
         .collect::<Vec<_>>()
         .join(" · ");
+    let interviews_html = match tab {
+        Tab::Interviews => {
+            crate::interviews::application_section(&state, user.company_id, id, application.candidate_id, application.job_id).await?
+        }
+        Tab::Overview => String::new(),
+    };
+    let send_href = crate::interviews::send_interview_href(
+        application.candidate_id,
+        application.job_id,
+        &crate::interviews::application_tab(id),
+    );
     render(&ApplicationPage {
         shell: shell.at(Section::Applications),
         id,
@@ -123,6 +134,8 @@ pub async fn show(
         job_title: application.job_title,
         job_details,
         job_closed: application.job_status == "closed",
+        send_href,
+        interviews_html,
     })
 }
 

@@ -58,6 +58,10 @@ pub struct ApplicationPage {
     pub job_title: String,
     pub job_details: String,
     pub job_closed: bool,
+    /// Send Interview for this candidate and job, coming back to the Interviews tab.
+    pub send_href: String,
+    /// The Interviews tab, rendered by `interviews::application_section` (empty on Overview).
+    pub interviews_html: String,
 }
 
 impl ApplicationPage {

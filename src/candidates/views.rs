@@ -38,6 +38,11 @@ pub struct CandidatesPage {
 }
 
 impl CandidatesPage {
+    /// This page of the list, with its search and filter: where a bulk send comes back to.
+    pub fn here(&self) -> String {
+        self.pager.href(self.pager.page)
+    }
+
     pub fn filtered(&self) -> bool {
         self.filter != StatusFilter::All || (!self.q.is_empty() && !self.search_too_short)
     }

@@ -25,14 +25,14 @@ use crate::{
 };
 
 /// Where to go back to after an action: a path of this site, else the fallback.
-fn back_to(return_to: Option<&str>, fallback: &str) -> String {
+pub(super) fn back_to(return_to: Option<&str>, fallback: &str) -> String {
     match return_to {
         Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
         _ => fallback.to_owned(),
     }
 }
 
-fn timing(thinking: i32, answer: i32) -> String {
+pub(super) fn timing(thinking: i32, answer: i32) -> String {
     let minutes = |s: i32| if s >= 60 && s % 60 == 0 { format!("{} min", s / 60) } else { format!("{s} s") };
     format!("{} to think, {} to answer", minutes(thinking), minutes(answer))
 }
@@ -42,21 +42,22 @@ pub struct SendQuery {
     /// Present when the modal asks for the form alone.
     modal: Option<String>,
     return_to: Option<String>,
+    /// A job to pre-select, e.g. from an application's page.
+    job: Option<String>,
 }
 
-async fn send_form(
+/// Select Job and Select Interview Template, shared by the single and the bulk send
+/// forms: the jobs that have a published template (pre-selecting a lone job), and those
+/// templates with their questions for the preview.
+pub(super) async fn template_choice(
     state: &AppState,
-    user: &CurrentUser,
-    candidate_id: Uuid,
+    company_id: Uuid,
     selected_job: Option<Uuid>,
     selected_version: Option<Uuid>,
-    error: Option<String>,
-    return_to: String,
-) -> AppResult<SendForm> {
-    let candidate = store::candidate(&state.pool, user.company_id, candidate_id).await?.ok_or(AppError::NotFound)?;
-    let choices = interview_templates::store::sendable_templates(&state.pool, user.company_id).await?;
+) -> AppResult<TemplateChoice> {
+    let choices = interview_templates::store::sendable_templates(&state.pool, company_id).await?;
     let version_ids: Vec<Uuid> = choices.iter().map(|c| c.version_id).collect();
-    let mut questions = interview_templates::store::questions_of_versions(&state.pool, user.company_id, &version_ids).await?;
+    let mut questions = interview_templates::store::questions_of_versions(&state.pool, company_id, &version_ids).await?;
 
     let mut jobs: Vec<JobChoice> = Vec::new();
     for choice in &choices {
@@ -92,8 +93,50 @@ async fn send_form(
                 questions: own,
             }
         })
-        .collect::<Vec<_>>();
+        .collect();
+    Ok(TemplateChoice { jobs, templates })
+}
 
+/// S-1: nothing can be sent before a job has a published template.
+pub(super) fn no_template_blocker() -> Blocker {
+    Blocker {
+        message: "No open job has a published interview template yet. Create a job, then create and publish a template for it.",
+        fix_href: "/interview-templates".into(),
+        fix_label: "Go to Interview Templates",
+    }
+}
+
+/// The job and template a submitted send form chose, if that template of that job can
+/// be sent now; otherwise the message to show on the form.
+pub(super) async fn chosen_template(
+    state: &AppState,
+    company_id: Uuid,
+    job_id: Option<Uuid>,
+    version_id: Option<Uuid>,
+) -> AppResult<Result<(Uuid, Uuid), &'static str>> {
+    let (Some(job_id), Some(version_id)) = (job_id, version_id) else {
+        return Ok(Err("Select a job and one of its interview templates."));
+    };
+    let choices = interview_templates::store::sendable_templates(&state.pool, company_id).await?;
+    if !choices.iter().any(|c| c.version_id == version_id && c.job_id == job_id) {
+        return Ok(Err("Select an interview template of the selected job."));
+    }
+    Ok(Ok((job_id, version_id)))
+}
+
+pub(super) const TEMPLATE_GONE: &str = "That template is no longer published for this job. Choose another one.";
+
+async fn send_form(
+    state: &AppState,
+    user: &CurrentUser,
+    candidate_id: Uuid,
+    selected_job: Option<Uuid>,
+    selected_version: Option<Uuid>,
+    error: Option<String>,
+    return_to: String,
+) -> AppResult<SendForm> {
+    let candidate = store::candidate(&state.pool, user.company_id, candidate_id).await?.ok_or(AppError::NotFound)?;
+    let choice = template_choice(state, user.company_id, selected_job, selected_version).await?;
     let blocker = if candidate.archived {
         Some(Blocker { message: "This candidate is archived.", fix_href: format!("/candidates/{candidate_id}"), fix_label: "View candidate" })
     } else if EmailAddress::parse(&candidate.email).is_err() {
@@ -102,12 +145,8 @@ async fn send_form(
             fix_href: format!("/candidates/{candidate_id}/edit"),
             fix_label: "Edit the candidate's email",
         })
-    } else if templates.is_empty() {
-        Some(Blocker {
-            message: "No open job has a published interview template yet. Create a job, then create and publish a template for it.",
-            fix_href: "/interview-templates".into(),
-            fix_label: "Go to Interview Templates",
-        })
+    } else if choice.templates.is_empty() {
+        Some(no_template_blocker())
     } else {
         None
     };
@@ -116,8 +155,7 @@ async fn send_form(
         candidate_name: candidate.name,
         candidate_email: candidate.email,
         blocker,
-        jobs,
-        templates,
+        choice,
         idempotency_key: Uuid::new_v4(),
         error,
         return_to,
@@ -132,7 +170,8 @@ pub async fn send_page(
     Query(query): Query<SendQuery>,
 ) -> AppResult<Response> {
     let return_to = back_to(query.return_to.as_deref(), "/candidates");
-    let form = send_form(&state, &user, candidate_id, None, None, None, return_to).await?;
+    let job = query.job.as_deref().and_then(|s| Uuid::parse_str(s.trim()).ok());
+    let form = send_form(&state, &user, candidate_id, job, None, None, return_to).await?;
     if query.modal.is_some() {
         return Ok(Html(form.render()?).into_response());
     }
@@ -166,13 +205,10 @@ pub async fn send(
             render(&SendPage::new(shell.at(Section::Candidates), &form)?)
         }
     };
-    let (Some(job_id), Some(version_id)) = (job_id, version_id) else {
-        return again("Select a job and one of its interview templates.").await;
+    let (job_id, version_id) = match chosen_template(&state, user.company_id, job_id, version_id).await? {
+        Ok(chosen) => chosen,
+        Err(message) => return again(message).await,
     };
-    let choices = interview_templates::store::sendable_templates(&state.pool, user.company_id).await?;
-    if !choices.iter().any(|c| c.version_id == version_id && c.job_id == job_id) {
-        return again("Select an interview template of the selected job.").await;
-    }
     let request = SendRequest {
         company_id: user.company_id,
         user_id: user.user_id,
@@ -188,9 +224,7 @@ pub async fn send(
         }
         SendOutcome::CandidateNotFound => Err(AppError::NotFound),
         SendOutcome::CandidateArchived => again("This candidate is archived.").await,
-        SendOutcome::TemplateNotAvailable => {
-            again("That template is no longer published for this job. Choose another one.").await
-        }
+        SendOutcome::TemplateNotAvailable => again(TEMPLATE_GONE).await,
     }
 }
 
@@ -237,6 +271,17 @@ fn evaluation_cell(row: &store::InterviewRow) -> EvaluationCell {
     }
 }
 
+/// Why a row offers no resend: the interview is closed or past its deadline.
+fn no_resend_reason(status: InterviewStatus, expired: bool) -> &'static str {
+    match status {
+        InterviewStatus::Completed => "Completed: nothing to resend",
+        InterviewStatus::Cancelled => "Cancelled: the link no longer works",
+        InterviewStatus::Expired => "Expired: extend the deadline to resend",
+        _ if expired => "Past its deadline: extend it to resend",
+        _ => "",
+    }
+}
+
 fn list_row(row: store::InterviewRow) -> InterviewListRow {
     let status = InterviewStatus::parse(&row.status).unwrap_or(InterviewStatus::Cancelled);
     let expired = row.expires_at <= time::OffsetDateTime::now_utc();
@@ -258,6 +303,8 @@ fn list_row(row: store::InterviewRow) -> InterviewListRow {
             _ => "",
         },
         can_resend: status.is_open() && !expired,
+        no_resend_reason: no_resend_reason(status, expired),
+        version_number: row.version_number,
         evaluation,
     }
 }
@@ -315,6 +362,36 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, shell: Shell
         pager,
         return_to,
     })
+}
+
+/// The Interviews tab of an application's page.
+pub fn application_tab(application_id: Uuid) -> String {
+    format!("/applications/{application_id}?tab=interviews")
+}
+
+/// Send Interview to this candidate with the job pre-selected, coming back to `return_to`.
+pub fn send_interview_href(candidate_id: Uuid, job_id: Uuid, return_to: &str) -> String {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("job", &job_id.to_string())
+        .append_pair("return_to", return_to)
+        .finish();
+    format!("/candidates/{candidate_id}/send-interview?{query}")
+}
+
+/// The Interviews tab of an application's page (P-5, S-7): its interviews, newest
+/// first, each with a send icon that resends the invitation and comes back to the tab.
+pub async fn application_section(
+    state: &AppState,
+    company_id: Uuid,
+    application_id: Uuid,
+    candidate_id: Uuid,
+    job_id: Uuid,
+) -> AppResult<String> {
+    let rows = store::for_application(&state.pool, company_id, application_id).await?;
+    let return_to = application_tab(application_id);
+    let send_href = send_interview_href(candidate_id, job_id, &return_to);
+    let section = ApplicationInterviews { rows: rows.into_iter().map(list_row).collect(), return_to, send_href };
+    Ok(section.render()?)
 }
 
 pub async fn show(State(state): State<AppState>, user: CurrentUser, shell: Shell, PathId(id): PathId) -> AppResult<Response> {

@@ -1,7 +1,8 @@
 //! Interviews: the Send Interview modal (S-1 to S-3), the secure link (S-5), tracking
-//! (S-6), resend (S-7), cancel and deadline extension, automatic reminders (S-9), the
-//! Interviews page, and playback of recorded answers.
+//! (S-6), resend (S-7), cancel and deadline extension, automatic reminders and bulk send
+//! (S-9), the Interviews page, the Interviews tab of an application, and playback of recorded answers.
 
+mod bulk;
 mod handlers;
 pub mod link;
 mod media;
@@ -9,6 +10,8 @@ pub mod model;
 pub mod reminders;
 pub mod store;
 mod views;
+
+pub use handlers::{application_section, application_tab, send_interview_href};
 
 use axum::{
     Router,
@@ -19,6 +22,7 @@ use crate::app::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/candidates/send-interview", get(bulk::page).post(bulk::send))
         .route("/candidates/{id}/send-interview", get(handlers::send_page).post(handlers::send))
         .route("/interviews", get(handlers::list))
         .route("/interviews/{id}", get(handlers::show))

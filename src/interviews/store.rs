@@ -26,6 +26,21 @@ pub async fn candidate(pool: &PgPool, company_id: Uuid, candidate_id: Uuid) -> s
     .await
 }
 
+/// The company's candidates among `ids`, by name; ids of other companies' candidates
+/// (and unknown ids) are left out.
+pub async fn candidates_to_invite(pool: &PgPool, company_id: Uuid, ids: &[Uuid]) -> sqlx::Result<Vec<CandidateToInvite>> {
+    sqlx::query_as!(
+        CandidateToInvite,
+        r#"select id, name, email::text as "email!", archived_at is not null as "archived!"
+           from candidates where company_id = $1 and id = any($2)
+           order by name, id"#,
+        company_id,
+        ids,
+    )
+    .fetch_all(pool)
+    .await
+}
+
 pub struct SendRequest {
     pub company_id: Uuid,
     pub user_id: Uuid,
@@ -131,6 +146,53 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> sqlx::Result<SendOutcome>
     Ok(SendOutcome::Sent { interview_id, email: candidate.email })
 }
 
+/// One intent to send the same template to several candidates (S-9 bulk send).
+pub struct BulkSendRequest {
+    pub company_id: Uuid,
+    pub user_id: Uuid,
+    pub job_id: Uuid,
+    pub version_id: Uuid,
+    /// The bulk form's key; each candidate's interview gets a key derived from it.
+    pub idempotency_key: Uuid,
+    pub link_valid_days: i64,
+}
+
+/// The idempotency key of one candidate's interview in a bulk send: a name-based UUID
+/// (version 8, SHA-256 of the form's key and the candidate's id), so that submitting
+/// the same form again finds every interview the first submit created.
+pub fn bulk_key(form_key: Uuid, candidate_id: Uuid) -> Uuid {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"hifinity bulk send\0")
+        .chain_update(form_key.as_bytes())
+        .chain_update(candidate_id.as_bytes())
+        .finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}
+
+/// Sends the interview to each candidate through [`send`]: one transaction per
+/// candidate (its interview and queued invitation together), each with its own derived
+/// key. A failure part-way leaves the earlier invitations sent, and submitting the same
+/// form again completes the rest without sending anyone a second one.
+pub async fn send_many(pool: &PgPool, req: &BulkSendRequest, candidate_ids: &[Uuid]) -> sqlx::Result<Vec<(Uuid, SendOutcome)>> {
+    let mut outcomes = Vec::with_capacity(candidate_ids.len());
+    for &candidate_id in candidate_ids {
+        let request = SendRequest {
+            company_id: req.company_id,
+            user_id: req.user_id,
+            candidate_id,
+            job_id: req.job_id,
+            version_id: req.version_id,
+            idempotency_key: bulk_key(req.idempotency_key, candidate_id),
+            link_valid_days: req.link_valid_days,
+        };
+        outcomes.push((candidate_id, send(pool, &request).await?));
+    }
+    Ok(outcomes)
+}
+
 pub async fn record_event(
     conn: &mut PgConnection,
     company_id: Uuid,
@@ -191,6 +253,7 @@ pub struct InterviewRow {
     pub candidate_email: String,
     pub job_title: String,
     pub template_name: String,
+    pub version_number: i32,
     pub application_id: Uuid,
     pub created_at: OffsetDateTime,
     pub email_sent_at: Option<OffsetDateTime>,
@@ -209,8 +272,8 @@ pub async fn list(pool: &PgPool, company_id: Uuid, filter: &ListFilter, page: Pa
     let rows = sqlx::query_as!(
         InterviewRow,
         r#"select i.id, i.status, c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
-                  j.title as job_title, v.name as template_name, i.application_id, i.created_at,
-                  i.email_sent_at, i.email_opened_at, i.expires_at,
+                  j.title as job_title, v.name as template_name, v.number as version_number,
+                  i.application_id, i.created_at, i.email_sent_at, i.email_opened_at, i.expires_at,
                   (select e.status from emails e where e.interview_id = i.id order by e.created_at desc limit 1) as last_email_status,
                   coalesce(latest.status, case when exists(
                     select 1 from tasks t where t.company_id = i.company_id and t.kind = 'evaluate_interview'
@@ -280,8 +343,8 @@ pub async fn for_application(pool: &PgPool, company_id: Uuid, application_id: Uu
     sqlx::query_as!(
         InterviewRow,
         r#"select i.id, i.status, c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
-                  j.title as job_title, v.name as template_name, i.application_id, i.created_at,
-                  i.email_sent_at, i.email_opened_at, i.expires_at,
+                  j.title as job_title, v.name as template_name, v.number as version_number,
+                  i.application_id, i.created_at, i.email_sent_at, i.email_opened_at, i.expires_at,
                   (select e.status from emails e where e.interview_id = i.id order by e.created_at desc limit 1) as last_email_status,
                   coalesce(latest.status, case when exists(
                     select 1 from tasks t where t.company_id = i.company_id and t.kind = 'evaluate_interview'
@@ -300,7 +363,7 @@ pub async fn for_application(pool: &PgPool, company_id: Uuid, application_id: Uu
              where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done'
              order by e.created_at desc, e.id desc limit 1) done on true
            where i.company_id = $1 and i.application_id = $2
-           order by i.created_at desc"#,
+           order by i.created_at desc, i.id desc"#,
         company_id,
         application_id,
     )
@@ -508,4 +571,20 @@ pub async fn jobs(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<JobOption
     sqlx::query_as!(JobOption, "select id, title from jobs where company_id = $1 order by title", company_id)
         .fetch_all(pool)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bulk_keys_are_stable_and_distinct() {
+        let form = Uuid::new_v4();
+        let (ann, bo) = (Uuid::new_v4(), Uuid::new_v4());
+        assert_eq!(bulk_key(form, ann), bulk_key(form, ann), "a repeated submit finds the same interview");
+        assert_ne!(bulk_key(form, ann), bulk_key(form, bo));
+        assert_ne!(bulk_key(form, ann), bulk_key(Uuid::new_v4(), ann), "a new form is a new intent");
+        assert_ne!(bulk_key(form, ann), form);
+        assert_eq!(bulk_key(form, ann).get_version_num(), 8);
+    }
 }

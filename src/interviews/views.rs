@@ -28,6 +28,13 @@ pub struct JobChoice {
     pub selected: bool,
 }
 
+/// Select Job and Select Interview Template, as `interviews/template_choice.html`
+/// renders them in the single and the bulk Send Interview forms.
+pub struct TemplateChoice {
+    pub jobs: Vec<JobChoice>,
+    pub templates: Vec<TemplateCard>,
+}
+
 /// The Send Interview form: a page, or (for the modal) the same form alone.
 #[derive(Template)]
 #[template(path = "interviews/send_form.html")]
@@ -37,8 +44,7 @@ pub struct SendForm {
     pub candidate_email: String,
     /// Why nothing can be sent yet, with where to fix it.
     pub blocker: Option<Blocker>,
-    pub jobs: Vec<JobChoice>,
-    pub templates: Vec<TemplateCard>,
+    pub choice: TemplateChoice,
     pub idempotency_key: Uuid,
     pub error: Option<String>,
     pub return_to: String,
@@ -65,6 +71,32 @@ impl SendPage {
     }
 }
 
+/// One selected candidate on the bulk Send Interview page.
+pub struct BulkRecipient {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    /// Why this candidate will be skipped (archived, no valid email); empty if not.
+    pub skip_reason: &'static str,
+}
+
+/// Send Interview to several selected candidates (S-9), as a page.
+#[derive(Template)]
+#[template(path = "interviews/bulk_send.html")]
+pub struct BulkSendPage {
+    pub shell: Shell,
+    pub recipients: Vec<BulkRecipient>,
+    /// How many of `recipients` will get an invitation.
+    pub sendable: usize,
+    /// The selection is refused as a whole (too many candidates); the message says why.
+    pub refused: Option<String>,
+    pub blocker: Option<Blocker>,
+    pub choice: TemplateChoice,
+    pub idempotency_key: Uuid,
+    pub error: Option<String>,
+    pub return_to: String,
+}
+
 pub struct StatusOption {
     pub value: &'static str,
     pub label: &'static str,
@@ -80,10 +112,13 @@ pub struct InterviewListRow {
     pub job_title: String,
     pub template_name: String,
     pub application_id: Uuid,
+    pub version_number: i32,
     pub sent: Option<When>,
     pub opened: Option<When>,
     pub email_state: &'static str,
     pub can_resend: bool,
+    /// Why the invitation can't be resent ("Completed", "Past its deadline"); empty if it can.
+    pub no_resend_reason: &'static str,
     pub evaluation: EvaluationCell,
 }
 
@@ -108,6 +143,17 @@ pub struct ListPage {
     pub min_score: String,
     pub pager: Pager,
     pub return_to: String,
+}
+
+/// The Interviews tab of an application's page, rendered into that page.
+#[derive(Template)]
+#[template(path = "interviews/application_tab.html")]
+pub struct ApplicationInterviews {
+    pub rows: Vec<InterviewListRow>,
+    /// The tab itself: where a resend comes back to.
+    pub return_to: String,
+    /// Send Interview for this application's candidate, the job pre-selected.
+    pub send_href: String,
 }
 
 pub struct TimelineEntry {

@@ -1,9 +1,13 @@
+use mail_parser::MessageParser;
 use reqwest::StatusCode;
+use scraper::{Html, Selector};
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::{
     candidates::{company_of, insert_candidate},
+    fixtures::{self, Sendable},
+    smtp::{Behaviour, SmtpServer},
     support::{Page, TestApp},
 };
 
@@ -236,4 +240,201 @@ async fn another_companys_applications_are_not_found(pool: PgPool) {
     assert_eq!(stage, "applied");
     let list = globex.get(&format!("/applications?job={job}")).await;
     assert!(!list.body.contains("Ann Lee") && !list.body.contains("Designer"));
+}
+
+// The Interviews tab (P-5, S-7): the application's interviews, each with a send icon
+// that resends the invitation and comes back to the tab.
+
+/// Every value of `attribute` on the elements matching `selector`.
+fn attrs(page: &Page, selector: &str, attribute: &str) -> Vec<String> {
+    let html = Html::parse_document(&page.body);
+    let selector = Selector::parse(selector).unwrap();
+    html.select(&selector).filter_map(|el| el.value().attr(attribute).map(str::to_owned)).collect()
+}
+
+async fn sendable(app: &TestApp) -> Sendable {
+    app.sign_up("Acme", "riley@acme.com").await;
+    fixtures::sendable(&app.pool, company_of(app, "riley@acme.com").await).await
+}
+
+/// Sends `s`'s interview as the Send Interview form does, and returns the application.
+async fn send_interview(app: &TestApp, s: &Sendable) -> Uuid {
+    let page = app
+        .post(
+            &format!("/candidates/{}/send-interview", s.candidate_id),
+            &[
+                ("job_id", &s.job_id.to_string()),
+                ("version_id", &s.version_id.to_string()),
+                ("idempotency_key", &Uuid::new_v4().to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(page.flash(), "Interview invitation sent to ada@example.com");
+    sqlx::query_scalar("select application_id from interviews order by created_at desc limit 1").fetch_one(&app.pool).await.unwrap()
+}
+
+fn tab(application: Uuid) -> String {
+    format!("/applications/{application}?tab=interviews")
+}
+
+/// The interview link in a delivered message's text part.
+fn link_in(message: &[u8]) -> String {
+    let text = MessageParser::default().parse(message).unwrap().body_text(0).unwrap().into_owned();
+    let start = text.find("http://127.0.0.1:").expect("a link");
+    text[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+#[sqlx::test]
+async fn the_interviews_tab_lists_the_interviews_with_a_send_icon(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = sendable(&app).await;
+    let application = send_interview(&app, &s).await;
+    let older: Uuid = sqlx::query_scalar("select id from interviews").fetch_one(&app.pool).await.unwrap();
+    sqlx::query("update interviews set status = 'completed', completed_at = now(), created_at = now() - interval '1 day'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    send_interview(&app, &s).await;
+    let newer: Uuid = sqlx::query_scalar("select id from interviews where status = 'pending'").fetch_one(&app.pool).await.unwrap();
+
+    let page = app.get(&tab(application)).await;
+    assert_eq!(page.texts("nav.tabs a[aria-current=\"page\"]"), vec!["Interviews"]);
+    assert_eq!(page.texts("tbody tr td:first-child"), vec!["Backend screen Version 1", "Backend screen Version 1"], "newest first");
+    assert_eq!(attrs(&page, "tbody td:first-child a", "href"), vec![format!("/interviews/{newer}"), format!("/interviews/{older}")]);
+    assert_eq!(page.texts("tbody .badge"), vec!["Pending", "Completed"]);
+
+    // The open interview has the send icon, labelled for screen readers and on hover.
+    let label = "Resend invitation to Ada Lovelace";
+    assert_eq!(attrs(&page, "tbody button[type=submit]", "aria-label"), vec![label]);
+    assert_eq!(attrs(&page, "tbody button[type=submit]", "title"), vec![label]);
+    assert_eq!(page.texts("tbody button svg[aria-hidden=\"true\"]").len(), 1, "an icon, hidden from screen readers");
+    assert_eq!(attrs(&page, "tbody form", "action"), vec![format!("/interviews/{newer}/resend")]);
+    assert_eq!(page.value_of("return_to").as_deref(), Some(tab(application).as_str()));
+    // The completed one says why it has none.
+    assert_eq!(page.texts("tbody .no-resend"), vec!["Completed: nothing to resend"]);
+}
+
+#[sqlx::test]
+async fn send_interview_from_the_application_page_comes_back_to_the_tab(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = sendable(&app).await;
+    let other_job = fixtures::job(&app.pool, s.company_id, "Another Role").await;
+    fixtures::published_template(&app.pool, s.company_id, other_job, "Other screen").await;
+    let application = insert_application(&app, s.company_id, s.candidate_id, s.job_id, "screening", 1).await;
+
+    let empty = app.get(&tab(application)).await;
+    assert_eq!(empty.text("#interviews-heading"), "No interviews sent for this application yet");
+    let overview = app.get(&format!("/applications/{application}")).await;
+    let hrefs = attrs(&overview, ".header-actions a.button", "href");
+    assert_eq!(hrefs.len(), 1, "one Send Interview button on the page");
+    let href = &hrefs[0];
+    assert!(href.starts_with(&format!("/candidates/{}/send-interview?", s.candidate_id)), "{href}");
+    assert!(href.contains(&format!("return_to=%2Fapplications%2F{application}%3Ftab%3Dinterviews")), "{href}");
+
+    // The form keeps the whole return address, query string included, and this job.
+    let form = app.get(href).await;
+    assert_eq!(form.value_of("return_to").as_deref(), Some(tab(application).as_str()));
+    assert_eq!(form.texts("#send-job option[selected]"), vec!["Senior Backend Engineer"]);
+    let modal = app.get(&format!("{href}&modal=1")).await;
+    assert_eq!(modal.value_of("return_to").as_deref(), Some(tab(application).as_str()));
+
+    let key = form.value_of("idempotency_key").unwrap();
+    let sent = app
+        .post(
+            &format!("/candidates/{}/send-interview", s.candidate_id),
+            &[
+                ("job_id", &s.job_id.to_string()),
+                ("version_id", &s.version_id.to_string()),
+                ("idempotency_key", &key),
+                ("return_to", &form.value_of("return_to").unwrap()),
+            ],
+        )
+        .await;
+    assert!(sent.url.ends_with(&tab(application)), "{}", sent.url);
+    assert_eq!(sent.flash(), "Interview invitation sent to ada@example.com");
+    assert_eq!(sent.texts("tbody .badge"), vec!["Pending"]);
+    assert_eq!(count(&app, "select count(*) from applications").await, 1, "the existing application is used");
+}
+
+#[sqlx::test]
+async fn resending_from_the_tab_sends_the_same_link_and_shows_the_outcome_there(pool: PgPool) {
+    let smtp = SmtpServer::start(Behaviour::Accept).await;
+    let app = TestApp::spawn_with_smtp(pool, Some(smtp.url())).await;
+    let s = sendable(&app).await;
+    let application = send_interview(&app, &s).await;
+    app.deliver_mail().await;
+    let id: Uuid = sqlx::query_scalar("select id from interviews").fetch_one(&app.pool).await.unwrap();
+    let resend = format!("/interviews/{id}/resend");
+    let back = tab(application);
+
+    // Right after sending, a resend is throttled, and the tab says so.
+    let too_soon = app.post(&resend, &[("return_to", &back)]).await;
+    assert!(too_soon.url.ends_with(&back), "{}", too_soon.url);
+    assert!(too_soon.flash().starts_with("An invitation was sent less than 5 minutes ago."), "{}", too_soon.flash());
+    assert_eq!(count(&app, "select count(*) from emails").await, 1);
+
+    sqlx::query("update interviews set last_invited_at = now() - interval '6 minutes'").execute(&app.pool).await.unwrap();
+    let page = app.post(&resend, &[("return_to", &back)]).await;
+    assert!(page.url.ends_with(&back), "{}", page.url);
+    assert_eq!(page.flash(), "Invitation resent to ada@example.com with the same interview link.");
+    assert_eq!(page.texts("nav.tabs a[aria-current=\"page\"]"), vec!["Interviews"]);
+    assert_eq!(page.texts("tbody tr").len(), 1);
+    app.deliver_mail().await;
+    let messages = smtp.messages();
+    assert_eq!(messages.len(), 2, "a second email");
+    assert_eq!(link_in(&messages[0]), link_in(&messages[1]), "with the same link");
+    assert_eq!(count(&app, "select count(*) from interviews").await, 1, "and no new interview");
+
+    // A completed interview is refused with the message, on the tab.
+    sqlx::query("update interviews set status = 'completed', completed_at = now(), last_invited_at = now() - interval '1 hour'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let refused = app.post(&resend, &[("return_to", &back)]).await;
+    assert!(refused.url.ends_with(&back), "{}", refused.url);
+    assert_eq!(refused.flash(), "This interview is Completed, so its invitation can't be resent.");
+    assert!(refused.texts("tbody button[type=submit]").is_empty(), "no send icon for a completed interview");
+    app.deliver_mail().await;
+    assert_eq!(smtp.messages().len(), 2);
+    assert_eq!(count(&app, "select count(*) from emails").await, 2);
+}
+
+#[sqlx::test]
+async fn an_interview_past_its_deadline_offers_no_resend(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = sendable(&app).await;
+    let application = send_interview(&app, &s).await;
+    sqlx::query("update interviews set expires_at = now() - interval '1 minute'").execute(&app.pool).await.unwrap();
+    let page = app.get(&tab(application)).await;
+    assert!(page.texts("tbody button[type=submit]").is_empty());
+    assert_eq!(page.texts("tbody .no-resend"), vec!["Past its deadline: extend it to resend"]);
+}
+
+#[sqlx::test]
+async fn the_interviews_tab_belongs_to_its_company(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = sendable(&app).await;
+    let application = send_interview(&app, &s).await;
+    let id: Uuid = sqlx::query_scalar("select id from interviews").fetch_one(&app.pool).await.unwrap();
+    sqlx::query("update interviews set last_invited_at = now() - interval '6 minutes'").execute(&app.pool).await.unwrap();
+
+    let globex = app.other_browser();
+    globex.sign_up("Globex", "gina@globex.com").await;
+    assert_eq!(globex.get(&tab(application)).await.status, StatusCode::NOT_FOUND);
+    let resend = globex.post(&format!("/interviews/{id}/resend"), &[("return_to", &tab(application))]).await;
+    assert_eq!(resend.status, StatusCode::NOT_FOUND);
+    assert_eq!(count(&app, "select count(*) from emails").await, 1, "nothing was resent");
+
+    // Globex's own application for the same people lists only its own interviews.
+    let globex_company = company_of(&app, "gina@globex.com").await;
+    let theirs = fixtures::sendable(&app.pool, globex_company).await;
+    let their_application = insert_application(&app, globex_company, theirs.candidate_id, theirs.job_id, "applied", 1).await;
+    let page = globex.get(&tab(their_application)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text("#interviews-heading"), "No interviews sent for this application yet");
+    assert!(!page.body.contains(&id.to_string()));
 }

@@ -43,7 +43,7 @@ async fn add_candidate(app: &TestApp, fields: &[(&str, &str)]) -> Page {
 }
 
 fn names(page: &Page) -> Vec<String> {
-    page.texts("tbody td:first-child")
+    page.texts("tbody td.cell-name")
 }
 
 #[sqlx::test]

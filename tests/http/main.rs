@@ -2,6 +2,7 @@
 //! and a real SMTP conversation on loopback.
 
 mod applications;
+mod bulk_send;
 mod auth;
 mod candidate_portal;
 mod candidates;

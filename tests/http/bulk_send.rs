@@ -1,0 +1,214 @@
+//! Send Interview to several selected candidates from the Candidates page (S-9).
+
+use reqwest::StatusCode;
+use scraper::{Html, Selector};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::{
+    fixtures::{self, Sendable},
+    support::{Page, TestApp},
+};
+
+const RECRUITER: &str = "riley@acme.com";
+
+struct Selection {
+    s: Sendable,
+    ada: Uuid,
+    bo: Uuid,
+    /// Archived.
+    cy: Uuid,
+}
+
+async fn ready(app: &TestApp) -> Selection {
+    app.sign_up("Acme", RECRUITER).await;
+    let s = fixtures::sendable(&app.pool, app.company_id(RECRUITER).await).await;
+    let bo = fixtures::candidate(&app.pool, s.company_id, "Bo Chen", "bo@example.com").await;
+    let cy = fixtures::candidate(&app.pool, s.company_id, "Cy Diaz", "cy@example.com").await;
+    sqlx::query("update candidates set archived_at = now() where id = $1").bind(cy).execute(&app.pool).await.unwrap();
+    Selection { ada: s.candidate_id, bo, cy, s }
+}
+
+fn ids_query(ids: &[Uuid]) -> String {
+    ids.iter().map(|id| format!("ids={id}")).collect::<Vec<_>>().join("&")
+}
+
+/// Posts the bulk form with `key`, as the page would.
+async fn submit(app: &TestApp, s: &Sendable, ids: &[Uuid], key: &str) -> Page {
+    let job = s.job_id.to_string();
+    let version = s.version_id.to_string();
+    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let mut form: Vec<(&str, &str)> =
+        vec![("job_id", &job), ("version_id", &version), ("idempotency_key", key), ("return_to", "/candidates")];
+    form.extend(ids.iter().map(|id| ("ids", id.as_str())));
+    app.post("/candidates/send-interview", &form).await
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+async fn interviews_of(app: &TestApp, candidate: Uuid) -> i64 {
+    sqlx::query_scalar("select count(*) from interviews where candidate_id = $1").bind(candidate).fetch_one(&app.pool).await.unwrap()
+}
+
+#[sqlx::test]
+async fn the_candidates_page_is_a_form_for_selecting_candidates(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let sel = ready(&app).await;
+    let page = app.get("/candidates").await;
+    let html = Html::parse_document(&page.body);
+    let form = html.select(&Selector::parse("form.bulk-form").unwrap()).next().expect("a bulk form");
+    assert_eq!(form.value().attr("method"), Some("get"), "works without JavaScript");
+    assert_eq!(form.value().attr("action"), Some("/candidates/send-interview"));
+    let boxes: Vec<(String, String)> = html
+        .select(&Selector::parse("form.bulk-form tbody input[type=checkbox][name=ids]").unwrap())
+        .map(|el| (el.value().attr("value").unwrap().to_owned(), el.value().attr("aria-label").unwrap().to_owned()))
+        .collect();
+    assert_eq!(boxes.len(), 2, "one per (current) row");
+    assert!(boxes.contains(&(sel.ada.to_string(), "Select Ada Lovelace".to_owned())));
+    assert!(boxes.contains(&(sel.bo.to_string(), "Select Bo Chen".to_owned())));
+    assert_eq!(page.texts("thead input[type=checkbox][data-select-all]").len(), 1, "a select-all box");
+    assert_eq!(page.text("form.bulk-form button[type=submit]"), "Send Interview to selected");
+    assert_eq!(page.value_of("return_to").as_deref(), Some("/candidates?page=1"));
+}
+
+#[sqlx::test]
+async fn bulk_send_to_three_candidates_one_archived(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let sel = ready(&app).await;
+
+    let page = app.get(&format!("/candidates/send-interview?{}&return_to=%2Fcandidates", ids_query(&[sel.ada, sel.bo, sel.cy]))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text("h1"), "Send Interview");
+    assert_eq!(page.text(".send-to"), "To 3 selected candidates");
+    assert_eq!(page.texts(".bulk-recipients li strong"), vec!["Ada Lovelace", "Bo Chen", "Cy Diaz"]);
+    assert_eq!(page.texts(".bulk-recipients .skip-note"), vec!["Not sent: archived"]);
+    assert!(page.text(".bulk-count").starts_with("2 candidates will each receive their own invitation"));
+    // The same choice as the single form.
+    assert_eq!(page.texts("#send-job option"), ["Choose a job…", "Senior Backend Engineer"]);
+    assert_eq!(page.text(".template-name"), "Backend screen");
+    assert_eq!(page.text(".template-meta"), "Difficulty: Medium Focus: System design 20 min 3 questions");
+    assert_eq!(page.texts(".send-preview-prompt").len(), 3);
+    assert_eq!(page.text(".send-form button[type=submit]"), "Send Interview Invitation");
+    let key = page.value_of("idempotency_key").unwrap();
+
+    let all = [sel.ada, sel.bo, sel.cy];
+    let sent = submit(&app, &sel.s, &all, &key).await;
+    assert!(sent.url.ends_with("/candidates"), "{}", sent.url);
+    assert_eq!(sent.flash(), "Interview invitations sent to 2 candidates. Skipped: Cy Diaz (archived).");
+    assert_eq!(count(&app, "select count(*) from interviews where status = 'pending'").await, 2);
+    assert_eq!(count(&app, "select count(*) from emails where status = 'queued' and kind = 'invitation'").await, 2);
+    assert_eq!(interviews_of(&app, sel.cy).await, 0);
+    assert_eq!(count(&app, "select count(*) from applications where stage = 'interviewing'").await, 2);
+    assert_eq!(sent.texts("tbody .badge"), vec!["Invited", "Invited"], "their statuses follow");
+    let emails: Vec<String> = sqlx::query_scalar("select to_address::text from emails order by to_address").fetch_all(&app.pool).await.unwrap();
+    assert_eq!(emails, vec!["ada@example.com", "bo@example.com"]);
+
+    // A double submit, even a concurrent one, creates nothing twice.
+    let (again, twice) = tokio::join!(
+        submit(&app, &sel.s, &all, &key),
+        submit(&app, &sel.s, &all, &key)
+    );
+    assert_eq!(again.flash(), sent.flash());
+    assert_eq!(twice.flash(), sent.flash());
+    assert_eq!(count(&app, "select count(*) from interviews").await, 2);
+    assert_eq!(count(&app, "select count(*) from emails").await, 2);
+
+    // A new form is a new intent.
+    submit(&app, &sel.s, &[sel.ada], &Uuid::new_v4().to_string()).await;
+    assert_eq!(interviews_of(&app, sel.ada).await, 2);
+}
+
+#[sqlx::test]
+async fn each_invitation_has_its_own_link(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let sel = ready(&app).await;
+    submit(&app, &sel.s, &[sel.ada, sel.bo], &Uuid::new_v4().to_string()).await;
+    let nonces: i64 = count(&app, "select count(distinct link_nonce) from interviews").await;
+    assert_eq!(nonces, 2);
+}
+
+#[sqlx::test]
+async fn another_companys_candidates_are_ignored(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let sel = ready(&app).await;
+    let globex = app.other_browser();
+    globex.sign_up("Globex", "gina@globex.com").await;
+    let theirs = fixtures::candidate(&app.pool, app.company_id("gina@globex.com").await, "Gil Grey", "gil@globex.test").await;
+
+    let page = app.get(&format!("/candidates/send-interview?{}", ids_query(&[theirs]))).await;
+    assert!(page.text(".notice").starts_with("None of the selected candidates was found."));
+    assert!(!page.body.contains("Gil Grey") && !page.body.contains("gil@globex.test"));
+    let mixed = app.get(&format!("/candidates/send-interview?{}", ids_query(&[sel.bo, theirs]))).await;
+    assert_eq!(mixed.texts(".bulk-recipients li strong"), vec!["Bo Chen"]);
+    assert!(!mixed.body.contains(&theirs.to_string()));
+
+    let alone = submit(&app, &sel.s, &[theirs], &Uuid::new_v4().to_string()).await;
+    assert_eq!(alone.status, StatusCode::OK);
+    assert_eq!(interviews_of(&app, theirs).await, 0);
+
+    let sent = submit(&app, &sel.s, &[sel.bo, theirs], &Uuid::new_v4().to_string()).await;
+    assert_eq!(sent.flash(), "Interview invitation sent to 1 candidate. 1 selected candidate no longer exists.");
+    assert_eq!(interviews_of(&app, theirs).await, 0);
+    assert_eq!(interviews_of(&app, sel.bo).await, 1);
+    assert_eq!(count(&app, "select count(*) from emails").await, 1);
+
+    // Their template cannot be used either.
+    let their_job = fixtures::job(&app.pool, app.company_id("gina@globex.com").await, "Their Role").await;
+    let (_, their_version) = fixtures::published_template(&app.pool, app.company_id("gina@globex.com").await, their_job, "Theirs").await;
+    let foreign = Sendable { job_id: their_job, version_id: their_version, ..sel.s };
+    let refused = submit(&app, &foreign, &[sel.ada], &Uuid::new_v4().to_string()).await;
+    assert_eq!(refused.text(".form-error"), "Select an interview template of the selected job.");
+    assert_eq!(interviews_of(&app, sel.ada).await, 0);
+}
+
+#[sqlx::test]
+async fn selections_that_cannot_be_sent(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let sel = ready(&app).await;
+
+    let nothing = app.get("/candidates/send-interview?return_to=%2Fcandidates%3Fstatus%3Dnew").await;
+    assert!(nothing.url.ends_with("/candidates?status=new"), "{}", nothing.url);
+    assert_eq!(nothing.flash(), "Select at least one candidate to send an interview to.");
+
+    let archived_only = app.get(&format!("/candidates/send-interview?{}", ids_query(&[sel.cy]))).await;
+    assert!(archived_only.text(".notice").starts_with("None of the selected candidates can be sent an interview"));
+    assert!(archived_only.texts("button[type=submit]").iter().all(|b| b != "Send Interview Invitation"));
+    let posted = submit(&app, &sel.s, &[sel.cy], &Uuid::new_v4().to_string()).await;
+    assert!(posted.text(".notice").starts_with("None of the selected candidates can be sent an interview"));
+    assert_eq!(posted.texts(".skip-note"), vec!["Not sent: archived"]);
+
+    // No template chosen: the form comes back with the message and the selection.
+    let key = Uuid::new_v4().to_string();
+    let ids = [sel.ada.to_string(), sel.bo.to_string()];
+    let unchosen = app
+        .post("/candidates/send-interview", &[("ids", &ids[0]), ("ids", &ids[1]), ("idempotency_key", &key), ("job_id", "")])
+        .await;
+    assert_eq!(unchosen.text(".form-error"), "Select a job and one of its interview templates.");
+    assert_eq!(unchosen.texts(".bulk-recipients li strong"), vec!["Ada Lovelace", "Bo Chen"]);
+    assert_eq!(unchosen.value_of("idempotency_key"), Some(key), "the same intent");
+
+    // More than the cap is refused as a whole.
+    let mut many: Vec<Uuid> = vec![sel.ada, sel.bo];
+    many.extend((0..99).map(|_| Uuid::new_v4()));
+    let capped = app.get(&format!("/candidates/send-interview?{}", ids_query(&many))).await;
+    assert_eq!(
+        capped.text(".notice p"),
+        "You selected 101 candidates. An interview can be sent to at most 100 candidates at a time: select fewer and try again."
+    );
+    let posted = submit(&app, &sel.s, &many, &Uuid::new_v4().to_string()).await;
+    assert!(posted.text(".notice p").starts_with("You selected 101 candidates."));
+    assert_eq!(count(&app, "select count(*) from interviews").await, 0);
+}
+
+#[sqlx::test]
+async fn without_a_published_template_the_page_says_what_is_missing(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", RECRUITER).await;
+    let company = app.company_id(RECRUITER).await;
+    let ada = fixtures::candidate(&app.pool, company, "Ada", "ada@example.com").await;
+    let page = app.get(&format!("/candidates/send-interview?ids={ada}")).await;
+    assert!(page.text(".notice").contains("No open job has a published interview template yet"));
+    assert!(page.body.contains("href=\"/interview-templates\""));
+}
