@@ -29,18 +29,41 @@ async fn main() -> anyhow::Result<()> {
     let pid = env::var("SERVER_PID")?;
     let megabytes: usize = env::var("UPLOAD_MB").unwrap_or_else(|_| "300".into()).parse()?;
 
-    let (company, job, template, version, question, candidate, application, interview) =
-        (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let (company, job, template, version, question, candidate, application, interview) = (
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+    );
     let nonce = link::new_nonce();
     let mut tx = pool.begin().await?;
     for (sql, ids) in [
         ("insert into companies (id, name) values ($1, 'Upload Bench')", vec![company]),
         ("insert into jobs (id, company_id, title) values ($1, $2, 'Engineer')", vec![job, company]),
-        ("insert into interview_templates (id, company_id, job_id, name, difficulty, duration_minutes) values ($1, $2, $3, 'Screen', 'easy', 10)", vec![template, company, job]),
-        ("insert into template_versions (id, template_id, company_id, number, name, difficulty, duration_minutes, allow_retakes) values ($1, $2, $3, 1, 'Screen', 'easy', 10, false)", vec![version, template, company]),
-        ("insert into version_questions (id, version_id, position, prompt, answer_kind, thinking_seconds, answer_seconds, key_points) values ($1, $2, 0, 'Tell us about yourself.', 'video', 10, 600, '{}')", vec![question, version]),
-        ("insert into candidates (id, company_id, name, email) values ($1, $2, 'Bench Candidate', 'bench@example.com')", vec![candidate, company]),
-        ("insert into applications (id, company_id, candidate_id, job_id) values ($1, $2, $3, $4)", vec![application, company, candidate, job]),
+        (
+            "insert into interview_templates (id, company_id, job_id, name, difficulty, duration_minutes) values ($1, $2, $3, 'Screen', 'easy', 10)",
+            vec![template, company, job],
+        ),
+        (
+            "insert into template_versions (id, template_id, company_id, number, name, difficulty, duration_minutes, allow_retakes) values ($1, $2, $3, 1, 'Screen', 'easy', 10, false)",
+            vec![version, template, company],
+        ),
+        (
+            "insert into version_questions (id, version_id, position, prompt, answer_kind, thinking_seconds, answer_seconds, key_points) values ($1, $2, 0, 'Tell us about yourself.', 'video', 10, 600, '{}')",
+            vec![question, version],
+        ),
+        (
+            "insert into candidates (id, company_id, name, email) values ($1, $2, 'Bench Candidate', 'bench@example.com')",
+            vec![candidate, company],
+        ),
+        (
+            "insert into applications (id, company_id, candidate_id, job_id) values ($1, $2, $3, $4)",
+            vec![application, company, candidate, job],
+        ),
     ] {
         let mut query = sqlx::query(sql);
         for id in ids {
@@ -68,9 +91,8 @@ async fn main() -> anyhow::Result<()> {
     // 1 MiB chunks, generated as they are sent: the client holds one at a time.
     let chunk = bytes::Bytes::from(vec![0x42u8; 1024 * 1024]);
     let header = bytes::Bytes::from_static(&[0x1A, 0x45, 0xDF, 0xA3]);
-    let body = stream::iter(
-        std::iter::once(header).chain(std::iter::repeat_n(chunk, megabytes)).map(Ok::<_, std::io::Error>),
-    );
+    let body =
+        stream::iter(std::iter::once(header).chain(std::iter::repeat_n(chunk, megabytes)).map(Ok::<_, std::io::Error>));
 
     let before = memory_kib(&pid, "VmRSS:");
     let started = Instant::now();
@@ -83,8 +105,20 @@ async fn main() -> anyhow::Result<()> {
     let elapsed = started.elapsed().as_secs_f64();
     let status = response.status();
     let peak = memory_kib(&pid, "VmHWM:");
-    let stored: i64 = sqlx::query_scalar("select media_bytes from answers where interview_id = $1").bind(interview).fetch_one(&pool).await?;
-    println!("upload: {megabytes} MiB in {elapsed:.1} s ({:.0} MiB/s), answer {status}, stored {} MiB", megabytes as f64 / elapsed, stored / (1024 * 1024));
-    println!("server memory: {:.1} MiB before, peak {:.1} MiB, growth {:.1} MiB", before as f64 / 1024.0, peak as f64 / 1024.0, (peak.saturating_sub(before)) as f64 / 1024.0);
+    let stored: i64 = sqlx::query_scalar("select media_bytes from answers where interview_id = $1")
+        .bind(interview)
+        .fetch_one(&pool)
+        .await?;
+    println!(
+        "upload: {megabytes} MiB in {elapsed:.1} s ({:.0} MiB/s), answer {status}, stored {} MiB",
+        megabytes as f64 / elapsed,
+        stored / (1024 * 1024)
+    );
+    println!(
+        "server memory: {:.1} MiB before, peak {:.1} MiB, growth {:.1} MiB",
+        before as f64 / 1024.0,
+        peak as f64 / 1024.0,
+        (peak.saturating_sub(before)) as f64 / 1024.0
+    );
     Ok(())
 }

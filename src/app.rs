@@ -18,8 +18,7 @@ use tracing::{Span, field::Empty};
 
 use crate::{
     applications, auth, candidate_portal, candidates, config::Config, error::AppError, evaluation, interview_templates,
-    interviews, jobs, layout, mail, settings, static_files,
-    storage::MediaStore,
+    interviews, jobs, layout, mail, settings, static_files, storage::MediaStore,
 };
 
 #[derive(Clone)]
@@ -72,8 +71,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), layout::layout_middleware))
         .layer(middleware::from_fn_with_state(state.clone(), auth::session::load_user))
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf::refuse_cross_site))
-        .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
-;
+        .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT));
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }

@@ -144,8 +144,9 @@ impl Config {
                 bail!("SMTP_URL must start with smtp:// or smtps://");
             }
         }
-        let mail_from = EmailAddress::parse(&optional("MAIL_FROM")?.unwrap_or_else(|| "interviews@hifinity.localhost".into()))
-            .map_err(|message| anyhow::anyhow!("MAIL_FROM is not a valid email address: {message}"))?;
+        let mail_from =
+            EmailAddress::parse(&optional("MAIL_FROM")?.unwrap_or_else(|| "interviews@hifinity.localhost".into()))
+                .map_err(|message| anyhow::anyhow!("MAIL_FROM is not a valid email address: {message}"))?;
         let link_valid_days = match optional("INTERVIEW_LINK_DAYS")? {
             None => 14,
             Some(raw) => raw

@@ -13,10 +13,7 @@ pub struct When {
 
 impl From<OffsetDateTime> for When {
     fn from(at: OffsetDateTime) -> Self {
-        Self {
-            iso: at.format(&Rfc3339).unwrap_or_default(),
-            ago: ago(at, OffsetDateTime::now_utc()),
-        }
+        Self { iso: at.format(&Rfc3339).unwrap_or_default(), ago: ago(at, OffsetDateTime::now_utc()) }
     }
 }
 

@@ -23,9 +23,10 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<PgPool> {
     if !Postgres::database_exists(database_url).await.context("could not reach the database server at DATABASE_URL")? {
         // Another process starting at the same moment may have created it first.
         if let Err(err) = Postgres::create_database(database_url).await
-            && !Postgres::database_exists(database_url).await.unwrap_or(false) {
-                return Err(err).context("creating the database");
-            }
+            && !Postgres::database_exists(database_url).await.unwrap_or(false)
+        {
+            return Err(err).context("creating the database");
+        }
     }
     let pool = connect(database_url).await?;
     sqlx::migrate!().run(&pool).await.context("applying migrations")?;

@@ -65,26 +65,78 @@ pub async fn seed_benchmark(pool: &PgPool, count: i64) -> anyhow::Result<Uuid> {
 }
 
 pub async fn demo_company(pool: &PgPool) -> sqlx::Result<Option<Uuid>> {
-    sqlx::query_scalar!("select company_id from users where email = $1::text::citext", EMAIL)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_scalar!("select company_id from users where email = $1::text::citext", EMAIL).fetch_optional(pool).await
 }
 
 const FIRST_NAMES: &[&str] = &[
-    "Ava", "Liam", "Olivia", "Noah", "Emma", "Mateo", "Sofia", "Lucas", "Amara", "Ethan", "Chloé", "Hiroshi",
-    "Priya", "Arjun", "Fatima", "Omar", "Ingrid", "Lars", "Mei", "Wei", "Zanele", "Kofi", "Isabella", "Diego",
-    "Hannah", "Jonas", "Aisha", "Yusuf", "Grace", "Samuel", "Nadia", "Ivan", "Elena", "Marco", "Léa", "Hugo",
-    "Sara", "Tomás", "Maya", "Daniel", "Camille", "Jakub", "Aoife", "Ciarán", "Leila", "Reza", "Chen", "Yuki",
-    "Ana", "Pedro", "Zoe", "Finn", "Nia", "Malik", "Ruth", "Felix", "Signe", "Emil", "Rosa", "Andrés",
+    "Ava", "Liam", "Olivia", "Noah", "Emma", "Mateo", "Sofia", "Lucas", "Amara", "Ethan", "Chloé", "Hiroshi", "Priya",
+    "Arjun", "Fatima", "Omar", "Ingrid", "Lars", "Mei", "Wei", "Zanele", "Kofi", "Isabella", "Diego", "Hannah",
+    "Jonas", "Aisha", "Yusuf", "Grace", "Samuel", "Nadia", "Ivan", "Elena", "Marco", "Léa", "Hugo", "Sara", "Tomás",
+    "Maya", "Daniel", "Camille", "Jakub", "Aoife", "Ciarán", "Leila", "Reza", "Chen", "Yuki", "Ana", "Pedro", "Zoe",
+    "Finn", "Nia", "Malik", "Ruth", "Felix", "Signe", "Emil", "Rosa", "Andrés",
 ];
 
 const LAST_NAMES: &[&str] = &[
-    "Smith", "Johnson", "García", "Martínez", "Nguyen", "Kim", "Patel", "Singh", "Okafor", "Mensah", "Müller",
-    "Schmidt", "Rossi", "Bianchi", "Dubois", "Lefèvre", "Kowalski", "Nowak", "Andersson", "Johansson",
-    "Tanaka", "Sato", "Wang", "Li", "Chen", "Haddad", "Hussein", "O'Brien", "Murphy", "Silva", "Santos",
-    "Costa", "Ivanova", "Petrov", "Novak", "Horvat", "Jensen", "Hansen", "Larsen", "Cohen", "Levi",
-    "Fernández", "López", "Brown", "Taylor", "Wilson", "Clarke", "Walker", "Abebe", "Mwangi", "Ndlovu",
-    "Reyes", "Cruz", "Yilmaz", "Demir", "Kaya", "Ahmed", "Rahman", "Das", "Iyer",
+    "Smith",
+    "Johnson",
+    "García",
+    "Martínez",
+    "Nguyen",
+    "Kim",
+    "Patel",
+    "Singh",
+    "Okafor",
+    "Mensah",
+    "Müller",
+    "Schmidt",
+    "Rossi",
+    "Bianchi",
+    "Dubois",
+    "Lefèvre",
+    "Kowalski",
+    "Nowak",
+    "Andersson",
+    "Johansson",
+    "Tanaka",
+    "Sato",
+    "Wang",
+    "Li",
+    "Chen",
+    "Haddad",
+    "Hussein",
+    "O'Brien",
+    "Murphy",
+    "Silva",
+    "Santos",
+    "Costa",
+    "Ivanova",
+    "Petrov",
+    "Novak",
+    "Horvat",
+    "Jensen",
+    "Hansen",
+    "Larsen",
+    "Cohen",
+    "Levi",
+    "Fernández",
+    "López",
+    "Brown",
+    "Taylor",
+    "Wilson",
+    "Clarke",
+    "Walker",
+    "Abebe",
+    "Mwangi",
+    "Ndlovu",
+    "Reyes",
+    "Cruz",
+    "Yilmaz",
+    "Demir",
+    "Kaya",
+    "Ahmed",
+    "Rahman",
+    "Das",
+    "Iyer",
 ];
 
 const DOMAINS: &[&str] = &["example.com", "example.org", "mail.example.net", "inbox.example.com", "post.example.org"];
@@ -203,12 +255,14 @@ async fn spread_statuses(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()> 
 /// A few interviews already sent (through the same code as the portal), so the
 /// Interviews page and the Outbox have something to show.
 async fn seed_interviews(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()> {
-    let Some(template) = interview_templates::store::sendable_templates(pool, company_id).await?.into_iter().next() else {
+    let Some(template) = interview_templates::store::sendable_templates(pool, company_id).await?.into_iter().next()
+    else {
         return Ok(());
     };
-    let user_id = sqlx::query_scalar!("select id from users where company_id = $1 order by created_at limit 1", company_id)
-        .fetch_one(pool)
-        .await?;
+    let user_id =
+        sqlx::query_scalar!("select id from users where company_id = $1 order by created_at limit 1", company_id)
+            .fetch_one(pool)
+            .await?;
     let candidates = sqlx::query_scalar!(
         "select id from candidates where company_id = $1 order by created_at desc limit 3",
         company_id,
@@ -368,7 +422,11 @@ const DEMO_JOBS: &[DemoJob] = &[
                         Text,
                         30,
                         300,
-                        &["Error handling and input validation", "Observability: logs and metrics", "Configuration and secrets"],
+                        &[
+                            "Error handling and input validation",
+                            "Observability: logs and metrics",
+                            "Configuration and secrets",
+                        ],
                     ),
                 ],
             },

@@ -33,13 +33,8 @@ pub enum Section {
 }
 
 impl Section {
-    const NAV: [Section; 5] = [
-        Section::Candidates,
-        Section::Jobs,
-        Section::InterviewTemplates,
-        Section::Interviews,
-        Section::Applications,
-    ];
+    const NAV: [Section; 5] =
+        [Section::Candidates, Section::Jobs, Section::InterviewTemplates, Section::Interviews, Section::Applications];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -192,8 +187,8 @@ const FLASH_COOKIE: &str = "hifinity_flash";
 /// Reads the flash cookie into the request, writes a handler's new flash into a signed
 /// cookie, and renders `ErrorPage` responses (and unknown routes) inside the layout.
 pub async fn layout_middleware(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let incoming = crate::auth::cookie_value(request.headers(), FLASH_COOKIE)
-        .and_then(|raw| Flash::decode(&raw, &state));
+    let incoming =
+        crate::auth::cookie_value(request.headers(), FLASH_COOKIE).and_then(|raw| Flash::decode(&raw, &state));
     let had_flash = incoming.is_some();
     if let Some(flash) = incoming {
         request.extensions_mut().insert(flash);
@@ -207,7 +202,8 @@ pub async fn layout_middleware(State(state): State<AppState>, mut request: Reque
     }
     let secure = if state.config.https() { "; Secure" } else { "" };
     if let Some(flash) = response.extensions_mut().remove::<Flash>() {
-        let cookie = format!("{FLASH_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=300{secure}", flash.encode(&state));
+        let cookie =
+            format!("{FLASH_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=300{secure}", flash.encode(&state));
         append_cookie(&mut response, &cookie);
     } else if had_flash && !response.status().is_redirection() {
         append_cookie(&mut response, &format!("{FLASH_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"));

@@ -83,7 +83,11 @@ pub async fn list(
 fn stage_options(selected: Option<Stage>) -> Vec<SelectOption> {
     Stage::ALL
         .into_iter()
-        .map(|s| SelectOption { value: s.as_db().to_owned(), label: s.label().to_owned(), selected: Some(s) == selected })
+        .map(|s| SelectOption {
+            value: s.as_db().to_owned(),
+            label: s.label().to_owned(),
+            selected: Some(s) == selected,
+        })
         .collect()
 }
 
@@ -102,14 +106,18 @@ pub async fn show(
     let application = store::find(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let tab = if query.tab.as_deref() == Some("interviews") { Tab::Interviews } else { Tab::Overview };
     let stage = Stage::from_db(&application.stage);
-    let job_details = [application.job_department, application.job_location]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let job_details =
+        [application.job_department, application.job_location].into_iter().flatten().collect::<Vec<_>>().join(" · ");
     let interviews_html = match tab {
         Tab::Interviews => {
-            crate::interviews::application_section(&state, user.company_id, id, application.candidate_id, application.job_id).await?
+            crate::interviews::application_section(
+                &state,
+                user.company_id,
+                id,
+                application.candidate_id,
+                application.job_id,
+            )
+            .await?
         }
         Tab::Overview => String::new(),
     };

@@ -12,7 +12,8 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 6] = [Self::Applied, Self::Screening, Self::Interviewing, Self::Offer, Self::Hired, Self::Rejected];
+    pub const ALL: [Stage; 6] =
+        [Self::Applied, Self::Screening, Self::Interviewing, Self::Offer, Self::Hired, Self::Rejected];
 
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_db() == value.trim())

@@ -49,12 +49,14 @@ pub enum Added {
 /// Adds the candidate to an open job, using the form's idempotency key as the id.
 pub async fn add(pool: &PgPool, company_id: Uuid, candidate_id: Uuid, job_id: Uuid, key: Uuid) -> sqlx::Result<Added> {
     let mut tx = pool.begin().await?;
-    let job_status = sqlx::query_scalar!("select status from jobs where company_id = $1 and id = $2", company_id, job_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let candidate = sqlx::query_scalar!("select id from candidates where company_id = $1 and id = $2", company_id, candidate_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let job_status =
+        sqlx::query_scalar!("select status from jobs where company_id = $1 and id = $2", company_id, job_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let candidate =
+        sqlx::query_scalar!("select id from candidates where company_id = $1 and id = $2", company_id, candidate_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     let (Some(job_status), Some(_)) = (job_status, candidate) else { return Ok(Added::NotFound) };
     if job_status != "open" {
         return Ok(Added::JobClosed);
@@ -127,7 +129,11 @@ pub struct CandidateApplication {
     pub created_at: OffsetDateTime,
 }
 
-pub async fn for_candidate(pool: &PgPool, company_id: Uuid, candidate_id: Uuid) -> sqlx::Result<Vec<CandidateApplication>> {
+pub async fn for_candidate(
+    pool: &PgPool,
+    company_id: Uuid,
+    candidate_id: Uuid,
+) -> sqlx::Result<Vec<CandidateApplication>> {
     sqlx::query_as!(
         CandidateApplication,
         r#"select a.id, j.id as job_id, j.title as job_title, j.status as job_status, a.stage, a.created_at
@@ -192,20 +198,22 @@ pub async fn list(
     let total = match matches.first() {
         Some(first) => first.total,
         None if page.offset() == 0 => 0,
-        None => sqlx::query_scalar!(
-            r#"select count(*) as "total!"
+        None => {
+            sqlx::query_scalar!(
+                r#"select count(*) as "total!"
                from applications a join candidates c on c.id = a.candidate_id
                where a.company_id = $1
                  and ($2::uuid is null or a.job_id = $2)
                  and ($3::text is null or a.stage = $3)
                  and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)"#,
-            company_id,
-            filter.job_id,
-            stage,
-            filter.pattern,
-        )
-        .fetch_one(pool)
-        .await?,
+                company_id,
+                filter.job_id,
+                stage,
+                filter.pattern,
+            )
+            .fetch_one(pool)
+            .await?
+        }
     };
     let rows = matches
         .into_iter()

@@ -89,7 +89,11 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-pub async fn sign_in_page(user: Option<CurrentUser>, shell: Shell, Query(query): Query<NextQuery>) -> AppResult<Response> {
+pub async fn sign_in_page(
+    user: Option<CurrentUser>,
+    shell: Shell,
+    Query(query): Query<NextQuery>,
+) -> AppResult<Response> {
     if user.is_some() {
         return Ok(Redirect::to(safe_next(query.next.as_deref())).into_response());
     }
@@ -114,7 +118,12 @@ pub async fn sign_in(
     let next = safe_next(form.next.as_deref()).to_owned();
     let email = form.email.trim().to_owned();
     let keys = throttle::Keys::new(&email, client);
-    let page = |error: String| SignInPage { shell: shell.clone(), email: email.clone(), next: next.clone(), error: Some(error) };
+    let page = |error: String| SignInPage {
+        shell: shell.clone(),
+        email: email.clone(),
+        next: next.clone(),
+        error: Some(error),
+    };
 
     if let Some(minutes) = throttle::blocked_for(&state.pool, &keys).await? {
         let plural = if minutes == 1 { "" } else { "s" };
@@ -159,7 +168,12 @@ async fn team_view(
     let teammates = store::team(&state.pool, user.company_id)
         .await?
         .into_iter()
-        .map(|t| TeammateRow { is_you: t.email == user.email, name: t.name, email: t.email, joined: t.created_at.into() })
+        .map(|t| TeammateRow {
+            is_you: t.email == user.email,
+            name: t.name,
+            email: t.email,
+            joined: t.created_at.into(),
+        })
         .collect();
     Ok(TeamPage { shell: shell.at(Section::Team), teammates, values, errors })
 }

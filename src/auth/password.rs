@@ -5,8 +5,7 @@ use std::{collections::HashSet, sync::LazyLock};
 
 use anyhow::Context;
 use argon2::{
-    Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
-    password_hash::SaltString,
+    Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version, password_hash::SaltString,
 };
 
 pub const MIN_CHARS: usize = 12;
@@ -41,7 +40,9 @@ pub fn check_new(password: &str, email: &str) -> Result<(), String> {
     // "password2024!" is as weak as "password": compare with trailing digits and symbols removed too.
     let stem = lower.trim_end_matches(|c: char| !c.is_alphabetic());
     if COMMON.contains(lower.as_str()) || COMMON.contains(stem) || is_repetitive(&lower) {
-        return Err("This password is too common. Choose something harder to guess, such as a few unrelated words.".into());
+        return Err(
+            "This password is too common. Choose something harder to guess, such as a few unrelated words.".into()
+        );
     }
     let local_part = email.split('@').next().unwrap_or_default().to_lowercase();
     if local_part.len() >= 4 && lower.contains(&local_part) {
@@ -58,16 +59,11 @@ fn is_repetitive(password: &str) -> bool {
 
 fn hash_now(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    Ok(argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("argon2: {e}"))?
-        .to_string())
+    Ok(argon2().hash_password(password.as_bytes(), &salt).map_err(|e| anyhow::anyhow!("argon2: {e}"))?.to_string())
 }
 
 pub async fn hash(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash_now(&password))
-        .await
-        .context("password hashing task")?
+    tokio::task::spawn_blocking(move || hash_now(&password)).await.context("password hashing task")?
 }
 
 /// Verifies against `stored`, or against a dummy hash when there is no account.

@@ -52,9 +52,7 @@ pub async fn create(pool: &PgPool, user_id: Uuid, previous: Option<&str>) -> sql
     let token = B64.encode(bytes);
     let mut tx = pool.begin().await?;
     if let Some(previous) = previous {
-        sqlx::query!("delete from sessions where token_hash = $1", hash(previous))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!("delete from sessions where token_hash = $1", hash(previous)).execute(&mut *tx).await?;
     }
     sqlx::query!(
         "insert into sessions (token_hash, user_id, expires_at)
@@ -70,9 +68,7 @@ pub async fn create(pool: &PgPool, user_id: Uuid, previous: Option<&str>) -> sql
 }
 
 pub async fn delete(pool: &PgPool, token: &str) -> sqlx::Result<()> {
-    sqlx::query!("delete from sessions where token_hash = $1", hash(token))
-        .execute(pool)
-        .await?;
+    sqlx::query!("delete from sessions where token_hash = $1", hash(token)).execute(pool).await?;
     Ok(())
 }
 

@@ -59,9 +59,7 @@ pub async fn record_failure(pool: &PgPool, keys: &Keys) -> sqlx::Result<()> {
 
 /// A successful sign-in clears the account's count (not the address's).
 pub async fn clear_account(pool: &PgPool, keys: &Keys) -> sqlx::Result<()> {
-    sqlx::query!("delete from sign_in_failures where throttle_key = $1", keys.account)
-        .execute(pool)
-        .await?;
+    sqlx::query!("delete from sign_in_failures where throttle_key = $1", keys.account).execute(pool).await?;
     Ok(())
 }
 

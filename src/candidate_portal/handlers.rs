@@ -1,10 +1,10 @@
+use askama::Template;
 use axum::{
     body::Body,
     extract::{Path, Query, State},
     http::{HeaderMap, StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
 };
-use askama::Template;
 use futures_util::StreamExt;
 use serde::Deserialize;
 use time::{OffsetDateTime, macros::format_description};
@@ -41,7 +41,9 @@ async fn open(state: &AppState, token: &str) -> AppResult<Result<store::LinkedIn
         )
     };
     let Some(claimed) = ClaimedToken::parse(token) else { return not_found().map(Err) };
-    let Some(interview) = store::interview(&state.pool, claimed.interview_id).await? else { return not_found().map(Err) };
+    let Some(interview) = store::interview(&state.pool, claimed.interview_id).await? else {
+        return not_found().map(Err);
+    };
     if !claimed.verify(&state.config.secret_key, &interview.link_nonce) {
         return not_found().map(Err);
     }
@@ -51,16 +53,31 @@ async fn open(state: &AppState, token: &str) -> AppResult<Result<store::LinkedIn
             StatusCode::OK,
             ClosedPage::new(
                 "This interview is already completed",
-                format!("Thank you, {}. Your answers were received and {} will be in touch.", interview.candidate_name, interview.company_name),
+                format!(
+                    "Thank you, {}. Your answers were received and {} will be in touch.",
+                    interview.candidate_name, interview.company_name
+                ),
             ),
         )),
         InterviewStatus::Cancelled => Some((
             StatusCode::GONE,
-            ClosedPage::new("This interview was cancelled", format!("{} cancelled this interview. Reply to your invitation email if you have questions.", interview.company_name)),
+            ClosedPage::new(
+                "This interview was cancelled",
+                format!(
+                    "{} cancelled this interview. Reply to your invitation email if you have questions.",
+                    interview.company_name
+                ),
+            ),
         )),
         _ if status == InterviewStatus::Expired || interview.expires_at <= OffsetDateTime::now_utc() => Some((
             StatusCode::GONE,
-            ClosedPage::new("This interview link has expired", format!("The deadline has passed. Reply to your invitation email to ask {} for more time.", interview.company_name)),
+            ClosedPage::new(
+                "This interview link has expired",
+                format!(
+                    "The deadline has passed. Reply to your invitation email to ask {} for more time.",
+                    interview.company_name
+                ),
+            ),
         )),
         _ => None,
     };
@@ -122,7 +139,11 @@ pub struct QuestionQuery {
 
 /// One question at a time: the first unanswered one (so reopening the link resumes),
 /// or, when all are answered, the page with **Complete interview**.
-pub async fn question(State(state): State<AppState>, Path(token): Path<String>, Query(query): Query<QuestionQuery>) -> AppResult<Response> {
+pub async fn question(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(query): Query<QuestionQuery>,
+) -> AppResult<Response> {
     let interview = open_or_return!(&state, &token);
     if interview.status == "pending" {
         return Ok(Redirect::to(&format!("/i/{token}")).into_response());
@@ -182,7 +203,9 @@ fn refusal(outcome: &SaveOutcome) -> Option<(StatusCode, &'static str)> {
         SaveOutcome::Closed => Some((StatusCode::CONFLICT, "This interview is no longer open for answers.")),
         SaveOutcome::AlreadyAnswered => Some((StatusCode::CONFLICT, "This question already has a saved answer.")),
         SaveOutcome::UnknownQuestion => Some((StatusCode::NOT_FOUND, "This question is not part of your interview.")),
-        SaveOutcome::WrongKind => Some((StatusCode::UNPROCESSABLE_ENTITY, "This question expects a different kind of answer.")),
+        SaveOutcome::WrongKind => {
+            Some((StatusCode::UNPROCESSABLE_ENTITY, "This question expects a different kind of answer."))
+        }
     }
 }
 
@@ -201,14 +224,21 @@ pub async fn answer(
     let Some(question_id) = question_id(&question) else {
         return Ok((StatusCode::NOT_FOUND, "This question is not part of your interview.").into_response());
     };
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
+    let content_type =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
     if content_type.starts_with("application/x-www-form-urlencoded") {
         return text_answer(state, interview, token, question_id, body).await;
     }
     video_answer(state, interview, question_id, &content_type, &headers, body).await
 }
 
-async fn text_answer(state: AppState, interview: store::LinkedInterview, token: String, question_id: Uuid, body: Body) -> AppResult<Response> {
+async fn text_answer(
+    state: AppState,
+    interview: store::LinkedInterview,
+    token: String,
+    question_id: Uuid,
+    body: Body,
+) -> AppResult<Response> {
     let bytes = axum::body::to_bytes(body, 64 * 1024)
         .await
         .map_err(|_| crate::error::AppError::BadRequest("The answer is too long.".into()))?;
@@ -290,7 +320,8 @@ async fn video_answer(
     let Some(extension) = media_extension(content_type) else {
         return Ok((StatusCode::UNSUPPORTED_MEDIA_TYPE, "Upload a WebM or MP4 video recording.").into_response());
     };
-    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > max) {
         return Ok((StatusCode::PAYLOAD_TOO_LARGE, too_large()).into_response());
     }
@@ -326,14 +357,20 @@ async fn video_answer(
                 } else if let Some(writer) = upload.as_mut() {
                     writer.write(&chunk).await.err().map(|err| {
                         tracing::error!(error = ?err, "storing an answer failed");
-                        (StatusCode::SERVICE_UNAVAILABLE, "Your recording could not be stored. Please try again.".to_owned())
+                        (
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "Your recording could not be stored. Please try again.".to_owned(),
+                        )
                     })
                 } else {
                     pending.extend_from_slice(&chunk);
                     if pending.len() < 8 {
                         None
                     } else if !starts_like(extension, &pending) {
-                        Some((StatusCode::UNSUPPORTED_MEDIA_TYPE, "This file is not a WebM or MP4 video recording.".to_owned()))
+                        Some((
+                            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                            "This file is not a WebM or MP4 video recording.".to_owned(),
+                        ))
                     } else {
                         let mut writer = state.media.begin(&key).await?;
                         writer.write(&std::mem::take(&mut pending)).await?;
@@ -388,7 +425,10 @@ pub async fn complete(State(state): State<AppState>, Path(token): Path<String>) 
             let plural = if count == 1 { "" } else { "s" };
             page(
                 StatusCode::CONFLICT,
-                &ClosedPage::new("Some questions are not answered yet", format!("{count} question{plural} still need an answer. Open your link again to continue.")),
+                &ClosedPage::new(
+                    "Some questions are not answered yet",
+                    format!("{count} question{plural} still need an answer. Open your link again to continue."),
+                ),
             )
         }
     }

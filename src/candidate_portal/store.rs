@@ -154,7 +154,9 @@ pub async fn save_answer(
     };
     let (text, key, media_type, bytes) = match content {
         AnswerContent::Text(text) if kind == "text" => (Some(text), None, None, None),
-        AnswerContent::Video { key, media_type, bytes } if kind == "video" => (None, Some(key), Some(media_type), Some(bytes)),
+        AnswerContent::Video { key, media_type, bytes } if kind == "video" => {
+            (None, Some(key), Some(media_type), Some(bytes))
+        }
         _ => return Ok(SaveOutcome::WrongKind),
     };
     let existing = sqlx::query!(
@@ -234,7 +236,13 @@ pub async fn complete(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Resul
     .await?;
     record_event(&mut tx, interview.company_id, interview.id, "completed", None).await?;
     refresh_candidate_status(&mut tx, interview.candidate_id).await?;
-    queue::enqueue(&mut tx, Some(interview.company_id), "evaluate_interview", serde_json::json!({ "interview_id": interview.id })).await?;
+    queue::enqueue(
+        &mut tx,
+        Some(interview.company_id),
+        "evaluate_interview",
+        serde_json::json!({ "interview_id": interview.id }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(CompleteOutcome::Completed)
 }

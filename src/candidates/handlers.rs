@@ -73,8 +73,20 @@ pub async fn new_page(_: CurrentUser, shell: Shell) -> AppResult<Response> {
     render(&form_page(shell, None, values, FieldErrors::default()))
 }
 
-fn form_page(shell: Shell, candidate_id: Option<Uuid>, values: CandidateForm, errors: FieldErrors) -> CandidateFormPage {
-    CandidateFormPage { shell: shell.at(Section::Candidates), candidate_id, values, errors, duplicate: None, form_error: None }
+fn form_page(
+    shell: Shell,
+    candidate_id: Option<Uuid>,
+    values: CandidateForm,
+    errors: FieldErrors,
+) -> CandidateFormPage {
+    CandidateFormPage {
+        shell: shell.at(Section::Candidates),
+        candidate_id,
+        values,
+        errors,
+        duplicate: None,
+        form_error: None,
+    }
 }
 
 const DUPLICATE_EMAIL: &str = "A candidate with this email already exists.";
@@ -96,8 +108,9 @@ pub async fn create(
         Created::Created(id) => {
             Ok(Flash::success(format!("{} was added.", candidate.name.as_str())).redirect(&format!("/candidates/{id}")))
         }
-        Created::AlreadySubmitted(id) => Ok(Flash::success(format!("{} was added.", candidate.name.as_str()))
-            .redirect(&format!("/candidates/{id}"))),
+        Created::AlreadySubmitted(id) => {
+            Ok(Flash::success(format!("{} was added.", candidate.name.as_str())).redirect(&format!("/candidates/{id}")))
+        }
         Created::EmailTaken(existing) => {
             let mut errors = FieldErrors::default();
             errors.add("email", DUPLICATE_EMAIL);
@@ -235,7 +248,8 @@ pub async fn restore(State(state): State<AppState>, user: CurrentUser, PathId(id
     if !store::restore(&state.pool, user.company_id, id).await? {
         return Err(AppError::NotFound);
     }
-    Ok(Flash::success(format!("{} is back in the Candidates list.", candidate.name)).redirect(&format!("/candidates/{id}")))
+    Ok(Flash::success(format!("{} is back in the Candidates list.", candidate.name))
+        .redirect(&format!("/candidates/{id}")))
 }
 
 #[derive(Deserialize)]

@@ -125,10 +125,7 @@ impl StatusFilter {
         match raw.map(str::trim).unwrap_or("") {
             "archived" => Self::Archived,
             "" | "all" => Self::All,
-            other => CandidateStatus::ALL
-                .into_iter()
-                .find(|s| s.as_db() == other)
-                .map_or(Self::All, Self::Only),
+            other => CandidateStatus::ALL.into_iter().find(|s| s.as_db() == other).map_or(Self::All, Self::Only),
         }
     }
 

@@ -111,21 +111,29 @@ pub async fn list(
         Some(first) => first.total,
         None if page.offset() == 0 => 0,
         // A page past the end has no rows to carry the count.
-        None => sqlx::query_scalar!(
-            r#"select count(*) as "total!" from candidates
+        None => {
+            sqlx::query_scalar!(
+                r#"select count(*) as "total!" from candidates
                where company_id = $1 and (archived_at is not null) = $2 and ($3::text is null or status = $3)
                  and (name ilike $4 or email::text ilike $4)"#,
-            company_id,
-            archived,
-            status,
-            pattern,
-        )
-        .fetch_one(pool)
-        .await?,
+                company_id,
+                archived,
+                status,
+                pattern,
+            )
+            .fetch_one(pool)
+            .await?
+        }
     };
     let rows = matches
         .into_iter()
-        .map(|m| CandidateRow { id: m.id, name: m.name, email: m.email, status: m.status, last_activity_at: m.last_activity_at })
+        .map(|m| CandidateRow {
+            id: m.id,
+            name: m.name,
+            email: m.email,
+            status: m.status,
+            last_activity_at: m.last_activity_at,
+        })
         .collect();
     Ok((rows, total))
 }
@@ -205,7 +213,8 @@ pub async fn create(pool: &PgPool, company_id: Uuid, id: Uuid, candidate: &NewCa
     if let Some(id) = inserted {
         return Ok(Created::Created(id));
     }
-    let earlier = sqlx::query_scalar!("select company_id from candidates where id = $1", id).fetch_optional(pool).await?;
+    let earlier =
+        sqlx::query_scalar!("select company_id from candidates where id = $1", id).fetch_optional(pool).await?;
     match earlier {
         Some(owner) if owner == company_id => Ok(Created::AlreadySubmitted(id)),
         Some(_) => Ok(Created::Refused),

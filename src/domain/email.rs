@@ -14,18 +14,13 @@ impl EmailAddress {
         if trimmed.len() > 254 || trimmed.chars().any(char::is_control) {
             return Err("Enter a valid email address, like name@example.com.");
         }
-        let parsed: email_address::EmailAddress = trimmed
-            .parse()
-            .map_err(|_| "Enter a valid email address, like name@example.com.")?;
+        let parsed: email_address::EmailAddress =
+            trimmed.parse().map_err(|_| "Enter a valid email address, like name@example.com.")?;
         // Display names ("Ann <ann@x.com>") parse too; only a bare address is accepted.
         if parsed.email() != trimmed || !parsed.domain().contains('.') {
             return Err("Enter a valid email address, like name@example.com.");
         }
-        Ok(Self(format!(
-            "{}@{}",
-            parsed.local_part(),
-            parsed.domain().to_ascii_lowercase()
-        )))
+        Ok(Self(format!("{}@{}", parsed.local_part(), parsed.domain().to_ascii_lowercase())))
     }
 
     pub fn as_str(&self) -> &str {

@@ -46,7 +46,9 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
         Some(run) => {
             let (label, badge) = state_of(&run.status);
             let message = match (run.status.as_str(), &run.error) {
-                ("queued", Some(error)) => Some(format!("The last attempt did not finish: {error}. It will be tried again.")),
+                ("queued", Some(error)) => {
+                    Some(format!("The last attempt did not finish: {error}. It will be tried again."))
+                }
                 ("failed", Some(error)) => Some(error.clone()),
                 ("queued", None) => Some("Waiting for a worker.".to_owned()),
                 ("running", _) => Some("Transcribing and scoring the answers.".to_owned()),
@@ -89,7 +91,9 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
     let showing_previous = shown.is_some() && !latest_is_done;
 
     let mut results: HashMap<Uuid, store::AnswerResultRow> = match &shown {
-        Some(run) => store::answer_results(pool, company_id, run.id).await?.into_iter().map(|r| (r.question_id, r)).collect(),
+        Some(run) => {
+            store::answer_results(pool, company_id, run.id).await?.into_iter().map(|r| (r.question_id, r)).collect()
+        }
         None => HashMap::new(),
     };
     let reviews = store::answer_reviews(pool, company_id, interview_id).await?;
@@ -108,7 +112,9 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
             let (transcript, transcript_note) = match (&result, answer_kind) {
                 (_, "none" | "text") => (None, None),
                 (Some(r), _) if r.transcript_source == "transcribed" => (r.transcript.clone(), None),
-                (Some(r), _) => (None, Some(format!("No transcript: {}", r.transcript_note.as_deref().unwrap_or(NO_TRANSCRIBER)))),
+                (Some(r), _) => {
+                    (None, Some(format!("No transcript: {}", r.transcript_note.as_deref().unwrap_or(NO_TRANSCRIBER))))
+                }
                 (None, _) if no_transcriber => (None, Some(format!("No transcript: {NO_TRANSCRIBER}"))),
                 (None, _) => (None, Some("The transcript appears when the evaluation has run.".into())),
             };
@@ -120,10 +126,18 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
                 answer_id: row.answer_id,
                 answer_kind,
                 text_answer: row.text_answer.unwrap_or_default(),
-                media_src: row.answer_id.map(|a| format!("/interviews/{interview_id}/answers/{a}/media")).unwrap_or_default(),
+                media_src: row
+                    .answer_id
+                    .map(|a| format!("/interviews/{interview_id}/answers/{a}/media"))
+                    .unwrap_or_default(),
                 transcript,
                 transcript_note,
-                result: result.map(|r| ScoreView { score: r.score, reason: r.reason, covered: r.key_points_covered, missed: r.key_points_missed }),
+                result: result.map(|r| ScoreView {
+                    score: r.score,
+                    reason: r.reason,
+                    covered: r.key_points_covered,
+                    missed: r.key_points_missed,
+                }),
                 reviews: reviews
                     .iter()
                     .filter(|r| Some(r.answer_id) == row.answer_id)
@@ -145,11 +159,16 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
     let decision = DecisionView {
         options: DECISIONS
             .iter()
-            .map(|&(value, label, _)| DecisionOption { value, label, selected: current.as_ref().is_some_and(|d| d.decision == value) })
+            .map(|&(value, label, _)| DecisionOption {
+                value,
+                label,
+                selected: current.as_ref().is_some_and(|d| d.decision == value),
+            })
             .collect(),
         note: current.as_ref().and_then(|d| d.note.clone()).unwrap_or_default(),
         current: current.map(|d| {
-            let (_, label, badge) = DECISIONS.iter().find(|(v, _, _)| *v == d.decision).copied().unwrap_or(DECISIONS[1]);
+            let (_, label, badge) =
+                DECISIONS.iter().find(|(v, _, _)| *v == d.decision).copied().unwrap_or(DECISIONS[1]);
             CurrentDecision { label, badge, note: d.note, by: d.decided_by, at: d.updated_at.into() }
         }),
     };
@@ -157,7 +176,11 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
     let result = shown.map(|run| {
         let provider = run.provider.unwrap_or_default();
         ResultView {
-            produced_by: scorer::produced_by(&provider, run.model.as_deref().unwrap_or(""), run.method_version.as_deref().unwrap_or("")),
+            produced_by: scorer::produced_by(
+                &provider,
+                run.model.as_deref().unwrap_or(""),
+                run.method_version.as_deref().unwrap_or(""),
+            ),
             is_rubric: provider == rubric::PROVIDER,
             score: run.overall_score,
             recommendation: run.recommendation.as_deref().and_then(Recommendation::parse),
@@ -184,8 +207,12 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
 pub async fn rerun(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let to = format!("/interviews/{id}#evaluation");
     Ok(match store::queue_rerun(&state.pool, user.company_id, id, user.user_id).await? {
-        RerunOutcome::Queued => Flash::success("Evaluation queued. The result appears here when it is done.").redirect(&to),
-        RerunOutcome::AlreadyPending => Flash::error("An evaluation of this interview is already queued or running.").redirect(&to),
+        RerunOutcome::Queued => {
+            Flash::success("Evaluation queued. The result appears here when it is done.").redirect(&to)
+        }
+        RerunOutcome::AlreadyPending => {
+            Flash::error("An evaluation of this interview is already queued or running.").redirect(&to)
+        }
         RerunOutcome::NotCompleted => Flash::error("Only a completed interview can be evaluated.").redirect(&to),
         RerunOutcome::NotFound => return Err(AppError::NotFound),
     })
@@ -218,14 +245,18 @@ pub async fn review_answer(
     if store::interview_status(&state.pool, user.company_id, id).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    let Some(rating) = input.rating.as_deref().and_then(|r| r.trim().parse::<i32>().ok()).filter(|r| (1..=5).contains(r)) else {
+    let Some(rating) =
+        input.rating.as_deref().and_then(|r| r.trim().parse::<i32>().ok()).filter(|r| (1..=5).contains(r))
+    else {
         return Ok(Flash::error("Choose a rating from 1 to 5.").redirect(&to));
     };
     let note = match note(input.note) {
         Ok(note) => note,
         Err(message) => return Ok(Flash::error(message).redirect(&to)),
     };
-    if !store::save_answer_review(&state.pool, user.company_id, id, answer_id, user.user_id, rating, note.as_deref()).await? {
+    if !store::save_answer_review(&state.pool, user.company_id, id, answer_id, user.user_id, rating, note.as_deref())
+        .await?
+    {
         return Err(AppError::NotFound);
     }
     Ok(Flash::success(format!("Your rating ({rating}/5) is saved.")).redirect(&to))
@@ -237,7 +268,12 @@ pub struct DecisionInput {
     note: Option<String>,
 }
 
-pub async fn decide(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>, Form(input): Form<DecisionInput>) -> AppResult<Response> {
+pub async fn decide(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(input): Form<DecisionInput>,
+) -> AppResult<Response> {
     let to = format!("/interviews/{id}#decision");
     if store::interview_status(&state.pool, user.company_id, id).await?.is_none() {
         return Err(AppError::NotFound);

@@ -95,7 +95,12 @@ struct ReplyAnswer {
 
 impl LlmScorer {
     pub fn new(base_url: &Url, api_key: Option<String>, model: String, timeout_secs: u64) -> anyhow::Result<Self> {
-        Ok(Self { client: openai::client(timeout_secs)?, endpoint: openai::endpoint(base_url, "chat/completions"), api_key, model })
+        Ok(Self {
+            client: openai::client(timeout_secs)?,
+            endpoint: openai::endpoint(base_url, "chat/completions"),
+            api_key,
+            model,
+        })
     }
 
     /// The request body; `correction` asks again after an unusable reply.
@@ -167,7 +172,10 @@ impl LlmScorer {
         tracing::warn!(%problem, "evaluation: the model's reply was unusable; asking once more");
         let second = self.ask(&self.request_body(interview, Some(&problem))).await?;
         validate(&second, interview).map_err(|again| {
-            ServiceError::Permanent(format!("{SERVICE} ({}) twice sent a reply that is not the expected JSON: {again}", self.model))
+            ServiceError::Permanent(format!(
+                "{SERVICE} ({}) twice sent a reply that is not the expected JSON: {again}",
+                self.model
+            ))
         })
     }
 }
@@ -194,7 +202,8 @@ impl Scorer for LlmScorer {
 pub fn validate(content: &str, interview: &InterviewForScoring) -> Result<Scorecard, String> {
     // Some servers wrap JSON in a Markdown fence even when asked not to.
     let trimmed = content.trim().trim_start_matches("```json").trim_start_matches("```").trim_end_matches("```").trim();
-    let reply: Reply = serde_json::from_str(trimmed).map_err(|err| format!("not valid JSON of the expected shape ({err})"))?;
+    let reply: Reply =
+        serde_json::from_str(trimmed).map_err(|err| format!("not valid JSON of the expected shape ({err})"))?;
     if !(0..=100).contains(&reply.overall_score) {
         return Err(format!("overall_score {} is not between 0 and 100", reply.overall_score));
     }

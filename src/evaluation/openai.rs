@@ -48,11 +48,8 @@ pub async fn check(service: &str, response: Response) -> Result<Response, Servic
     if status.is_success() {
         return Ok(response);
     }
-    let retry_after_secs = response
-        .headers()
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
+    let retry_after_secs =
+        response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     let body = response.text().await.unwrap_or_default();
     let detail = error_message(&body);
     let message = match detail {
@@ -102,7 +99,10 @@ mod tests {
 
     #[test]
     fn reads_the_services_error_message() {
-        assert_eq!(error_message(r#"{"error":{"message":"Rate limit reached"}}"#).as_deref(), Some("Rate limit reached"));
+        assert_eq!(
+            error_message(r#"{"error":{"message":"Rate limit reached"}}"#).as_deref(),
+            Some("Rate limit reached")
+        );
         assert_eq!(error_message("Bad gateway").as_deref(), Some("Bad gateway"));
         assert_eq!(error_message(""), None);
     }

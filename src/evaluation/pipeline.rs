@@ -56,7 +56,12 @@ impl Evaluator {
             None => None,
         };
         let scorer: Arc<dyn Scorer> = match &settings.evaluator_url {
-            Some(url) => Arc::new(LlmScorer::new(url, settings.evaluator_api_key.clone(), settings.evaluator_model.clone(), settings.timeout_secs)?),
+            Some(url) => Arc::new(LlmScorer::new(
+                url,
+                settings.evaluator_api_key.clone(),
+                settings.evaluator_model.clone(),
+                settings.timeout_secs,
+            )?),
             None => Arc::new(RubricScorer),
         };
         Ok(Self { transcriber, scorer, media: Arc::new(media) })
@@ -167,7 +172,13 @@ async fn process(pool: &PgPool, evaluator: &Evaluator, task: &queue::Task) -> an
 type Evaluated = Result<(super::model::Scorecard, Vec<AnswerResult>), ServiceError>;
 
 /// Transcribes and scores; the outer error is ours (database), the inner the services'.
-async fn evaluate(pool: &PgPool, evaluator: &Evaluator, company_id: Uuid, interview_id: Uuid, job_title: &str) -> anyhow::Result<Evaluated> {
+async fn evaluate(
+    pool: &PgPool,
+    evaluator: &Evaluator,
+    company_id: Uuid,
+    interview_id: Uuid,
+    job_title: &str,
+) -> anyhow::Result<Evaluated> {
     let rows = store::questions_with_answers(pool, company_id, interview_id).await?;
     let mut questions = Vec::with_capacity(rows.len());
     for (index, row) in rows.iter().enumerate() {
@@ -255,7 +266,9 @@ async fn transcribe(
             store::save_transcript(pool, company_id, answer_id, transcriber.model(), &text).await?;
             Ok(Ok(AnswerContent::Transcribed(text)))
         }
-        Err(ServiceError::Permanent(reason)) => Ok(Ok(AnswerContent::NoTranscript(format!("the transcription service refused it: {reason}")))),
+        Err(ServiceError::Permanent(reason)) => {
+            Ok(Ok(AnswerContent::NoTranscript(format!("the transcription service refused it: {reason}"))))
+        }
         Err(transient) => Ok(Err(transient)),
     }
 }

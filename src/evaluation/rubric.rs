@@ -58,7 +58,8 @@ pub struct AnswerMatch {
 pub fn score_interview(interview: &InterviewForScoring) -> Scorecard {
     let matches: Vec<AnswerMatch> = interview.questions.iter().map(score_answer).collect();
     let values: Vec<f64> = matches.iter().filter_map(|m| m.value).collect();
-    let overall_score = (!values.is_empty()).then(|| (100.0 * values.iter().sum::<f64>() / values.len() as f64).round() as i32);
+    let overall_score =
+        (!values.is_empty()).then(|| (100.0 * values.iter().sum::<f64>() / values.len() as f64).round() as i32);
     let recommendation = overall_score.map(|score| match score {
         80.. => Recommendation::StrongYes,
         60..80 => Recommendation::Yes,
@@ -106,7 +107,10 @@ pub fn score_interview(interview: &InterviewForScoring) -> Scorecard {
         None => "Rubric match: no answer could be scored.".to_owned(),
     };
     if unanswered > 0 {
-        summary.push_str(&format!(" {unanswered} question{} not answered.", if unanswered == 1 { " was" } else { "s were" }));
+        summary.push_str(&format!(
+            " {unanswered} question{} not answered.",
+            if unanswered == 1 { " was" } else { "s were" }
+        ));
     }
     if unscored > 0 {
         summary.push_str(&format!(" {unscored} video answer{} without transcript not scored.", plural(unscored)));
@@ -145,7 +149,11 @@ pub fn score_answer(question: &QuestionForScoring) -> AnswerMatch {
             missed.push(point.clone());
         }
     }
-    let per_minute = if matches!(question.content, AnswerContent::Transcribed(_)) { SPOKEN_WORDS_PER_MINUTE } else { TYPED_WORDS_PER_MINUTE };
+    let per_minute = if matches!(question.content, AnswerContent::Transcribed(_)) {
+        SPOKEN_WORDS_PER_MINUTE
+    } else {
+        TYPED_WORDS_PER_MINUTE
+    };
     let expected = (f64::from(question.answer_seconds.max(10)) / 60.0 * per_minute).max(1.0);
     // Full marks for completeness at half of what the time allows: nobody should have to fill it.
     let completeness = (word_count as f64 / (expected / 2.0)).min(1.0);
@@ -163,7 +171,12 @@ pub fn score_answer(question: &QuestionForScoring) -> AnswerMatch {
     } else if question.key_points.is_empty() {
         "This question has no key points, so only completeness is scored.".to_owned()
     } else {
-        let mut reason = format!("Mentions {} of {} key point{}", covered.len(), question.key_points.len(), plural(question.key_points.len()));
+        let mut reason = format!(
+            "Mentions {} of {} key point{}",
+            covered.len(),
+            question.key_points.len(),
+            plural(question.key_points.len())
+        );
         if !covered.is_empty() {
             reason.push_str(&format!(" ({})", covered.join(", ")));
         }
@@ -181,10 +194,15 @@ pub fn score_answer(question: &QuestionForScoring) -> AnswerMatch {
             _ => "long",
         };
         let minutes = f64::from(question.answer_seconds) / 60.0;
-        let time = if minutes.fract() == 0.0 { format!("{minutes:.0} min") } else { format!("{} s", question.answer_seconds) };
+        let time =
+            if minutes.fract() == 0.0 { format!("{minutes:.0} min") } else { format!("{} s", question.answer_seconds) };
         reason.push_str(&format!(" {word_count} word{}: {length} for {time} of answer time.", plural(word_count)));
     }
-    AnswerMatch { result: AnswerScore { score: Some(score.clamp(1, 5)), reason, covered, missed }, value: Some(value), words: word_count }
+    AnswerMatch {
+        result: AnswerScore { score: Some(score.clamp(1, 5)), reason, covered, missed },
+        value: Some(value),
+        words: word_count,
+    }
 }
 
 /// Lowercase words of letters and digits; hyphens and punctuation separate words.
@@ -264,7 +282,8 @@ fn acceptable_stems(word: &str) -> Vec<String> {
 
 const STOPWORDS: &[&str] = &[
     "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "from", "as", "is", "are", "be",
-    "it", "its", "that", "this", "their", "them", "they", "how", "what", "why", "when", "about", "into", "vs", "versus",
+    "it", "its", "that", "this", "their", "them", "they", "how", "what", "why", "when", "about", "into", "vs",
+    "versus",
 ];
 
 /// Small, generic groups of words that mean the same in interview answers.
@@ -320,15 +339,19 @@ pub fn stem(word: &str) -> String {
     let mut matched = false;
     for (suffix, replacement, min_left) in RULES {
         if let Some(rest) = word.strip_suffix(suffix)
-            && rest.len() >= *min_left {
-                stemmed = format!("{rest}{replacement}");
-                undouble = matches!(*suffix, "ing" | "ings" | "ed");
-                matched = true;
-                break;
-            }
+            && rest.len() >= *min_left
+        {
+            stemmed = format!("{rest}{replacement}");
+            undouble = matches!(*suffix, "ing" | "ings" | "ed");
+            matched = true;
+            break;
+        }
     }
     if !matched {
-        if let Some(rest) = word.strip_suffix("es").filter(|r| r.len() >= 3 && (r.ends_with(['s', 'x', 'z']) || r.ends_with("ch") || r.ends_with("sh"))) {
+        if let Some(rest) = word
+            .strip_suffix("es")
+            .filter(|r| r.len() >= 3 && (r.ends_with(['s', 'x', 'z']) || r.ends_with("ch") || r.ends_with("sh")))
+        {
             stemmed = rest.to_owned();
         } else if let Some(rest) = word.strip_suffix('s').filter(|r| r.len() >= 3 && !r.ends_with(['s', 'u', 'i'])) {
             stemmed = rest.to_owned();
@@ -352,7 +375,13 @@ mod tests {
     use super::*;
     use uuid::Uuid;
 
-    fn question(number: usize, kind: &str, seconds: i32, points: &[&str], content: AnswerContent) -> QuestionForScoring {
+    fn question(
+        number: usize,
+        kind: &str,
+        seconds: i32,
+        points: &[&str],
+        content: AnswerContent,
+    ) -> QuestionForScoring {
         QuestionForScoring {
             question_id: Uuid::nil(),
             number,
@@ -413,14 +442,20 @@ mod tests {
         let m = score_answer(&review);
         assert_eq!(m.result.covered, ["kindness"]);
         assert_eq!(m.result.missed, ["correctness"]);
-        assert!(m.result.reason.contains("Mentions 1 of 2 key points (kindness). Not mentioned: correctness."), "{}", m.result.reason);
+        assert!(
+            m.result.reason.contains("Mentions 1 of 2 key points (kindness). Not mentioned: correctness."),
+            "{}",
+            m.result.reason
+        );
 
         let design = question(
             1,
             "video",
             120,
             &["trade-offs", "scalability"],
-            AnswerContent::Transcribed("We chose Postgres over a document store; the trade offs were about consistency.".into()),
+            AnswerContent::Transcribed(
+                "We chose Postgres over a document store; the trade offs were about consistency.".into(),
+            ),
         );
         let m = score_answer(&design);
         assert_eq!(m.result.covered, ["trade-offs"]);
@@ -431,7 +466,10 @@ mod tests {
     fn alternatives_written_in_the_key_point_count() {
         let terms = |text: &str| answer_terms(&words(text));
         assert!(key_point_matches("caching / memoization", &terms("we memoize the results")));
-        assert!(key_point_matches("explain plan (EXPLAIN ANALYZE, query plan)", &terms("I would look at the query plan")));
+        assert!(key_point_matches(
+            "explain plan (EXPLAIN ANALYZE, query plan)",
+            &terms("I would look at the query plan")
+        ));
         assert!(key_point_matches("rollback or feature flag", &terms("ship it behind a feature flag")));
         assert!(!key_point_matches("rollback or feature flag", &terms("ship it on Friday")));
         // Three or more words: two thirds of them are enough.
@@ -476,7 +514,8 @@ mod tests {
     fn completeness_depends_on_the_answer_time() {
         let short = "I look for bugs and stay kind.";
         let brief = score_answer(&typed(&["kindness", "correctness"], short));
-        let full = score_answer(&typed(&["kindness", "correctness"], &format!("{short} {}", "More detail here. ".repeat(15))));
+        let full =
+            score_answer(&typed(&["kindness", "correctness"], &format!("{short} {}", "More detail here. ".repeat(15))));
         assert!(brief.result.score < full.result.score);
         assert!(brief.result.reason.contains("very short"));
     }
@@ -485,7 +524,13 @@ mod tests {
     fn videos_without_transcript_are_not_scored() {
         let interview = InterviewForScoring {
             job_title: "Engineer".into(),
-            questions: vec![question(1, "video", 120, &["tests"], AnswerContent::NoTranscript("no transcription service is configured".into()))],
+            questions: vec![question(
+                1,
+                "video",
+                120,
+                &["tests"],
+                AnswerContent::NoTranscript("no transcription service is configured".into()),
+            )],
         };
         let card = score_interview(&interview);
         assert_eq!(card.answers[0].score, None);

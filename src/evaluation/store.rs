@@ -14,7 +14,11 @@ pub struct TaskInterview {
     pub job_title: String,
 }
 
-pub async fn task_interview(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Option<TaskInterview>> {
+pub async fn task_interview(
+    pool: &PgPool,
+    company_id: Uuid,
+    interview_id: Uuid,
+) -> sqlx::Result<Option<TaskInterview>> {
     sqlx::query_as!(
         TaskInterview,
         "select i.status, j.title as job_title from interviews i join jobs j on j.id = i.job_id
@@ -28,7 +32,12 @@ pub async fn task_interview(pool: &PgPool, company_id: Uuid, interview_id: Uuid)
 
 /// Marks the run of `task_id` running (creating its row the first time). `None` when
 /// that run is already done: a task claimed again after its result was written.
-pub async fn start_run(pool: &PgPool, company_id: Uuid, interview_id: Uuid, task_id: Uuid) -> sqlx::Result<Option<Uuid>> {
+pub async fn start_run(
+    pool: &PgPool,
+    company_id: Uuid,
+    interview_id: Uuid,
+    task_id: Uuid,
+) -> sqlx::Result<Option<Uuid>> {
     sqlx::query_scalar!(
         "insert into evaluations (id, company_id, interview_id, task_id, status, started_at)
          values ($1, $2, $3, $4, 'running', now())
@@ -60,7 +69,11 @@ pub struct QuestionAnswer {
     pub media_type: Option<String>,
 }
 
-pub async fn questions_with_answers(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Vec<QuestionAnswer>> {
+pub async fn questions_with_answers(
+    pool: &PgPool,
+    company_id: Uuid,
+    interview_id: Uuid,
+) -> sqlx::Result<Vec<QuestionAnswer>> {
     sqlx::query_as!(
         QuestionAnswer,
         r#"select q.id as question_id, q.position, q.prompt, q.answer_kind as question_kind, q.answer_seconds, q.key_points,
@@ -78,7 +91,12 @@ pub async fn questions_with_answers(pool: &PgPool, company_id: Uuid, interview_i
     .await
 }
 
-pub async fn cached_transcript(pool: &PgPool, company_id: Uuid, answer_id: Uuid, model: &str) -> sqlx::Result<Option<String>> {
+pub async fn cached_transcript(
+    pool: &PgPool,
+    company_id: Uuid,
+    answer_id: Uuid,
+    model: &str,
+) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar!(
         "select transcript from answer_transcripts where company_id = $1 and answer_id = $2 and model = $3",
         company_id,
@@ -89,7 +107,13 @@ pub async fn cached_transcript(pool: &PgPool, company_id: Uuid, answer_id: Uuid,
     .await
 }
 
-pub async fn save_transcript(pool: &PgPool, company_id: Uuid, answer_id: Uuid, model: &str, transcript: &str) -> sqlx::Result<()> {
+pub async fn save_transcript(
+    pool: &PgPool,
+    company_id: Uuid,
+    answer_id: Uuid,
+    model: &str,
+    transcript: &str,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "insert into answer_transcripts (answer_id, company_id, model, transcript) values ($1, $2, $3, $4)
          on conflict (answer_id, model) do nothing",
@@ -155,9 +179,13 @@ pub async fn finish_run(pool: &PgPool, run: &FinishedRun<'_>) -> sqlx::Result<()
     if updated == 0 {
         return Ok(());
     }
-    sqlx::query!("delete from evaluation_answers where evaluation_id = $1 and company_id = $2", run.evaluation_id, run.company_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "delete from evaluation_answers where evaluation_id = $1 and company_id = $2",
+        run.evaluation_id,
+        run.company_id
+    )
+    .execute(&mut *tx)
+    .await?;
     for answer in run.answers {
         sqlx::query!(
             "insert into evaluation_answers (id, evaluation_id, company_id, question_id, answer_id, transcript, transcript_note,
@@ -189,7 +217,12 @@ pub async fn finish_run(pool: &PgPool, run: &FinishedRun<'_>) -> sqlx::Result<()
 }
 
 /// A transient failure: the run waits in the queue until `retry_at`.
-pub async fn mark_retrying(pool: &PgPool, evaluation_id: Uuid, error: &str, retry_at: OffsetDateTime) -> sqlx::Result<()> {
+pub async fn mark_retrying(
+    pool: &PgPool,
+    evaluation_id: Uuid,
+    error: &str,
+    retry_at: OffsetDateTime,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "update evaluations set status = 'queued', error = $2, retry_at = $3 where id = $1 and status <> 'done'",
         evaluation_id,
@@ -201,7 +234,13 @@ pub async fn mark_retrying(pool: &PgPool, evaluation_id: Uuid, error: &str, retr
     Ok(())
 }
 
-pub async fn mark_failed(pool: &PgPool, company_id: Uuid, interview_id: Uuid, evaluation_id: Uuid, error: &str) -> sqlx::Result<()> {
+pub async fn mark_failed(
+    pool: &PgPool,
+    company_id: Uuid,
+    interview_id: Uuid,
+    evaluation_id: Uuid,
+    error: &str,
+) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     let updated = sqlx::query!(
         "update evaluations set status = 'failed', error = $3, retry_at = null, finished_at = now()
@@ -258,7 +297,11 @@ pub async fn latest_run(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> 
 }
 
 /// The latest run that finished with a result.
-pub async fn latest_done_run(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Option<EvaluationRow>> {
+pub async fn latest_done_run(
+    pool: &PgPool,
+    company_id: Uuid,
+    interview_id: Uuid,
+) -> sqlx::Result<Option<EvaluationRow>> {
     sqlx::query_as!(
         EvaluationRow,
         r#"select e.id, e.status, e.error, e.retry_at, e.provider, e.model, e.method_version, e.transcriber,
@@ -299,7 +342,11 @@ pub struct AnswerResultRow {
     pub key_points_missed: Vec<String>,
 }
 
-pub async fn answer_results(pool: &PgPool, company_id: Uuid, evaluation_id: Uuid) -> sqlx::Result<Vec<AnswerResultRow>> {
+pub async fn answer_results(
+    pool: &PgPool,
+    company_id: Uuid,
+    evaluation_id: Uuid,
+) -> sqlx::Result<Vec<AnswerResultRow>> {
     sqlx::query_as!(
         AnswerResultRow,
         "select question_id, transcript, transcript_note, transcript_source, score, reason, key_points_covered, key_points_missed
@@ -371,7 +418,12 @@ pub enum RerunOutcome {
 
 /// Queues a new run (a new evaluation row and its task) unless one is already waiting.
 /// The interview's row lock makes two clicks queue one run.
-pub async fn queue_rerun(pool: &PgPool, company_id: Uuid, interview_id: Uuid, user_id: Uuid) -> sqlx::Result<RerunOutcome> {
+pub async fn queue_rerun(
+    pool: &PgPool,
+    company_id: Uuid,
+    interview_id: Uuid,
+    user_id: Uuid,
+) -> sqlx::Result<RerunOutcome> {
     let mut tx = pool.begin().await?;
     let Some(status) = sqlx::query_scalar!(
         "select status from interviews where company_id = $1 and id = $2 for update",
@@ -399,7 +451,9 @@ pub async fn queue_rerun(pool: &PgPool, company_id: Uuid, interview_id: Uuid, us
     if pending {
         return Ok(RerunOutcome::AlreadyPending);
     }
-    let task_id = queue::enqueue(&mut tx, Some(company_id), TASK_KIND, serde_json::json!({ "interview_id": interview_id })).await?;
+    let task_id =
+        queue::enqueue(&mut tx, Some(company_id), TASK_KIND, serde_json::json!({ "interview_id": interview_id }))
+            .await?;
     sqlx::query!(
         "insert into evaluations (id, company_id, interview_id, task_id, status, requested_by) values ($1, $2, $3, $4, 'queued', $5)",
         Uuid::new_v4(),

@@ -12,7 +12,8 @@ pub trait Transcriber: Send + Sync {
     /// The model, recorded with each transcript.
     fn model(&self) -> &str;
     /// The text spoken in a recording of type `media_type` (e.g. `video/webm`).
-    fn transcribe<'a>(&'a self, recording: Vec<u8>, media_type: &'a str) -> BoxFuture<'a, Result<String, ServiceError>>;
+    fn transcribe<'a>(&'a self, recording: Vec<u8>, media_type: &'a str)
+    -> BoxFuture<'a, Result<String, ServiceError>>;
 }
 
 pub struct OpenAiTranscriber {
@@ -26,7 +27,12 @@ const SERVICE: &str = "The transcription service";
 
 impl OpenAiTranscriber {
     pub fn new(base_url: &Url, api_key: Option<String>, model: String, timeout_secs: u64) -> anyhow::Result<Self> {
-        Ok(Self { client: openai::client(timeout_secs)?, endpoint: openai::endpoint(base_url, "audio/transcriptions"), api_key, model })
+        Ok(Self {
+            client: openai::client(timeout_secs)?,
+            endpoint: openai::endpoint(base_url, "audio/transcriptions"),
+            api_key,
+            model,
+        })
     }
 
     async fn call(&self, recording: Vec<u8>, media_type: &str) -> Result<String, ServiceError> {
@@ -60,7 +66,11 @@ impl Transcriber for OpenAiTranscriber {
         &self.model
     }
 
-    fn transcribe<'a>(&'a self, recording: Vec<u8>, media_type: &'a str) -> BoxFuture<'a, Result<String, ServiceError>> {
+    fn transcribe<'a>(
+        &'a self,
+        recording: Vec<u8>,
+        media_type: &'a str,
+    ) -> BoxFuture<'a, Result<String, ServiceError>> {
         Box::pin(self.call(recording, media_type))
     }
 }

@@ -74,7 +74,8 @@ pub struct RatingOption {
     pub selected: bool,
 }
 
-pub const RATINGS: [(i32, &str); 5] = [(1, "1 – Poor"), (2, "2 – Weak"), (3, "3 – Adequate"), (4, "4 – Good"), (5, "5 – Excellent")];
+pub const RATINGS: [(i32, &str); 5] =
+    [(1, "1 – Poor"), (2, "2 – Weak"), (3, "3 – Adequate"), (4, "4 – Good"), (5, "5 – Excellent")];
 
 pub struct ScoreView {
     pub score: Option<i32>,

@@ -46,11 +46,10 @@ fn after_edit(template: &Template, result: Result<(), EditError>, success: &str)
         Ok(()) => Ok(Flash::success(success).redirect(&template_href(template.id))),
         Err(EditError::Published) => Ok(refused(template)),
         Err(EditError::NotFound) => Err(AppError::NotFound),
-        Err(EditError::TooManyQuestions) => Ok(Flash::error(format!(
-            "A template holds at most {} questions.",
-            super::model::MAX_QUESTIONS
-        ))
-        .redirect(&template_href(template.id))),
+        Err(EditError::TooManyQuestions) => {
+            Ok(Flash::error(format!("A template holds at most {} questions.", super::model::MAX_QUESTIONS))
+                .redirect(&template_href(template.id)))
+        }
         Err(EditError::NoQuestions) => {
             Ok(Flash::error("Add at least one question before publishing.").redirect(&template_href(template.id)))
         }
@@ -286,9 +285,8 @@ async fn load_question(
 ) -> AppResult<(Template, store::Question)> {
     let template = load(state, user, id).await?;
     let question_id = path_id(question_id)?;
-    let question = store::question(&state.pool, user.company_id, template.id, question_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let question =
+        store::question(&state.pool, user.company_id, template.id, question_id).await?.ok_or(AppError::NotFound)?;
     Ok((template, question))
 }
 
@@ -378,11 +376,7 @@ async fn move_question(
     after_edit(&template, result.map(|_| ()), message)
 }
 
-pub async fn publish(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
+pub async fn publish(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
     let template = load(&state, &user, &id).await?;
     match store::publish(&state.pool, user.company_id, template.id).await {
         Ok(number) => Ok(Flash::success(format!("Published version {number}. It can now be sent to candidates."))
@@ -436,9 +430,8 @@ pub async fn preview(
         let version_id = store::version_id_by_number(&state.pool, user.company_id, template.id, number)
             .await?
             .ok_or(AppError::NotFound)?;
-        let found = store::version_with_questions(&state.pool, user.company_id, version_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let found =
+            store::version_with_questions(&state.pool, user.company_id, version_id).await?.ok_or(AppError::NotFound)?;
         let v = found.version;
         return render(&PreviewPage {
             shell,

@@ -143,11 +143,18 @@ impl TemplateForm {
         let focus_area = errors.check("focus_area", optional_text(&self.focus_area, 120, false));
         let duration_minutes = errors.check(
             "duration_minutes",
-            whole_number(&self.duration_minutes, 1, 600, "Enter the estimated duration in whole minutes, from 1 to 600."),
+            whole_number(
+                &self.duration_minutes,
+                1,
+                600,
+                "Enter the estimated duration in whole minutes, from 1 to 600.",
+            ),
         );
         let intro = errors.check("intro", optional_text(&self.intro, 4_000, true));
         match (name, difficulty, focus_area, duration_minutes, intro) {
-            (Some(name), Some(difficulty), Some(focus_area), Some(duration_minutes), Some(intro)) if errors.is_empty() => {
+            (Some(name), Some(difficulty), Some(focus_area), Some(duration_minutes), Some(intro))
+                if errors.is_empty() =>
+            {
                 Ok(TemplateFields {
                     name: name.into_inner(),
                     difficulty,
@@ -203,8 +210,8 @@ impl QuestionForm {
     pub fn parse(&self) -> Result<QuestionFields, FieldErrors> {
         let mut errors = FieldErrors::default();
         let prompt = errors.check("prompt", parse_prompt(&self.prompt));
-        let answer_kind =
-            errors.check("answer_kind", AnswerKind::parse(&self.answer_kind).ok_or("Choose how the candidate answers."));
+        let answer_kind = errors
+            .check("answer_kind", AnswerKind::parse(&self.answer_kind).ok_or("Choose how the candidate answers."));
         let thinking_seconds = errors.check(
             "thinking_seconds",
             whole_number(&self.thinking_seconds, 0, 600, "Enter the thinking time in whole seconds, from 0 to 600."),
@@ -266,7 +273,11 @@ mod tests {
     use super::*;
 
     fn question(key_points: &str) -> QuestionForm {
-        QuestionForm { prompt: " Tell us about a project. ".into(), key_points: key_points.into(), ..Default::default() }
+        QuestionForm {
+            prompt: " Tell us about a project. ".into(),
+            key_points: key_points.into(),
+            ..Default::default()
+        }
     }
 
     #[test]

@@ -314,9 +314,7 @@ pub async fn update(pool: &PgPool, company_id: Uuid, id: Uuid, fields: &Template
 }
 
 async fn touch(tx: &mut PgConnection, template_id: Uuid) -> sqlx::Result<()> {
-    sqlx::query!("update interview_templates set updated_at = now() where id = $1", template_id)
-        .execute(tx)
-        .await?;
+    sqlx::query!("update interview_templates set updated_at = now() where id = $1", template_id).execute(tx).await?;
     Ok(())
 }
 
@@ -401,9 +399,10 @@ pub async fn remove_question(
 ) -> Result<(), EditError> {
     let mut tx = pool.begin().await?;
     lock_draft(&mut tx, company_id, template_id).await?;
-    let result = sqlx::query!("delete from template_questions where id = $1 and template_id = $2", question_id, template_id)
-        .execute(&mut *tx)
-        .await?;
+    let result =
+        sqlx::query!("delete from template_questions where id = $1 and template_id = $2", question_id, template_id)
+            .execute(&mut *tx)
+            .await?;
     if result.rows_affected() == 0 {
         return Err(EditError::NotFound);
     }
@@ -639,7 +638,11 @@ pub struct QuestionPreview {
     pub answer_seconds: i32,
 }
 
-pub async fn questions_of_versions(pool: &PgPool, company_id: Uuid, version_ids: &[Uuid]) -> sqlx::Result<Vec<QuestionPreview>> {
+pub async fn questions_of_versions(
+    pool: &PgPool,
+    company_id: Uuid,
+    version_ids: &[Uuid],
+) -> sqlx::Result<Vec<QuestionPreview>> {
     sqlx::query_as!(
         QuestionPreview,
         "select q.version_id, q.position, q.prompt, q.answer_kind, q.thinking_seconds, q.answer_seconds

@@ -91,7 +91,12 @@ fn skip_reason(candidate: &CandidateToInvite) -> Option<&'static str> {
 }
 
 /// GET: the selection, and the job and template to send.
-pub async fn page(State(state): State<AppState>, user: CurrentUser, shell: Shell, RawQuery(query): RawQuery) -> AppResult<Response> {
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    shell: Shell,
+    RawQuery(query): RawQuery,
+) -> AppResult<Response> {
     let input = BulkInput::parse(query.unwrap_or_default().as_bytes());
     if input.ids.is_empty() {
         return Ok(Flash::error(NOTHING_SELECTED).redirect(&input.return_to()));
@@ -99,7 +104,13 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser, shell: Shell
     show(&state, &user, shell, &input, None).await
 }
 
-async fn show(state: &AppState, user: &CurrentUser, shell: Shell, input: &BulkInput, error: Option<String>) -> AppResult<Response> {
+async fn show(
+    state: &AppState,
+    user: &CurrentUser,
+    shell: Shell,
+    input: &BulkInput,
+    error: Option<String>,
+) -> AppResult<Response> {
     let mut refused = input.too_many();
     let recipients: Vec<BulkRecipient> = if refused.is_some() {
         Vec::new()
@@ -107,7 +118,12 @@ async fn show(state: &AppState, user: &CurrentUser, shell: Shell, input: &BulkIn
         store::candidates_to_invite(&state.pool, user.company_id, &input.ids)
             .await?
             .into_iter()
-            .map(|c| BulkRecipient { skip_reason: skip_reason(&c).unwrap_or(""), id: c.id, name: c.name, email: c.email })
+            .map(|c| BulkRecipient {
+                skip_reason: skip_reason(&c).unwrap_or(""),
+                id: c.id,
+                name: c.name,
+                email: c.email,
+            })
             .collect()
     };
     if refused.is_none() && recipients.is_empty() {
@@ -130,7 +146,12 @@ async fn show(state: &AppState, user: &CurrentUser, shell: Shell, input: &BulkIn
 }
 
 /// POST: one interview and one queued invitation per sendable candidate.
-pub async fn send(State(state): State<AppState>, user: CurrentUser, shell: Shell, body: axum::body::Bytes) -> AppResult<Response> {
+pub async fn send(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    shell: Shell,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
     let mut input = BulkInput::parse(&body);
     let return_to = input.return_to();
     if input.ids.is_empty() {

@@ -1,9 +1,9 @@
+use askama::Template;
 use axum::{
     Form,
     extract::{Query, State},
     response::{Html, IntoResponse, Response},
 };
-use askama::Template;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -14,12 +14,12 @@ use super::{
 };
 use crate::{
     app::AppState,
-    interview_templates::{self, model::Difficulty},
     auth::CurrentUser,
     dates::When,
     domain::EmailAddress,
     error::{AppError, AppResult},
     forms::PathId,
+    interview_templates::{self, model::Difficulty},
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
 };
@@ -57,7 +57,8 @@ pub(super) async fn template_choice(
 ) -> AppResult<TemplateChoice> {
     let choices = interview_templates::store::sendable_templates(&state.pool, company_id).await?;
     let version_ids: Vec<Uuid> = choices.iter().map(|c| c.version_id).collect();
-    let mut questions = interview_templates::store::questions_of_versions(&state.pool, company_id, &version_ids).await?;
+    let mut questions =
+        interview_templates::store::questions_of_versions(&state.pool, company_id, &version_ids).await?;
 
     let mut jobs: Vec<JobChoice> = Vec::new();
     for choice in &choices {
@@ -138,7 +139,11 @@ async fn send_form(
     let candidate = store::candidate(&state.pool, user.company_id, candidate_id).await?.ok_or(AppError::NotFound)?;
     let choice = template_choice(state, user.company_id, selected_job, selected_version).await?;
     let blocker = if candidate.archived {
-        Some(Blocker { message: "This candidate is archived.", fix_href: format!("/candidates/{candidate_id}"), fix_label: "View candidate" })
+        Some(Blocker {
+            message: "This candidate is archived.",
+            fix_href: format!("/candidates/{candidate_id}"),
+            fix_label: "View candidate",
+        })
     } else if EmailAddress::parse(&candidate.email).is_err() {
         Some(Blocker {
             message: "This candidate has no valid email address, so no invitation can reach them.",
@@ -241,11 +246,13 @@ pub struct ListQuery {
     page: PageNumber,
 }
 
-const SORTS: [(&str, &str); 3] = [("", "Newest first"), ("score", "Highest score first"), ("score_asc", "Lowest score first")];
+const SORTS: [(&str, &str); 3] =
+    [("", "Newest first"), ("score", "Highest score first"), ("score_asc", "Lowest score first")];
 
 /// The Evaluation column: the latest finished score, else the state of the run.
 fn evaluation_cell(row: &store::InterviewRow) -> EvaluationCell {
-    let recommendation = row.evaluation_recommendation.as_deref().and_then(crate::evaluation::model::Recommendation::parse);
+    let recommendation =
+        row.evaluation_recommendation.as_deref().and_then(crate::evaluation::model::Recommendation::parse);
     let pending = match row.evaluation_state.as_deref() {
         Some("queued") => Some("queued"),
         Some("running") => Some("running"),
@@ -259,10 +266,18 @@ fn evaluation_cell(row: &store::InterviewRow) -> EvaluationCell {
                 let separator = if detail.is_empty() { "" } else { " · " };
                 detail.push_str(&format!("{separator}re-run {state}"));
             }
-            EvaluationCell { label: format!("{score} / 100"), detail, badge: recommendation.map_or("badge-grey", |r| r.badge()) }
+            EvaluationCell {
+                label: format!("{score} / 100"),
+                detail,
+                badge: recommendation.map_or("badge-grey", |r| r.badge()),
+            }
         }
-        (None, Some("queued")) => EvaluationCell { label: "Queued".into(), detail: String::new(), badge: "badge-amber" },
-        (None, Some("running")) => EvaluationCell { label: "Running".into(), detail: String::new(), badge: "badge-blue" },
+        (None, Some("queued")) => {
+            EvaluationCell { label: "Queued".into(), detail: String::new(), badge: "badge-amber" }
+        }
+        (None, Some("running")) => {
+            EvaluationCell { label: "Running".into(), detail: String::new(), badge: "badge-blue" }
+        }
         (None, Some(_)) => EvaluationCell { label: "Failed".into(), detail: String::new(), badge: "badge-red" },
         (None, None) if row.evaluation_state.as_deref() == Some("done") => {
             EvaluationCell { label: "Done".into(), detail: "No score".into(), badge: "badge-grey" }
@@ -309,7 +324,12 @@ fn list_row(row: store::InterviewRow) -> InterviewListRow {
     }
 }
 
-pub async fn list(State(state): State<AppState>, user: CurrentUser, shell: Shell, Query(query): Query<ListQuery>) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    shell: Shell,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Response> {
     let status = query.status.as_deref().and_then(InterviewStatus::parse);
     let job_id = query.job.as_deref().and_then(|s| Uuid::parse_str(s).ok());
     let candidate = query.candidate.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
@@ -321,6 +341,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, shell: Shell
         candidate: candidate.clone(),
         min_score,
         sort: sort.map(str::to_owned),
+        application_id: None,
     };
     let (rows, total) = store::list(&state.pool, user.company_id, &filter, query.page).await?;
     let jobs = store::jobs(&state.pool, user.company_id)
@@ -352,7 +373,11 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, shell: Shell
             .map(|s| StatusOption { value: s.as_str(), label: s.label(), selected: Some(*s) == status })
             .collect(),
         jobs,
-        filtered: status.is_some() || job_id.is_some() || !candidate_text.is_empty() || min_score.is_some() || sort.is_some(),
+        filtered: status.is_some()
+            || job_id.is_some()
+            || !candidate_text.is_empty()
+            || min_score.is_some()
+            || sort.is_some(),
         candidate: candidate_text,
         sorts: SORTS
             .iter()
@@ -394,7 +419,12 @@ pub async fn application_section(
     Ok(section.render()?)
 }
 
-pub async fn show(State(state): State<AppState>, user: CurrentUser, shell: Shell, PathId(id): PathId) -> AppResult<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    shell: Shell,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     let interview = store::detail(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let events = store::events(&state.pool, user.company_id, id).await?;
     let status = InterviewStatus::parse(&interview.status).unwrap_or(InterviewStatus::Cancelled);
@@ -420,7 +450,10 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, shell: Shell
         timeline: events
             .into_iter()
             .map(|e| TimelineEntry {
-                is_problem: matches!(e.kind.as_str(), "failed" | "retrying" | "cancelled" | "expired" | "evaluation_failed"),
+                is_problem: matches!(
+                    e.kind.as_str(),
+                    "failed" | "retrying" | "cancelled" | "expired" | "evaluation_failed"
+                ),
                 label: event_label(&e.kind),
                 detail: e.detail,
                 at: e.created_at.into(),
@@ -438,10 +471,17 @@ pub struct ActionInput {
 }
 
 /// S-7: a new email with the same link; no new interview, no lost progress.
-pub async fn resend(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId, Form(input): Form<ActionInput>) -> AppResult<Response> {
+pub async fn resend(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    Form(input): Form<ActionInput>,
+) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
     Ok(match store::resend(&state.pool, user.company_id, id).await? {
-        ResendOutcome::Queued { email } => Flash::success(format!("Invitation resent to {email} with the same interview link.")).redirect(&to),
+        ResendOutcome::Queued { email } => {
+            Flash::success(format!("Invitation resent to {email} with the same interview link.")).redirect(&to)
+        }
         ResendOutcome::NotFound => return Err(AppError::NotFound),
         ResendOutcome::Closed(message) => Flash::error(message).redirect(&to),
         ResendOutcome::TooSoon { minutes } => {
@@ -455,7 +495,12 @@ pub async fn resend(State(state): State<AppState>, user: CurrentUser, PathId(id)
     })
 }
 
-pub async fn cancel(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId, Form(input): Form<ActionInput>) -> AppResult<Response> {
+pub async fn cancel(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    Form(input): Form<ActionInput>,
+) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
     match store::cancel(&state.pool, user.company_id, id).await? {
         None => Err(AppError::NotFound),
@@ -464,7 +509,12 @@ pub async fn cancel(State(state): State<AppState>, user: CurrentUser, PathId(id)
     }
 }
 
-pub async fn extend(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId, Form(input): Form<ActionInput>) -> AppResult<Response> {
+pub async fn extend(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    Form(input): Form<ActionInput>,
+) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
     let days = state.config.link_valid_days;
     match store::extend(&state.pool, user.company_id, id, days).await? {

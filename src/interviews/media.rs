@@ -41,7 +41,8 @@ pub async fn answer_media(
         None => (StatusCode::OK, None),
         Some(Some(range)) => (StatusCode::PARTIAL_CONTENT, Some(range)),
         Some(None) => {
-            return Ok((StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{size}"))]).into_response());
+            return Ok((StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{size}"))])
+                .into_response());
         }
     };
     let length = range.as_ref().map_or(size, |r| r.end - r.start);
@@ -49,7 +50,10 @@ pub async fn answer_media(
     let mut response = Response::new(Body::from_stream(stream));
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(&media.media_type).unwrap_or(HeaderValue::from_static("video/webm")));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&media.media_type).unwrap_or(HeaderValue::from_static("video/webm")),
+    );
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=300"));

@@ -28,7 +28,11 @@ pub async fn candidate(pool: &PgPool, company_id: Uuid, candidate_id: Uuid) -> s
 
 /// The company's candidates among `ids`, by name; ids of other companies' candidates
 /// (and unknown ids) are left out.
-pub async fn candidates_to_invite(pool: &PgPool, company_id: Uuid, ids: &[Uuid]) -> sqlx::Result<Vec<CandidateToInvite>> {
+pub async fn candidates_to_invite(
+    pool: &PgPool,
+    company_id: Uuid,
+    ids: &[Uuid],
+) -> sqlx::Result<Vec<CandidateToInvite>> {
     sqlx::query_as!(
         CandidateToInvite,
         r#"select id, name, email::text as "email!", archived_at is not null as "archived!"
@@ -52,9 +56,15 @@ pub struct SendRequest {
 }
 
 pub enum SendOutcome {
-    Sent { interview_id: Uuid, email: String },
+    Sent {
+        interview_id: Uuid,
+        email: String,
+    },
     /// The same form was submitted before: nothing new was created.
-    AlreadySent { interview_id: Uuid, email: String },
+    AlreadySent {
+        interview_id: Uuid,
+        email: String,
+    },
     CandidateNotFound,
     CandidateArchived,
     TemplateNotAvailable,
@@ -140,7 +150,8 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> sqlx::Result<SendOutcome>
     .execute(&mut *tx)
     .await?;
     outbox::enqueue(&mut tx, req.company_id, interview_id, "invitation", &candidate.email).await?;
-    record_event(&mut tx, req.company_id, interview_id, "queued", Some(&format!("Invitation to {}", candidate.email))).await?;
+    record_event(&mut tx, req.company_id, interview_id, "queued", Some(&format!("Invitation to {}", candidate.email)))
+        .await?;
     refresh_candidate_status(&mut tx, req.candidate_id).await?;
     tx.commit().await?;
     Ok(SendOutcome::Sent { interview_id, email: candidate.email })
@@ -176,7 +187,11 @@ pub fn bulk_key(form_key: Uuid, candidate_id: Uuid) -> Uuid {
 /// candidate (its interview and queued invitation together), each with its own derived
 /// key. A failure part-way leaves the earlier invitations sent, and submitting the same
 /// form again completes the rest without sending anyone a second one.
-pub async fn send_many(pool: &PgPool, req: &BulkSendRequest, candidate_ids: &[Uuid]) -> sqlx::Result<Vec<(Uuid, SendOutcome)>> {
+pub async fn send_many(
+    pool: &PgPool,
+    req: &BulkSendRequest,
+    candidate_ids: &[Uuid],
+) -> sqlx::Result<Vec<(Uuid, SendOutcome)>> {
     let mut outcomes = Vec::with_capacity(candidate_ids.len());
     for &candidate_id in candidate_ids {
         let request = SendRequest {
@@ -243,6 +258,7 @@ pub struct ListFilter {
     pub min_score: Option<i32>,
     /// `score` (highest first) or `score_asc`; otherwise newest first.
     pub sort: Option<String>,
+    pub application_id: Option<Uuid>,
 }
 
 pub struct InterviewRow {
@@ -267,7 +283,12 @@ pub struct InterviewRow {
     pub evaluation_recommendation: Option<String>,
 }
 
-pub async fn list(pool: &PgPool, company_id: Uuid, filter: &ListFilter, page: PageNumber) -> sqlx::Result<(Vec<InterviewRow>, i64)> {
+pub async fn list(
+    pool: &PgPool,
+    company_id: Uuid,
+    filter: &ListFilter,
+    page: PageNumber,
+) -> sqlx::Result<(Vec<InterviewRow>, i64)> {
     let pattern = filter.candidate.as_deref().map(like_pattern);
     let rows = sqlx::query_as!(
         InterviewRow,
@@ -296,6 +317,7 @@ pub async fn list(pool: &PgPool, company_id: Uuid, filter: &ListFilter, page: Pa
              and ($3::uuid is null or i.job_id = $3)
              and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
              and ($7::int4 is null or done.overall_score >= $7)
+             and ($9::uuid is null or i.application_id = $9)
            order by case when $8::text = 'score' then done.overall_score end desc nulls last,
                     case when $8::text = 'score_asc' then done.overall_score end asc nulls last,
                     i.created_at desc, i.id desc
@@ -308,6 +330,7 @@ pub async fn list(pool: &PgPool, company_id: Uuid, filter: &ListFilter, page: Pa
         page.offset(),
         filter.min_score,
         filter.sort,
+        filter.application_id,
     )
     .fetch_all(pool)
     .await?;
@@ -321,12 +344,14 @@ pub async fn list(pool: &PgPool, company_id: Uuid, filter: &ListFilter, page: Pa
              and ($2::text is null or i.status = $2)
              and ($3::uuid is null or i.job_id = $3)
              and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
-             and ($5::int4 is null or done.overall_score >= $5)"#,
+             and ($5::int4 is null or done.overall_score >= $5)
+             and ($6::uuid is null or i.application_id = $6)"#,
         company_id,
         filter.status,
         filter.job_id,
         pattern,
         filter.min_score,
+        filter.application_id,
     )
     .fetch_one(pool)
     .await?;
@@ -339,36 +364,11 @@ pub fn like_pattern(term: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// An application's interviews, newest first (the first page: an application rarely has
+/// more than a handful).
 pub async fn for_application(pool: &PgPool, company_id: Uuid, application_id: Uuid) -> sqlx::Result<Vec<InterviewRow>> {
-    sqlx::query_as!(
-        InterviewRow,
-        r#"select i.id, i.status, c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
-                  j.title as job_title, v.name as template_name, v.number as version_number,
-                  i.application_id, i.created_at, i.email_sent_at, i.email_opened_at, i.expires_at,
-                  (select e.status from emails e where e.interview_id = i.id order by e.created_at desc limit 1) as last_email_status,
-                  coalesce(latest.status, case when exists(
-                    select 1 from tasks t where t.company_id = i.company_id and t.kind = 'evaluate_interview'
-                      and t.payload ->> 'interview_id' = i.id::text and t.status in ('queued', 'running')) then 'queued' end)
-                    as evaluation_state,
-                  done.overall_score as "evaluation_score?", done.recommendation as "evaluation_recommendation?"
-           from interviews i
-           join candidates c on c.id = i.candidate_id
-           join jobs j on j.id = i.job_id
-           join template_versions v on v.id = i.template_version_id
-           left join lateral (
-             select e.status from evaluations e where e.company_id = i.company_id and e.interview_id = i.id
-             order by e.created_at desc, e.id desc limit 1) latest on true
-           left join lateral (
-             select e.overall_score, e.recommendation from evaluations e
-             where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done'
-             order by e.created_at desc, e.id desc limit 1) done on true
-           where i.company_id = $1 and i.application_id = $2
-           order by i.created_at desc, i.id desc"#,
-        company_id,
-        application_id,
-    )
-    .fetch_all(pool)
-    .await
+    let filter = ListFilter { application_id: Some(application_id), ..Default::default() };
+    Ok(list(pool, company_id, &filter, PageNumber::default()).await?.0)
 }
 
 pub struct InterviewDetail {

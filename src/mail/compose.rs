@@ -93,7 +93,8 @@ pub struct Rendered {
 pub fn render(data: &InvitationData, config: &Config) -> anyhow::Result<Rendered> {
     let token = link::token(&config.secret_key, data.interview_id, &data.link_nonce);
     let base = config.base_url.as_str().trim_end_matches('/');
-    let deadline_format = format_description!("[weekday], [month repr:long] [day padding:none], [year] at [hour]:[minute] UTC");
+    let deadline_format =
+        format_description!("[weekday], [month repr:long] [day padding:none], [year] at [hour]:[minute] UTC");
     let view = InvitationView {
         is_reminder: data.kind != "invitation",
         candidate_name: data.candidate_name.clone(),
@@ -138,8 +139,12 @@ pub fn message(data: &InvitationData, rendered: &Rendered, config: &Config) -> a
     let message = builder
         .multipart(
             MultiPart::alternative()
-                .singlepart(lettre::message::SinglePart::builder().header(ContentType::TEXT_PLAIN).body(rendered.text.clone()))
-                .singlepart(lettre::message::SinglePart::builder().header(ContentType::TEXT_HTML).body(rendered.html.clone())),
+                .singlepart(
+                    lettre::message::SinglePart::builder().header(ContentType::TEXT_PLAIN).body(rendered.text.clone()),
+                )
+                .singlepart(
+                    lettre::message::SinglePart::builder().header(ContentType::TEXT_HTML).body(rendered.html.clone()),
+                ),
         )
         .context("building the message")?;
     Ok((message, message_id))

@@ -19,13 +19,19 @@ use crate::{
 
 fn row_view(row: outbox::EmailRow) -> EmailListRow {
     let (status_label, status_badge, detail) = match row.status.as_str() {
-        "sent" if row.transport.as_deref() == Some("mailbox") => ("Kept in Outbox", "badge-green", "No SMTP server is configured; open it to see the message.".to_owned()),
+        "sent" if row.transport.as_deref() == Some("mailbox") => {
+            ("Kept in Outbox", "badge-green", "No SMTP server is configured; open it to see the message.".to_owned())
+        }
         "sent" => ("Sent", "badge-green", row.server_reply.clone().unwrap_or_default()),
         "failed" => ("Failed", "badge-red", row.last_error.clone().unwrap_or_default()),
         _ if row.last_error.is_some() => (
             "Retrying",
             "badge-amber",
-            format!("{} — next attempt {}", row.last_error.clone().unwrap_or_default(), When::from(row.next_attempt_at).ago),
+            format!(
+                "{} — next attempt {}",
+                row.last_error.clone().unwrap_or_default(),
+                When::from(row.next_attempt_at).ago
+            ),
         ),
         _ => ("Queued", "badge-grey", String::new()),
     };
@@ -52,7 +58,12 @@ pub struct ListQuery {
     page: PageNumber,
 }
 
-pub async fn list(State(state): State<AppState>, user: CurrentUser, shell: Shell, Query(query): Query<ListQuery>) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    shell: Shell,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Response> {
     let (rows, total) = outbox::list(&state.pool, user.company_id, None, query.page).await?;
     render(&OutboxPage {
         shell: shell.at(Section::Interviews),
@@ -64,7 +75,12 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, shell: Shell
 
 /// Shows an email as the candidate receives it, with its working link: the way to
 /// follow the whole flow on a laptop with no mail server.
-pub async fn show(State(state): State<AppState>, user: CurrentUser, shell: Shell, PathId(id): PathId) -> AppResult<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    shell: Shell,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     let row = outbox::one(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let data = compose::load(&state.pool, &[id], Some(user.company_id)).await?.pop().ok_or(AppError::NotFound)?;
     let rendered = compose::render(&data, &state.config)?;
@@ -102,8 +118,9 @@ const TRANSPARENT_GIF: &[u8] = &[
 /// The open-tracking pixel. Always answers with the image, known id or not.
 pub async fn pixel(State(state): State<AppState>, Path(pixel): Path<String>) -> Response {
     if let Ok(id) = Uuid::parse_str(pixel.trim_end_matches(".gif"))
-        && let Err(err) = outbox::mark_opened(&state.pool, id).await {
-            tracing::warn!(error = ?err, "recording an email open failed");
-        }
+        && let Err(err) = outbox::mark_opened(&state.pool, id).await
+    {
+        tracing::warn!(error = ?err, "recording an email open failed");
+    }
     ([(header::CONTENT_TYPE, "image/gif"), (header::CACHE_CONTROL, "no-store")], TRANSPARENT_GIF).into_response()
 }

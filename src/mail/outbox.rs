@@ -10,7 +10,13 @@ use crate::pagination::PageNumber;
 /// Workers LISTEN on this channel so a queued email goes out at once.
 pub const CHANNEL: &str = "hifinity_outbox";
 
-pub async fn enqueue(conn: &mut PgConnection, company_id: Uuid, interview_id: Uuid, kind: &str, to: &str) -> sqlx::Result<Uuid> {
+pub async fn enqueue(
+    conn: &mut PgConnection,
+    company_id: Uuid,
+    interview_id: Uuid,
+    kind: &str,
+    to: &str,
+) -> sqlx::Result<Uuid> {
     let id = Uuid::new_v4();
     sqlx::query!(
         "insert into emails (id, company_id, interview_id, kind, to_address, pixel_id) values ($1, $2, $3, $4, $5, $6)",
@@ -142,7 +148,12 @@ pub struct EmailRow {
     pub created_at: OffsetDateTime,
 }
 
-pub async fn list(pool: &PgPool, company_id: Uuid, interview_id: Option<Uuid>, page: PageNumber) -> sqlx::Result<(Vec<EmailRow>, i64)> {
+pub async fn list(
+    pool: &PgPool,
+    company_id: Uuid,
+    interview_id: Option<Uuid>,
+    page: PageNumber,
+) -> sqlx::Result<(Vec<EmailRow>, i64)> {
     let rows = sqlx::query_as!(
         EmailRow,
         "select e.id, e.interview_id, e.kind, e.to_address, c.name as candidate_name, e.status, e.transport,

@@ -57,9 +57,14 @@ pub async fn deliver_due(state: &AppState, transport: &Arc<Transport>) -> anyhow
     Ok(claimed.len())
 }
 
-async fn deliver_one(state: &AppState, transport: &Transport, data: compose::InvitationData, attempts: i32) -> anyhow::Result<()> {
-    let prepared = compose::render(&data, &state.config)
-        .and_then(|rendered| compose::message(&data, &rendered, &state.config));
+async fn deliver_one(
+    state: &AppState,
+    transport: &Transport,
+    data: compose::InvitationData,
+    attempts: i32,
+) -> anyhow::Result<()> {
+    let prepared =
+        compose::render(&data, &state.config).and_then(|rendered| compose::message(&data, &rendered, &state.config));
     let (message, message_id) = match prepared {
         Ok(prepared) => prepared,
         Err(err) => {
@@ -76,7 +81,8 @@ async fn deliver_one(state: &AppState, transport: &Transport, data: compose::Inv
         }
         Err(DeliveryError::Transient(reason)) if attempts >= MAX_ATTEMPTS => {
             tracing::warn!(email = %data.email_id, %reason, "outbox: giving up after {attempts} attempts");
-            outbox::mark_failed(&state.pool, data.email_id, &format!("{reason} (gave up after {attempts} attempts)")).await?;
+            outbox::mark_failed(&state.pool, data.email_id, &format!("{reason} (gave up after {attempts} attempts)"))
+                .await?;
         }
         Err(DeliveryError::Transient(reason)) => {
             let retry_at = OffsetDateTime::now_utc() + backoff(attempts);

@@ -20,7 +20,12 @@ pub struct Task {
     pub attempts: i32,
 }
 
-pub async fn enqueue(conn: &mut PgConnection, company_id: Option<Uuid>, kind: &str, payload: Value) -> sqlx::Result<Uuid> {
+pub async fn enqueue(
+    conn: &mut PgConnection,
+    company_id: Option<Uuid>,
+    kind: &str,
+    payload: Value,
+) -> sqlx::Result<Uuid> {
     let id = Uuid::new_v4();
     sqlx::query!(
         "insert into tasks (id, company_id, kind, payload) values ($1, $2, $3, $4)",

@@ -51,10 +51,16 @@ pub async fn save(
     );
     let max = errors.check(
         "max_reminders",
-        whole_number(&form.max_reminders, 0, MAX_REMINDERS, &format!("Enter a whole number from 0 to {MAX_REMINDERS}.")),
+        whole_number(
+            &form.max_reminders,
+            0,
+            MAX_REMINDERS,
+            &format!("Enter a whole number from 0 to {MAX_REMINDERS}."),
+        ),
     );
     let (Some(reminder_after_days), Some(max_reminders)) = (days, max) else {
-        let values = SettingsValues { reminder_after_days: form.reminder_after_days, max_reminders: form.max_reminders };
+        let values =
+            SettingsValues { reminder_after_days: form.reminder_after_days, max_reminders: form.max_reminders };
         return render(&SettingsPage { shell: shell.at(Section::Settings), values, errors });
     };
     store::save(&state.pool, user.company_id, &CompanySettings { reminder_after_days, max_reminders }).await?;

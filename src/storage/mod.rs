@@ -9,8 +9,8 @@ use anyhow::Context;
 use bytes::Bytes;
 use futures_util::{StreamExt, stream::BoxStream};
 use object_store::{
-    GetOptions, GetRange, ObjectStore, WriteMultipart, aws::AmazonS3Builder, local::LocalFileSystem, path::Path as ObjectPath,
-    prefix::PrefixStore,
+    GetOptions, GetRange, ObjectStore, WriteMultipart, aws::AmazonS3Builder, local::LocalFileSystem,
+    path::Path as ObjectPath, prefix::PrefixStore,
 };
 
 #[derive(Clone)]
@@ -30,7 +30,8 @@ impl MediaStore {
             Some(url) => {
                 let rest = url.strip_prefix("s3://").context("MEDIA_STORE must look like s3://bucket/prefix")?;
                 let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-                let s3 = AmazonS3Builder::from_env().with_bucket_name(bucket).build().context("MEDIA_STORE: S3 settings")?;
+                let s3 =
+                    AmazonS3Builder::from_env().with_bucket_name(bucket).build().context("MEDIA_STORE: S3 settings")?;
                 if prefix.trim_matches('/').is_empty() {
                     Arc::new(s3)
                 } else {
@@ -52,11 +53,12 @@ impl MediaStore {
     }
 
     /// The bytes of `range` (or all) of `key`, as a stream.
-    pub async fn read(&self, key: &str, range: Option<Range<u64>>) -> anyhow::Result<BoxStream<'static, anyhow::Result<Bytes>>> {
-        let options = GetOptions {
-            range: range.map(GetRange::Bounded),
-            ..Default::default()
-        };
+    pub async fn read(
+        &self,
+        key: &str,
+        range: Option<Range<u64>>,
+    ) -> anyhow::Result<BoxStream<'static, anyhow::Result<Bytes>>> {
+        let options = GetOptions { range: range.map(GetRange::Bounded), ..Default::default() };
         let result = self.store.get_opts(&ObjectPath::from(key), options).await.context("reading media")?;
         Ok(result.into_stream().map(|chunk| chunk.map_err(anyhow::Error::from)).boxed())
     }

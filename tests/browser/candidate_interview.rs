@@ -111,7 +111,9 @@ async fn a_candidate_records_resumes_and_completes_and_the_recruiter_plays_the_a
     // Reloading in the middle resumes at the first unanswered question.
     browser.client.refresh().await.unwrap();
     browser.wait_for_text(".question-progress", "Question 2 of 3").await;
-    assert!(browser.text(".candidate-question").await.starts_with("How would you find the cause of a slow database query?"));
+    assert!(
+        browser.text(".candidate-question").await.starts_with("How would you find the cause of a slow database query?")
+    );
     // Question 2: the thinking countdown runs out and recording starts by itself.
     record_and_stop(&browser, "Question 3 of 3").await;
 
@@ -139,13 +141,17 @@ async fn a_candidate_records_resumes_and_completes_and_the_recruiter_plays_the_a
         assert!(bytes.unwrap_or(0) > 0, "a recording was stored");
         assert_eq!(media_type.as_deref(), Some("video/webm"));
     }
-    let text: String = sqlx::query_scalar("select text_answer from answers where answer_kind = 'text'").fetch_one(&app.pool).await.unwrap();
-    assert_eq!(text, TEXT_ANSWER);
-    assert_eq!(count(&app, "select count(*) from tasks where kind = 'evaluate_interview' and status = 'queued'").await, 1);
-    let events: Vec<String> = sqlx::query_scalar("select kind from interview_events order by created_at")
-        .fetch_all(&app.pool)
+    let text: String = sqlx::query_scalar("select text_answer from answers where answer_kind = 'text'")
+        .fetch_one(&app.pool)
         .await
         .unwrap();
+    assert_eq!(text, TEXT_ANSWER);
+    assert_eq!(
+        count(&app, "select count(*) from tasks where kind = 'evaluate_interview' and status = 'queued'").await,
+        1
+    );
+    let events: Vec<String> =
+        sqlx::query_scalar("select kind from interview_events order by created_at").fetch_all(&app.pool).await.unwrap();
     for (kind, times) in [("started", 1), ("answer_saved", 3), ("completed", 1)] {
         assert_eq!(events.iter().filter(|e| *e == kind).count(), times, "{kind} events in {events:?}");
     }
@@ -160,7 +166,10 @@ async fn a_candidate_records_resumes_and_completes_and_the_recruiter_plays_the_a
         .select(&Selector::parse("video.answer-video").unwrap())
         .map(|video| video.value().attr("src").unwrap().to_owned())
         .collect();
-    assert_eq!(sources, videos.iter().map(|(id, _, _)| format!("/interviews/{interview}/answers/{id}/media")).collect::<Vec<_>>());
+    assert_eq!(
+        sources,
+        videos.iter().map(|(id, _, _)| format!("/interviews/{interview}/answers/{id}/media")).collect::<Vec<_>>()
+    );
     for (source, (_, bytes, _)) in sources.iter().zip(&videos) {
         let whole = app.client.get(app.url(source)).send().await.unwrap();
         assert_eq!(whole.status(), StatusCode::OK);
@@ -192,7 +201,10 @@ async fn a_candidate_records_resumes_and_completes_and_the_recruiter_plays_the_a
     browser.js("(() => { const v = document.querySelector('video.answer-video'); v.muted = true; v.play(); return true; })()").await;
     browser
         .wait_until("the first recording to play", || async {
-            let at = browser.client.execute("return document.querySelector('video.answer-video').currentTime", vec![]).await?;
+            let at = browser
+                .client
+                .execute("return document.querySelector('video.answer-video').currentTime", vec![])
+                .await?;
             Ok(at.as_f64().unwrap_or(0.0) > 0.2)
         })
         .await;

@@ -3,11 +3,7 @@
 use fantoccini::{Locator, key::Key};
 use sqlx::PgPool;
 
-use crate::{
-    fixtures,
-    support::TestApp,
-    webdriver::Browser,
-};
+use crate::{fixtures, support::TestApp, webdriver::Browser};
 
 const RECRUITER: &str = "riley@acme.com";
 
@@ -59,10 +55,16 @@ async fn the_modal_sends_an_invitation_with_a_template_of_the_chosen_job(pool: P
     browser.click("dialog button[type=submit]").await;
 
     browser.wait_for_text(".flash", "Interview invitation sent to ada@example.com").await;
-    assert!(browser.client.current_url().await.unwrap().path().starts_with("/candidates"), "back on the Candidates page");
+    assert!(
+        browser.client.current_url().await.unwrap().path().starts_with("/candidates"),
+        "back on the Candidates page"
+    );
     assert_eq!(dialog_count(&browser).await, 0);
     let (count, version): (i64, Option<uuid::Uuid>) =
-        sqlx::query_as("select count(*), max(template_version_id::text)::uuid from interviews").fetch_one(&app.pool).await.unwrap();
+        sqlx::query_as("select count(*), max(template_version_id::text)::uuid from interviews")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!((count, version), (1, Some(backend_version)));
 
     // Esc closes the dialog and gives focus back to the button that opened it.
@@ -71,7 +73,10 @@ async fn the_modal_sends_an_invitation_with_a_template_of_the_chosen_job(pool: P
     browser.client.active_element().await.unwrap().send_keys(&Key::Escape.to_string()).await.unwrap();
     browser.wait_until("the dialog to close", || async { Ok(dialog_count(&browser).await == 0) }).await;
     let focused = browser.js("document.activeElement.getAttribute('href') || ''").await;
-    assert!(focused.as_str().unwrap_or_default().ends_with("/send-interview"), "focus is back on the button, not {focused}");
+    assert!(
+        focused.as_str().unwrap_or_default().ends_with("/send-interview"),
+        "focus is back on the button, not {focused}"
+    );
     assert_eq!(sqlx::query_scalar::<_, i64>("select count(*) from interviews").fetch_one(&app.pool).await.unwrap(), 1);
     browser.close().await;
 }

@@ -7,7 +7,6 @@ use std::{
     os::unix::process::CommandExt,
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
-    sync::{Mutex, MutexGuard},
     time::{Duration, Instant},
 };
 
@@ -24,14 +23,14 @@ pub const TIMEOUT: Duration = Duration::from_secs(20);
 
 /// One browser at a time: recording with the fake camera is timing-sensitive, and two
 /// browsers at once on a small machine make the countdowns stutter.
-static ONE_BROWSER: Mutex<()> = Mutex::new(());
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub struct Browser {
     pub client: Client,
     // Dropped in this order: the driver (and its browser) before the profile it used.
     driver: Driver,
     profile: Profile,
-    _turn: MutexGuard<'static, ()>,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 impl Browser {
@@ -43,7 +42,7 @@ impl Browser {
         );
         // Both rustls providers are in the build, so the WebDriver client needs one chosen.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let turn = ONE_BROWSER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let turn = ONE_BROWSER.lock().await;
         let profile = Profile::new();
         let driver = Driver::start().await;
         let capabilities = json!({
@@ -191,10 +190,10 @@ impl Driver {
         let http = reqwest::Client::new();
         let start = Instant::now();
         loop {
-            if let Ok(response) = http.get(&status).send().await {
-                if response.status().is_success() {
-                    return driver;
-                }
+            if let Ok(response) = http.get(&status).send().await
+                && response.status().is_success()
+            {
+                return driver;
             }
             assert!(start.elapsed() < TIMEOUT, "chromedriver did not answer on port {port}");
             tokio::time::sleep(Duration::from_millis(50)).await;

@@ -63,7 +63,11 @@ pub async fn published_template_timed(
     .await
     .unwrap();
     let questions = [
-        ("Tell us about a system you designed and the trade-offs you made.", "video", vec!["trade-offs", "scalability"]),
+        (
+            "Tell us about a system you designed and the trade-offs you made.",
+            "video",
+            vec!["trade-offs", "scalability"],
+        ),
         ("How would you find the cause of a slow database query?", "video", vec!["explain plan", "indexes"]),
         ("Describe how you review a colleague's code.", "text", vec!["kindness", "correctness"]),
     ];

@@ -50,7 +50,11 @@ impl SmtpServer {
     }
 }
 
-async fn session(socket: tokio::net::TcpStream, behaviour: Behaviour, keep: Arc<Mutex<Vec<Vec<u8>>>>) -> std::io::Result<()> {
+async fn session(
+    socket: tokio::net::TcpStream,
+    behaviour: Behaviour,
+    keep: Arc<Mutex<Vec<Vec<u8>>>>,
+) -> std::io::Result<()> {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
     write.write_all(b"220 test.local ESMTP ready\r\n").await?;
@@ -63,7 +67,12 @@ async fn session(socket: tokio::net::TcpStream, behaviour: Behaviour, keep: Arc<
         let command = line.trim_end().to_ascii_uppercase();
         let reply: &[u8] = if command.starts_with("EHLO") {
             b"250-test.local\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
-        } else if command.starts_with("HELO") || command.starts_with("MAIL") || command.starts_with("RCPT") || command.starts_with("RSET") || command.starts_with("NOOP") {
+        } else if command.starts_with("HELO")
+            || command.starts_with("MAIL")
+            || command.starts_with("RCPT")
+            || command.starts_with("RSET")
+            || command.starts_with("NOOP")
+        {
             b"250 OK\r\n"
         } else if command == "DATA" {
             write.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await?;

@@ -88,7 +88,10 @@ impl TestApp {
     /// Signs up a new company; the browser is then signed in as its first recruiter.
     pub async fn sign_up(&self, company: &str, email: &str) -> Page {
         let page = self
-            .post("/sign-up", &[("company_name", company), ("name", "Riley Recruiter"), ("email", email), ("password", PASSWORD)])
+            .post(
+                "/sign-up",
+                &[("company_name", company), ("name", "Riley Recruiter"), ("email", email), ("password", PASSWORD)],
+            )
             .await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         assert!(page.body.contains(company), "signed-in page names the company");
@@ -110,7 +113,8 @@ impl TestApp {
 
     /// Runs delivery rounds until the outbox has nothing due.
     pub async fn deliver_mail(&self) {
-        let transport = Arc::new(hifinity::mail::transport::Transport::from_url(self.state.config.smtp_url.as_deref()).unwrap());
+        let transport =
+            Arc::new(hifinity::mail::transport::Transport::from_url(self.state.config.smtp_url.as_deref()).unwrap());
         while hifinity::mail::worker::deliver_due(&self.state, &transport).await.unwrap() > 0 {}
     }
 }

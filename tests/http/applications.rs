@@ -22,7 +22,14 @@ async fn insert_job(app: &TestApp, company: Uuid, title: &str, status: &str) -> 
         .unwrap()
 }
 
-async fn insert_application(app: &TestApp, company: Uuid, candidate: Uuid, job: Uuid, stage: &str, minutes_ago: i32) -> Uuid {
+async fn insert_application(
+    app: &TestApp,
+    company: Uuid,
+    candidate: Uuid,
+    job: Uuid,
+    stage: &str,
+    minutes_ago: i32,
+) -> Uuid {
     sqlx::query_scalar(
         "insert into applications (id, company_id, candidate_id, job_id, stage, created_at)
          values ($1, $2, $3, $4, $5, now() - make_interval(mins => $6)) returning id",
@@ -59,7 +66,11 @@ async fn adding_a_candidate_to_a_job(pool: PgPool) {
     insert_job(&app, company, "Old Role", "closed").await;
 
     let candidate = app.get(&format!("/candidates/{ann}")).await;
-    assert_eq!(candidate.texts("#job_id option"), vec!["Choose a job…", "Backend Engineer"], "only open jobs are offered");
+    assert_eq!(
+        candidate.texts("#job_id option"),
+        vec!["Choose a job…", "Backend Engineer"],
+        "only open jobs are offered"
+    );
     assert!(candidate.text("#applications-heading + p").contains("Not considered for any job yet"));
 
     let added = add_to_job(&app, ann, &engineer.to_string()).await;
@@ -98,7 +109,10 @@ async fn one_application_per_candidate_and_job(pool: PgPool) {
     assert_eq!(duplicate.status, StatusCode::OK);
     let existing: Uuid = sqlx::query_scalar("select id from applications").fetch_one(&app.pool).await.unwrap();
     assert!(duplicate.field_error("job_id").starts_with("This candidate is already on this job."));
-    assert_eq!(duplicate.texts(&format!("#job_id-error a[href=\"/applications/{existing}\"]")), vec!["View the application"]);
+    assert_eq!(
+        duplicate.texts(&format!("#job_id-error a[href=\"/applications/{existing}\"]")),
+        vec!["View the application"]
+    );
     assert_eq!(duplicate.texts("#job_id option[selected]"), vec!["Designer"], "the choice is kept");
     assert_eq!(applications(&app).await, 1);
 }
@@ -196,7 +210,10 @@ async fn the_list_filters_by_job_stage_and_candidate(pool: PgPool) {
 
     let all = app.get("/applications").await;
     assert_eq!(all.texts("tbody td:first-child a"), vec!["Cy Diaz", "Bo Chen", "Ann Lee", "Ann Lee"], "newest first");
-    assert_eq!(all.texts("tbody td:nth-child(2)"), vec!["Backend Engineer", "Designer", "Designer", "Backend Engineer"]);
+    assert_eq!(
+        all.texts("tbody td:nth-child(2)"),
+        vec!["Backend Engineer", "Designer", "Designer", "Backend Engineer"]
+    );
     assert_eq!(all.text(".pagination p"), "Showing 1–4 of 4");
 
     let by_job = app.get(&format!("/applications?job={design}")).await;
@@ -214,7 +231,10 @@ async fn the_list_filters_by_job_stage_and_candidate(pool: PgPool) {
     let none = app.get("/applications?stage=hired").await;
     assert_eq!(none.text(".empty h2"), "No applications match these filters");
 
-    let count: i64 = sqlx::query_scalar("select count(*) from applications where stage = 'screening'").fetch_one(&app.pool).await.unwrap();
+    let count: i64 = sqlx::query_scalar("select count(*) from applications where stage = 'screening'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(by_stage.text(".pagination p"), format!("Showing 1–{count} of {count}"));
 }
 
@@ -229,7 +249,12 @@ async fn another_companys_applications_are_not_found(pool: PgPool) {
 
     let globex = app.other_browser();
     globex.sign_up("Globex", "gina@globex.com").await;
-    for path in [format!("/applications/{id}"), format!("/applications/{id}?tab=interviews"), format!("/applications/{}", Uuid::new_v4()), "/applications/nope".into()] {
+    for path in [
+        format!("/applications/{id}"),
+        format!("/applications/{id}?tab=interviews"),
+        format!("/applications/{}", Uuid::new_v4()),
+        "/applications/nope".into(),
+    ] {
         assert_eq!(globex.get(&path).await.status, StatusCode::NOT_FOUND, "GET {path}");
     }
     let post = globex.post(&format!("/applications/{id}/stage"), &[("stage", "hired")]).await;
@@ -270,7 +295,10 @@ async fn send_interview(app: &TestApp, s: &Sendable) -> Uuid {
         )
         .await;
     assert_eq!(page.flash(), "Interview invitation sent to ada@example.com");
-    sqlx::query_scalar("select application_id from interviews order by created_at desc limit 1").fetch_one(&app.pool).await.unwrap()
+    sqlx::query_scalar("select application_id from interviews order by created_at desc limit 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
 }
 
 fn tab(application: Uuid) -> String {
@@ -294,17 +322,27 @@ async fn the_interviews_tab_lists_the_interviews_with_a_send_icon(pool: PgPool) 
     let s = sendable(&app).await;
     let application = send_interview(&app, &s).await;
     let older: Uuid = sqlx::query_scalar("select id from interviews").fetch_one(&app.pool).await.unwrap();
-    sqlx::query("update interviews set status = 'completed', completed_at = now(), created_at = now() - interval '1 day'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "update interviews set status = 'completed', completed_at = now(), created_at = now() - interval '1 day'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
     send_interview(&app, &s).await;
-    let newer: Uuid = sqlx::query_scalar("select id from interviews where status = 'pending'").fetch_one(&app.pool).await.unwrap();
+    let newer: Uuid =
+        sqlx::query_scalar("select id from interviews where status = 'pending'").fetch_one(&app.pool).await.unwrap();
 
     let page = app.get(&tab(application)).await;
     assert_eq!(page.texts("nav.tabs a[aria-current=\"page\"]"), vec!["Interviews"]);
-    assert_eq!(page.texts("tbody tr td:first-child"), vec!["Backend screen Version 1", "Backend screen Version 1"], "newest first");
-    assert_eq!(attrs(&page, "tbody td:first-child a", "href"), vec![format!("/interviews/{newer}"), format!("/interviews/{older}")]);
+    assert_eq!(
+        page.texts("tbody tr td:first-child"),
+        vec!["Backend screen Version 1", "Backend screen Version 1"],
+        "newest first"
+    );
+    assert_eq!(
+        attrs(&page, "tbody td:first-child a", "href"),
+        vec![format!("/interviews/{newer}"), format!("/interviews/{older}")]
+    );
     assert_eq!(page.texts("tbody .badge"), vec!["Pending", "Completed"]);
 
     // The open interview has the send icon, labelled for screen readers and on hover.
@@ -377,7 +415,10 @@ async fn resending_from_the_tab_sends_the_same_link_and_shows_the_outcome_there(
     assert!(too_soon.flash().starts_with("An invitation was sent less than 5 minutes ago."), "{}", too_soon.flash());
     assert_eq!(count(&app, "select count(*) from emails").await, 1);
 
-    sqlx::query("update interviews set last_invited_at = now() - interval '6 minutes'").execute(&app.pool).await.unwrap();
+    sqlx::query("update interviews set last_invited_at = now() - interval '6 minutes'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let page = app.post(&resend, &[("return_to", &back)]).await;
     assert!(page.url.ends_with(&back), "{}", page.url);
     assert_eq!(page.flash(), "Invitation resent to ada@example.com with the same interview link.");
@@ -390,10 +431,12 @@ async fn resending_from_the_tab_sends_the_same_link_and_shows_the_outcome_there(
     assert_eq!(count(&app, "select count(*) from interviews").await, 1, "and no new interview");
 
     // A completed interview is refused with the message, on the tab.
-    sqlx::query("update interviews set status = 'completed', completed_at = now(), last_invited_at = now() - interval '1 hour'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "update interviews set status = 'completed', completed_at = now(), last_invited_at = now() - interval '1 hour'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
     let refused = app.post(&resend, &[("return_to", &back)]).await;
     assert!(refused.url.ends_with(&back), "{}", refused.url);
     assert_eq!(refused.flash(), "This interview is Completed, so its invitation can't be resent.");
@@ -420,7 +463,10 @@ async fn the_interviews_tab_belongs_to_its_company(pool: PgPool) {
     let s = sendable(&app).await;
     let application = send_interview(&app, &s).await;
     let id: Uuid = sqlx::query_scalar("select id from interviews").fetch_one(&app.pool).await.unwrap();
-    sqlx::query("update interviews set last_invited_at = now() - interval '6 minutes'").execute(&app.pool).await.unwrap();
+    sqlx::query("update interviews set last_invited_at = now() - interval '6 minutes'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
 
     let globex = app.other_browser();
     globex.sign_up("Globex", "gina@globex.com").await;
@@ -432,7 +478,8 @@ async fn the_interviews_tab_belongs_to_its_company(pool: PgPool) {
     // Globex's own application for the same people lists only its own interviews.
     let globex_company = company_of(&app, "gina@globex.com").await;
     let theirs = fixtures::sendable(&app.pool, globex_company).await;
-    let their_application = insert_application(&app, globex_company, theirs.candidate_id, theirs.job_id, "applied", 1).await;
+    let their_application =
+        insert_application(&app, globex_company, theirs.candidate_id, theirs.job_id, "applied", 1).await;
     let page = globex.get(&tab(their_application)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.text("#interviews-heading"), "No interviews sent for this application yet");

@@ -11,10 +11,8 @@ async fn sign_up_creates_company_and_signs_in(pool: PgPool) {
     assert!(page.flash().contains("Welcome to Hifinity"));
     assert_eq!(page.text(".account-company"), "Acme Hiring");
 
-    let (email, hash): (String, String) = sqlx::query_as("select email::text, password_hash from users")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let (email, hash): (String, String) =
+        sqlx::query_as("select email::text, password_hash from users").fetch_one(&app.pool).await.unwrap();
     assert_eq!(email, "Riley@acme.com", "domain is stored lower-cased");
     assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
     assert!(!hash.contains(PASSWORD));
@@ -24,7 +22,10 @@ async fn sign_up_creates_company_and_signs_in(pool: PgPool) {
 async fn sign_up_errors_keep_the_input(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let page = app
-        .post("/sign-up", &[("company_name", "  "), ("name", "Riley"), ("email", "not-an-email"), ("password", "password1234")])
+        .post(
+            "/sign-up",
+            &[("company_name", "  "), ("name", "Riley"), ("email", "not-an-email"), ("password", "password1234")],
+        )
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.field_error("company_name"), "Enter your company's name.");
@@ -34,10 +35,17 @@ async fn sign_up_errors_keep_the_input(pool: PgPool) {
     assert_eq!(page.value_of("email").as_deref(), Some("not-an-email"));
     assert_eq!(page.value_of("password").as_deref(), Some(""), "the password is never sent back");
 
-    let short = app.post("/sign-up", &[("company_name", "Acme"), ("name", "Riley"), ("email", "r@acme.com"), ("password", "short")]).await;
+    let short = app
+        .post(
+            "/sign-up",
+            &[("company_name", "Acme"), ("name", "Riley"), ("email", "r@acme.com"), ("password", "short")],
+        )
+        .await;
     assert_eq!(short.field_error("password"), "Use at least 12 characters.");
     let long = "x".repeat(129) + "y";
-    let long = app.post("/sign-up", &[("company_name", "Acme"), ("name", "Riley"), ("email", "r@acme.com"), ("password", &long)]).await;
+    let long = app
+        .post("/sign-up", &[("company_name", "Acme"), ("name", "Riley"), ("email", "r@acme.com"), ("password", &long)])
+        .await;
     assert_eq!(long.field_error("password"), "Use at most 128 characters.");
 
     let companies: i64 = sqlx::query_scalar("select count(*) from companies").fetch_one(&app.pool).await.unwrap();
@@ -50,7 +58,10 @@ async fn duplicate_email_is_refused_on_the_form(pool: PgPool) {
     app.sign_up("Acme", "riley@acme.com").await;
     let other = app.other_browser();
     let page = other
-        .post("/sign-up", &[("company_name", "Other"), ("name", "R"), ("email", "RILEY@acme.com"), ("password", PASSWORD)])
+        .post(
+            "/sign-up",
+            &[("company_name", "Other"), ("name", "R"), ("email", "RILEY@acme.com"), ("password", PASSWORD)],
+        )
         .await;
     assert!(page.field_error("email").contains("already exists"));
     let companies: i64 = sqlx::query_scalar("select count(*) from companies").fetch_one(&app.pool).await.unwrap();
@@ -74,7 +85,8 @@ async fn sign_in_and_out(pool: PgPool) {
     assert_eq!(page.text("h1"), "Team");
 
     let evil = app.other_browser();
-    let page = evil.post("/sign-in", &[("email", "riley@acme.com"), ("password", PASSWORD), ("next", "//evil.example")]).await;
+    let page =
+        evil.post("/sign-in", &[("email", "riley@acme.com"), ("password", PASSWORD), ("next", "//evil.example")]).await;
     assert!(page.url.starts_with(&app.base), "never redirected off-site: {}", page.url);
 }
 
@@ -106,10 +118,11 @@ async fn repeated_failures_are_throttled_per_account(pool: PgPool) {
     assert!(blocked.text(".form-error").starts_with("Too many failed sign-in attempts. Try again in 15 minutes"));
     assert!(attacker.get("/team").await.url.contains("/sign-in"), "even the right password is refused while blocked");
 
-    let failures: i32 = sqlx::query_scalar("select failures from sign_in_failures where throttle_key = 'email:riley@acme.com'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let failures: i32 =
+        sqlx::query_scalar("select failures from sign_in_failures where throttle_key = 'email:riley@acme.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(failures, 5);
 }
 
@@ -262,12 +275,7 @@ async fn health_and_static_files(pool: PgPool) {
 async fn oversized_forms_are_refused(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let huge = "x".repeat(300 * 1024);
-    let response = app
-        .client
-        .post(app.url("/sign-in"))
-        .form(&[("email", huge.as_str()), ("password", "x")])
-        .send()
-        .await
-        .unwrap();
+    let response =
+        app.client.post(app.url("/sign-in")).form(&[("email", huge.as_str()), ("password", "x")]).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }

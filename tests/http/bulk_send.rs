@@ -49,7 +49,11 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 }
 
 async fn interviews_of(app: &TestApp, candidate: Uuid) -> i64 {
-    sqlx::query_scalar("select count(*) from interviews where candidate_id = $1").bind(candidate).fetch_one(&app.pool).await.unwrap()
+    sqlx::query_scalar("select count(*) from interviews where candidate_id = $1")
+        .bind(candidate)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
 }
 
 #[sqlx::test]
@@ -78,7 +82,9 @@ async fn bulk_send_to_three_candidates_one_archived(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let sel = ready(&app).await;
 
-    let page = app.get(&format!("/candidates/send-interview?{}&return_to=%2Fcandidates", ids_query(&[sel.ada, sel.bo, sel.cy]))).await;
+    let page = app
+        .get(&format!("/candidates/send-interview?{}&return_to=%2Fcandidates", ids_query(&[sel.ada, sel.bo, sel.cy])))
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.text("h1"), "Send Interview");
     assert_eq!(page.text(".send-to"), "To 3 selected candidates");
@@ -102,14 +108,14 @@ async fn bulk_send_to_three_candidates_one_archived(pool: PgPool) {
     assert_eq!(interviews_of(&app, sel.cy).await, 0);
     assert_eq!(count(&app, "select count(*) from applications where stage = 'interviewing'").await, 2);
     assert_eq!(sent.texts("tbody .badge"), vec!["Invited", "Invited"], "their statuses follow");
-    let emails: Vec<String> = sqlx::query_scalar("select to_address::text from emails order by to_address").fetch_all(&app.pool).await.unwrap();
+    let emails: Vec<String> = sqlx::query_scalar("select to_address::text from emails order by to_address")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(emails, vec!["ada@example.com", "bo@example.com"]);
 
     // A double submit, even a concurrent one, creates nothing twice.
-    let (again, twice) = tokio::join!(
-        submit(&app, &sel.s, &all, &key),
-        submit(&app, &sel.s, &all, &key)
-    );
+    let (again, twice) = tokio::join!(submit(&app, &sel.s, &all, &key), submit(&app, &sel.s, &all, &key));
     assert_eq!(again.flash(), sent.flash());
     assert_eq!(twice.flash(), sent.flash());
     assert_eq!(count(&app, "select count(*) from interviews").await, 2);
@@ -135,7 +141,8 @@ async fn another_companys_candidates_are_ignored(pool: PgPool) {
     let sel = ready(&app).await;
     let globex = app.other_browser();
     globex.sign_up("Globex", "gina@globex.com").await;
-    let theirs = fixtures::candidate(&app.pool, app.company_id("gina@globex.com").await, "Gil Grey", "gil@globex.test").await;
+    let theirs =
+        fixtures::candidate(&app.pool, app.company_id("gina@globex.com").await, "Gil Grey", "gil@globex.test").await;
 
     let page = app.get(&format!("/candidates/send-interview?{}", ids_query(&[theirs]))).await;
     assert!(page.text(".notice").starts_with("None of the selected candidates was found."));
@@ -156,7 +163,8 @@ async fn another_companys_candidates_are_ignored(pool: PgPool) {
 
     // Their template cannot be used either.
     let their_job = fixtures::job(&app.pool, app.company_id("gina@globex.com").await, "Their Role").await;
-    let (_, their_version) = fixtures::published_template(&app.pool, app.company_id("gina@globex.com").await, their_job, "Theirs").await;
+    let (_, their_version) =
+        fixtures::published_template(&app.pool, app.company_id("gina@globex.com").await, their_job, "Theirs").await;
     let foreign = Sendable { job_id: their_job, version_id: their_version, ..sel.s };
     let refused = submit(&app, &foreign, &[sel.ada], &Uuid::new_v4().to_string()).await;
     assert_eq!(refused.text(".form-error"), "Select an interview template of the selected job.");
@@ -183,7 +191,10 @@ async fn selections_that_cannot_be_sent(pool: PgPool) {
     let key = Uuid::new_v4().to_string();
     let ids = [sel.ada.to_string(), sel.bo.to_string()];
     let unchosen = app
-        .post("/candidates/send-interview", &[("ids", &ids[0]), ("ids", &ids[1]), ("idempotency_key", &key), ("job_id", "")])
+        .post(
+            "/candidates/send-interview",
+            &[("ids", &ids[0]), ("ids", &ids[1]), ("idempotency_key", &key), ("job_id", "")],
+        )
         .await;
     assert_eq!(unchosen.text(".form-error"), "Select a job and one of its interview templates.");
     assert_eq!(unchosen.texts(".bulk-recipients li strong"), vec!["Ada Lovelace", "Bo Chen"]);

@@ -29,11 +29,16 @@ async fn sent_interview(pool: PgPool) -> Sent {
     let page = app
         .post(
             &format!("/candidates/{}/send-interview", s.candidate_id),
-            &[("job_id", &s.job_id.to_string()), ("version_id", &s.version_id.to_string()), ("idempotency_key", &Uuid::new_v4().to_string())],
+            &[
+                ("job_id", &s.job_id.to_string()),
+                ("version_id", &s.version_id.to_string()),
+                ("idempotency_key", &Uuid::new_v4().to_string()),
+            ],
         )
         .await;
     assert!(page.flash().starts_with("Interview invitation sent"));
-    let (interview_id, nonce): (Uuid, Vec<u8>) = sqlx::query_as("select id, link_nonce from interviews").fetch_one(&app.pool).await.unwrap();
+    let (interview_id, nonce): (Uuid, Vec<u8>) =
+        sqlx::query_as("select id, link_nonce from interviews").fetch_one(&app.pool).await.unwrap();
     let token = hifinity::interviews::link::token(&app.state.config.secret_key, interview_id, &nonce);
     let questions = sqlx::query_scalar("select id from version_questions where version_id = $1 order by position")
         .bind(s.version_id)
@@ -78,7 +83,10 @@ async fn a_candidate_answers_resumes_and_completes(pool: PgPool) {
     let first = s.candidate.post(&format!("{}/start", s.path), &[]).await;
     assert_eq!(first.text(".question-progress span"), "Question 1 of 3");
     assert!(first.text(".candidate-question").starts_with("Tell us about a system you designed"));
-    assert_eq!(s.count("select count(*) from interviews where status = 'in_progress' and started_at is not null").await, 1);
+    assert_eq!(
+        s.count("select count(*) from interviews where status = 'in_progress' and started_at is not null").await,
+        1
+    );
     assert_eq!(s.count("select count(*) from candidates where status = 'active'").await, 1);
 
     assert_eq!(s.upload(s.questions[0], "video/webm;codecs=vp8,opus", webm(20_000)).await.0, StatusCode::CREATED);
@@ -96,14 +104,20 @@ async fn a_candidate_answers_resumes_and_completes(pool: PgPool) {
     assert_eq!(empty.field_error("answer"), "Write your answer before saving it.");
     let review = s
         .candidate
-        .post(&format!("{}/answers/{}", s.path, s.questions[2]), &[("text", "I read for correctness first, then kindness in tone.")])
+        .post(
+            &format!("{}/answers/{}", s.path, s.questions[2]),
+            &[("text", "I read for correctness first, then kindness in tone.")],
+        )
         .await;
     assert_eq!(review.text("h1"), "All questions answered");
 
     let done = s.candidate.post(&format!("{}/complete", s.path), &[]).await;
     assert_eq!(done.text("h1"), "This interview is already completed");
     assert!(done.text("p").starts_with("Thank you, Ada Lovelace."));
-    assert_eq!(s.count("select count(*) from interviews where status = 'completed' and completed_at is not null").await, 1);
+    assert_eq!(
+        s.count("select count(*) from interviews where status = 'completed' and completed_at is not null").await,
+        1
+    );
     assert_eq!(s.count("select count(*) from tasks where kind = 'evaluate_interview' and status = 'queued'").await, 1);
     assert_eq!(s.count("select count(*) from candidates where status = 'completed'").await, 1);
     assert_eq!(s.count("select count(*) from answers where answer_kind = 'video' and media_bytes > 0").await, 2);
@@ -118,7 +132,11 @@ async fn a_candidate_answers_resumes_and_completes(pool: PgPool) {
     // The recruiter sees it Completed and plays the recordings, seeking with Range.
     let interview = s.app.get(&format!("/interviews/{}", s.interview_id)).await;
     assert_eq!(interview.text(".page-header .badge"), "Completed");
-    let answer: Uuid = sqlx::query_scalar("select id from answers where question_id = $1").bind(s.questions[1]).fetch_one(&s.app.pool).await.unwrap();
+    let answer: Uuid = sqlx::query_scalar("select id from answers where question_id = $1")
+        .bind(s.questions[1])
+        .fetch_one(&s.app.pool)
+        .await
+        .unwrap();
     let media = format!("/interviews/{}/answers/{answer}/media", s.interview_id);
     assert!(interview.body.contains(&media), "the page plays the recording");
     let full = s.app.client.get(s.app.url(&media)).send().await.unwrap();
@@ -175,7 +193,11 @@ async fn answers_are_checked_against_the_interview(pool: PgPool) {
 
     s.candidate.post(&format!("{}/start", s.path), &[]).await;
     assert_eq!(s.upload(Uuid::new_v4(), "video/webm", webm(1000)).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(s.upload(s.questions[2], "video/webm", webm(1000)).await.0, StatusCode::UNPROCESSABLE_ENTITY, "a text question");
+    assert_eq!(
+        s.upload(s.questions[2], "video/webm", webm(1000)).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a text question"
+    );
 
     assert_eq!(s.upload(s.questions[0], "video/webm", webm(1000)).await.0, StatusCode::CREATED);
     let (status, message) = s.upload(s.questions[0], "video/webm", webm(2000)).await;

@@ -13,7 +13,14 @@ pub async fn company_of(app: &TestApp, email: &str) -> Uuid {
 }
 
 /// Inserts a candidate directly; `minutes_ago` orders the list (newest first).
-pub async fn insert_candidate(app: &TestApp, company: Uuid, name: &str, email: &str, status: &str, minutes_ago: i32) -> Uuid {
+pub async fn insert_candidate(
+    app: &TestApp,
+    company: Uuid,
+    name: &str,
+    email: &str,
+    status: &str,
+    minutes_ago: i32,
+) -> Uuid {
     sqlx::query_scalar(
         "insert into candidates (id, company_id, name, email, status, created_at)
          values ($1, $2, $3, $4, $5, now() - make_interval(mins => $6)) returning id",
@@ -52,7 +59,12 @@ async fn adding_a_candidate(pool: PgPool) {
     app.sign_up("Acme", "riley@acme.com").await;
     let page = add_candidate(
         &app,
-        &[("name", "  Ann Lee "), ("email", " Ann.Lee@Example.COM "), ("phone", "+44 (20) 7946-0958"), ("notes", "Met at the fair.")],
+        &[
+            ("name", "  Ann Lee "),
+            ("email", " Ann.Lee@Example.COM "),
+            ("phone", "+44 (20) 7946-0958"),
+            ("notes", "Met at the fair."),
+        ],
     )
     .await;
     assert_eq!(page.status, StatusCode::OK);
@@ -62,16 +74,21 @@ async fn adding_a_candidate(pool: PgPool) {
     assert!(page.texts(".badge").contains(&"New".to_owned()));
 
     let (name, email, phone, notes, status): (String, String, Option<String>, Option<String>, String) =
-        sqlx::query_as("select name, email::text, phone, notes, status from candidates").fetch_one(&app.pool).await.unwrap();
+        sqlx::query_as("select name, email::text, phone, notes, status from candidates")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(name, "Ann Lee");
     assert_eq!(email, "Ann.Lee@example.com", "trimmed, domain lower-cased");
     assert_eq!(phone.as_deref(), Some("+44 (20) 7946-0958"));
     assert_eq!(notes.as_deref(), Some("Met at the fair."));
     assert_eq!(status, "new");
 
-    let optional = add_candidate(&app, &[("name", "Bo"), ("email", "bo@example.com"), ("phone", " "), ("notes", "")]).await;
+    let optional =
+        add_candidate(&app, &[("name", "Bo"), ("email", "bo@example.com"), ("phone", " "), ("notes", "")]).await;
     assert_eq!(optional.flash(), "Bo was added.");
-    let blanks = count(&app, "select count(*) from candidates where name = 'Bo' and phone is null and notes is null").await;
+    let blanks =
+        count(&app, "select count(*) from candidates where name = 'Bo' and phone is null and notes is null").await;
     assert_eq!(blanks, 1, "blank optional fields are stored as absent");
 }
 
@@ -81,7 +98,13 @@ async fn submitting_the_form_twice_adds_one_candidate(pool: PgPool) {
     app.sign_up("Acme", "riley@acme.com").await;
     let form = app.get("/candidates/new").await;
     let key = form.value_of("idempotency_key").unwrap();
-    let fields = [("name", "Ann Lee"), ("email", "ann@example.com"), ("phone", ""), ("notes", ""), ("idempotency_key", key.as_str())];
+    let fields = [
+        ("name", "Ann Lee"),
+        ("email", "ann@example.com"),
+        ("phone", ""),
+        ("notes", ""),
+        ("idempotency_key", key.as_str()),
+    ];
     let (first, second) = tokio::join!(app.post("/candidates/new", &fields), app.post("/candidates/new", &fields));
     assert_eq!(first.url, second.url, "both land on the one candidate");
     assert_eq!(second.text("h1"), "Ann Lee");
@@ -92,7 +115,11 @@ async fn submitting_the_form_twice_adds_one_candidate(pool: PgPool) {
 async fn invalid_fields_are_explained_and_kept(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     app.sign_up("Acme", "riley@acme.com").await;
-    let page = add_candidate(&app, &[("name", "   "), ("email", "not-an-email"), ("phone", "call me"), ("notes", "Keep this")]).await;
+    let page = add_candidate(
+        &app,
+        &[("name", "   "), ("email", "not-an-email"), ("phone", "call me"), ("notes", "Keep this")],
+    )
+    .await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.field_error("name"), "Enter the candidate's name.");
     assert!(page.field_error("email").contains("valid email address"));
@@ -153,18 +180,31 @@ async fn editing_a_candidate(pool: PgPool) {
     assert_eq!(form.value_of("name").as_deref(), Some("Ann Lee"));
     assert_eq!(form.value_of("email").as_deref(), Some("ann@example.com"));
 
-    let invalid = app.post(&format!("/candidates/{ann}/edit"), &[("name", ""), ("email", "ann@example.com"), ("phone", "123")]).await;
+    let invalid = app
+        .post(&format!("/candidates/{ann}/edit"), &[("name", ""), ("email", "ann@example.com"), ("phone", "123")])
+        .await;
     assert_eq!(invalid.field_error("name"), "Enter the candidate's name.");
     assert_eq!(invalid.value_of("phone").as_deref(), Some("123"));
 
     let saved = app
-        .post(&format!("/candidates/{ann}/edit"), &[("name", "Ann B. Lee"), ("email", "ann.lee@example.com"), ("phone", "555 0101"), ("notes", "Second round")])
+        .post(
+            &format!("/candidates/{ann}/edit"),
+            &[
+                ("name", "Ann B. Lee"),
+                ("email", "ann.lee@example.com"),
+                ("phone", "555 0101"),
+                ("notes", "Second round"),
+            ],
+        )
         .await;
     assert_eq!(saved.flash(), "Changes saved.");
     assert_eq!(saved.text("h1"), "Ann B. Lee");
     let (name, email, phone): (String, String, Option<String>) =
         sqlx::query_as("select name, email::text, phone from candidates").fetch_one(&app.pool).await.unwrap();
-    assert_eq!((name.as_str(), email.as_str(), phone.as_deref()), ("Ann B. Lee", "ann.lee@example.com", Some("555 0101")));
+    assert_eq!(
+        (name.as_str(), email.as_str(), phone.as_deref()),
+        ("Ann B. Lee", "ann.lee@example.com", Some("555 0101"))
+    );
 }
 
 #[sqlx::test]
@@ -185,7 +225,17 @@ async fn rows_show_status_activity_and_send_interview(pool: PgPool) {
     let company = company_of(&app, "riley@acme.com").await;
     let mut ids = Vec::new();
     for (i, status) in ["new", "invited", "active", "completed"].iter().enumerate() {
-        ids.push(insert_candidate(&app, company, &format!("Person {i}"), &format!("p{i}@example.com"), status, 10 - i as i32).await);
+        ids.push(
+            insert_candidate(
+                &app,
+                company,
+                &format!("Person {i}"),
+                &format!("p{i}@example.com"),
+                status,
+                10 - i as i32,
+            )
+            .await,
+        );
     }
     let page = app.get("/candidates").await;
     assert_eq!(names(&page), vec!["Person 3", "Person 2", "Person 1", "Person 0"], "newest first");
@@ -196,7 +246,8 @@ async fn rows_show_status_activity_and_send_interview(pool: PgPool) {
     assert_eq!(page.texts("tbody .badge.badge-grey"), vec!["New"]);
     assert_eq!(page.texts("tbody time").len(), 4);
     for id in &ids {
-        let button = format!("<a class=\"button button-small\" href=\"/candidates/{id}/send-interview\">Send Interview</a>");
+        let button =
+            format!("<a class=\"button button-small\" href=\"/candidates/{id}/send-interview\">Send Interview</a>");
         assert!(page.body.contains(&button), "a Send Interview button for {id}");
     }
     assert_eq!(page.text(".pagination p"), "Showing 1–4 of 4");
@@ -215,7 +266,8 @@ async fn search_matches_name_or_email_without_case(pool: PgPool) {
 
     let page = app.get("/candidates?q=ANN").await;
     assert_eq!(names(&page), vec!["Bo Chen", "Joanne Smith", "Annabel Ortiz"]);
-    let expected: i64 = count(&app, "select count(*) from candidates where name ilike '%ann%' or email::text ilike '%ann%'").await;
+    let expected: i64 =
+        count(&app, "select count(*) from candidates where name ilike '%ann%' or email::text ilike '%ann%'").await;
     assert_eq!(page.text(".pagination p"), format!("Showing 1–{expected} of {expected}"));
     assert_eq!(page.value_of("q").as_deref(), Some("ANN"), "the search stays in the box");
 
@@ -354,16 +406,22 @@ async fn another_companys_candidates_are_not_found(pool: PgPool) {
     app.sign_up("Acme", "riley@acme.com").await;
     let company = company_of(&app, "riley@acme.com").await;
     let ann = insert_candidate(&app, company, "Ann Lee", "ann@example.com", "new", 1).await;
-    let job: Uuid = sqlx::query_scalar("insert into jobs (id, company_id, title) values ($1, $2, 'Engineer') returning id")
-        .bind(Uuid::new_v4())
-        .bind(company)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let job: Uuid =
+        sqlx::query_scalar("insert into jobs (id, company_id, title) values ($1, $2, 'Engineer') returning id")
+            .bind(Uuid::new_v4())
+            .bind(company)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
 
     let globex = app.other_browser();
     globex.sign_up("Globex", "gina@globex.com").await;
-    for path in [format!("/candidates/{ann}"), format!("/candidates/{ann}/edit"), format!("/candidates/{}", Uuid::new_v4()), "/candidates/not-an-id".into()] {
+    for path in [
+        format!("/candidates/{ann}"),
+        format!("/candidates/{ann}/edit"),
+        format!("/candidates/{}", Uuid::new_v4()),
+        "/candidates/not-an-id".into(),
+    ] {
         let page = globex.get(&path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "GET {path}");
         assert_eq!(page.text("h1"), "Page not found");
@@ -379,10 +437,11 @@ async fn another_companys_candidates_are_not_found(pool: PgPool) {
     let add = globex.post(&format!("/candidates/{ann}/applications"), &[("job_id", &job.to_string())]).await;
     assert_eq!(add.status, StatusCode::NOT_FOUND);
 
-    let (name, count): (String, i64) = sqlx::query_as("select name, (select count(*) from applications) from candidates")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let (name, count): (String, i64) =
+        sqlx::query_as("select name, (select count(*) from applications) from candidates")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!((name.as_str(), count), ("Ann Lee", 0));
     let list = globex.get("/candidates").await;
     assert!(!list.body.contains("Ann Lee"));
@@ -392,7 +451,11 @@ async fn another_companys_candidates_are_not_found(pool: PgPool) {
 async fn names_are_escaped(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     app.sign_up("Acme", "riley@acme.com").await;
-    let page = add_candidate(&app, &[("name", "<script>alert(1)</script>"), ("email", "xss@example.com"), ("notes", "<b>bold</b>")]).await;
+    let page = add_candidate(
+        &app,
+        &[("name", "<script>alert(1)</script>"), ("email", "xss@example.com"), ("notes", "<b>bold</b>")],
+    )
+    .await;
     assert_eq!(page.text("h1"), "<script>alert(1)</script>");
     assert!(!page.body.contains("<script>alert(1)"));
     assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || page.body.contains("&#60;script&#62;"));
@@ -412,6 +475,7 @@ async fn signed_out_visitors_are_sent_to_sign_in(pool: PgPool) {
     let response = app.no_redirect.get(app.url("/candidates?q=ann")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/sign-in?next=%2Fcandidates%3Fq%3Dann");
-    let response = app.no_redirect.post(app.url(&format!("/candidates/{}/delete", Uuid::new_v4()))).send().await.unwrap();
+    let response =
+        app.no_redirect.post(app.url(&format!("/candidates/{}/delete", Uuid::new_v4()))).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 }

@@ -54,7 +54,12 @@ struct Reply {
 
 impl Reply {
     fn json(body: Value) -> Self {
-        Self { status: StatusCode::OK, headers: vec![("content-type", "application/json".into())], body: body.to_string(), delay: Duration::ZERO }
+        Self {
+            status: StatusCode::OK,
+            headers: vec![("content-type", "application/json".into())],
+            body: body.to_string(),
+            delay: Duration::ZERO,
+        }
     }
 
     /// A chat completion whose message content is `content`.
@@ -66,7 +71,12 @@ impl Reply {
     }
 
     fn status(status: u16, body: &str) -> Self {
-        Self { status: StatusCode::from_u16(status).unwrap(), headers: Vec::new(), body: body.into(), delay: Duration::ZERO }
+        Self {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: Vec::new(),
+            body: body.into(),
+            delay: Duration::ZERO,
+        }
     }
 
     fn with_header(mut self, name: &'static str, value: &str) -> Self {
@@ -165,12 +175,13 @@ async fn completed_interview(app: &TestApp, s: &Sendable, answers: &[Given<'_>])
     .execute(&app.pool)
     .await
     .unwrap();
-    let application_id: Uuid = sqlx::query_scalar("select id from applications where candidate_id = $1 and job_id = $2")
-        .bind(s.candidate_id)
-        .bind(s.job_id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let application_id: Uuid =
+        sqlx::query_scalar("select id from applications where candidate_id = $1 and job_id = $2")
+            .bind(s.candidate_id)
+            .bind(s.job_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     let interview_id = Uuid::new_v4();
     sqlx::query(
         "insert into interviews (id, company_id, application_id, candidate_id, job_id, template_version_id, status,
@@ -257,11 +268,13 @@ async fn evaluation_rows(app: &TestApp, interview_id: Uuid) -> Vec<(String, Opti
 }
 
 async fn task_row(app: &TestApp, task_id: Uuid) -> (String, i32, Option<String>, f64) {
-    sqlx::query_as("select status, attempts, last_error, extract(epoch from run_at - now())::float8 from tasks where id = $1")
-        .bind(task_id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    sqlx::query_as(
+        "select status, attempts, last_error, extract(epoch from run_at - now())::float8 from tasks where id = $1",
+    )
+    .bind(task_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
 }
 
 async fn make_due(app: &TestApp, task_id: Uuid) {
@@ -298,7 +311,10 @@ async fn video_answers_are_transcribed_and_scored_by_the_model(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let s = ready(&app).await;
     let api = MockApi::start().await;
-    api.reply(TRANSCRIPTIONS, [Reply::json(json!({ "text": GOOD_DESIGN })), Reply::json(json!({ "text": GOOD_QUERY }))]);
+    api.reply(
+        TRANSCRIPTIONS,
+        [Reply::json(json!({ "text": GOOD_DESIGN })), Reply::json(json!({ "text": GOOD_QUERY }))],
+    );
     api.reply(CHAT, [Reply::chat(&good_llm_reply())]);
     let config = config_with(&app, |c| {
         c.evaluation.transcribe_url = Some(format!("{}/v1", api.url).parse().unwrap());
@@ -308,7 +324,9 @@ async fn video_answers_are_transcribed_and_scored_by_the_model(pool: PgPool) {
         c.evaluation.evaluator_api_key = Some("llm-key".into());
         c.evaluation.evaluator_model = "gpt-test".into();
     });
-    let interview = completed_interview(&app, &s, &[Given::Video(b"VIDEO-ONE"), Given::Video(b"VIDEO-TWO"), Given::Text(REVIEW)]).await;
+    let interview =
+        completed_interview(&app, &s, &[Given::Video(b"VIDEO-ONE"), Given::Video(b"VIDEO-TWO"), Given::Text(REVIEW)])
+            .await;
     let task = enqueue_evaluation(&app, s.company_id, interview).await;
 
     assert_eq!(evaluate(&app, &config).await, 1);
@@ -358,7 +376,10 @@ async fn video_answers_are_transcribed_and_scored_by_the_model(pool: PgPool) {
     assert_eq!(page.text(".evaluation-state .badge"), "Done");
     assert_eq!(page.text(".evaluation-score-value"), "82");
     assert!(page.text(".evaluation-verdict").contains("Strong yes"));
-    assert!(page.text(".evaluation-producer").starts_with("Produced by AI model gpt-test (OpenAI-compatible API), prompt v1"));
+    assert!(
+        page.text(".evaluation-producer")
+            .starts_with("Produced by AI model gpt-test (OpenAI-compatible API), prompt v1")
+    );
     assert_eq!(page.texts(".transcript-text"), [GOOD_DESIGN, GOOD_QUERY]);
     assert_eq!(page.texts(".answer-score .score-pill"), ["5 / 5", "4 / 5", "3 / 5"]);
     assert_eq!(page.texts(".key-point-missed"), ["correctness"]);
@@ -390,7 +411,8 @@ async fn a_malformed_reply_is_asked_again_once_then_fails_with_the_reason(pool: 
 
     // One bad reply, then a good one: done.
     api.reply(CHAT, [Reply::chat("Here is my evaluation: the candidate is great!"), Reply::chat(&good_llm_reply())]);
-    let first = completed_interview(&app, &s, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
+    let first =
+        completed_interview(&app, &s, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
     enqueue_evaluation(&app, s.company_id, first).await;
     evaluate(&app, &config).await;
     assert_eq!(evaluation_rows(&app, first).await, [("done".to_owned(), None, Some(82))]);
@@ -404,14 +426,18 @@ async fn a_malformed_reply_is_asked_again_once_then_fails_with_the_reason(pool: 
     let s2 = Sendable { candidate_id: candidate, ..s };
     let wrong_shape = json!({ "answers": [], "overall_score": 250, "recommendation": "Hire", "summary": "", "strengths": [], "concerns": [] });
     api.reply(CHAT, [Reply::chat("{\"answers\": [tru"), Reply::chat(&wrong_shape.to_string())]);
-    let second = completed_interview(&app, &s2, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
+    let second =
+        completed_interview(&app, &s2, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
     let task = enqueue_evaluation(&app, s.company_id, second).await;
     evaluate(&app, &config).await;
     assert_eq!(api.requests(CHAT).len(), 4);
     let rows = evaluation_rows(&app, second).await;
     assert_eq!(rows[0].0, "failed");
     let reason = rows[0].1.clone().unwrap();
-    assert!(reason.contains("twice sent a reply that is not the expected JSON: overall_score 250 is not between 0 and 100"), "{reason}");
+    assert!(
+        reason.contains("twice sent a reply that is not the expected JSON: overall_score 250 is not between 0 and 100"),
+        "{reason}"
+    );
     let (status, _, last_error, _) = task_row(&app, task).await;
     assert_eq!((status.as_str(), last_error.as_deref()), ("failed", Some(reason.as_str())));
 
@@ -429,11 +455,16 @@ async fn rate_limits_and_server_errors_are_retried_later_with_the_reason(pool: P
     make_all_questions_text(&app, &s).await;
     let api = MockApi::start().await;
     let config = config_with(&app, |c| c.evaluation.evaluator_url = Some(api.url.parse().unwrap()));
-    let interview = completed_interview(&app, &s, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
+    let interview =
+        completed_interview(&app, &s, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
     let task = enqueue_evaluation(&app, s.company_id, interview).await;
 
     // 429 with Retry-After: back in the queue, not before the service asked.
-    api.reply(CHAT, [Reply::status(429, r#"{"error":{"message":"Rate limit reached for requests"}}"#).with_header("retry-after", "600")]);
+    api.reply(
+        CHAT,
+        [Reply::status(429, r#"{"error":{"message":"Rate limit reached for requests"}}"#)
+            .with_header("retry-after", "600")],
+    );
     assert_eq!(evaluate(&app, &config).await, 1);
     let (status, attempts, error, due_in) = task_row(&app, task).await;
     assert_eq!((status.as_str(), attempts), ("queued", 1));
@@ -461,7 +492,10 @@ async fn rate_limits_and_server_errors_are_retried_later_with_the_reason(pool: P
     evaluate(&app, &config).await;
     assert_eq!(task_row(&app, task).await.0, "done");
     assert_eq!(evaluation_rows(&app, interview).await, [("done".to_owned(), None, Some(82))]);
-    let evaluated: i64 = sqlx::query_scalar("select count(*) from interview_events where kind = 'evaluated'").fetch_one(&app.pool).await.unwrap();
+    let evaluated: i64 = sqlx::query_scalar("select count(*) from interview_events where kind = 'evaluated'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(evaluated, 1);
 
     // A permanent refusal (a wrong key) fails at once.
@@ -469,7 +503,14 @@ async fn rate_limits_and_server_errors_are_retried_later_with_the_reason(pool: P
     app.post(&format!("/interviews/{interview}/evaluation/rerun"), &[]).await;
     evaluate(&app, &config).await;
     let rows = evaluation_rows(&app, interview).await;
-    assert_eq!(rows[1], ("failed".to_owned(), Some("The evaluation model answered HTTP 401: Incorrect API key provided".to_owned()), None));
+    assert_eq!(
+        rows[1],
+        (
+            "failed".to_owned(),
+            Some("The evaluation model answered HTTP 401: Incorrect API key provided".to_owned()),
+            None
+        )
+    );
 }
 
 #[sqlx::test]
@@ -504,7 +545,10 @@ async fn a_service_that_does_not_answer_in_time_is_retried(pool: PgPool) {
     let rows = evaluation_rows(&app, interview).await;
     assert_eq!(rows.len(), 1, "retries continue the same run");
     assert_eq!(rows[0].0, "failed");
-    assert_eq!(rows[0].1.as_deref(), Some("The transcription service answered HTTP 500: boom (gave up after 8 attempts)"));
+    assert_eq!(
+        rows[0].1.as_deref(),
+        Some("The transcription service answered HTTP 500: boom (gave up after 8 attempts)")
+    );
 }
 
 // ---- The built-in rubric, end to end ----
@@ -530,7 +574,8 @@ async fn text_answers_are_evaluated_and_the_recruiter_adds_ratings_and_a_decisio
     let app = TestApp::spawn(pool).await;
     let s = ready(&app).await;
     make_all_questions_text(&app, &s).await;
-    let interview = completed_interview(&app, &s, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
+    let interview =
+        completed_interview(&app, &s, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
     enqueue_evaluation(&app, s.company_id, interview).await;
 
     // Queued until a worker takes it, on the page and on the Interviews list.
@@ -549,7 +594,10 @@ async fn text_answers_are_evaluated_and_the_recruiter_adds_ratings_and_a_decisio
     assert_eq!(page.texts(".answer-text"), [GOOD_DESIGN, GOOD_QUERY, REVIEW]);
     assert_eq!(page.texts(".key-point-covered"), ["trade-offs", "scalability", "explain plan", "indexes", "kindness"]);
     assert_eq!(page.texts(".key-point-missed"), ["correctness"]);
-    assert!(page.text(".answer:nth-child(3) .answer-reason").starts_with("Mentions 1 of 2 key points (kindness). Not mentioned: correctness."));
+    assert!(
+        page.text(".answer:nth-child(3) .answer-reason")
+            .starts_with("Mentions 1 of 2 key points (kindness). Not mentioned: correctness.")
+    );
     assert!(page.texts(".transcript-note").is_empty(), "text answers are used as typed");
 
     // The recruiter's rating sits beside the evaluation's score.
@@ -563,7 +611,8 @@ async fn text_answers_are_evaluated_and_the_recruiter_adds_ratings_and_a_decisio
     let review_path = format!("/interviews/{interview}/answers/{answer_id}/review");
     let page = app.post(&review_path, &[("rating", "9"), ("note", "x")]).await;
     assert_eq!(page.flash(), "Choose a rating from 1 to 5.");
-    let page = app.post(&review_path, &[("rating", "4"), ("note", "Good instincts; ask about testing next round.")]).await;
+    let page =
+        app.post(&review_path, &[("rating", "4"), ("note", "Good instincts; ask about testing next round.")]).await;
     assert_eq!(page.flash(), "Your rating (4/5) is saved.");
     assert!(page.url.ends_with(&format!("/interviews/{interview}")));
     let answer = format!("#answer-{answer_id}");
@@ -575,10 +624,16 @@ async fn text_answers_are_evaluated_and_the_recruiter_adds_ratings_and_a_decisio
     assert!(page.body.contains("<option value=\"4\" selected>4 – Good</option>"));
     // Changing it keeps one rating per recruiter.
     app.post(&review_path, &[("rating", "3"), ("note", "")]).await;
-    let ratings: Vec<(i32, Option<String>)> = sqlx::query_as("select rating, note from answer_reviews").fetch_all(&app.pool).await.unwrap();
+    let ratings: Vec<(i32, Option<String>)> =
+        sqlx::query_as("select rating, note from answer_reviews").fetch_all(&app.pool).await.unwrap();
     assert_eq!(ratings, [(3, None)]);
 
-    let page = app.post(&format!("/interviews/{interview}/decision"), &[("decision", "advance"), ("note", "Strong system design.")]).await;
+    let page = app
+        .post(
+            &format!("/interviews/{interview}/decision"),
+            &[("decision", "advance"), ("note", "Strong system design.")],
+        )
+        .await;
     assert_eq!(page.flash(), "Decision saved: Advance.");
     assert!(page.text(".decision-current").starts_with("Advance by Riley Recruiter"));
 
@@ -586,7 +641,12 @@ async fn text_answers_are_evaluated_and_the_recruiter_adds_ratings_and_a_decisio
     let list = app.get("/interviews").await;
     assert_eq!(list.text("td.evaluation-cell .badge"), format!("{score} / 100"));
     let other = fixtures::candidate(&app.pool, s.company_id, "Grace Hopper", "grace@example.com").await;
-    let weak = completed_interview(&app, &Sendable { candidate_id: other, ..s }, &[Given::Text("No idea."), Given::Nothing, Given::Nothing]).await;
+    let weak = completed_interview(
+        &app,
+        &Sendable { candidate_id: other, ..s },
+        &[Given::Text("No idea."), Given::Nothing, Given::Nothing],
+    )
+    .await;
     enqueue_evaluation(&app, s.company_id, weak).await;
     evaluate(&app, &app.state.config).await;
     let by_score = app.get("/interviews?sort=score").await;
@@ -604,10 +664,16 @@ async fn re_running_replaces_the_shown_result(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let s = ready(&app).await;
     make_all_questions_text(&app, &s).await;
-    let interview = completed_interview(&app, &s, &[Given::Text("I don't know."), Given::Text("Not sure."), Given::Text("I approve it.")]).await;
+    let interview = completed_interview(
+        &app,
+        &s,
+        &[Given::Text("I don't know."), Given::Text("Not sure."), Given::Text("I approve it.")],
+    )
+    .await;
     enqueue_evaluation(&app, s.company_id, interview).await;
     evaluate(&app, &app.state.config).await;
-    let before: i32 = app.get(&format!("/interviews/{interview}")).await.text(".evaluation-score-value").parse().unwrap();
+    let before: i32 =
+        app.get(&format!("/interviews/{interview}")).await.text(".evaluation-score-value").parse().unwrap();
 
     // A better rubric match after the answers are corrected (as a stand-in for a new scorer version).
     sqlx::query("update answers set text_answer = $2 where interview_id = $1 and text_answer = 'I don''t know.'")
@@ -643,7 +709,8 @@ async fn another_company_cannot_see_or_review_an_evaluation(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let s = ready(&app).await;
     make_all_questions_text(&app, &s).await;
-    let interview = completed_interview(&app, &s, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
+    let interview =
+        completed_interview(&app, &s, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
     enqueue_evaluation(&app, s.company_id, interview).await;
     evaluate(&app, &app.state.config).await;
     let answer_id: Uuid = sqlx::query_scalar("select id from answers limit 1").fetch_one(&app.pool).await.unwrap();
@@ -653,7 +720,9 @@ async fn another_company_cannot_see_or_review_an_evaluation(pool: PgPool) {
     assert_eq!(other.get(&format!("/interviews/{interview}")).await.status, StatusCode::NOT_FOUND);
     let rerun = other.post(&format!("/interviews/{interview}/evaluation/rerun"), &[]).await;
     assert_eq!(rerun.status, StatusCode::NOT_FOUND);
-    let review = other.post(&format!("/interviews/{interview}/answers/{answer_id}/review"), &[("rating", "1"), ("note", "x")]).await;
+    let review = other
+        .post(&format!("/interviews/{interview}/answers/{answer_id}/review"), &[("rating", "1"), ("note", "x")])
+        .await;
     assert_eq!(review.status, StatusCode::NOT_FOUND);
     let decision = other.post(&format!("/interviews/{interview}/decision"), &[("decision", "reject")]).await;
     assert_eq!(decision.status, StatusCode::NOT_FOUND);

@@ -98,13 +98,30 @@ async fn create_a_template_for_a_job(pool: PgPool) {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert_eq!(row, (job.clone(), "hard".into(), Some("System design".into()), 25, Some("Hello!\nTake your time.".into()), true, "draft".into()));
+    assert_eq!(
+        row,
+        (
+            job.clone(),
+            "hard".into(),
+            Some("System design".into()),
+            25,
+            Some("Hello!\nTake your time.".into()),
+            true,
+            "draft".into()
+        )
+    );
 
     // A double submit lands on the same template.
     let again = app
         .post(
             "/interview-templates/new",
-            &[("job_id", job.as_str()), ("name", "First interview"), ("difficulty", "hard"), ("duration_minutes", "25"), ("idempotency_key", &key)],
+            &[
+                ("job_id", job.as_str()),
+                ("name", "First interview"),
+                ("difficulty", "hard"),
+                ("duration_minutes", "25"),
+                ("idempotency_key", &key),
+            ],
         )
         .await;
     assert_eq!(again.url, page.url);
@@ -148,7 +165,10 @@ async fn template_form_errors_keep_the_input(pool: PgPool) {
 
     let other_job = Uuid::new_v4().to_string();
     let unknown = app
-        .post("/interview-templates/new", &[("job_id", &other_job), ("name", "X"), ("difficulty", "easy"), ("duration_minutes", "abc")])
+        .post(
+            "/interview-templates/new",
+            &[("job_id", &other_job), ("name", "X"), ("difficulty", "easy"), ("duration_minutes", "abc")],
+        )
         .await;
     assert_eq!(unknown.field_error("job_id"), "Choose the job this template is for.");
     assert!(unknown.field_error("duration_minutes").contains("whole minutes"));
@@ -168,17 +188,26 @@ async fn edit_template_details(pool: PgPool) {
     assert_eq!(form.text("#difficulty option[selected]"), "Medium");
 
     let invalid = app
-        .post(&format!("/interview-templates/{id}/edit"), &[("name", "Renamed"), ("difficulty", "easy"), ("duration_minutes", "601")])
+        .post(
+            &format!("/interview-templates/{id}/edit"),
+            &[("name", "Renamed"), ("difficulty", "easy"), ("duration_minutes", "601")],
+        )
         .await;
     assert!(invalid.field_error("duration_minutes").contains("from 1 to 600"));
     assert_eq!(invalid.value_of("name").as_deref(), Some("Renamed"));
 
     let saved = app
-        .post(&format!("/interview-templates/{id}/edit"), &[("name", "Renamed"), ("difficulty", "easy"), ("duration_minutes", "15")])
+        .post(
+            &format!("/interview-templates/{id}/edit"),
+            &[("name", "Renamed"), ("difficulty", "easy"), ("duration_minutes", "15")],
+        )
         .await;
     assert_eq!(saved.flash(), "Template saved.");
     let (name, difficulty, retakes): (String, String, bool) =
-        sqlx::query_as("select name, difficulty, allow_retakes from interview_templates").fetch_one(&app.pool).await.unwrap();
+        sqlx::query_as("select name, difficulty, allow_retakes from interview_templates")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!((name.as_str(), difficulty.as_str(), retakes), ("Renamed", "easy", false));
 }
 
@@ -212,7 +241,13 @@ async fn question_form_errors_keep_the_input(pool: PgPool) {
     let kept = app
         .post(
             &format!("/interview-templates/{id}/questions"),
-            &[("prompt", "Why us?"), ("answer_kind", "text"), ("thinking_seconds", "10"), ("answer_seconds", "9999"), ("key_points", "Motivation")],
+            &[
+                ("prompt", "Why us?"),
+                ("answer_kind", "text"),
+                ("thinking_seconds", "10"),
+                ("answer_seconds", "9999"),
+                ("key_points", "Motivation"),
+            ],
         )
         .await;
     assert_eq!(kept.text("textarea#prompt"), "Why us?");
@@ -237,7 +272,14 @@ async fn add_edit_reorder_and_remove_questions(pool: PgPool) {
 
     // A double submit of the add form adds the question once.
     let key = Uuid::new_v4().to_string();
-    let form = [("prompt", "Question D"), ("answer_kind", "video"), ("thinking_seconds", "0"), ("answer_seconds", "60"), ("key_points", "x"), ("idempotency_key", key.as_str())];
+    let form = [
+        ("prompt", "Question D"),
+        ("answer_kind", "video"),
+        ("thinking_seconds", "0"),
+        ("answer_seconds", "60"),
+        ("key_points", "x"),
+        ("idempotency_key", key.as_str()),
+    ];
     app.post(&format!("/interview-templates/{id}/questions"), &form).await;
     app.post(&format!("/interview-templates/{id}/questions"), &form).await;
     assert_eq!(question_ids(&app, &id).await.len(), 4);
@@ -262,14 +304,29 @@ async fn add_edit_reorder_and_remove_questions(pool: PgPool) {
     assert_eq!(edit.text("h1"), "Edit question 3");
     assert_eq!(edit.text("textarea#prompt"), "Question D");
     let invalid = app
-        .post(&format!("/interview-templates/{id}/questions/{d}/edit"), &[("prompt", "Changed"), ("answer_kind", "video"), ("thinking_seconds", "0"), ("answer_seconds", "60"), ("key_points", "")])
+        .post(
+            &format!("/interview-templates/{id}/questions/{d}/edit"),
+            &[
+                ("prompt", "Changed"),
+                ("answer_kind", "video"),
+                ("thinking_seconds", "0"),
+                ("answer_seconds", "60"),
+                ("key_points", ""),
+            ],
+        )
         .await;
     assert!(invalid.field_error("key_points").starts_with("Add at least one key point"));
     assert_eq!(invalid.text("textarea#prompt"), "Changed");
     let saved = app
         .post(
             &format!("/interview-templates/{id}/questions/{d}/edit"),
-            &[("prompt", "Question D, revised"), ("answer_kind", "text"), ("thinking_seconds", "15"), ("answer_seconds", "300"), ("key_points", "One\n\nTwo\nThree")],
+            &[
+                ("prompt", "Question D, revised"),
+                ("answer_kind", "text"),
+                ("thinking_seconds", "15"),
+                ("answer_seconds", "300"),
+                ("key_points", "One\n\nTwo\nThree"),
+            ],
         )
         .await;
     assert_eq!(saved.flash(), "Question 3 saved.");
@@ -316,7 +373,15 @@ async fn publish_rules_and_versions(pool: PgPool) {
             .await
             .unwrap();
     assert_eq!(copied.len(), 2);
-    assert_eq!(copied[0], (1, "Tell us about an API you designed.".into(), "video".into(), vec!["First point".into(), "Second point".into()]));
+    assert_eq!(
+        copied[0],
+        (
+            1,
+            "Tell us about an API you designed.".into(),
+            "video".into(),
+            vec!["First point".into(), "Second point".into()]
+        )
+    );
     assert_eq!(copied[1].1, "How do you test it?");
 
     // A second click on Publish does nothing.
@@ -327,16 +392,41 @@ async fn publish_rules_and_versions(pool: PgPool) {
     let question = question_ids(&app, &id).await[0].0;
     let q = format!("/interview-templates/{id}/questions/{question}");
     let changes = [
-        (format!("/interview-templates/{id}/questions"), vec![("prompt", "Sneaky"), ("answer_kind", "video"), ("thinking_seconds", "1"), ("answer_seconds", "60"), ("key_points", "x")]),
-        (format!("/interview-templates/{id}/edit"), vec![("name", "Renamed"), ("difficulty", "easy"), ("duration_minutes", "5")]),
-        (format!("{q}/edit"), vec![("prompt", "Changed"), ("answer_kind", "video"), ("thinking_seconds", "1"), ("answer_seconds", "60"), ("key_points", "x")]),
+        (
+            format!("/interview-templates/{id}/questions"),
+            vec![
+                ("prompt", "Sneaky"),
+                ("answer_kind", "video"),
+                ("thinking_seconds", "1"),
+                ("answer_seconds", "60"),
+                ("key_points", "x"),
+            ],
+        ),
+        (
+            format!("/interview-templates/{id}/edit"),
+            vec![("name", "Renamed"), ("difficulty", "easy"), ("duration_minutes", "5")],
+        ),
+        (
+            format!("{q}/edit"),
+            vec![
+                ("prompt", "Changed"),
+                ("answer_kind", "video"),
+                ("thinking_seconds", "1"),
+                ("answer_seconds", "60"),
+                ("key_points", "x"),
+            ],
+        ),
         (format!("{q}/move-down"), vec![]),
         (format!("{q}/remove"), vec![]),
     ];
     for (path, form) in &changes {
         let page = app.post(path, form).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
-        assert!(page.flash().starts_with("This template is published, so it can't be changed"), "{path}: {}", page.flash());
+        assert!(
+            page.flash().starts_with("This template is published, so it can't be changed"),
+            "{path}: {}",
+            page.flash()
+        );
         assert!(page.flash().contains("publishing again creates version 2"));
     }
     assert!(app.get(&format!("{q}/edit")).await.flash().contains("Edit as new draft"));
@@ -353,7 +443,13 @@ async fn publish_rules_and_versions(pool: PgPool) {
     assert_eq!(status_of(&app, &id).await, "draft");
     app.post(
         &format!("{q}/edit"),
-        &[("prompt", "Tell us about an API you changed."), ("answer_kind", "text"), ("thinking_seconds", "5"), ("answer_seconds", "90"), ("key_points", "Versioning")],
+        &[
+            ("prompt", "Tell us about an API you changed."),
+            ("answer_kind", "text"),
+            ("thinking_seconds", "5"),
+            ("answer_seconds", "90"),
+            ("key_points", "Versioning"),
+        ],
     )
     .await;
     let republished = app.post(&format!("/interview-templates/{id}/publish"), &[]).await;
@@ -375,7 +471,8 @@ async fn publish_rules_and_versions(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(v2, ["Tell us about an API you changed.", "How do you test it?"]);
-    let versions: i64 = sqlx::query_scalar("select count(*) from template_versions").fetch_one(&app.pool).await.unwrap();
+    let versions: i64 =
+        sqlx::query_scalar("select count(*) from template_versions").fetch_one(&app.pool).await.unwrap();
     assert_eq!(versions, 2);
 }
 
@@ -394,7 +491,10 @@ async fn preview_shows_every_question(pool: PgPool) {
     assert_eq!(page.texts(".preview-step"), ["Question 1 of 3", "Question 2 of 3", "Question 3 of 3"]);
     assert_eq!(page.texts(".preview-prompt"), ["First question?", "Second question?", "Third question?"]);
     let facts = page.texts(".preview-question .preview-facts");
-    assert_eq!(facts[0], "Thinking time: 30 seconds Answer time: up to 2 minutes Answer on video (camera and microphone)");
+    assert_eq!(
+        facts[0],
+        "Thinking time: 30 seconds Answer time: up to 2 minutes Answer on video (camera and microphone)"
+    );
     assert!(facts[1].ends_with("Answer in writing"));
     assert!(page.text(".preview-intro").contains("Welcome!"));
     assert!(page.text(".preview-intro").contains("3 questions"));
@@ -470,7 +570,10 @@ async fn list_filters_by_job_and_status_and_paginates(pool: PgPool) {
     assert_eq!(expected.len(), 6);
     assert!(page2.text(".pagination").starts_with("Showing 26–31 of 31"));
     let prev = format!("/interview-templates?job={backend}&status=draft&page=1");
-    assert!(page2.body.contains(&prev.replace('&', "&#38;")) || page2.body.contains(&prev.replace('&', "&amp;")), "links keep the filters");
+    assert!(
+        page2.body.contains(&prev.replace('&', "&#38;")) || page2.body.contains(&prev.replace('&', "&amp;")),
+        "links keep the filters"
+    );
 }
 
 #[sqlx::test]
@@ -499,12 +602,21 @@ async fn published_template_queries_for_sending(pool: PgPool) {
     let t = &sendable[0];
     assert_eq!((t.job_id.to_string(), t.job_title.as_str()), (backend.clone(), "Backend Engineer"));
     assert_eq!(t.template_id.to_string(), live);
-    assert_eq!((t.name.as_str(), t.difficulty.as_str(), t.focus_area.as_deref(), t.duration_minutes, t.question_count), ("Backend screen", "medium", Some("APIs"), 20, 3));
+    assert_eq!(
+        (t.name.as_str(), t.difficulty.as_str(), t.focus_area.as_deref(), t.duration_minutes, t.question_count),
+        ("Backend screen", "medium", Some("APIs"), 20, 3)
+    );
     let previews = store::questions_of_versions(&app.pool, acme, &[t.version_id]).await.unwrap();
-    assert_eq!(previews.iter().map(|q| q.prompt.as_str()).collect::<Vec<_>>(), ["Question 1", "Question 2", "Question 3"]);
+    assert_eq!(
+        previews.iter().map(|q| q.prompt.as_str()).collect::<Vec<_>>(),
+        ["Question 1", "Question 2", "Question 3"]
+    );
 
     let found = store::version_with_questions(&app.pool, acme, t.version_id).await.unwrap().expect("the version");
-    assert_eq!((found.version.number, found.version.job_title.as_str(), found.version.intro.as_deref()), (1, "Backend Engineer", Some("Welcome!")));
+    assert_eq!(
+        (found.version.number, found.version.job_title.as_str(), found.version.intro.as_deref()),
+        (1, "Backend Engineer", Some("Welcome!"))
+    );
     let prompts: Vec<&str> = found.questions.iter().map(|q| q.prompt.as_str()).collect();
     assert_eq!(prompts, ["Question 1", "Question 2", "Question 3"]);
     assert_eq!(found.questions[0].key_points, ["First point", "Second point"]);
@@ -549,7 +661,13 @@ async fn another_companys_template_is_not_found(pool: PgPool) {
     ] {
         assert_eq!(globex.get(&path).await.status, StatusCode::NOT_FOUND, "GET {path}");
     }
-    let question_form = [("prompt", "Hijack"), ("answer_kind", "video"), ("thinking_seconds", "1"), ("answer_seconds", "60"), ("key_points", "x")];
+    let question_form = [
+        ("prompt", "Hijack"),
+        ("answer_kind", "video"),
+        ("thinking_seconds", "1"),
+        ("answer_seconds", "60"),
+        ("key_points", "x"),
+    ];
     for path in [
         format!("/interview-templates/{id}/edit"),
         format!("/interview-templates/{id}/publish"),
@@ -571,7 +689,16 @@ async fn another_companys_template_is_not_found(pool: PgPool) {
     // Nor create a template for Acme's job.
     let key = Uuid::new_v4().to_string();
     let foreign_job = globex
-        .post("/interview-templates/new", &[("job_id", &job), ("name", "X"), ("difficulty", "easy"), ("duration_minutes", "5"), ("idempotency_key", &key)])
+        .post(
+            "/interview-templates/new",
+            &[
+                ("job_id", &job),
+                ("name", "X"),
+                ("difficulty", "easy"),
+                ("duration_minutes", "5"),
+                ("idempotency_key", &key),
+            ],
+        )
         .await;
     assert_eq!(foreign_job.field_error("job_id"), "Choose the job this template is for.");
 
@@ -580,7 +707,11 @@ async fn another_companys_template_is_not_found(pool: PgPool) {
     assert_eq!(status_of(&app, &id).await, "draft");
     assert_eq!(status_of(&app, &published).await, "published");
     assert_eq!(question_ids(&app, &id).await.len(), 1);
-    let name: String = sqlx::query_scalar("select name from interview_templates where id = $1::uuid").bind(&id).fetch_one(&app.pool).await.unwrap();
+    let name: String = sqlx::query_scalar("select name from interview_templates where id = $1::uuid")
+        .bind(&id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(name, "Acme Secret Template");
 }
 
@@ -591,9 +722,18 @@ async fn template_text_is_escaped(pool: PgPool) {
     let job = create_job(&app, "<script>alert(1)</script>").await;
     let id = create_template(&app, &job, "<b>bold</b>").await;
     add_question(&app, &id, "<img src=x onerror=alert(1)>", "video").await;
-    for path in [format!("/interview-templates/{id}"), format!("/interview-templates/{id}/preview"), "/interview-templates".into()] {
+    for path in [
+        format!("/interview-templates/{id}"),
+        format!("/interview-templates/{id}/preview"),
+        "/interview-templates".into(),
+    ] {
         let page = app.get(&path).await;
-        assert!(!page.body.contains("<script>alert(1)") && !page.body.contains("<b>bold") && !page.body.contains("<img src=x"), "{path}");
+        assert!(
+            !page.body.contains("<script>alert(1)")
+                && !page.body.contains("<b>bold")
+                && !page.body.contains("<img src=x"),
+            "{path}"
+        );
     }
 }
 

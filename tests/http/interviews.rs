@@ -89,10 +89,8 @@ async fn sending_creates_a_pending_interview_and_queues_the_invitation(pool: PgP
     assert_eq!(page.text("tbody .badge"), "Pending");
     assert!(page.text("tbody td").starts_with("Ada Lovelace"));
 
-    let (status, version): (String, Uuid) = sqlx::query_as("select status, template_version_id from interviews")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let (status, version): (String, Uuid) =
+        sqlx::query_as("select status, template_version_id from interviews").fetch_one(&app.pool).await.unwrap();
     assert_eq!((status.as_str(), version), ("pending", s.version_id));
     assert_eq!(count(&app, "select count(*) from applications where stage = 'interviewing'").await, 1);
     assert_eq!(count(&app, "select count(*) from emails where status = 'queued' and kind = 'invitation'").await, 1);
@@ -124,12 +122,19 @@ async fn a_template_of_another_job_or_a_draft_is_refused(pool: PgPool) {
     let page = app
         .post(
             &format!("/candidates/{}/send-interview", s.candidate_id),
-            &[("job_id", &other_job.to_string()), ("version_id", &s.version_id.to_string()), ("idempotency_key", &Uuid::new_v4().to_string())],
+            &[
+                ("job_id", &other_job.to_string()),
+                ("version_id", &s.version_id.to_string()),
+                ("idempotency_key", &Uuid::new_v4().to_string()),
+            ],
         )
         .await;
     assert_eq!(page.text(".form-error"), "Select an interview template of the selected job.");
     let page = app
-        .post(&format!("/candidates/{}/send-interview", s.candidate_id), &[("idempotency_key", &Uuid::new_v4().to_string())])
+        .post(
+            &format!("/candidates/{}/send-interview", s.candidate_id),
+            &[("idempotency_key", &Uuid::new_v4().to_string())],
+        )
         .await;
     assert_eq!(page.text(".form-error"), "Select a job and one of its interview templates.");
     assert_eq!(count(&app, "select count(*) from interviews").await, 0);
@@ -159,7 +164,16 @@ async fn the_invitation_reaches_a_real_smtp_server_with_everything_it_must_hold(
     let html = message.body_html(0).unwrap().to_string();
     let link = link_in(&text);
     for part in [&text, &html] {
-        for expected in ["Acme Robotics", "Senior Backend Engineer", "3 questions", "about 20 minutes", "webcam", "microphone", "browser", "Take your time and think aloud."] {
+        for expected in [
+            "Acme Robotics",
+            "Senior Backend Engineer",
+            "3 questions",
+            "about 20 minutes",
+            "webcam",
+            "microphone",
+            "browser",
+            "Take your time and think aloud.",
+        ] {
             assert!(part.contains(expected), "{expected:?} missing from:\n{part}");
         }
         assert!(part.contains(&link), "the link is in both parts");
@@ -167,11 +181,12 @@ async fn the_invitation_reaches_a_real_smtp_server_with_everything_it_must_hold(
     assert!(html.contains(&format!("href=\"{link}\"")) && html.contains("Start your interview"), "a button");
     assert!(text.contains("Please complete it by"), "the deadline");
 
-    let (sent_at, reply): (Option<time::OffsetDateTime>, String) =
-        sqlx::query_as("select i.email_sent_at, e.server_reply from interviews i join emails e on e.interview_id = i.id")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let (sent_at, reply): (Option<time::OffsetDateTime>, String) = sqlx::query_as(
+        "select i.email_sent_at, e.server_reply from interviews i join emails e on e.interview_id = i.id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     assert!(sent_at.is_some());
     assert!(reply.starts_with("250"));
 
@@ -192,7 +207,10 @@ async fn resend_sends_the_same_link_and_creates_no_interview(pool: PgPool) {
     send(&app, &s, Uuid::new_v4()).await;
     app.deliver_mail().await;
     let id: Uuid = sqlx::query_scalar("select id from interviews").fetch_one(&app.pool).await.unwrap();
-    sqlx::query("update interviews set last_invited_at = now() - interval '6 minutes'").execute(&app.pool).await.unwrap();
+    sqlx::query("update interviews set last_invited_at = now() - interval '6 minutes'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
 
     let page = app.post(&format!("/interviews/{id}/resend"), &[("return_to", "/interviews")]).await;
     assert_eq!(page.flash(), "Invitation resent to ada@example.com with the same interview link.");
@@ -207,7 +225,11 @@ async fn resend_sends_the_same_link_and_creates_no_interview(pool: PgPool) {
     assert_eq!(count(&app, "select count(*) from interview_events where kind = 'resent'").await, 1);
 
     let again = app.post(&format!("/interviews/{id}/resend"), &[]).await;
-    assert!(again.flash().starts_with("An invitation was sent less than 5 minutes ago. You can resend it in 5 minutes"), "{}", again.flash());
+    assert!(
+        again.flash().starts_with("An invitation was sent less than 5 minutes ago. You can resend it in 5 minutes"),
+        "{}",
+        again.flash()
+    );
     assert_eq!(count(&app, "select count(*) from emails").await, 2);
 }
 
@@ -254,7 +276,11 @@ async fn closed_interviews_refuse_resend_and_their_links_say_why(pool: PgPool) {
     let page = candidate.get(&path).await;
     assert_eq!(page.status, StatusCode::GONE);
     assert_eq!(page.text("h1"), "This interview was cancelled");
-    assert_eq!(count(&app, "select count(*) from candidates where status = 'new'").await, 1, "status follows the interviews");
+    assert_eq!(
+        count(&app, "select count(*) from candidates where status = 'new'").await,
+        1,
+        "status follows the interviews"
+    );
 }
 
 #[sqlx::test]
@@ -326,7 +352,8 @@ async fn a_permanent_refusal_fails_at_once_and_shows_why(pool: PgPool) {
     let s = ready(&app).await;
     send(&app, &s, Uuid::new_v4()).await;
     app.deliver_mail().await;
-    let (status, error): (String, String) = sqlx::query_as("select status, last_error from emails").fetch_one(&app.pool).await.unwrap();
+    let (status, error): (String, String) =
+        sqlx::query_as("select status, last_error from emails").fetch_one(&app.pool).await.unwrap();
     assert_eq!(status, "failed");
     assert!(error.contains("Mailbox unavailable"), "{error}");
     let outbox = app.get("/outbox").await;
@@ -341,7 +368,8 @@ async fn a_temporary_refusal_is_retried(pool: PgPool) {
     let s = ready(&app).await;
     send(&app, &s, Uuid::new_v4()).await;
     app.deliver_mail().await;
-    let (status, error): (String, String) = sqlx::query_as("select status, last_error from emails").fetch_one(&app.pool).await.unwrap();
+    let (status, error): (String, String) =
+        sqlx::query_as("select status, last_error from emails").fetch_one(&app.pool).await.unwrap();
     assert_eq!(status, "queued");
     assert!(error.contains("Try again later"), "{error}");
 }
@@ -352,7 +380,8 @@ async fn two_workers_deliver_each_of_200_emails_exactly_once(pool: PgPool) {
     let app = TestApp::spawn_with_smtp(pool, Some(smtp.url())).await;
     let s = ready(&app).await;
     for i in 0..200 {
-        let candidate = fixtures::candidate(&app.pool, s.company_id, &format!("Candidate {i}"), &format!("c{i}@example.com")).await;
+        let candidate =
+            fixtures::candidate(&app.pool, s.company_id, &format!("Candidate {i}"), &format!("c{i}@example.com")).await;
         let request = hifinity::interviews::store::SendRequest {
             company_id: s.company_id,
             user_id: sqlx::query_scalar("select id from users").fetch_one(&app.pool).await.unwrap(),
@@ -369,10 +398,8 @@ async fn two_workers_deliver_each_of_200_emails_exactly_once(pool: PgPool) {
 
     let messages = smtp.messages();
     assert_eq!(messages.len(), 200);
-    let mut ids: Vec<String> = messages
-        .iter()
-        .map(|m| MessageParser::default().parse(m).unwrap().message_id().unwrap().to_owned())
-        .collect();
+    let mut ids: Vec<String> =
+        messages.iter().map(|m| MessageParser::default().parse(m).unwrap().message_id().unwrap().to_owned()).collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 200, "no email sent twice");
@@ -396,7 +423,10 @@ async fn without_smtp_the_outbox_shows_the_email_with_a_working_link(pool: PgPoo
     assert_eq!(landing.status, StatusCode::OK);
     let html = app.get(&format!("/outbox/{email_id}/html")).await;
     assert!(html.body.contains("Start your interview"));
-    assert!(html.headers["content-security-policy"].to_str().unwrap().contains("default-src 'none'"), "its pixel can't fire");
+    assert!(
+        html.headers["content-security-policy"].to_str().unwrap().contains("default-src 'none'"),
+        "its pixel can't fire"
+    );
 }
 
 #[sqlx::test]
@@ -428,7 +458,11 @@ async fn the_interviews_page_filters_by_status_job_and_candidate(pool: PgPool) {
     send(&app, &s, Uuid::new_v4()).await;
     let other_send = Sendable { candidate_id: other, ..s };
     send(&app, &other_send, Uuid::new_v4()).await;
-    sqlx::query("update interviews set status = 'in_progress' where candidate_id = $1").bind(other).execute(&app.pool).await.unwrap();
+    sqlx::query("update interviews set status = 'in_progress' where candidate_id = $1")
+        .bind(other)
+        .execute(&app.pool)
+        .await
+        .unwrap();
 
     let names = |page: &crate::support::Page| page.texts("tbody td:first-child a");
     assert_eq!(names(&app.get("/interviews").await), ["Grace Hopper", "Ada Lovelace"]);
@@ -450,21 +484,36 @@ async fn another_company_cannot_see_or_touch_an_interview(pool: PgPool) {
 
     let globex = app.other_browser();
     globex.sign_up("Globex", "gina@globex.com").await;
-    for path in [format!("/interviews/{id}"), format!("/outbox/{email}"), format!("/outbox/{email}/html"), format!("/candidates/{}/send-interview", s.candidate_id)] {
+    for path in [
+        format!("/interviews/{id}"),
+        format!("/outbox/{email}"),
+        format!("/outbox/{email}/html"),
+        format!("/candidates/{}/send-interview", s.candidate_id),
+    ] {
         assert_eq!(globex.get(&path).await.status, StatusCode::NOT_FOUND, "GET {path}");
     }
-    for path in [format!("/interviews/{id}/resend"), format!("/interviews/{id}/cancel"), format!("/interviews/{id}/extend")] {
+    for path in
+        [format!("/interviews/{id}/resend"), format!("/interviews/{id}/cancel"), format!("/interviews/{id}/extend")]
+    {
         assert_eq!(globex.post(&path, &[]).await.status, StatusCode::NOT_FOUND, "POST {path}");
     }
-    let stolen = globex.post(&format!("/candidates/{}/send-interview", s.candidate_id), &[
-        ("job_id", &s.job_id.to_string()),
-        ("version_id", &s.version_id.to_string()),
-        ("idempotency_key", &Uuid::new_v4().to_string()),
-    ]).await;
+    let stolen = globex
+        .post(
+            &format!("/candidates/{}/send-interview", s.candidate_id),
+            &[
+                ("job_id", &s.job_id.to_string()),
+                ("version_id", &s.version_id.to_string()),
+                ("idempotency_key", &Uuid::new_v4().to_string()),
+            ],
+        )
+        .await;
     assert_eq!(stolen.status, StatusCode::NOT_FOUND);
     assert!(globex.get("/interviews").await.texts("tbody tr").is_empty());
     assert_eq!(count(&app, "select count(*) from emails").await, 1);
-    assert_eq!(count(&app, "select count(*) from interview_events where kind in ('resent', 'cancelled', 'extended')").await, 0);
+    assert_eq!(
+        count(&app, "select count(*) from interview_events where kind in ('resent', 'cancelled', 'extended')").await,
+        0
+    );
 }
 
 #[sqlx::test]

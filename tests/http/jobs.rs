@@ -15,7 +15,13 @@ pub async fn create_job(app: &TestApp, title: &str) -> String {
     let page = app
         .post(
             "/jobs/new",
-            &[("title", title), ("department", "Engineering"), ("location", "Berlin"), ("description", ""), ("idempotency_key", &key)],
+            &[
+                ("title", title),
+                ("department", "Engineering"),
+                ("location", "Berlin"),
+                ("description", ""),
+                ("idempotency_key", &key),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -83,7 +89,13 @@ async fn job_form_errors_keep_the_input(pool: PgPool) {
     let page = app
         .post(
             "/jobs/new",
-            &[("title", "   "), ("department", "Design"), ("location", &long), ("description", "Keep me"), ("idempotency_key", &key)],
+            &[
+                ("title", "   "),
+                ("department", "Design"),
+                ("location", &long),
+                ("description", "Keep me"),
+                ("idempotency_key", &key),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::OK);
@@ -127,7 +139,10 @@ async fn edit_a_job(pool: PgPool) {
     assert_eq!(invalid.value_of("location").as_deref(), Some("Lisbon"));
 
     let saved = app
-        .post(&format!("/jobs/{id}/edit"), &[("title", "Staff Backend Engineer"), ("department", ""), ("location", "Lisbon")])
+        .post(
+            &format!("/jobs/{id}/edit"),
+            &[("title", "Staff Backend Engineer"), ("department", ""), ("location", "Lisbon")],
+        )
         .await;
     assert_eq!(saved.flash(), "Job saved.");
     assert!(saved.url.ends_with(&format!("/jobs/{id}")));
@@ -182,7 +197,10 @@ async fn list_shows_open_jobs_first_then_newest(pool: PgPool) {
     let page = app.get("/jobs").await;
     assert_eq!(page.texts(".job-title"), ["Middle", "Oldest", "Newest"]);
     assert_eq!(page.texts("td .badge"), ["Open", "Open", "Closed"]);
-    assert_eq!(page.texts(".template-counts"), ["2 templates, 1 published", "0 templates, 0 published", "0 templates, 0 published"]);
+    assert_eq!(
+        page.texts(".template-counts"),
+        ["2 templates, 1 published", "0 templates, 0 published", "0 templates, 0 published"]
+    );
     assert!(page.text(".pagination").starts_with("Showing 1–3 of 3"));
 }
 
@@ -194,7 +212,10 @@ async fn job_titles_are_escaped(pool: PgPool) {
     for path in ["/jobs".to_owned(), format!("/jobs/{id}"), format!("/jobs/{id}/edit")] {
         let page = app.get(&path).await;
         assert!(!page.body.contains("<script>alert(1)"), "{path} is escaped");
-        assert!(page.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;") || page.body.contains("&lt;script&gt;"), "{path}");
+        assert!(
+            page.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;") || page.body.contains("&lt;script&gt;"),
+            "{path}"
+        );
     }
     assert_eq!(app.get("/jobs").await.text(".job-title"), "<script>alert(1)</script>");
 }
@@ -207,7 +228,12 @@ async fn another_companys_job_is_not_found(pool: PgPool) {
 
     let globex = app.other_browser();
     globex.sign_up("Globex", "gina@globex.com").await;
-    for path in [format!("/jobs/{id}"), format!("/jobs/{id}/edit"), "/jobs/not-a-uuid".into(), format!("/jobs/{}", uuid::Uuid::new_v4())] {
+    for path in [
+        format!("/jobs/{id}"),
+        format!("/jobs/{id}/edit"),
+        "/jobs/not-a-uuid".into(),
+        format!("/jobs/{}", uuid::Uuid::new_v4()),
+    ] {
         assert_eq!(globex.get(&path).await.status, StatusCode::NOT_FOUND, "GET {path}");
     }
     for path in [format!("/jobs/{id}/edit"), format!("/jobs/{id}/close"), format!("/jobs/{id}/reopen")] {
@@ -218,9 +244,14 @@ async fn another_companys_job_is_not_found(pool: PgPool) {
     assert_eq!(invalid_form.status, StatusCode::NOT_FOUND, "not found even with an invalid form");
     assert!(!globex.get("/jobs").await.body.contains("Acme Secret Job"));
 
-    let (title, status): (String, String) = sqlx::query_as("select title, status from jobs").fetch_one(&app.pool).await.unwrap();
+    let (title, status): (String, String) =
+        sqlx::query_as("select title, status from jobs").fetch_one(&app.pool).await.unwrap();
     assert_eq!((title.as_str(), status.as_str()), ("Acme Secret Job", "open"));
-    let theirs: i64 = sqlx::query_scalar("select count(*) from jobs where company_id = $1").bind(company_id(&globex, "gina@globex.com").await).fetch_one(&app.pool).await.unwrap();
+    let theirs: i64 = sqlx::query_scalar("select count(*) from jobs where company_id = $1")
+        .bind(company_id(&globex, "gina@globex.com").await)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(theirs, 0);
 }
 

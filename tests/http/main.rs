@@ -2,8 +2,8 @@
 //! and a real SMTP conversation on loopback.
 
 mod applications;
-mod bulk_send;
 mod auth;
+mod bulk_send;
 mod candidate_portal;
 mod candidates;
 mod evaluation;

@@ -23,7 +23,11 @@ async fn ready(app: &TestApp) -> Sendable {
 async fn send_to(app: &TestApp, s: &Sendable, candidate_id: Uuid) -> Uuid {
     let request = store::SendRequest {
         company_id: s.company_id,
-        user_id: sqlx::query_scalar("select id from users where email = $1").bind(RECRUITER).fetch_one(&app.pool).await.unwrap(),
+        user_id: sqlx::query_scalar("select id from users where email = $1")
+            .bind(RECRUITER)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap(),
         candidate_id,
         job_id: s.job_id,
         version_id: s.version_id,
@@ -118,7 +122,10 @@ async fn a_resend_starts_the_wait_again(pool: PgPool) {
     age(&app, "1 day 12 hours").await;
     let page = app.post(&format!("/interviews/{id}/resend"), &[]).await;
     assert!(page.flash().starts_with("Invitation resent"), "{}", page.flash());
-    sqlx::query("update interviews set last_invited_at = last_invited_at - interval '1 day'").execute(&app.pool).await.unwrap();
+    sqlx::query("update interviews set last_invited_at = last_invited_at - interval '1 day'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 0, "one day since the resend is not two");
 }
 
@@ -128,7 +135,8 @@ async fn no_reminders_for_started_completed_cancelled_or_expired_interviews(pool
     let s = ready(&app).await;
     let mut ids = Vec::new();
     for i in 0..6 {
-        let candidate = fixtures::candidate(&app.pool, s.company_id, &format!("Candidate {i}"), &format!("c{i}@example.com")).await;
+        let candidate =
+            fixtures::candidate(&app.pool, s.company_id, &format!("Candidate {i}"), &format!("c{i}@example.com")).await;
         ids.push(send_to(&app, &s, candidate).await);
     }
     let updates = [
@@ -145,7 +153,10 @@ async fn no_reminders_for_started_completed_cancelled_or_expired_interviews(pool
     age(&app, "10 days").await;
 
     assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 1, "only the pending one");
-    let reminded: Uuid = sqlx::query_scalar("select interview_id from emails where kind = 'reminder'").fetch_one(&app.pool).await.unwrap();
+    let reminded: Uuid = sqlx::query_scalar("select interview_id from emails where kind = 'reminder'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(reminded, ids[5]);
     assert_eq!(count(&app, "select count(*) from interview_events where kind = 'reminded'").await, 1);
 }
@@ -172,7 +183,8 @@ async fn each_company_uses_its_own_setting(pool: PgPool) {
     let other = app.other_browser();
     other.sign_up("Globex", "hank@globex.com").await;
     let globex = fixtures::sendable(&other.pool, other.company_id("hank@globex.com").await).await;
-    let globex_user: Uuid = sqlx::query_scalar("select id from users where email = 'hank@globex.com'").fetch_one(&app.pool).await.unwrap();
+    let globex_user: Uuid =
+        sqlx::query_scalar("select id from users where email = 'hank@globex.com'").fetch_one(&app.pool).await.unwrap();
     let request = store::SendRequest {
         company_id: globex.company_id,
         user_id: globex_user,
@@ -186,7 +198,8 @@ async fn each_company_uses_its_own_setting(pool: PgPool) {
 
     age(&app, "3 days").await;
     assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 1, "Globex's default of 2 days; Acme waits 5");
-    let reminded: Uuid = sqlx::query_scalar("select company_id from emails where kind = 'reminder'").fetch_one(&app.pool).await.unwrap();
+    let reminded: Uuid =
+        sqlx::query_scalar("select company_id from emails where kind = 'reminder'").fetch_one(&app.pool).await.unwrap();
     assert_eq!(reminded, globex.company_id);
     age(&app, "5 days 1 minute").await;
     assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 2);
@@ -197,11 +210,13 @@ async fn instances_running_at_once_queue_each_reminder_once(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let s = ready(&app).await;
     for i in 0..250 {
-        let candidate = fixtures::candidate(&app.pool, s.company_id, &format!("Candidate {i}"), &format!("c{i}@example.com")).await;
+        let candidate =
+            fixtures::candidate(&app.pool, s.company_id, &format!("Candidate {i}"), &format!("c{i}@example.com")).await;
         send_to(&app, &s, candidate).await;
     }
     age(&app, "3 days").await;
-    let (a, b, c) = tokio::join!(reminders::queue_due(&app.pool), reminders::queue_due(&app.pool), reminders::queue_due(&app.pool));
+    let (a, b, c) =
+        tokio::join!(reminders::queue_due(&app.pool), reminders::queue_due(&app.pool), reminders::queue_due(&app.pool));
     assert_eq!(a.unwrap() + b.unwrap() + c.unwrap(), 250);
     assert_eq!(count(&app, "select count(*) from emails where kind = 'reminder'").await, 250);
     assert_eq!(count(&app, "select count(distinct interview_id) from emails where kind = 'reminder'").await, 250);

@@ -49,7 +49,10 @@ async fn bad_values_are_explained_under_their_fields_and_kept(pool: PgPool) {
     for (days, max) in [("31", "3"), ("-1", "x"), ("", ""), ("2.5", "1e1")] {
         let page = app.post("/settings", &[("reminder_after_days", days), ("max_reminders", max)]).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert_eq!(page.field_error("reminder_after_days"), "Enter a whole number of days from 0 (no reminders) to 30.");
+        assert_eq!(
+            page.field_error("reminder_after_days"),
+            "Enter a whole number of days from 0 (no reminders) to 30."
+        );
         assert_eq!(page.field_error("max_reminders"), "Enter a whole number from 0 to 2.");
         assert_eq!(page.value_of("reminder_after_days").as_deref(), Some(days));
         assert_eq!(page.value_of("max_reminders").as_deref(), Some(max));
@@ -91,6 +94,12 @@ async fn signed_out_visitors_are_sent_to_sign_in(pool: PgPool) {
     let response = app.no_redirect.get(app.url("/settings")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/sign-in?next=%2Fsettings");
-    let response = app.no_redirect.post(app.url("/settings")).form(&[("reminder_after_days", "1"), ("max_reminders", "1")]).send().await.unwrap();
+    let response = app
+        .no_redirect
+        .post(app.url("/settings"))
+        .form(&[("reminder_after_days", "1"), ("max_reminders", "1")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 }
