@@ -5,10 +5,12 @@
 PG_PORT="${HIFINITY_PG_PORT:-54329}"
 PG_DATA="$ROOT/.data/postgres"
 
+# The newest installed PostgreSQL that has the server binaries (not only the client).
 find_pg_bin() {
   local dir
-  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-  if [ -n "$dir" ] && [ -x "$dir/initdb" ]; then echo "$dir"; fi
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV); do
+    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then echo "$dir"; return; fi
+  done
 }
 
 as_root() {
@@ -36,6 +38,13 @@ ensure_postgres() {
   if [ -z "$bin" ]; then echo "error: could not find or install PostgreSQL" >&2; exit 1; fi
 
   mkdir -p "$ROOT/.data"
+  # As root the cluster belongs to `postgres`, which must reach its folder: a checkout
+  # under a private home (e.g. /root) keeps the cluster under /var/tmp instead.
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$ROOT/.data"; then
+    PG_DATA="/var/tmp/hifinity-$(printf %s "$ROOT" | sha256sum | cut -c1-12)/postgres"
+    mkdir -p "$(dirname "$PG_DATA")"
+    chmod 755 "$(dirname "$PG_DATA")"
+  fi
   local superuser
   if [ "$(id -u)" = 0 ]; then superuser=postgres; else superuser="$(id -un)"; fi
 

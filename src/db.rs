@@ -32,3 +32,27 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<PgPool> {
     sqlx::migrate!().run(&pool).await.context("applying migrations")?;
     Ok(pool)
 }
+
+/// `%term%` for ILIKE, escaping its wildcards (backslash is ILIKE's default escape).
+pub fn like_pattern(term: &str) -> String {
+    let mut pattern = String::with_capacity(term.len() + 2);
+    pattern.push('%');
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn wildcards_are_literal() {
+        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+}

@@ -63,3 +63,29 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathId {
         crate::error::path_id(&raw).map(Self)
     }
 }
+
+/// A path of this site to go back to after an action (`next`, `return_to`), or `None`.
+/// Refuses anything a browser could read as another site: `//host`, a backslash, and
+/// whitespace or control characters, which browsers strip (a tab in `/<tab>/host`).
+pub fn local_path(candidate: Option<&str>) -> Option<&str> {
+    candidate.filter(|path| {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path.contains('\\')
+            && path.bytes().all(|b| b.is_ascii_graphic())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_local_paths() {
+        assert_eq!(local_path(Some("/candidates?page=2")), Some("/candidates?page=2"));
+        for bad in ["//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example", "/a b", ""] {
+            assert_eq!(local_path(Some(bad)), None, "{bad:?}");
+        }
+        assert_eq!(local_path(None), None);
+    }
+}

@@ -12,7 +12,8 @@ pub struct PageNumber(#[serde(deserialize_with = "lenient")] i64);
 
 fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     let raw = String::deserialize(d)?;
-    Ok(raw.trim().parse::<i64>().ok().filter(|n| *n >= 1).unwrap_or(1))
+    // Bounded so that offsets and page arithmetic can never overflow.
+    Ok(raw.trim().parse::<i64>().ok().filter(|n| (1..=1_000_000).contains(n)).unwrap_or(1))
 }
 
 impl Default for PageNumber {

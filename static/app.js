@@ -41,7 +41,12 @@ function enhanceSendForm(root) {
 
 // The Send Interview modal: the same form as the page, in a <dialog>
 // (focus stays inside while open; Esc closes; focus returns to the button).
+let modalLoading = false;
+
 function openSendModal(link) {
+  // A second click while the form loads (or while a dialog is open) opens nothing more.
+  if (modalLoading || document.querySelector("dialog.modal[open]")) return;
+  modalLoading = true;
   const url = new URL(link.href, location.href);
   url.searchParams.set("modal", "1");
   // A link may say where to come back to (the application's Interviews tab); else here.
@@ -74,7 +79,8 @@ function openSendModal(link) {
       const first = dialog.querySelector("select, input[type=radio], .notice a, button[type=submit]");
       if (first) first.focus();
     })
-    .catch(() => { location.href = link.href; });
+    .catch(() => { location.href = link.href; })
+    .finally(() => { modalLoading = false; });
 }
 
 document.addEventListener("click", (event) => {
@@ -123,6 +129,15 @@ function enhanceBulkForm(root) {
   for (const box of boxes) box.addEventListener("change", update);
   update();
 }
+
+// Coming back with the Back button shows the page as it was left: enable its buttons again.
+window.addEventListener("pageshow", (event) => {
+  if (!event.persisted) return;
+  for (const button of document.querySelectorAll("form[data-send-form] button[type=submit][disabled]")) {
+    button.disabled = false;
+    button.textContent = "Send Interview Invitation";
+  }
+});
 
 document.addEventListener("DOMContentLoaded", () => {
   localiseTimes(document);

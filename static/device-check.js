@@ -83,9 +83,25 @@ function meterMicrophone(stream, meter) {
   tick();
 }
 
+function stopPreview(root) {
+  const preview = root.querySelector("[data-preview]");
+  if (preview.srcObject) preview.srcObject.getTracks().forEach((track) => track.stop());
+  preview.srcObject = null;
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const root = document.querySelector("[data-device-check]");
   if (!root) return;
-  root.querySelector("[data-device-retry]").addEventListener("click", () => runCheck(root));
+  const retry = root.querySelector("[data-device-retry]");
+  retry.addEventListener("click", async () => {
+    retry.disabled = true;
+    stopPreview(root);
+    await runCheck(root);
+    retry.disabled = false;
+  });
+  // The question page asks for the devices itself: release them here first.
+  for (const form of document.querySelectorAll("form[action$='/start']")) {
+    form.addEventListener("submit", () => stopPreview(root));
+  }
   runCheck(root);
 });

@@ -72,6 +72,9 @@ document.addEventListener("DOMContentLoaded", async () => {
       const blobType = (recorder.mimeType || type || "video/webm").split(";")[0];
       upload(new Blob(chunks, { type: blobType }));
     });
+    recorder.addEventListener("error", () => {
+      fail("Recording stopped unexpectedly. Reload the page to record this answer again.");
+    });
     recorder.start(1000);
     root.classList.add("recording");
     phase.textContent = "Recording";
@@ -102,8 +105,9 @@ document.addEventListener("DOMContentLoaded", async () => {
       if (event.lengthComputable) progress.value = Math.round((event.loaded / event.total) * 100);
     });
     xhr.addEventListener("load", () => {
-      // 409: an earlier attempt already saved it (its reply was lost).
-      if (xhr.status === 201 || xhr.status === 409) {
+      // An earlier attempt may have saved it and lost its reply: that 409 is a success.
+      const alreadySaved = xhr.status === 409 && xhr.responseText.startsWith("This question already has a saved answer");
+      if (xhr.status === 201 || alreadySaved) {
         progress.value = 100;
         phase.textContent = "Answer saved.";
         location.assign(root.dataset.nextUrl);
@@ -112,10 +116,13 @@ document.addEventListener("DOMContentLoaded", async () => {
         retry.hidden = false;
       }
     });
-    xhr.addEventListener("error", () => {
+    const interrupted = () => {
       fail("The connection was interrupted. Your recording is kept: try the upload again.");
       retry.hidden = false;
-    });
+    };
+    xhr.addEventListener("error", interrupted);
+    xhr.addEventListener("abort", interrupted);
+    xhr.addEventListener("timeout", interrupted);
     retry.onclick = () => upload(blob);
     xhr.send(blob);
   };

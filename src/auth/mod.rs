@@ -104,8 +104,5 @@ impl FromRequestParts<AppState> for ClientIp {
 
 /// Only same-site paths are followed after sign-in, never `//evil.example`.
 pub fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
-        _ => "/candidates",
-    }
+    crate::forms::local_path(next).unwrap_or("/candidates")
 }

@@ -326,6 +326,9 @@ async fn video_answer(
         return Ok((StatusCode::PAYLOAD_TOO_LARGE, too_large()).into_response());
     }
     // Refuse early what would be refused after the upload.
+    if interview.status != "in_progress" {
+        return Ok((StatusCode::CONFLICT, "Start the interview before answering.").into_response());
+    }
     let questions = store::questions(&state.pool, &interview).await?;
     match questions.iter().find(|q| q.id == question_id) {
         None => return Ok((StatusCode::NOT_FOUND, "This question is not part of your interview.").into_response()),

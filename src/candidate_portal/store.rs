@@ -80,7 +80,7 @@ pub async fn start(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Result<(
         == 1;
     if started {
         record_event(&mut tx, interview.company_id, interview.id, "started", None).await?;
-        refresh_candidate_status(&mut tx, interview.candidate_id).await?;
+        refresh_candidate_status(&mut tx, interview.company_id, interview.candidate_id).await?;
     }
     tx.commit().await
 }
@@ -105,6 +105,18 @@ pub async fn questions(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Resu
         interview.template_version_id,
     )
     .fetch_all(pool)
+    .await
+}
+
+/// Locks the interview and reads its status, counting a passed deadline as expired
+/// (the housekeeping worker only marks it so every minute).
+async fn locked_status(tx: &mut sqlx::PgConnection, interview_id: Uuid) -> sqlx::Result<String> {
+    sqlx::query_scalar!(
+        r#"select case when status in ('pending', 'in_progress') and expires_at <= now() then 'expired' else status end as "status!"
+           from interviews where id = $1 for update"#,
+        interview_id,
+    )
+    .fetch_one(tx)
     .await
 }
 
@@ -134,9 +146,7 @@ pub async fn save_answer(
     content: AnswerContent<'_>,
 ) -> sqlx::Result<SaveOutcome> {
     let mut tx = pool.begin().await?;
-    let status = sqlx::query_scalar!("select status from interviews where id = $1 for update", interview.id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let status = locked_status(&mut tx, interview.id).await?;
     match status.as_str() {
         "in_progress" => {}
         "pending" => return Ok(SaveOutcome::NotStarted),
@@ -207,9 +217,7 @@ pub enum CompleteOutcome {
 /// same transaction. The row lock makes two tabs complete it once.
 pub async fn complete(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Result<CompleteOutcome> {
     let mut tx = pool.begin().await?;
-    let status = sqlx::query_scalar!("select status from interviews where id = $1 for update", interview.id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let status = locked_status(&mut tx, interview.id).await?;
     match status.as_str() {
         "in_progress" => {}
         "completed" => return Ok(CompleteOutcome::AlreadyCompleted),
@@ -235,7 +243,7 @@ pub async fn complete(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Resul
     .execute(&mut *tx)
     .await?;
     record_event(&mut tx, interview.company_id, interview.id, "completed", None).await?;
-    refresh_candidate_status(&mut tx, interview.candidate_id).await?;
+    refresh_candidate_status(&mut tx, interview.company_id, interview.candidate_id).await?;
     queue::enqueue(
         &mut tx,
         Some(interview.company_id),

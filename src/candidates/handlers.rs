@@ -98,7 +98,7 @@ pub async fn create(
     Form(mut form): Form<CandidateForm>,
 ) -> AppResult<Response> {
     // A form without a usable key still works; it just loses double-submit protection.
-    let key = Uuid::parse_str(form.idempotency_key.trim()).unwrap_or_else(|_| Uuid::new_v4());
+    let key = crate::forms::idempotency_key(&form.idempotency_key);
     form.idempotency_key = key.to_string();
     let candidate = match form.validate() {
         Ok(candidate) => candidate,
@@ -181,6 +181,7 @@ async fn candidate_page(
         open_jobs,
         add_to_job_error,
         add_to_job_key: Uuid::new_v4(),
+        interviewed: candidate.interviewed,
     })
 }
 
@@ -278,7 +279,7 @@ pub async fn add_to_job(
         // A job id that is not an id names no job of this company.
         raw => Uuid::parse_str(raw).map_err(|_| AppError::NotFound)?,
     };
-    let key = Uuid::parse_str(form.idempotency_key.trim()).unwrap_or_else(|_| Uuid::new_v4());
+    let key = crate::forms::idempotency_key(&form.idempotency_key);
     match applications::store::add(&state.pool, user.company_id, id, job_id, key).await? {
         Added::Added(application) | Added::AlreadySubmitted(application) => {
             Ok(Flash::success("Added to the job.").redirect(&format!("/applications/{application}")))

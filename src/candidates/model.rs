@@ -194,24 +194,10 @@ impl Search {
     /// The ILIKE pattern, with the user's `%`, `_` and `\` matched literally.
     pub fn pattern(&self) -> Option<String> {
         match self {
-            Self::Term(term) => Some(like_pattern(term)),
+            Self::Term(term) => Some(crate::db::like_pattern(term)),
             _ => None,
         }
     }
-}
-
-/// `%term%` for ILIKE, escaping its wildcards (backslash is ILIKE's default escape).
-pub fn like_pattern(term: &str) -> String {
-    let mut pattern = String::with_capacity(term.len() + 2);
-    pattern.push('%');
-    for c in term.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
 }
 
 #[cfg(test)]
@@ -233,7 +219,6 @@ mod tests {
         assert_eq!(Search::parse(Some(" ")), Search::None);
         assert_eq!(Search::parse(Some("a")), Search::TooShort("a".into()));
         assert_eq!(Search::parse(Some(" An ")).pattern().as_deref(), Some("%An%"));
-        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
     }
 
     #[test]

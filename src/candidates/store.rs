@@ -148,12 +148,15 @@ pub struct Candidate {
     pub last_activity_at: OffsetDateTime,
     pub archived_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
+    /// Whether any interview was ever sent: such a candidate is archived, never deleted.
+    pub interviewed: bool,
 }
 
 pub async fn find(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<Candidate>> {
     sqlx::query_as!(
         Candidate,
-        r#"select id, name, email::text as "email!", phone, notes, status, last_activity_at, archived_at, created_at
+        r#"select id, name, email::text as "email!", phone, notes, status, last_activity_at, archived_at, created_at,
+                  exists(select 1 from interviews i where i.company_id = $1 and i.candidate_id = $2) as "interviewed!"
            from candidates where company_id = $1 and id = $2"#,
         company_id,
         id,
@@ -267,15 +270,19 @@ pub enum Removed {
 
 pub async fn delete_or_archive(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<Removed>> {
     let mut tx = pool.begin().await?;
+    // Decided by the interviews themselves: a candidate whose interviews were all
+    // cancelled is "new" again but still has a history to keep.
     let found = sqlx::query!(
-        "select status, archived_at from candidates where company_id = $1 and id = $2 for update",
+        r#"select archived_at,
+                  exists(select 1 from interviews i where i.company_id = $1 and i.candidate_id = $2) as "interviewed!"
+           from candidates where company_id = $1 and id = $2 for update"#,
         company_id,
         id,
     )
     .fetch_optional(&mut *tx)
     .await?;
     let Some(candidate) = found else { return Ok(None) };
-    let removed = if candidate.status == "new" {
+    let removed = if !candidate.interviewed {
         sqlx::query!("delete from candidates where company_id = $1 and id = $2", company_id, id)
             .execute(&mut *tx)
             .await?;

@@ -130,12 +130,13 @@ pub struct CandidatePage {
     pub open_jobs: Vec<JobChoice>,
     pub add_to_job_error: Option<AddToJobError>,
     pub add_to_job_key: Uuid,
+    pub interviewed: bool,
 }
 
 impl CandidatePage {
     /// Never invited candidates are deleted; the others are archived.
     pub fn never_invited(&self) -> bool {
-        self.status == CandidateStatus::New
+        !self.interviewed
     }
 
     pub fn delete_label(&self) -> &'static str {

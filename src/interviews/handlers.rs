@@ -26,10 +26,7 @@ use crate::{
 
 /// Where to go back to after an action: a path of this site, else the fallback.
 pub(super) fn back_to(return_to: Option<&str>, fallback: &str) -> String {
-    match return_to {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
-        _ => fallback.to_owned(),
-    }
+    crate::forms::local_path(return_to).unwrap_or(fallback).to_owned()
 }
 
 pub(super) fn timing(thinking: i32, answer: i32) -> String {

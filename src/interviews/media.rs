@@ -38,9 +38,9 @@ pub async fn answer_media(
 
     let requested = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
     let (status, range) = match requested.map(|r| parse_range(r, size)) {
-        None => (StatusCode::OK, None),
-        Some(Some(range)) => (StatusCode::PARTIAL_CONTENT, Some(range)),
-        Some(None) => {
+        None | Some(RangeRequest::Unsupported) => (StatusCode::OK, None),
+        Some(RangeRequest::Satisfiable(range)) => (StatusCode::PARTIAL_CONTENT, Some(range)),
+        Some(RangeRequest::Unsatisfiable) => {
             return Ok((StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{size}"))])
                 .into_response());
         }
@@ -64,38 +64,50 @@ pub async fn answer_media(
     Ok(response)
 }
 
+#[derive(Debug, PartialEq, Eq)]
+enum RangeRequest {
+    Satisfiable(Range<u64>),
+    Unsatisfiable,
+    /// Several ranges or another unit: ignored, and the whole file is served (RFC 9110).
+    Unsupported,
+}
+
 /// One range of `bytes=a-b`, `bytes=a-` or `bytes=-n`, as a half-open range within `size`.
-/// `None` when it can't be satisfied (or asks for several ranges, which players don't).
-fn parse_range(header: &str, size: u64) -> Option<Range<u64>> {
-    let spec = header.trim().strip_prefix("bytes=")?;
-    if spec.contains(',') || size == 0 {
-        return None;
+fn parse_range(header: &str, size: u64) -> RangeRequest {
+    let Some(spec) = header.trim().strip_prefix("bytes=") else { return RangeRequest::Unsupported };
+    if spec.contains(',') {
+        return RangeRequest::Unsupported;
     }
-    let (start, end) = spec.split_once('-')?;
-    let (start, end) = match (start.trim(), end.trim()) {
-        ("", suffix) => {
-            let n: u64 = suffix.parse().ok()?;
-            (size.saturating_sub(n), size - 1)
-        }
-        (start, "") => (start.parse().ok()?, size - 1),
-        (start, end) => (start.parse().ok()?, end.parse::<u64>().ok()?.min(size - 1)),
+    let Some((start, end)) = spec.split_once('-') else { return RangeRequest::Unsupported };
+    let bounds = match (start.trim(), end.trim()) {
+        ("", suffix) => suffix.parse::<u64>().ok().filter(|n| *n > 0).map(|n| (size.saturating_sub(n), size)),
+        (start, "") => start.parse::<u64>().ok().map(|start| (start, size)),
+        (start, end) => match (start.parse::<u64>(), end.parse::<u64>()) {
+            (Ok(start), Ok(end)) if start <= end => Some((start, end.saturating_add(1).min(size))),
+            _ => None,
+        },
     };
-    (start <= end && start < size).then_some(start..end + 1)
+    match bounds {
+        Some((start, end)) if start < end => RangeRequest::Satisfiable(start..end),
+        _ => RangeRequest::Unsatisfiable,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_range;
+    use super::{RangeRequest, parse_range};
 
     #[test]
     fn ranges() {
-        assert_eq!(parse_range("bytes=0-99", 1000), Some(0..100));
-        assert_eq!(parse_range("bytes=900-", 1000), Some(900..1000));
-        assert_eq!(parse_range("bytes=-100", 1000), Some(900..1000));
-        assert_eq!(parse_range("bytes=990-2000", 1000), Some(990..1000));
-        assert_eq!(parse_range("bytes=1000-", 1000), None);
-        assert_eq!(parse_range("bytes=5-1", 1000), None);
-        assert_eq!(parse_range("bytes=0-1,5-6", 1000), None);
-        assert_eq!(parse_range("items=0-1", 1000), None);
+        use RangeRequest::*;
+        assert_eq!(parse_range("bytes=0-99", 1000), Satisfiable(0..100));
+        assert_eq!(parse_range("bytes=900-", 1000), Satisfiable(900..1000));
+        assert_eq!(parse_range("bytes=-100", 1000), Satisfiable(900..1000));
+        assert_eq!(parse_range("bytes=990-2000", 1000), Satisfiable(990..1000));
+        assert_eq!(parse_range("bytes=1000-", 1000), Unsatisfiable);
+        assert_eq!(parse_range("bytes=5-1", 1000), Unsatisfiable);
+        assert_eq!(parse_range("bytes=0-0", 0), Unsatisfiable);
+        assert_eq!(parse_range("bytes=0-1,5-6", 1000), Unsupported);
+        assert_eq!(parse_range("items=0-1", 1000), Unsupported);
     }
 }

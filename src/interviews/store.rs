@@ -152,7 +152,7 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> sqlx::Result<SendOutcome>
     outbox::enqueue(&mut tx, req.company_id, interview_id, "invitation", &candidate.email).await?;
     record_event(&mut tx, req.company_id, interview_id, "queued", Some(&format!("Invitation to {}", candidate.email)))
         .await?;
-    refresh_candidate_status(&mut tx, req.candidate_id).await?;
+    refresh_candidate_status(&mut tx, req.company_id, req.candidate_id).await?;
     tx.commit().await?;
     Ok(SendOutcome::Sent { interview_id, email: candidate.email })
 }
@@ -230,17 +230,23 @@ pub async fn record_event(
 
 /// A candidate's status follows their most recently sent interview that is still
 /// Pending, In Progress or Completed; with none, they are New.
-pub async fn refresh_candidate_status(conn: &mut PgConnection, candidate_id: Uuid) -> sqlx::Result<()> {
+pub async fn refresh_candidate_status(
+    conn: &mut PgConnection,
+    company_id: Uuid,
+    candidate_id: Uuid,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "update candidates c set
            status = coalesce((
              select case i.status when 'pending' then 'invited' when 'in_progress' then 'active' else 'completed' end
              from interviews i
-             where i.candidate_id = c.id and i.status in ('pending', 'in_progress', 'completed')
+             where i.company_id = c.company_id and i.candidate_id = c.id
+               and i.status in ('pending', 'in_progress', 'completed')
              order by i.created_at desc limit 1), 'new'),
            last_activity_at = now(),
            updated_at = now()
-         where c.id = $1",
+         where c.company_id = $1 and c.id = $2",
+        company_id,
         candidate_id,
     )
     .execute(conn)
@@ -289,7 +295,7 @@ pub async fn list(
     filter: &ListFilter,
     page: PageNumber,
 ) -> sqlx::Result<(Vec<InterviewRow>, i64)> {
-    let pattern = filter.candidate.as_deref().map(like_pattern);
+    let pattern = filter.candidate.as_deref().map(crate::db::like_pattern);
     let rows = sqlx::query_as!(
         InterviewRow,
         r#"select i.id, i.status, c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
@@ -356,12 +362,6 @@ pub async fn list(
     .fetch_one(pool)
     .await?;
     Ok((rows, total))
-}
-
-/// `%term%` with LIKE's wildcards in the term taken literally.
-pub fn like_pattern(term: &str) -> String {
-    let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 /// An application's interviews, newest first (the first page: an application rarely has
@@ -472,9 +472,13 @@ pub async fn resend(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<R
     if row.wait_minutes > 0 {
         return Ok(ResendOutcome::TooSoon { minutes: row.wait_minutes });
     }
-    sqlx::query!("update interviews set last_invited_at = now(), updated_at = now() where id = $1", id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update interviews set last_invited_at = now(), updated_at = now() where company_id = $1 and id = $2",
+        company_id,
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
     outbox::enqueue(&mut tx, company_id, id, "resend", &row.email).await?;
     record_event(&mut tx, company_id, id, "resent", Some(&format!("Invitation resent to {}", row.email))).await?;
     tx.commit().await?;
@@ -496,7 +500,8 @@ pub async fn cancel(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<O
     };
     let cancelled = sqlx::query!(
         "update interviews set status = 'cancelled', updated_at = now()
-         where id = $1 and status in ('pending', 'in_progress')",
+         where company_id = $1 and id = $2 and status in ('pending', 'in_progress')",
+        company_id,
         id,
     )
     .execute(&mut *tx)
@@ -505,7 +510,7 @@ pub async fn cancel(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<O
         == 1;
     if cancelled {
         record_event(&mut tx, company_id, id, "cancelled", None).await?;
-        refresh_candidate_status(&mut tx, candidate_id).await?;
+        refresh_candidate_status(&mut tx, company_id, candidate_id).await?;
     }
     tx.commit().await?;
     Ok(Some(cancelled))
@@ -532,14 +537,15 @@ pub async fn extend(pool: &PgPool, company_id: Uuid, id: Uuid, days: i64) -> sql
            status = case when status = 'expired'
                          then case when started_at is null then 'pending' else 'in_progress' end
                          else status end
-         where id = $1",
+         where company_id = $3 and id = $1",
         id,
         days,
+        company_id,
     )
     .execute(&mut *tx)
     .await?;
     record_event(&mut tx, company_id, id, "extended", Some(&format!("New deadline in {days} days"))).await?;
-    refresh_candidate_status(&mut tx, row.candidate_id).await?;
+    refresh_candidate_status(&mut tx, company_id, row.candidate_id).await?;
     tx.commit().await?;
     Ok(Some(true))
 }
@@ -556,7 +562,7 @@ pub async fn expire_overdue(pool: &PgPool) -> sqlx::Result<u64> {
     .await?;
     for row in &expired {
         record_event(&mut tx, row.company_id, row.id, "expired", None).await?;
-        refresh_candidate_status(&mut tx, row.candidate_id).await?;
+        refresh_candidate_status(&mut tx, row.company_id, row.candidate_id).await?;
     }
     tx.commit().await?;
     Ok(expired.len() as u64)

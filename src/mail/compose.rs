@@ -26,6 +26,7 @@ pub struct InvitationData {
     pub duration_minutes: i32,
     pub question_count: i64,
     pub interview_id: Uuid,
+    pub interview_status: String,
     pub link_nonce: Vec<u8>,
     pub expires_at: OffsetDateTime,
     pub recruiter_name: Option<String>,
@@ -39,7 +40,7 @@ pub async fn load(pool: &PgPool, ids: &[Uuid], company_id: Option<Uuid>) -> sqlx
         r#"select e.id as email_id, e.kind, e.to_address, e.pixel_id, c.name as candidate_name,
                   co.name as company_name, j.title as job_title, v.intro, v.duration_minutes,
                   (select count(*) from version_questions q where q.version_id = v.id) as "question_count!",
-                  i.id as interview_id, i.link_nonce, i.expires_at,
+                  i.id as interview_id, i.status as interview_status, i.link_nonce, i.expires_at,
                   u.name as "recruiter_name?", u.email::text as "recruiter_email?"
            from emails e
            join interviews i on i.id = e.interview_id

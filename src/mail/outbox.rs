@@ -55,12 +55,21 @@ pub async fn claim(pool: &PgPool, limit: i64, lease_seconds: i32) -> sqlx::Resul
     .await
 }
 
-pub async fn mark_sent(pool: &PgPool, id: Uuid, transport: &str, reply: &str, message_id: &str) -> sqlx::Result<()> {
+/// The `mark_*` functions take the claim's `attempts`: a worker whose lease ran out (and
+/// whose email another worker claimed again) records nothing.
+pub async fn mark_sent(
+    pool: &PgPool,
+    id: Uuid,
+    attempts: i32,
+    transport: &str,
+    reply: &str,
+    message_id: &str,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "with sent as (
            update emails set status = 'sent', transport = $2, server_reply = $3, message_id = $4,
                              sent_at = now(), last_error = null
-           where id = $1 and status = 'queued'
+           where id = $1 and status = 'queued' and attempts = $5
            returning interview_id, company_id, to_address),
          touched as (
            update interviews set email_sent_at = now() from sent where interviews.id = sent.interview_id)
@@ -72,6 +81,7 @@ pub async fn mark_sent(pool: &PgPool, id: Uuid, transport: &str, reply: &str, me
         transport,
         reply,
         message_id,
+        attempts,
     )
     .execute(pool)
     .await?;
@@ -79,10 +89,16 @@ pub async fn mark_sent(pool: &PgPool, id: Uuid, transport: &str, reply: &str, me
 }
 
 /// A transient failure: try again at `retry_at`.
-pub async fn mark_retry(pool: &PgPool, id: Uuid, error: &str, retry_at: OffsetDateTime) -> sqlx::Result<()> {
+pub async fn mark_retry(
+    pool: &PgPool,
+    id: Uuid,
+    attempts: i32,
+    error: &str,
+    retry_at: OffsetDateTime,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "with retried as (
-           update emails set next_attempt_at = $3, last_error = $2 where id = $1 and status = 'queued'
+           update emails set next_attempt_at = $3, last_error = $2 where id = $1 and status = 'queued' and attempts = $4
            returning interview_id, company_id)
          insert into interview_events (id, interview_id, company_id, kind, detail)
          select gen_random_uuid(), interview_id, company_id, 'retrying',
@@ -91,6 +107,7 @@ pub async fn mark_retry(pool: &PgPool, id: Uuid, error: &str, retry_at: OffsetDa
         id,
         error,
         retry_at,
+        attempts,
     )
     .execute(pool)
     .await?;
@@ -98,15 +115,16 @@ pub async fn mark_retry(pool: &PgPool, id: Uuid, error: &str, retry_at: OffsetDa
 }
 
 /// A permanent failure, or the last attempt.
-pub async fn mark_failed(pool: &PgPool, id: Uuid, error: &str) -> sqlx::Result<()> {
+pub async fn mark_failed(pool: &PgPool, id: Uuid, attempts: i32, error: &str) -> sqlx::Result<()> {
     sqlx::query!(
         "with failed as (
-           update emails set status = 'failed', last_error = $2 where id = $1 and status = 'queued'
+           update emails set status = 'failed', last_error = $2 where id = $1 and status = 'queued' and attempts = $3
            returning interview_id, company_id)
          insert into interview_events (id, interview_id, company_id, kind, detail)
          select gen_random_uuid(), interview_id, company_id, 'failed', $2 from failed",
         id,
         error,
+        attempts,
     )
     .execute(pool)
     .await?;

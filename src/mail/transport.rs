@@ -39,13 +39,31 @@ impl Transport {
     pub async fn deliver(&self, message: Message) -> Result<String, DeliveryError> {
         match self {
             Self::Mailbox => Ok("Kept in the Hifinity outbox (no SMTP server configured)".into()),
-            Self::Smtp(smtp) => match smtp.send(message).await {
-                Ok(response) => Ok(format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" "))),
-                Err(err) if err.is_permanent() => Err(DeliveryError::Permanent(describe(&err))),
-                Err(err) => Err(DeliveryError::Transient(describe(&err))),
+            // Bounded well within the worker's lease, so no other worker takes it meanwhile.
+            Self::Smtp(smtp) => match tokio::time::timeout(SEND_TIMEOUT, smtp.send(message)).await {
+                Err(_) => Err(DeliveryError::Transient(format!(
+                    "No answer from the SMTP server within {} s",
+                    SEND_TIMEOUT.as_secs()
+                ))),
+                Ok(Ok(response)) => {
+                    Ok(format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" ")))
+                }
+                Ok(Err(err)) if err.is_permanent() && !is_configuration(&err) => {
+                    Err(DeliveryError::Permanent(describe(&err)))
+                }
+                Ok(Err(err)) => Err(DeliveryError::Transient(describe(&err))),
             },
         }
     }
+}
+
+/// The longest one message may take to send.
+pub const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// 5xx replies about our own credentials or TLS (530, 534, 535, 538) are fixed by
+/// correcting SMTP_URL, not by giving up on the email: they are retried.
+fn is_configuration(err: &lettre::transport::smtp::Error) -> bool {
+    err.status().is_some_and(|code| matches!(code.to_string().as_str(), "530" | "534" | "535" | "538"))
 }
 
 /// The whole error chain: lettre's top level says little ("network error").

@@ -63,41 +63,54 @@ async fn deliver_one(
     data: compose::InvitationData,
     attempts: i32,
 ) -> anyhow::Result<()> {
+    if !matches!(data.interview_status.as_str(), "pending" | "in_progress") {
+        let reason = format!("Not sent: the interview is no longer open ({})", data.interview_status.replace('_', " "));
+        outbox::mark_failed(&state.pool, data.email_id, attempts, &reason).await?;
+        return Ok(());
+    }
     let prepared =
         compose::render(&data, &state.config).and_then(|rendered| compose::message(&data, &rendered, &state.config));
     let (message, message_id) = match prepared {
         Ok(prepared) => prepared,
         Err(err) => {
             tracing::error!(error = ?err, email = %data.email_id, "outbox: could not build the message");
-            outbox::mark_failed(&state.pool, data.email_id, &format!("Could not build the message: {err:#}")).await?;
+            outbox::mark_failed(&state.pool, data.email_id, attempts, &format!("Could not build the message: {err:#}"))
+                .await?;
             return Ok(());
         }
     };
     match transport.deliver(message).await {
-        Ok(reply) => outbox::mark_sent(&state.pool, data.email_id, transport.name(), &reply, &message_id).await?,
+        Ok(reply) => {
+            outbox::mark_sent(&state.pool, data.email_id, attempts, transport.name(), &reply, &message_id).await?
+        }
         Err(DeliveryError::Permanent(reason)) => {
             tracing::warn!(email = %data.email_id, %reason, "outbox: permanently refused");
-            outbox::mark_failed(&state.pool, data.email_id, &reason).await?;
+            outbox::mark_failed(&state.pool, data.email_id, attempts, &reason).await?;
         }
         Err(DeliveryError::Transient(reason)) if attempts >= MAX_ATTEMPTS => {
             tracing::warn!(email = %data.email_id, %reason, "outbox: giving up after {attempts} attempts");
-            outbox::mark_failed(&state.pool, data.email_id, &format!("{reason} (gave up after {attempts} attempts)"))
-                .await?;
+            outbox::mark_failed(
+                &state.pool,
+                data.email_id,
+                attempts,
+                &format!("{reason} (gave up after {attempts} attempts)"),
+            )
+            .await?;
         }
         Err(DeliveryError::Transient(reason)) => {
             let retry_at = OffsetDateTime::now_utc() + backoff(attempts);
             tracing::info!(email = %data.email_id, %reason, "outbox: will retry");
-            outbox::mark_retry(&state.pool, data.email_id, &reason, retry_at).await?;
+            outbox::mark_retry(&state.pool, data.email_id, attempts, &reason, retry_at).await?;
         }
     }
     Ok(())
 }
 
-/// 30 s, 1 min, 2 min … capped at 1 hour, each ±20 % so that retries spread out.
+/// 30 s, 1 min, 2 min … up to 1 hour, each ±20 % so that retries spread out.
 pub fn backoff(attempts: i32) -> Duration {
     let base = 30.0 * 2f64.powi(attempts.clamp(1, 12) - 1);
     let jitter = rand::thread_rng().gen_range(0.8..1.2);
-    Duration::from_secs_f64((base * jitter).min(3600.0))
+    Duration::from_secs_f64(base.min(3600.0) * jitter)
 }
 
 #[cfg(test)]
@@ -110,6 +123,6 @@ mod tests {
         assert!((24.0..=36.0).contains(&first));
         let fourth = backoff(4).as_secs_f64();
         assert!((192.0..=288.0).contains(&fourth));
-        assert!(backoff(30).as_secs_f64() <= 3600.0);
+        assert!(backoff(30).as_secs_f64() <= 3600.0 * 1.2);
     }
 }

@@ -375,7 +375,27 @@ async fn never_invited_candidates_are_deleted_others_archived(pool: PgPool) {
     app.sign_up("Acme", "riley@acme.com").await;
     let company = company_of(&app, "riley@acme.com").await;
     let fresh = insert_candidate(&app, company, "Fresh Face", "fresh@example.com", "new", 2).await;
-    let invited = insert_candidate(&app, company, "Ivy Invited", "ivy@example.com", "invited", 1).await;
+    let invited = insert_candidate(&app, company, "Ivy Invited", "ivy@example.com", "new", 1).await;
+    // Ivy was sent an interview that was then cancelled: her status is New again, but
+    // she has a history to keep, so she is archived rather than deleted.
+    let job = crate::fixtures::job(&app.pool, company, "Engineer").await;
+    let (_, version) = crate::fixtures::published_template(&app.pool, company, job, "Screen").await;
+    let user: Uuid = sqlx::query_scalar("select id from users").fetch_one(&app.pool).await.unwrap();
+    let request = hifinity::interviews::store::SendRequest {
+        company_id: company,
+        user_id: user,
+        candidate_id: invited,
+        job_id: job,
+        version_id: version,
+        idempotency_key: Uuid::new_v4(),
+        link_valid_days: 14,
+    };
+    hifinity::interviews::store::send(&app.pool, &request).await.unwrap();
+    let interview: Uuid = sqlx::query_scalar("select id from interviews").fetch_one(&app.pool).await.unwrap();
+    app.post(&format!("/interviews/{interview}/cancel"), &[]).await;
+    assert_eq!(count(&app, "select count(*) from candidates where name = 'Ivy Invited' and status = 'new'").await, 1);
+    let page = app.get(&format!("/candidates/{invited}")).await;
+    assert!(page.texts("button").iter().any(|b| b == "Archive candidate"));
 
     let page = app.get(&format!("/candidates/{fresh}")).await;
     assert!(page.texts("button").iter().any(|b| b == "Delete candidate"));
