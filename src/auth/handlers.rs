@@ -125,7 +125,9 @@ pub async fn sign_in(
         error: Some(error),
     };
 
-    if let Some(minutes) = throttle::blocked_for(&state.pool, &keys).await? {
+    // Counted before the password is checked, so that parallel attempts can't slip past
+    // the limit; a successful sign-in takes its attempt back.
+    if let Some(minutes) = throttle::count_attempt(&state.pool, &keys).await? {
         let plural = if minutes == 1 { "" } else { "s" };
         let message = format!("Too many failed sign-in attempts. Try again in {minutes} minute{plural}.");
         let mut response = render(&page(message))?;
@@ -138,13 +140,10 @@ pub async fn sign_in(
     let verified = password::verify(form.password, credentials.map(|c| c.password_hash)).await?;
     match user_id {
         Some(user_id) if verified => {
-            throttle::clear_account(&state.pool, &keys).await?;
+            throttle::forgive(&state.pool, &keys).await?;
             start_session(&state, &headers, user_id, Flash::success("You are signed in."), &next).await
         }
-        _ => {
-            throttle::record_failure(&state.pool, &keys).await?;
-            render(&page("The email or password is incorrect.".into()))
-        }
+        _ => render(&page("The email or password is incorrect.".into())),
     }
 }
 

@@ -1,5 +1,5 @@
-//! Sign-in throttling: after too many failures in 15 minutes, further attempts for that
-//! account, or from that client address, are refused until the window ends. Counts live
+//! Sign-in throttling: after too many failed attempts in 15 minutes, further attempts
+//! for that account, or from that client address, are refused until the window ends. Counts live
 //! in Postgres so that every instance behind a load balancer agrees.
 
 use std::net::IpAddr;
@@ -21,45 +21,43 @@ impl Keys {
     }
 }
 
-/// Minutes until sign-in is allowed again, if either key is over its limit.
-pub async fn blocked_for(pool: &PgPool, keys: &Keys) -> sqlx::Result<Option<i64>> {
-    let minutes = sqlx::query_scalar!(
-        r#"select max(ceil(extract(epoch from window_started_at + make_interval(mins => $3) - now()) / 60))::int8
-           from sign_in_failures
-           where window_started_at > now() - make_interval(mins => $3)
-             and ((throttle_key = $1 and failures >= $4) or (throttle_key = $2 and failures >= $5))"#,
+/// Counts an attempt against both keys in one statement (so concurrent attempts each
+/// see their own count) and returns the minutes to wait when either is over its limit.
+pub async fn count_attempt(pool: &PgPool, keys: &Keys) -> sqlx::Result<Option<i64>> {
+    let counts = sqlx::query!(
+        r#"insert into sign_in_failures (throttle_key, failures)
+           select unnest(array[$1, $2]::text[]), 1
+           on conflict (throttle_key) do update set
+             failures = case when sign_in_failures.window_started_at <= now() - make_interval(mins => $3)
+                             then 1 else sign_in_failures.failures + 1 end,
+             window_started_at = case when sign_in_failures.window_started_at <= now() - make_interval(mins => $3)
+                                      then now() else sign_in_failures.window_started_at end
+           returning throttle_key, failures,
+                     ceil(extract(epoch from window_started_at + make_interval(mins => $3) - now()) / 60)::int8
+                       as "minutes!""#,
         keys.account,
         keys.address,
         WINDOW_MINUTES,
-        PER_ACCOUNT,
-        PER_ADDRESS,
     )
-    .fetch_one(pool)
+    .fetch_all(pool)
     .await?;
-    Ok(minutes.map(|m| m.max(1)))
+    Ok(counts
+        .iter()
+        .filter(|row| row.failures > if row.throttle_key == keys.account { PER_ACCOUNT } else { PER_ADDRESS })
+        .map(|row| row.minutes.max(1))
+        .max())
 }
 
-pub async fn record_failure(pool: &PgPool, keys: &Keys) -> sqlx::Result<()> {
+/// A successful sign-in: the account starts afresh, and the address gets its attempt back.
+pub async fn forgive(pool: &PgPool, keys: &Keys) -> sqlx::Result<()> {
     sqlx::query!(
-        "insert into sign_in_failures (throttle_key, failures)
-         select unnest(array[$1, $2]::text[]), 1
-         on conflict (throttle_key) do update set
-           failures = case when sign_in_failures.window_started_at <= now() - make_interval(mins => $3)
-                           then 1 else sign_in_failures.failures + 1 end,
-           window_started_at = case when sign_in_failures.window_started_at <= now() - make_interval(mins => $3)
-                                    then now() else sign_in_failures.window_started_at end",
+        "with account as (delete from sign_in_failures where throttle_key = $1)
+         update sign_in_failures set failures = greatest(failures - 1, 0) where throttle_key = $2",
         keys.account,
         keys.address,
-        WINDOW_MINUTES,
     )
     .execute(pool)
     .await?;
-    Ok(())
-}
-
-/// A successful sign-in clears the account's count (not the address's).
-pub async fn clear_account(pool: &PgPool, keys: &Keys) -> sqlx::Result<()> {
-    sqlx::query!("delete from sign_in_failures where throttle_key = $1", keys.account).execute(pool).await?;
     Ok(())
 }
 

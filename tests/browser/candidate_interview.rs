@@ -51,8 +51,9 @@ async fn a_candidate_records_resumes_and_completes_and_the_recruiter_plays_the_a
     app.sign_up("Acme Robotics", RECRUITER).await;
     let company = app.company_id(RECRUITER).await;
     let job = fixtures::job(&app.pool, company, "Senior Backend Engineer").await;
-    // Two video questions and a text one; a short thinking time, the shortest answer time.
-    let (_, version) = fixtures::published_template_timed(&app.pool, company, job, "Backend screen", 2, 10).await;
+    // Two video questions and a text one; a short thinking time, and an answer time long
+    // enough that a slow machine still stops the recording by the click, not the timer.
+    let (_, version) = fixtures::published_template_timed(&app.pool, company, job, "Backend screen", 2, 60).await;
     let candidate = fixtures::candidate(&app.pool, company, "Ada Lovelace", "ada@example.com").await;
 
     let sent = app

@@ -123,7 +123,29 @@ async fn repeated_failures_are_throttled_per_account(pool: PgPool) {
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    assert_eq!(failures, 5);
+    assert_eq!(failures, 6, "five failures and the refused attempt");
+}
+
+#[sqlx::test]
+async fn parallel_attempts_cannot_slip_past_the_limit(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let attacker = app.other_browser();
+    let attempts = (0..12).map(|_| attacker.sign_in("riley@acme.com", "guess guess guess"));
+    let pages = futures_util::future::join_all(attempts).await;
+    let refused = pages.iter().filter(|p| p.status == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!(refused, 7, "only five of twelve simultaneous guesses were checked");
+}
+
+#[sqlx::test]
+async fn successful_sign_ins_do_not_count_against_the_address(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    for _ in 0..25 {
+        let page = app.other_browser().sign_in("riley@acme.com", PASSWORD).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(page.text(".account-company"), "Acme");
+    }
 }
 
 #[sqlx::test]
