@@ -28,7 +28,7 @@ use crate::{config::Config, mail::worker::backoff, queue, storage::MediaStore};
 
 /// Long enough for several transcriptions and a slow model; a crashed worker's task is
 /// taken again after it.
-const LEASE_SECONDS: i32 = 900;
+const LEASE_SECONDS: i32 = 3600;
 /// Transient failures are retried this many times in all (about an hour and a half).
 pub const MAX_ATTEMPTS: i32 = 8;
 const POLL: Duration = Duration::from_secs(10);
@@ -71,13 +71,27 @@ impl Evaluator {
 pub async fn run(pool: PgPool, evaluator: Arc<Evaluator>, mut shutdown: watch::Receiver<bool>) {
     let mut wakeup = queue::Wakeup::listen(&pool, queue::CHANNEL, POLL).await;
     loop {
-        tokio::select! {
-            result = run_due(&pool, &evaluator) => {
-                if let Err(err) = result {
-                    tracing::error!(error = ?err, "evaluation: round failed");
+        loop {
+            let task = match queue::claim(&pool, &[TASK_KIND], LEASE_SECONDS).await {
+                Ok(Some(task)) => task,
+                Ok(None) => break,
+                Err(err) => {
+                    tracing::error!(error = ?err, "evaluation: claiming failed");
+                    break;
+                }
+            };
+            tokio::select! {
+                result = run_task(&pool, &evaluator, &task) => {
+                    if let Err(err) = result {
+                        tracing::error!(error = ?err, task = %task.id, "evaluation: recording the outcome failed");
+                    }
+                }
+                _ = shutdown.changed() => {
+                    // Give the task back at once rather than when its lease ends.
+                    let _ = queue::retry(&pool, &task, "Interrupted by a restart", OffsetDateTime::now_utc()).await;
+                    return;
                 }
             }
-            _ = shutdown.changed() => return,
         }
         tokio::select! {
             () = wakeup.wait() => {}
@@ -91,35 +105,50 @@ pub async fn run_due(pool: &PgPool, evaluator: &Evaluator) -> anyhow::Result<usi
     let mut count = 0;
     while let Some(task) = queue::claim(pool, &[TASK_KIND], LEASE_SECONDS).await? {
         count += 1;
-        if let Err(err) = process(pool, evaluator, &task).await {
-            // The database or our own code failed: try the task again later.
-            tracing::error!(error = ?err, task = %task.id, "evaluation: task failed unexpectedly");
-            let at = OffsetDateTime::now_utc() + backoff(task.attempts);
-            queue::retry(pool, task.id, &format!("{err:#}"), at).await?;
-        }
+        run_task(pool, evaluator, &task).await?;
     }
     Ok(count)
+}
+
+/// Runs one claimed task. Our own failures (the database, a bug) retry with backoff like
+/// the services' do, up to the same limit, so that no task is retried forever.
+async fn run_task(pool: &PgPool, evaluator: &Evaluator, task: &queue::Task) -> anyhow::Result<()> {
+    if task.attempts > MAX_ATTEMPTS {
+        // Taken again after a worker died mid-task, too many times.
+        queue::fail(pool, task, "The evaluation stopped unexpectedly too many times").await?;
+        return Ok(());
+    }
+    if let Err(err) = process(pool, evaluator, task).await {
+        tracing::error!(error = ?err, task = %task.id, "evaluation: task failed unexpectedly");
+        if task.attempts >= MAX_ATTEMPTS {
+            queue::fail(pool, task, &format!("{err:#}")).await?;
+        } else {
+            let at = OffsetDateTime::now_utc() + backoff(task.attempts);
+            queue::retry(pool, task, &format!("{err:#}"), at).await?;
+        }
+    }
+    Ok(())
 }
 
 async fn process(pool: &PgPool, evaluator: &Evaluator, task: &queue::Task) -> anyhow::Result<()> {
     let interview_id = task.payload.get("interview_id").and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
     let (Some(company_id), Some(interview_id)) = (task.company_id, interview_id) else {
-        queue::fail(pool, task.id, "the task names no company or interview").await?;
+        queue::fail(pool, task, "the task names no company or interview").await?;
         return Ok(());
     };
     let Some(interview) = store::task_interview(pool, company_id, interview_id).await? else {
-        queue::fail(pool, task.id, "the interview no longer exists").await?;
+        queue::fail(pool, task, "the interview no longer exists").await?;
         return Ok(());
     };
     let Some(evaluation_id) = store::start_run(pool, company_id, interview_id, task.id).await? else {
         // Its result was written before the task could be marked done.
-        queue::complete(pool, task.id).await?;
+        queue::complete(pool, task).await?;
         return Ok(());
     };
     if interview.status != "completed" {
         let reason = "Only a completed interview can be evaluated.";
         store::mark_failed(pool, company_id, interview_id, evaluation_id, reason).await?;
-        queue::fail(pool, task.id, reason).await?;
+        queue::fail(pool, task, reason).await?;
         return Ok(());
     }
     tracing::info!(task = %task.id, evaluation = %evaluation_id, attempt = task.attempts, "evaluation: running");
@@ -144,26 +173,26 @@ async fn process(pool: &PgPool, evaluator: &Evaluator, task: &queue::Task) -> an
             )
             .await
             .context("writing the evaluation")?;
-            queue::complete(pool, task.id).await?;
+            queue::complete(pool, task).await?;
             tracing::info!(evaluation = %evaluation_id, score = ?card.overall_score, "evaluation: done");
         }
         Err(ServiceError::Transient { message, .. }) if task.attempts >= MAX_ATTEMPTS => {
             let reason = format!("{message} (gave up after {} attempts)", task.attempts);
             tracing::warn!(evaluation = %evaluation_id, %reason, "evaluation: giving up");
             store::mark_failed(pool, company_id, interview_id, evaluation_id, &reason).await?;
-            queue::fail(pool, task.id, &reason).await?;
+            queue::fail(pool, task, &reason).await?;
         }
         Err(ServiceError::Transient { message, retry_after_secs }) => {
             let wait = backoff(task.attempts).max(Duration::from_secs(retry_after_secs.unwrap_or(0).min(3600)));
             let at = OffsetDateTime::now_utc() + wait;
             tracing::info!(evaluation = %evaluation_id, %message, retry_in_secs = wait.as_secs(), "evaluation: will retry");
             store::mark_retrying(pool, evaluation_id, &message, at).await?;
-            queue::retry(pool, task.id, &message, at).await?;
+            queue::retry(pool, task, &message, at).await?;
         }
         Err(ServiceError::Permanent(reason)) => {
             tracing::warn!(evaluation = %evaluation_id, %reason, "evaluation: failed");
             store::mark_failed(pool, company_id, interview_id, evaluation_id, &reason).await?;
-            queue::fail(pool, task.id, &reason).await?;
+            queue::fail(pool, task, &reason).await?;
         }
     }
     Ok(())

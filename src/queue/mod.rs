@@ -59,25 +59,43 @@ pub async fn claim(pool: &PgPool, kinds: &[&str], lease_seconds: i32) -> sqlx::R
     .await
 }
 
-pub async fn complete(pool: &PgPool, id: Uuid) -> sqlx::Result<()> {
-    sqlx::query!("update tasks set status = 'done', finished_at = now(), last_error = null where id = $1", id)
-        .execute(pool)
-        .await?;
+// `complete`, `retry` and `fail` match the claim's attempt: a worker whose lease ran out
+// (and whose task was claimed again) changes nothing.
+
+pub async fn complete(pool: &PgPool, task: &Task) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update tasks set status = 'done', finished_at = now(), last_error = null where id = $1 and attempts = $2",
+        task.id,
+        task.attempts,
+    )
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
 /// A transient failure: run again at `at`.
-pub async fn retry(pool: &PgPool, id: Uuid, error: &str, at: OffsetDateTime) -> sqlx::Result<()> {
-    sqlx::query!("update tasks set status = 'queued', run_at = $2, last_error = $3 where id = $1", id, at, error)
-        .execute(pool)
-        .await?;
+pub async fn retry(pool: &PgPool, task: &Task, error: &str, at: OffsetDateTime) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update tasks set status = 'queued', run_at = $3, last_error = $4 where id = $1 and attempts = $2",
+        task.id,
+        task.attempts,
+        at,
+        error,
+    )
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
-pub async fn fail(pool: &PgPool, id: Uuid, error: &str) -> sqlx::Result<()> {
-    sqlx::query!("update tasks set status = 'failed', finished_at = now(), last_error = $2 where id = $1", id, error)
-        .execute(pool)
-        .await?;
+pub async fn fail(pool: &PgPool, task: &Task, error: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update tasks set status = 'failed', finished_at = now(), last_error = $3 where id = $1 and attempts = $2",
+        task.id,
+        task.attempts,
+        error,
+    )
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
