@@ -45,9 +45,12 @@ pub enum ServiceError {
     /// `retry_after_secs` is the service's own `Retry-After`, when it gave one.
     #[error("{message}")]
     Transient { message: String, retry_after_secs: Option<u64> },
-    /// Trying again will not help: a refused request, or replies that stay unusable.
+    /// Trying again will not help: a refused key or address, or replies that stay unusable.
     #[error("{0}")]
     Permanent(String),
+    /// The service refused this input (400, 413, 415, 422): another input may still work.
+    #[error("{0}")]
+    Rejected(String),
 }
 
 impl ServiceError {

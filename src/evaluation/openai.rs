@@ -58,6 +58,8 @@ pub async fn check(service: &str, response: Response) -> Result<Response, Servic
     };
     if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::REQUEST_TIMEOUT || status.is_server_error() {
         Err(ServiceError::Transient { message, retry_after_secs })
+    } else if matches!(status.as_u16(), 400 | 413 | 415 | 422) {
+        Err(ServiceError::Rejected(message))
     } else {
         Err(ServiceError::Permanent(message))
     }

@@ -189,7 +189,7 @@ async fn process(pool: &PgPool, evaluator: &Evaluator, task: &queue::Task) -> an
             store::mark_retrying(pool, evaluation_id, &message, at).await?;
             queue::retry(pool, task, &message, at).await?;
         }
-        Err(ServiceError::Permanent(reason)) => {
+        Err(ServiceError::Permanent(reason) | ServiceError::Rejected(reason)) => {
             tracing::warn!(evaluation = %evaluation_id, %reason, "evaluation: failed");
             store::mark_failed(pool, company_id, interview_id, evaluation_id, &reason).await?;
             queue::fail(pool, task, &reason).await?;
@@ -264,8 +264,8 @@ async fn evaluate(
 }
 
 /// A video answer's words: the cached transcript, or a new one. A recording that cannot
-/// be read or that the service refuses leaves this answer without transcript; a
-/// transient failure stops the run so it can be retried.
+/// be read or that the service refuses leaves this answer without transcript; any other
+/// failure (a wrong key or address, a transient one) stops the run with its reason.
 async fn transcribe(
     pool: &PgPool,
     evaluator: &Evaluator,
@@ -295,7 +295,7 @@ async fn transcribe(
             store::save_transcript(pool, company_id, answer_id, transcriber.model(), &text).await?;
             Ok(Ok(AnswerContent::Transcribed(text)))
         }
-        Err(ServiceError::Permanent(reason)) => {
+        Err(ServiceError::Rejected(reason)) => {
             Ok(Ok(AnswerContent::NoTranscript(format!("the transcription service refused it: {reason}"))))
         }
         Err(transient) => Ok(Err(transient)),

@@ -42,7 +42,7 @@ impl OpenAiTranscriber {
         let file = Part::bytes(recording)
             .file_name(format!("answer.{}", extension(media_type)))
             .mime_str(if plain { essence } else { "application/octet-stream" })
-            .map_err(|err| ServiceError::Permanent(format!("could not prepare the upload: {err}")))?;
+            .map_err(|err| ServiceError::Rejected(format!("could not prepare the upload: {err}")))?;
         let form = Form::new().text("model", self.model.clone()).text("response_format", "json").part("file", file);
         let mut request = self.client.post(self.endpoint.clone()).multipart(form);
         if let Some(key) = &self.api_key {

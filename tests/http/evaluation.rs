@@ -549,6 +549,35 @@ async fn a_service_that_does_not_answer_in_time_is_retried(pool: PgPool) {
     );
 }
 
+#[sqlx::test]
+async fn a_refused_recording_has_no_transcript_but_a_refused_key_fails_the_run(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = ready(&app).await;
+    let api = MockApi::start().await;
+    let config = config_with(&app, |c| c.evaluation.transcribe_url = Some(api.url.parse().unwrap()));
+
+    // The service can't read this recording: the run goes on without its transcript.
+    api.reply(TRANSCRIPTIONS, [Reply::status(415, r#"{"error":{"message":"Unsupported file format"}}"#)]);
+    let interview = completed_interview(&app, &s, &[Given::Video(b"VIDEO"), Given::Nothing, Given::Text(REVIEW)]).await;
+    enqueue_evaluation(&app, s.company_id, interview).await;
+    evaluate(&app, &config).await;
+    assert_eq!(evaluation_rows(&app, interview).await[0].0, "done");
+
+    // A wrong key concerns every recording: the run fails and says why.
+    api.reply(TRANSCRIPTIONS, [Reply::status(401, r#"{"error":{"message":"Incorrect API key provided"}}"#)]);
+    let second = completed_interview(&app, &s, &[Given::Video(b"VIDEO"), Given::Nothing, Given::Text(REVIEW)]).await;
+    enqueue_evaluation(&app, s.company_id, second).await;
+    evaluate(&app, &config).await;
+    assert_eq!(
+        evaluation_rows(&app, second).await,
+        [(
+            "failed".to_owned(),
+            Some("The transcription service answered HTTP 401: Incorrect API key provided".to_owned()),
+            None
+        )]
+    );
+}
+
 // ---- The built-in rubric, end to end ----
 
 #[sqlx::test]
