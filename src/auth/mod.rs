@@ -50,6 +50,14 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
         if let Some(user) = parts.extensions.get::<CurrentUser>() {
             return Ok(user.clone());
         }
+        // A form posted after the session ended can't be replayed (and its address only
+        // answers POST): sign in, then start from the portal.
+        if parts.method != axum::http::Method::GET {
+            return Err(crate::layout::Flash::error(
+                "Your session has ended, so that form was not sent. Sign in and try again.",
+            )
+            .redirect("/sign-in"));
+        }
         let here = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
         let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
         Err(Redirect::to(&format!("/sign-in?next={next}")).into_response())

@@ -80,6 +80,10 @@ async fn sign_in_and_out(pool: PgPool) {
     assert_eq!(guarded.status(), StatusCode::SEE_OTHER);
     assert_eq!(guarded.headers()["location"], "/sign-in?next=%2Fteam");
 
+    let late = app.post("/team", &[("name", "Sam"), ("email", "sam@acme.com"), ("password", PASSWORD)]).await;
+    assert!(late.url.ends_with("/sign-in"), "a form posted after sign-out: {}", late.url);
+    assert_eq!(late.flash(), "Your session has ended, so that form was not sent. Sign in and try again.");
+
     let page = app.post("/sign-in", &[("email", "riley@acme.com"), ("password", PASSWORD), ("next", "/team")]).await;
     assert!(page.url.ends_with("/team"), "returns to the page asked for: {}", page.url);
     assert_eq!(page.text("h1"), "Team");
