@@ -42,6 +42,8 @@ pub enum Added {
     /// The candidate already has an application for this job.
     Duplicate(Uuid),
     JobClosed,
+    /// Archived candidates are restored before they are added to jobs.
+    CandidateArchived,
     /// No such candidate or job in this company.
     NotFound,
 }
@@ -53,13 +55,19 @@ pub async fn add(pool: &PgPool, company_id: Uuid, candidate_id: Uuid, job_id: Uu
         sqlx::query_scalar!("select status from jobs where company_id = $1 and id = $2", company_id, job_id)
             .fetch_optional(&mut *tx)
             .await?;
-    let candidate =
-        sqlx::query_scalar!("select id from candidates where company_id = $1 and id = $2", company_id, candidate_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let (Some(job_status), Some(_)) = (job_status, candidate) else { return Ok(Added::NotFound) };
+    let archived = sqlx::query_scalar!(
+        r#"select archived_at is not null as "archived!" from candidates where company_id = $1 and id = $2"#,
+        company_id,
+        candidate_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (Some(job_status), Some(archived)) = (job_status, archived) else { return Ok(Added::NotFound) };
     if job_status != "open" {
         return Ok(Added::JobClosed);
+    }
+    if archived {
+        return Ok(Added::CandidateArchived);
     }
     let inserted = sqlx::query_scalar!(
         "insert into applications (id, company_id, candidate_id, job_id) values ($1, $2, $3, $4)
@@ -97,9 +105,25 @@ pub async fn add(pool: &PgPool, company_id: Uuid, candidate_id: Uuid, job_id: Uu
                     )
                     .fetch_optional(&mut *tx)
                     .await?;
-                    // No existing pair means the key collided with another application:
-                    // a forged form, treated as unknown.
-                    existing.map_or(Added::NotFound, Added::Duplicate)
+                    match existing {
+                        Some(id) => Added::Duplicate(id),
+                        // The key belongs to another job's application: the same page's
+                        // form sent again with another job. A new key adds this one.
+                        None => {
+                            let id = Uuid::new_v4();
+                            sqlx::query!(
+                                "insert into applications (id, company_id, candidate_id, job_id) values ($1, $2, $3, $4)",
+                                id,
+                                company_id,
+                                candidate_id,
+                                job_id,
+                            )
+                            .execute(&mut *tx)
+                            .await?;
+                            touch_candidate(&mut tx, company_id, candidate_id).await?;
+                            Added::Added(id)
+                        }
+                    }
                 }
             }
         }

@@ -288,6 +288,8 @@ pub async fn add_to_job(
             refuse("This candidate is already on this job.", Some(existing), Some(job_id)).await
         }
         Added::JobClosed => refuse("This job is closed. Reopen it to add candidates.", None, None).await,
+        Added::CandidateArchived => Ok(Flash::error("This candidate is archived. Restore them to add them to a job.")
+            .redirect(&format!("/candidates/{id}"))),
         Added::NotFound => Err(AppError::NotFound),
     }
 }

@@ -141,6 +141,21 @@ async fn add_to_job_refusals(pool: PgPool) {
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     let malformed = add_to_job(&app, ann, "not-an-id").await;
     assert_eq!(malformed.status, StatusCode::NOT_FOUND);
+
+    let open = sqlx::query_scalar::<_, Uuid>("select id from jobs where title = 'Open Role'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("update candidates set archived_at = now() where id = $1").bind(ann).execute(&app.pool).await.unwrap();
+    let page = app.get(&format!("/candidates/{ann}")).await;
+    assert!(page.body.contains("Restore this candidate to add them to a job."), "no form for an archived candidate");
+    let archived = app
+        .post(
+            &format!("/candidates/{ann}/applications"),
+            &[("job_id", &open.to_string()), ("idempotency_key", &Uuid::new_v4().to_string())],
+        )
+        .await;
+    assert_eq!(archived.flash(), "This candidate is archived. Restore them to add them to a job.");
     assert_eq!(applications(&app).await, 0);
 }
 
