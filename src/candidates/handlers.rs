@@ -108,9 +108,10 @@ pub async fn create(
         Created::Created(id) => {
             Ok(Flash::success(format!("{} was added.", candidate.name.as_str())).redirect(&format!("/candidates/{id}")))
         }
-        Created::AlreadySubmitted(id) => {
-            Ok(Flash::success(format!("{} was added.", candidate.name.as_str())).redirect(&format!("/candidates/{id}")))
-        }
+        Created::AlreadySubmitted(id) => Ok(Flash::error(
+            "This form was already sent: here is the candidate it added. Edit them to change anything.",
+        )
+        .redirect(&format!("/candidates/{id}"))),
         Created::EmailTaken(existing) => {
             let mut errors = FieldErrors::default();
             errors.add("email", DUPLICATE_EMAIL);

@@ -159,11 +159,17 @@ pub async fn create(
         }
         return render(&create_form(shell, jobs, form, errors, key));
     };
-    if !store::create(&state.pool, user.company_id, key, job_id, fields).await? {
-        return Err(AppError::NotFound);
-    }
-    Ok(Flash::success(format!("Template “{}” created as a draft. Add its questions, then publish it.", fields.name))
-        .redirect(&template_href(key)))
+    let flash = match store::create(&state.pool, user.company_id, key, job_id, fields).await? {
+        None => return Err(AppError::NotFound),
+        Some(true) => Flash::success(format!(
+            "Template “{}” created as a draft. Add its questions, then publish it.",
+            fields.name
+        )),
+        Some(false) => {
+            Flash::error("This form was already sent: here is the template it created. Edit it to change it.")
+        }
+    };
+    Ok(flash.redirect(&template_href(key)))
 }
 
 async fn template_page(

@@ -243,8 +243,8 @@ pub async fn create(
     id: Uuid,
     job_id: Uuid,
     fields: &TemplateFields,
-) -> sqlx::Result<bool> {
-    sqlx::query!(
+) -> sqlx::Result<Option<bool>> {
+    let inserted = sqlx::query!(
         "insert into interview_templates
              (id, company_id, job_id, name, difficulty, focus_area, duration_minutes, intro, allow_retakes)
          select $1, j.company_id, j.id, $4, $5, $6, $7, $8, $9
@@ -261,7 +261,12 @@ pub async fn create(
         fields.allow_retakes,
     )
     .execute(pool)
-    .await?;
+    .await?
+    .rows_affected()
+        == 1;
+    if inserted {
+        return Ok(Some(true));
+    }
     let exists = sqlx::query_scalar!(
         r#"select exists(select 1 from interview_templates where id = $1 and company_id = $2) as "exists!""#,
         id,
@@ -269,7 +274,7 @@ pub async fn create(
     )
     .fetch_one(pool)
     .await?;
-    Ok(exists)
+    Ok(exists.then_some(false))
 }
 
 /// Locks the template row for the rest of the transaction and checks that it is a

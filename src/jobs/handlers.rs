@@ -79,9 +79,12 @@ pub async fn create(
         Ok(job) => job,
         Err(errors) => return render(&create_form(shell, form, errors, key)),
     };
-    store::create(&state.pool, user.company_id, key, &job).await?;
-    Ok(Flash::success(format!("Job “{}” created. Next, add an interview template for it.", job.title))
-        .redirect(&format!("/jobs/{key}")))
+    let flash = if store::create(&state.pool, user.company_id, key, &job).await? {
+        Flash::success(format!("Job “{}” created. Next, add an interview template for it.", job.title))
+    } else {
+        Flash::error("This form was already sent: here is the job it created. Edit it to change it.")
+    };
+    Ok(flash.redirect(&format!("/jobs/{key}")))
 }
 
 pub async fn show(

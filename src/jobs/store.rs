@@ -74,8 +74,9 @@ pub async fn get(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Opti
 
 /// Creates the job with `id` (the form's idempotency key). Submitting the same key again
 /// changes nothing; the caller redirects to the job either way.
-pub async fn create(pool: &PgPool, company_id: Uuid, id: Uuid, job: &JobFields) -> sqlx::Result<()> {
-    sqlx::query!(
+/// False when the form was sent before (the key is already a job's id).
+pub async fn create(pool: &PgPool, company_id: Uuid, id: Uuid, job: &JobFields) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
         "insert into jobs (id, company_id, title, department, location, description)
          values ($1, $2, $3, $4, $5, $6)
          on conflict (id) do nothing",
@@ -88,7 +89,7 @@ pub async fn create(pool: &PgPool, company_id: Uuid, id: Uuid, job: &JobFields) 
     )
     .execute(pool)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// False when the company has no such job.

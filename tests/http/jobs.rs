@@ -120,6 +120,8 @@ async fn a_double_submit_creates_one_job(pool: PgPool) {
     let first = app.post("/jobs/new", &form).await;
     let second = app.post("/jobs/new", &form).await;
     assert_eq!(first.url, second.url);
+    assert!(first.flash().starts_with("Job “Product Designer” created."));
+    assert_eq!(second.flash(), "This form was already sent: here is the job it created. Edit it to change it.");
     let jobs: i64 = sqlx::query_scalar("select count(*) from jobs").fetch_one(&app.pool).await.unwrap();
     assert_eq!(jobs, 1);
 }
