@@ -11,8 +11,12 @@ use tokio::{
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Behaviour {
     Accept,
-    /// Refuse every message with this reply code (e.g. 451 or 550).
-    Refuse(u16),
+    /// Refuse every message with 451: try again later.
+    RefuseForNow,
+    /// Refuse every message with 550: the mailbox does not exist.
+    RefuseForGood,
+    /// Refuse every message with 535: our credentials are wrong.
+    RefuseCredentials,
 }
 
 pub struct SmtpServer {
@@ -94,8 +98,9 @@ async fn session(
                     keep.lock().unwrap().push(message);
                     b"250 2.0.0 Ok: queued as TEST\r\n"
                 }
-                Behaviour::Refuse(451) => b"451 4.3.0 Try again later\r\n",
-                Behaviour::Refuse(_) => b"550 5.1.1 Mailbox unavailable\r\n",
+                Behaviour::RefuseForNow => b"451 4.3.0 Try again later\r\n",
+                Behaviour::RefuseForGood => b"550 5.1.1 Mailbox unavailable\r\n",
+                Behaviour::RefuseCredentials => b"535 5.7.8 Authentication credentials invalid\r\n",
             }
         } else if command == "QUIT" {
             write.write_all(b"221 Bye\r\n").await?;

@@ -347,7 +347,7 @@ async fn smtp_outage_retries_with_the_reason_then_delivers_once(pool: PgPool) {
 
 #[sqlx::test]
 async fn a_permanent_refusal_fails_at_once_and_shows_why(pool: PgPool) {
-    let smtp = SmtpServer::start(Behaviour::Refuse(550)).await;
+    let smtp = SmtpServer::start(Behaviour::RefuseForGood).await;
     let app = TestApp::spawn_with_smtp(pool, Some(smtp.url())).await;
     let s = ready(&app).await;
     send(&app, &s, Uuid::new_v4()).await;
@@ -362,8 +362,21 @@ async fn a_permanent_refusal_fails_at_once_and_shows_why(pool: PgPool) {
 }
 
 #[sqlx::test]
+async fn refused_credentials_are_retried_not_given_up(pool: PgPool) {
+    let smtp = SmtpServer::start(Behaviour::RefuseCredentials).await;
+    let app = TestApp::spawn_with_smtp(pool, Some(smtp.url())).await;
+    let s = ready(&app).await;
+    send(&app, &s, Uuid::new_v4()).await;
+    app.deliver_mail().await;
+    let (status, error): (String, String) =
+        sqlx::query_as("select status, last_error from emails").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(status, "queued", "fixing SMTP_URL lets it go out");
+    assert!(error.contains("Authentication credentials invalid"), "{error}");
+}
+
+#[sqlx::test]
 async fn a_temporary_refusal_is_retried(pool: PgPool) {
-    let smtp = SmtpServer::start(Behaviour::Refuse(451)).await;
+    let smtp = SmtpServer::start(Behaviour::RefuseForNow).await;
     let app = TestApp::spawn_with_smtp(pool, Some(smtp.url())).await;
     let s = ready(&app).await;
     send(&app, &s, Uuid::new_v4()).await;
