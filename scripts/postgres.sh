@@ -26,7 +26,7 @@ install_postgres() {
 # Run a PostgreSQL server command as the user that owns the cluster: PostgreSQL refuses
 # to run as root, so root hands the cluster to the `postgres` system user.
 as_pg_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 ensure_postgres() {
@@ -51,7 +51,7 @@ ensure_postgres() {
   (
     flock 9
     if [ ! -s "$PG_DATA/PG_VERSION" ]; then
-      echo "Creating a local PostgreSQL cluster in .data/postgres (port $PG_PORT)…" >&2
+      echo "Creating a local PostgreSQL cluster in $PG_DATA (port $PG_PORT)…" >&2
       mkdir -p "$PG_DATA"
       if [ "$(id -u)" = 0 ]; then chown postgres: "$PG_DATA"; fi
       chmod 700 "$PG_DATA"
