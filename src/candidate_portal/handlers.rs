@@ -376,9 +376,16 @@ async fn video_answer(
                         ))
                     } else {
                         let mut writer = state.media.begin(&key).await?;
-                        writer.write(&std::mem::take(&mut pending)).await?;
-                        upload = Some(writer);
-                        None
+                        match writer.write(&std::mem::take(&mut pending)).await {
+                            Ok(()) => {
+                                upload = Some(writer);
+                                None
+                            }
+                            Err(err) => {
+                                writer.abort().await;
+                                return Err(err.into());
+                            }
+                        }
                     }
                 }
             }
@@ -400,13 +407,21 @@ async fn video_answer(
     upload.finish().await?;
 
     let media_type = content_type.split(';').next().unwrap_or_default().trim().to_owned();
-    let outcome = store::save_answer(
+    let saved = store::save_answer(
         &state.pool,
         &interview,
         question_id,
         AnswerContent::Video { key: &key, media_type: &media_type, bytes: received as i64 },
     )
-    .await?;
+    .await;
+    // Nothing points at the recording unless the answer was saved.
+    let outcome = match saved {
+        Ok(outcome) => outcome,
+        Err(err) => {
+            let _ = state.media.delete(&key).await;
+            return Err(err.into());
+        }
+    };
     if let Some((status, message)) = refusal(&outcome) {
         let _ = state.media.delete(&key).await;
         return Ok((status, message).into_response());
