@@ -115,18 +115,26 @@ pub async fn run_due(pool: &PgPool, evaluator: &Evaluator) -> anyhow::Result<usi
 async fn run_task(pool: &PgPool, evaluator: &Evaluator, task: &queue::Task) -> anyhow::Result<()> {
     if task.attempts > MAX_ATTEMPTS {
         // Taken again after a worker died mid-task, too many times.
-        queue::fail(pool, task, "The evaluation stopped unexpectedly too many times").await?;
-        return Ok(());
+        return give_up(pool, task, "The evaluation stopped unexpectedly too many times").await;
     }
     if let Err(err) = process(pool, evaluator, task).await {
         tracing::error!(error = ?err, task = %task.id, "evaluation: task failed unexpectedly");
         if task.attempts >= MAX_ATTEMPTS {
-            queue::fail(pool, task, &format!("{err:#}")).await?;
+            give_up(pool, task, &format!("{err:#}")).await?;
         } else {
             let at = OffsetDateTime::now_utc() + backoff(task.attempts);
             queue::retry(pool, task, &format!("{err:#}"), at).await?;
         }
     }
+    Ok(())
+}
+
+/// Fails the task and, when it had started a run, the run too, so the page says why.
+async fn give_up(pool: &PgPool, task: &queue::Task, reason: &str) -> anyhow::Result<()> {
+    if let Some((company_id, interview_id, evaluation_id)) = store::run_of_task(pool, task.id).await? {
+        store::mark_failed(pool, company_id, interview_id, evaluation_id, reason).await?;
+    }
+    queue::fail(pool, task, reason).await?;
     Ok(())
 }
 

@@ -258,6 +258,14 @@ pub async fn mark_failed(
     tx.commit().await
 }
 
+/// The run a task started, if it got that far: (company, interview, evaluation).
+pub async fn run_of_task(pool: &PgPool, task_id: Uuid) -> sqlx::Result<Option<(Uuid, Uuid, Uuid)>> {
+    let row = sqlx::query!("select company_id, interview_id, id from evaluations where task_id = $1", task_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|r| (r.company_id, r.interview_id, r.id)))
+}
+
 // ---- Review ----
 
 pub struct EvaluationRow {

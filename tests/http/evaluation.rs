@@ -578,6 +578,39 @@ async fn a_refused_recording_has_no_transcript_but_a_refused_key_fails_the_run(p
     );
 }
 
+#[sqlx::test]
+async fn a_task_that_keeps_dying_fails_its_run_with_the_reason(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = ready(&app).await;
+    let config = config_with(&app, |_| {});
+    let interview =
+        completed_interview(&app, &s, &[Given::Text(REVIEW), Given::Text(REVIEW), Given::Text(REVIEW)]).await;
+    let task = enqueue_evaluation(&app, s.company_id, interview).await;
+    // A worker started the run and died, again and again: the lease ran out each time.
+    sqlx::query(
+        "insert into evaluations (id, company_id, interview_id, task_id, status) values ($1, $2, $3, $4, 'running')",
+    )
+    .bind(Uuid::new_v4())
+    .bind(s.company_id)
+    .bind(interview)
+    .bind(task)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("update tasks set status = 'running', attempts = $2 where id = $1")
+        .bind(task)
+        .bind(hifinity::evaluation::pipeline::MAX_ATTEMPTS)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    evaluate(&app, &config).await;
+    assert_eq!(task_row(&app, task).await.0, "failed");
+    assert_eq!(
+        evaluation_rows(&app, interview).await,
+        [("failed".to_owned(), Some("The evaluation stopped unexpectedly too many times".to_owned()), None)]
+    );
+}
+
 // ---- The built-in rubric, end to end ----
 
 #[sqlx::test]
