@@ -71,7 +71,8 @@ pub async fn start(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Result<(
     let mut tx = pool.begin().await?;
     let started = sqlx::query!(
         "update interviews set status = 'in_progress', started_at = now(), updated_at = now()
-         where id = $1 and status = 'pending'",
+         where company_id = $1 and id = $2 and status = 'pending' and expires_at > now()",
+        interview.company_id,
         interview.id,
     )
     .execute(&mut *tx)
@@ -110,11 +111,12 @@ pub async fn questions(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Resu
 
 /// Locks the interview and reads its status, counting a passed deadline as expired
 /// (the housekeeping worker only marks it so every minute).
-async fn locked_status(tx: &mut sqlx::PgConnection, interview_id: Uuid) -> sqlx::Result<String> {
+async fn locked_status(tx: &mut sqlx::PgConnection, interview: &LinkedInterview) -> sqlx::Result<String> {
     sqlx::query_scalar!(
         r#"select case when status in ('pending', 'in_progress') and expires_at <= now() then 'expired' else status end as "status!"
-           from interviews where id = $1 for update"#,
-        interview_id,
+           from interviews where company_id = $1 and id = $2 for update"#,
+        interview.company_id,
+        interview.id,
     )
     .fetch_one(tx)
     .await
@@ -146,7 +148,7 @@ pub async fn save_answer(
     content: AnswerContent<'_>,
 ) -> sqlx::Result<SaveOutcome> {
     let mut tx = pool.begin().await?;
-    let status = locked_status(&mut tx, interview.id).await?;
+    let status = locked_status(&mut tx, interview).await?;
     match status.as_str() {
         "in_progress" => {}
         "pending" => return Ok(SaveOutcome::NotStarted),
@@ -179,7 +181,9 @@ pub async fn save_answer(
     let replaced_media = match existing {
         Some(_) if !interview.allow_retakes => return Ok(SaveOutcome::AlreadyAnswered),
         Some(previous) => {
-            sqlx::query!("delete from answers where id = $1", previous.id).execute(&mut *tx).await?;
+            sqlx::query!("delete from answers where company_id = $1 and id = $2", interview.company_id, previous.id)
+                .execute(&mut *tx)
+                .await?;
             previous.media_key
         }
         None => None,
@@ -199,7 +203,13 @@ pub async fn save_answer(
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!("update interviews set updated_at = now() where id = $1", interview.id).execute(&mut *tx).await?;
+    sqlx::query!(
+        "update interviews set updated_at = now() where company_id = $1 and id = $2",
+        interview.company_id,
+        interview.id
+    )
+    .execute(&mut *tx)
+    .await?;
     record_event(&mut tx, interview.company_id, interview.id, "answer_saved", None).await?;
     tx.commit().await?;
     Ok(SaveOutcome::Saved { replaced_media })
@@ -217,7 +227,7 @@ pub enum CompleteOutcome {
 /// same transaction. The row lock makes two tabs complete it once.
 pub async fn complete(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Result<CompleteOutcome> {
     let mut tx = pool.begin().await?;
-    let status = locked_status(&mut tx, interview.id).await?;
+    let status = locked_status(&mut tx, interview).await?;
     match status.as_str() {
         "in_progress" => {}
         "completed" => return Ok(CompleteOutcome::AlreadyCompleted),
@@ -237,7 +247,9 @@ pub async fn complete(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Resul
         return Ok(CompleteOutcome::Unanswered(unanswered));
     }
     sqlx::query!(
-        "update interviews set status = 'completed', completed_at = now(), updated_at = now() where id = $1",
+        "update interviews set status = 'completed', completed_at = now(), updated_at = now()
+         where company_id = $1 and id = $2",
+        interview.company_id,
         interview.id,
     )
     .execute(&mut *tx)

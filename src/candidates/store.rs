@@ -216,6 +216,8 @@ pub async fn create(pool: &PgPool, company_id: Uuid, id: Uuid, candidate: &NewCa
     if let Some(id) = inserted {
         return Ok(Created::Created(id));
     }
+    // Unscoped on purpose: only whose row holds this key is read, to tell a repeated
+    // form from a key that collides with another company's candidate.
     let earlier =
         sqlx::query_scalar!("select company_id from candidates where id = $1", id).fetch_optional(pool).await?;
     match earlier {

@@ -318,8 +318,14 @@ pub async fn update(pool: &PgPool, company_id: Uuid, id: Uuid, fields: &Template
     Ok(())
 }
 
-async fn touch(tx: &mut PgConnection, template_id: Uuid) -> sqlx::Result<()> {
-    sqlx::query!("update interview_templates set updated_at = now() where id = $1", template_id).execute(tx).await?;
+async fn touch(tx: &mut PgConnection, company_id: Uuid, template_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update interview_templates set updated_at = now() where company_id = $1 and id = $2",
+        company_id,
+        template_id
+    )
+    .execute(tx)
+    .await?;
     Ok(())
 }
 
@@ -359,7 +365,7 @@ pub async fn add_question(
     )
     .execute(&mut *tx)
     .await?;
-    touch(&mut tx, template_id).await?;
+    touch(&mut tx, company_id, template_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -390,7 +396,7 @@ pub async fn update_question(
     if result.rows_affected() == 0 {
         return Err(EditError::NotFound);
     }
-    touch(&mut tx, template_id).await?;
+    touch(&mut tx, company_id, template_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -422,7 +428,7 @@ pub async fn remove_question(
     )
     .execute(&mut *tx)
     .await?;
-    touch(&mut tx, template_id).await?;
+    touch(&mut tx, company_id, template_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -476,7 +482,7 @@ pub async fn move_question(
     )
     .execute(&mut *tx)
     .await?;
-    touch(&mut tx, template_id).await?;
+    touch(&mut tx, company_id, template_id).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -527,9 +533,10 @@ pub async fn publish(pool: &PgPool, company_id: Uuid, template_id: Uuid) -> Resu
     .await?;
     sqlx::query!(
         "update interview_templates set status = 'published', published_version_id = $2, updated_at = now()
-         where id = $1",
+         where id = $1 and company_id = $3",
         template_id,
         version_id,
+        company_id,
     )
     .execute(&mut *tx)
     .await?;
@@ -553,8 +560,9 @@ pub async fn edit_as_new_draft(pool: &PgPool, company_id: Uuid, template_id: Uui
     if status == TemplateStatus::Published.as_str() {
         sqlx::query!(
             "update interview_templates set status = 'draft', published_version_id = null, updated_at = now()
-             where id = $1",
+             where id = $1 and company_id = $2",
             template_id,
+            company_id,
         )
         .execute(&mut *tx)
         .await?;
