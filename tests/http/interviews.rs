@@ -292,6 +292,10 @@ async fn the_link_is_nowhere_in_the_database_or_the_logs(pool: PgPool) {
     app.deliver_mail().await;
     let link = link_in(&MessageParser::default().parse(&smtp.messages()[0]).unwrap().body_text(0).unwrap());
     let token = link.rsplit('/').next().unwrap().to_owned();
+    // The token's secret half (the MAC tag), as hex: how a bytea column would hold it.
+    use base64::Engine;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&token).unwrap();
+    let tag_hex: String = raw[16..].iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(app.other_browser().get(link.trim_start_matches(&app.base)).await.status, StatusCode::OK);
 
     let tables: Vec<String> = sqlx::query_scalar("select tablename::text from pg_tables where schemaname = 'public'")
@@ -305,6 +309,7 @@ async fn the_link_is_nowhere_in_the_database_or_the_logs(pool: PgPool) {
             .unwrap();
         for row in rows {
             assert!(!row.contains(&token), "the token is stored in {table}");
+            assert!(!row.contains(&tag_hex), "the link's tag is stored in {table}");
         }
     }
     let logs = captured_logs();
