@@ -51,7 +51,8 @@ pub fn router(state: AppState) -> Router {
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
-        (HeaderName::from_static("permissions-policy"), "camera=(self), microphone=(self), geolocation=()"),
+        // Only the candidate's pages record (their router allows the camera and microphone).
+        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
     ];
     let mut router = Router::new()
         .merge(auth::router())

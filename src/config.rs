@@ -1,7 +1,7 @@
 //! Typed settings read from the environment (and `.env` when present).
 //! `.env.example` documents every variable.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use anyhow::{Context, bail};
 use url::Url;
@@ -38,6 +38,44 @@ pub struct Config {
     pub max_answer_bytes: u64,
     /// Speech-to-text and scoring services of the evaluation (none: built-in rubric only).
     pub evaluation: EvaluationConfig,
+    /// How often the background workers look for work without being woken.
+    pub workers: WorkerConfig,
+}
+
+/// Queued work wakes its worker through `LISTEN/NOTIFY`; the poll finds what arrived
+/// without a notification (a lost listener connection, rows written by other tools).
+#[derive(Clone, Debug)]
+pub struct WorkerConfig {
+    pub poll: Duration,
+    /// Expiry, reminders and session clean-up.
+    pub housekeeping: Duration,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        Self { poll: Duration::from_secs(5), housekeeping: Duration::from_secs(60) }
+    }
+}
+
+impl WorkerConfig {
+    fn from_env() -> anyhow::Result<Self> {
+        let seconds = |name: &str, default: Duration| -> anyhow::Result<Duration> {
+            match optional(name)? {
+                None => Ok(default),
+                Some(raw) => raw
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|s| (1..=3600).contains(s))
+                    .map(Duration::from_secs)
+                    .with_context(|| format!("{name} must be a whole number of seconds from 1 to 3600")),
+            }
+        };
+        let defaults = Self::default();
+        Ok(Self {
+            poll: seconds("WORKER_POLL_SECS", defaults.poll)?,
+            housekeeping: seconds("HOUSEKEEPING_SECS", defaults.housekeeping)?,
+        })
+    }
 }
 
 /// The OpenAI-compatible services the evaluation may use. Without `transcribe_url`,
@@ -183,7 +221,17 @@ impl Config {
             media_store,
             max_answer_bytes: max_answer_mb * 1024 * 1024,
             evaluation: EvaluationConfig::from_env()?,
+            workers: WorkerConfig::from_env()?,
         })
+    }
+
+    /// Takes the address the server actually listens on (with `BIND_ADDR` port 0, the one
+    /// the system chose); a base URL derived from `BIND_ADDR` follows it.
+    pub fn bound_to(&mut self, addr: SocketAddr) {
+        if parse_base_url(&format!("http://{}", self.bind_addr)).is_ok_and(|derived| derived == self.base_url) {
+            self.base_url = parse_base_url(&format!("http://{addr}")).expect("a socket address makes a valid URL");
+        }
+        self.bind_addr = addr;
     }
 
     /// Cookies get `Secure` and the `__Host-` prefix when the portal is served over HTTPS.

@@ -52,7 +52,8 @@ mod tests {
     use super::like_pattern;
 
     #[test]
-    fn wildcards_are_literal() {
-        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    fn like_patterns_match_the_term_anywhere_with_wildcards_and_the_escape_taken_literally() {
+        assert_eq!(like_pattern("ada"), "%ada%");
+        assert_eq!(like_pattern(r"50%_a\b"), r"%50\%\_a\\b%");
     }
 }

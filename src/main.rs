@@ -82,7 +82,11 @@ async fn run() -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(config.bind_addr)
                 .await
                 .with_context(|| format!("could not listen on BIND_ADDR={}", config.bind_addr))?;
+            let mut config = config;
+            config.bound_to(listener.local_addr().context("the listening address")?);
             let base_url = config.base_url.clone();
+            // Scripts and tests that bind port 0 read the chosen address from this line.
+            println!("Listening on {}", config.bind_addr);
             let state = app::AppState::new(pool, config)?;
             let (stop, stopped) = watch::channel(false);
             let mut set = if no_workers { Default::default() } else { workers::spawn_all(&state, stopped)? };

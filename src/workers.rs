@@ -1,7 +1,7 @@
 //! Background work that runs beside the web server (or alone with `hifinity worker`).
 //! Everything coordinates through Postgres, so any number of instances can run.
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use tokio::{sync::watch, task::JoinSet};
 
@@ -13,12 +13,12 @@ pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::R
     let mut set = JoinSet::new();
     set.spawn(mail::worker::run(state.clone(), transport, shutdown.clone()));
     let evaluator = Arc::new(evaluation::Evaluator::from_config(&state.config, state.media.clone())?);
-    set.spawn(evaluation::pipeline::run(state.pool.clone(), evaluator, shutdown.clone()));
+    set.spawn(evaluation::pipeline::run(state.pool.clone(), evaluator, state.config.workers.poll, shutdown.clone()));
     set.spawn(housekeeping(state.clone(), shutdown));
     Ok(set)
 }
 
-/// Every minute: expires interviews past their deadline, queues due reminders, deletes
+/// Every `HOUSEKEEPING_SECS` (a minute by default): expires interviews past their deadline, queues due reminders, deletes
 /// expired sessions and ended sign-in throttling windows.
 async fn housekeeping(state: AppState, mut shutdown: watch::Receiver<bool>) {
     loop {
@@ -37,7 +37,7 @@ async fn housekeeping(state: AppState, mut shutdown: watch::Receiver<bool>) {
             _ => {}
         }
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = tokio::time::sleep(state.config.workers.housekeeping) => {}
             _ = shutdown.changed() => return,
         }
     }

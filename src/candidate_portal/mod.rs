@@ -32,6 +32,11 @@ pub fn router() -> Router<AppState> {
             axum::http::header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        // The device check and the recorder need the camera and microphone, for this site only.
+        .layer(SetResponseHeaderLayer::overriding(
+            axum::http::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(self), microphone=(self), geolocation=()"),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             axum::http::HeaderName::from_static("x-robots-tag"),
             HeaderValue::from_static("noindex, nofollow"),

@@ -219,6 +219,11 @@ mod tests {
         assert_eq!(Search::parse(Some(" ")), Search::None);
         assert_eq!(Search::parse(Some("a")), Search::TooShort("a".into()));
         assert_eq!(Search::parse(Some(" An ")).pattern().as_deref(), Some("%An%"));
+        // Typed wildcards match themselves: "50%" finds "50%", not "500"; "%_" is not everyone.
+        assert_eq!(Search::parse(Some("50%")).pattern().as_deref(), Some(r"%50\%%"));
+        assert_eq!(Search::parse(Some("a_b")).pattern().as_deref(), Some(r"%a\_b%"));
+        assert_eq!(Search::parse(Some(r"a\b")).pattern().as_deref(), Some(r"%a\\b%"));
+        assert_eq!(Search::parse(Some("%_")).pattern().as_deref(), Some(r"%\%\_%"));
     }
 
     #[test]

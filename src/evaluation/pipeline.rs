@@ -31,7 +31,6 @@ use crate::{config::Config, mail::worker::backoff, queue, storage::MediaStore};
 const LEASE_SECONDS: i32 = 3600;
 /// Transient failures are retried this many times in all (about an hour and a half).
 pub const MAX_ATTEMPTS: i32 = 8;
-const POLL: Duration = Duration::from_secs(10);
 pub const NO_TRANSCRIBER: &str = "no transcription service is configured";
 
 /// The services one evaluation uses, chosen by the configuration.
@@ -68,8 +67,8 @@ impl Evaluator {
     }
 }
 
-pub async fn run(pool: PgPool, evaluator: Arc<Evaluator>, mut shutdown: watch::Receiver<bool>) {
-    let mut wakeup = queue::Wakeup::listen(&pool, queue::CHANNEL, POLL).await;
+pub async fn run(pool: PgPool, evaluator: Arc<Evaluator>, poll: Duration, mut shutdown: watch::Receiver<bool>) {
+    let mut wakeup = queue::Wakeup::listen(&pool, queue::CHANNEL, poll).await;
     loop {
         loop {
             let task = match queue::claim(&pool, &[TASK_KIND], LEASE_SECONDS).await {

@@ -131,6 +131,20 @@ pub async fn mark_failed(pool: &PgPool, id: Uuid, attempts: i32, error: &str) ->
     Ok(())
 }
 
+/// A send abandoned at shutdown: due again at once, and the interrupted attempt does not
+/// count towards the limit.
+pub async fn give_back(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update emails set attempts = attempts - 1, next_attempt_at = now()
+         where id = $1 and status = 'queued' and attempts = $2",
+        id,
+        attempts,
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 /// The tracking pixel was loaded: the first load of each email is recorded.
 pub async fn mark_opened(pool: &PgPool, pixel_id: Uuid) -> sqlx::Result<()> {
     sqlx::query!(

@@ -1,7 +1,7 @@
 //! The delivery worker: claims due emails, renders and sends them concurrently, and
 //! records each outcome. Transient failures retry with exponential backoff and jitter.
 
-use std::{sync::Arc, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use rand::Rng;
 use time::OffsetDateTime;
@@ -17,17 +17,21 @@ const BATCH: i64 = 64;
 /// Long enough for a slow SMTP exchange; a crashed worker's emails are due again after it.
 const LEASE_SECONDS: i32 = 120;
 pub const MAX_ATTEMPTS: i32 = 8;
-const POLL: Duration = Duration::from_secs(5);
 
 pub async fn run(state: AppState, transport: Arc<Transport>, mut shutdown: watch::Receiver<bool>) {
-    let mut wakeup = queue::Wakeup::listen(&state.pool, outbox::CHANNEL, POLL).await;
+    let mut wakeup = queue::Wakeup::listen(&state.pool, outbox::CHANNEL, state.config.workers.poll).await;
     loop {
-        match deliver_due(&state, &transport).await {
-            Ok(0) => {}
+        let stop = async {
+            let _ = shutdown.changed().await;
+        };
+        match deliver_round(&state, &transport, stop).await {
+            Ok(Round::Stopped) => return,
+            Ok(Round::Claimed(0)) => {}
             // More may be waiting: claim again at once.
-            Ok(_) => continue,
+            Ok(Round::Claimed(_)) => continue,
             Err(err) => tracing::error!(error = ?err, "outbox: delivery round failed"),
         }
+        tracing::debug!("outbox: idle until notified or polled");
         tokio::select! {
             () = wakeup.wait() => {}
             _ = shutdown.changed() => return,
@@ -35,26 +39,72 @@ pub async fn run(state: AppState, transport: Arc<Transport>, mut shutdown: watch
     }
 }
 
-/// One round: claims a batch and delivers it; returns how many were claimed.
+enum Round {
+    /// How many emails were claimed and delivered or recorded as failed.
+    Claimed(usize),
+    /// Shutdown came mid-round; the emails not yet recorded were given back.
+    Stopped,
+}
+
+/// One uninterrupted round: claims a batch and delivers it; returns how many were claimed.
 pub async fn deliver_due(state: &AppState, transport: &Arc<Transport>) -> anyhow::Result<usize> {
+    match deliver_round(state, transport, std::future::pending()).await? {
+        Round::Claimed(count) => Ok(count),
+        Round::Stopped => unreachable!("a round that is never stopped"),
+    }
+}
+
+/// Claims a batch and sends it concurrently. When `stop` completes first, the sends in
+/// flight are abandoned and their emails given back, so that the next worker sends them
+/// at once instead of after the lease.
+async fn deliver_round(
+    state: &AppState,
+    transport: &Arc<Transport>,
+    stop: impl Future<Output = ()>,
+) -> anyhow::Result<Round> {
     let claimed = outbox::claim(&state.pool, BATCH, LEASE_SECONDS).await?;
     if claimed.is_empty() {
-        return Ok(0);
+        return Ok(Round::Claimed(0));
     }
     let ids: Vec<_> = claimed.iter().map(|c| c.id).collect();
     let emails = compose::load(&state.pool, &ids, None).await?;
+    let mut unrecorded = HashMap::new();
     let mut sends = JoinSet::new();
     for data in emails {
         let attempts = claimed.iter().find(|c| c.id == data.email_id).map_or(1, |c| c.attempts);
+        unrecorded.insert(data.email_id, attempts);
         let (state, transport) = (state.clone(), transport.clone());
         sends.spawn(async move {
+            let id = data.email_id;
             if let Err(err) = deliver_one(&state, &transport, data, attempts).await {
                 tracing::error!(error = ?err, "outbox: recording a delivery failed");
             }
+            id
         });
     }
-    while sends.join_next().await.is_some() {}
-    Ok(claimed.len())
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        tokio::select! {
+            finished = sends.join_next() => match finished {
+                Some(Ok(id)) => {
+                    unrecorded.remove(&id);
+                }
+                Some(Err(err)) => tracing::error!(error = ?err, "outbox: a delivery task stopped unexpectedly"),
+                None => return Ok(Round::Claimed(claimed.len())),
+            },
+            () = &mut stop => break,
+        }
+    }
+    sends.abort_all();
+    while let Some(finished) = sends.join_next().await {
+        if let Ok(id) = finished {
+            unrecorded.remove(&id);
+        }
+    }
+    for (id, attempts) in unrecorded {
+        outbox::give_back(&state.pool, id, attempts).await?;
+    }
+    Ok(Round::Stopped)
 }
 
 async fn deliver_one(
@@ -63,8 +113,14 @@ async fn deliver_one(
     data: compose::InvitationData,
     attempts: i32,
 ) -> anyhow::Result<()> {
-    if !matches!(data.interview_status.as_str(), "pending" | "in_progress") {
-        let reason = format!("Not sent: the interview is no longer open ({})", data.interview_status.replace('_', " "));
+    // Past its deadline counts as expired even before housekeeping marks it so: the link
+    // would only say that it expired.
+    let status = match data.interview_status.as_str() {
+        "pending" | "in_progress" if data.expires_at <= OffsetDateTime::now_utc() => "expired",
+        status => status,
+    };
+    if !matches!(status, "pending" | "in_progress") {
+        let reason = format!("Not sent: the interview is no longer open ({})", status.replace('_', " "));
         outbox::mark_failed(&state.pool, data.email_id, attempts, &reason).await?;
         return Ok(());
     }

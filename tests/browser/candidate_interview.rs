@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use fantoccini::Locator;
-use mail_parser::MessageParser;
 use reqwest::{StatusCode, header};
 use scraper::{Html, Selector};
 use sqlx::PgPool;
@@ -13,7 +12,7 @@ use uuid::Uuid;
 use crate::{
     fixtures,
     smtp::{Behaviour, SmtpServer},
-    support::TestApp,
+    support::{TestApp, count, link_in_message},
     webdriver::Browser,
 };
 
@@ -22,16 +21,6 @@ const TEXT_ANSWER: &str = "I read the change first for correctness, then ask que
 
 /// How long each video answer is recorded.
 const RECORD_FOR: Duration = Duration::from_secs(2);
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
-}
-
-/// The interview link in a delivered message's text part.
-fn link_in(text: &str) -> String {
-    let start = text.find("http://127.0.0.1:").expect("a link");
-    text[start..].split_whitespace().next().unwrap().to_owned()
-}
 
 /// Records a video answer once recording has started (by itself or by a click): lets it
 /// run, stops it, and waits for the next page.
@@ -51,9 +40,16 @@ async fn a_candidate_records_resumes_and_completes_and_the_recruiter_plays_the_a
     app.sign_up("Acme Robotics", RECRUITER).await;
     let company = app.company_id(RECRUITER).await;
     let job = fixtures::job(&app.pool, company, "Senior Backend Engineer").await;
-    // Two video questions and a text one; a short thinking time, and an answer time long
-    // enough that a slow machine still stops the recording by the click, not the timer.
-    let (_, version) = fixtures::published_template_timed(&app.pool, company, job, "Backend screen", 2, 60).await;
+    // Two video questions and a text one. The first thinks for ten minutes, so that the
+    // click on "Record now" starts its recording however slow the machine; the second
+    // thinks for a second, so that its countdown starts recording by itself. Answer times
+    // are long enough that recordings stop by the click, not the timer.
+    let (_, version) = fixtures::published_template_timed(&app.pool, company, job, "Backend screen", 600, 600).await;
+    sqlx::query("update version_questions set thinking_seconds = 1 where version_id = $1 and position = 1")
+        .bind(version)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let candidate = fixtures::candidate(&app.pool, company, "Ada Lovelace", "ada@example.com").await;
 
     let sent = app
@@ -71,7 +67,7 @@ async fn a_candidate_records_resumes_and_completes_and_the_recruiter_plays_the_a
     app.deliver_mail().await;
     let messages = smtp.messages();
     assert_eq!(messages.len(), 1);
-    let link = link_in(&MessageParser::default().parse(&messages[0]).unwrap().body_text(0).unwrap());
+    let link = link_in_message(&messages[0]);
     let interview: Uuid = sqlx::query_scalar("select id from interviews").fetch_one(&app.pool).await.unwrap();
 
     let browser = Browser::start().await;

@@ -3,7 +3,7 @@
 
 use std::{
     future::Future,
-    net::TcpListener,
+    io::{BufRead, BufReader},
     os::unix::process::CommandExt,
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
@@ -167,8 +167,9 @@ impl Browser {
     }
 }
 
-/// chromedriver on a free port, in its own process group so that the browser it starts
-/// goes with it.
+/// chromedriver on a port it chooses itself (`--port=0`, read back from the line it
+/// prints), so that no other process can take the port between choosing and binding it.
+/// It runs in its own process group so that the browser it starts goes with it.
 struct Driver {
     child: Child,
     url: String,
@@ -176,16 +177,51 @@ struct Driver {
 
 impl Driver {
     async fn start() -> Self {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
+        let mut child = Command::new(CHROMEDRIVER)
+            .arg("--port=0")
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .process_group(0)
             .spawn()
             .unwrap_or_else(|err| panic!("could not start {CHROMEDRIVER}: {err}"));
-        let driver = Self { child, url: format!("http://127.0.0.1:{port}") };
+        let stdout = child.stdout.take().unwrap();
+        let (port_tx, port_rx) = tokio::sync::oneshot::channel::<Result<u16, String>>();
+        // Reads the port from "ChromeDriver was started successfully on port 40123.", then
+        // keeps draining its output so that chromedriver never blocks on a full pipe.
+        std::thread::spawn(move || {
+            let mut port_tx = Some(port_tx);
+            let mut said = String::new();
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                // Once the port is known, the rest is only drained.
+                let Some(tx) = port_tx.take() else { continue };
+                let port = line
+                    .strip_prefix("ChromeDriver was started successfully on port ")
+                    .and_then(|rest| rest.trim_end_matches('.').parse::<u16>().ok());
+                match port {
+                    Some(port) => {
+                        let _ = tx.send(Ok(port));
+                    }
+                    None => {
+                        said.push_str(&line);
+                        said.push('\n');
+                        port_tx = Some(tx);
+                    }
+                }
+            }
+            if let Some(tx) = port_tx {
+                let _ = tx.send(Err(said));
+            }
+        });
+        let mut driver = Self { child, url: String::new() };
+        let port = match tokio::time::timeout(TIMEOUT, port_rx).await {
+            Ok(Ok(Ok(port))) => port,
+            Ok(Ok(Err(said))) => panic!("chromedriver stopped without saying which port it listens on:\n{said}"),
+            Ok(Err(_)) => panic!("chromedriver's output could not be read"),
+            Err(_) => panic!("chromedriver did not say which port it listens on within {TIMEOUT:?}"),
+        };
+        driver.url = format!("http://127.0.0.1:{port}");
         let status = format!("{}/status", driver.url);
         let http = reqwest::Client::new();
         let start = Instant::now();

@@ -1,11 +1,15 @@
 //! A small SMTP server on loopback that keeps what it receives, or refuses it with a
 //! chosen reply, so delivery is tested against a real SMTP conversation.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{
+    Arc, Mutex,
+    atomic::{AtomicUsize, Ordering},
+};
 
 use tokio::{
     io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
     net::TcpListener,
+    sync::watch,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -13,15 +17,31 @@ pub enum Behaviour {
     Accept,
     /// Refuse every message with 451: try again later.
     RefuseForNow,
+    /// Refuse the first `n` messages with 451, then accept.
+    RefuseForNowTimes(usize),
     /// Refuse every message with 550: the mailbox does not exist.
     RefuseForGood,
     /// Refuse every message with 535: our credentials are wrong.
     RefuseCredentials,
+    /// Keep the sender waiting after its message until [`SmtpServer::release`], then accept.
+    HoldUntilReleased,
+    /// Keep the message (it is in [`SmtpServer::messages`]) and never answer it.
+    Stall,
+}
+
+#[derive(Clone)]
+struct Shared {
+    behaviour: Behaviour,
+    received: Arc<Mutex<Vec<Vec<u8>>>>,
+    /// Messages whose data arrived, whatever the reply.
+    arrived: Arc<AtomicUsize>,
+    released: watch::Receiver<bool>,
 }
 
 pub struct SmtpServer {
     pub port: u16,
-    received: Arc<Mutex<Vec<Vec<u8>>>>,
+    shared: Shared,
+    release: watch::Sender<bool>,
 }
 
 impl SmtpServer {
@@ -32,33 +52,50 @@ impl SmtpServer {
     pub async fn start_on(port: u16, behaviour: Behaviour) -> Self {
         let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let keep = received.clone();
+        let (release, released) = watch::channel(false);
+        let shared = Shared { behaviour, received: Default::default(), arrived: Default::default(), released };
+        let keep = shared.clone();
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
                 let keep = keep.clone();
                 tokio::spawn(async move {
-                    let _ = session(socket, behaviour, keep).await;
+                    let _ = session(socket, keep).await;
                 });
             }
         });
-        Self { port, received }
+        Self { port, shared, release }
     }
 
     pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
+    /// The messages accepted (and, with [`Behaviour::Stall`], those left unanswered).
     pub fn messages(&self) -> Vec<Vec<u8>> {
-        self.received.lock().unwrap().clone()
+        self.shared.received.lock().unwrap().clone()
+    }
+
+    /// How many messages were sent to this server, accepted or refused.
+    pub fn arrived(&self) -> usize {
+        self.shared.arrived.load(Ordering::SeqCst)
+    }
+
+    /// Lets held messages (and later ones) through.
+    pub fn release(&self) {
+        self.release.send_replace(true);
+    }
+
+    /// Waits until `n` messages have arrived, for at most 10 seconds.
+    pub async fn wait_for_arrivals(&self, n: usize) {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while self.arrived() < n {
+            assert!(tokio::time::Instant::now() < deadline, "{} of {n} messages arrived", self.arrived());
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
     }
 }
 
-async fn session(
-    socket: tokio::net::TcpStream,
-    behaviour: Behaviour,
-    keep: Arc<Mutex<Vec<Vec<u8>>>>,
-) -> std::io::Result<()> {
+async fn session(socket: tokio::net::TcpStream, shared: Shared) -> std::io::Result<()> {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
     write.write_all(b"220 test.local ESMTP ready\r\n").await?;
@@ -93,14 +130,33 @@ async fn session(
                 let data = data.strip_prefix('.').map(str::to_owned).unwrap_or(data);
                 message.extend_from_slice(data.as_bytes());
             }
-            match behaviour {
-                Behaviour::Accept => {
-                    keep.lock().unwrap().push(message);
-                    b"250 2.0.0 Ok: queued as TEST\r\n"
+            let earlier = shared.arrived.fetch_add(1, Ordering::SeqCst);
+            if shared.behaviour == Behaviour::Stall {
+                shared.received.lock().unwrap().push(message);
+                return std::future::pending().await;
+            }
+            let accept = match shared.behaviour {
+                Behaviour::Accept => true,
+                Behaviour::RefuseForNowTimes(n) => earlier >= n,
+                Behaviour::HoldUntilReleased => {
+                    let mut released = shared.released.clone();
+                    let _ = released.wait_for(|released| *released).await;
+                    true
                 }
-                Behaviour::RefuseForNow => b"451 4.3.0 Try again later\r\n",
-                Behaviour::RefuseForGood => b"550 5.1.1 Mailbox unavailable\r\n",
-                Behaviour::RefuseCredentials => b"535 5.7.8 Authentication credentials invalid\r\n",
+                Behaviour::RefuseForNow
+                | Behaviour::RefuseForGood
+                | Behaviour::RefuseCredentials
+                | Behaviour::Stall => false,
+            };
+            if accept {
+                shared.received.lock().unwrap().push(message);
+                b"250 2.0.0 Ok: queued as TEST\r\n"
+            } else {
+                match shared.behaviour {
+                    Behaviour::RefuseForGood => b"550 5.1.1 Mailbox unavailable\r\n",
+                    Behaviour::RefuseCredentials => b"535 5.7.8 Authentication credentials invalid\r\n",
+                    _ => b"451 4.3.0 Try again later\r\n",
+                }
             }
         } else if command == "QUIT" {
             write.write_all(b"221 Bye\r\n").await?;

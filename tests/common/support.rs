@@ -33,11 +33,17 @@ impl TestApp {
     /// With `smtp_url`, invitations go to that server; otherwise to the built-in mailbox.
     /// Workers are not started: tests run delivery rounds themselves.
     pub async fn spawn_with_smtp(pool: PgPool, smtp_url: Option<String>) -> Self {
+        Self::spawn_with(pool, |config| config.smtp_url = smtp_url).await
+    }
+
+    /// Like [`TestApp::spawn`], with the settings adjusted first (e.g. an https
+    /// `base_url`, or `trust_forwarded_for`). Requests still go to the real address.
+    pub async fn spawn_with(pool: PgPool, adjust: impl FnOnce(&mut Config)) -> Self {
         capture_logs();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let data_dir = std::env::temp_dir().join(format!("hifinity-test-{}", uuid::Uuid::new_v4()));
-        let config = Config {
+        let mut config = Config {
             app_env: hifinity::config::AppEnv::Development,
             database_url: String::new(),
             bind_addr: addr,
@@ -45,13 +51,15 @@ impl TestApp {
             secret_key: SecretKey::generate(),
             data_dir,
             trust_forwarded_for: false,
-            smtp_url,
+            smtp_url: None,
             mail_from: EmailAddress::parse("interviews@hifinity.test").unwrap(),
             link_valid_days: 14,
             media_store: None,
             max_answer_bytes: 5 * 1024 * 1024,
             evaluation: Default::default(),
+            workers: Default::default(),
         };
+        adjust(&mut config);
         let state = app::AppState::new(pool.clone(), config).unwrap();
         tokio::spawn(app::serve(listener, state.clone()));
         let jar = Arc::new(Jar::default());
@@ -98,6 +106,19 @@ impl TestApp {
         page
     }
 
+    /// Posts the Send Interview form for a candidate, with a fresh form key.
+    pub async fn send_interview(&self, candidate_id: uuid::Uuid, job_id: uuid::Uuid, version_id: uuid::Uuid) -> Page {
+        self.post(
+            &format!("/candidates/{candidate_id}/send-interview"),
+            &[
+                ("job_id", &job_id.to_string()),
+                ("version_id", &version_id.to_string()),
+                ("idempotency_key", &uuid::Uuid::new_v4().to_string()),
+            ],
+        )
+        .await
+    }
+
     pub async fn sign_in(&self, email: &str, password: &str) -> Page {
         self.post("/sign-in", &[("email", email), ("password", password)]).await
     }
@@ -117,6 +138,23 @@ impl TestApp {
             Arc::new(hifinity::mail::transport::Transport::from_url(self.state.config.smtp_url.as_deref()).unwrap());
         while hifinity::mail::worker::deliver_due(&self.state, &transport).await.unwrap() > 0 {}
     }
+}
+
+/// A number the database holds, such as `select count(*) from emails`.
+pub async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+/// The first link to the app in an email's text.
+pub fn link_in(text: &str) -> String {
+    let start = text.find("http://127.0.0.1:").expect("a link");
+    text[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+/// The first link to the app in a received message's text part.
+pub fn link_in_message(message: &[u8]) -> String {
+    let text = mail_parser::MessageParser::default().parse(message).unwrap().body_text(0).unwrap().into_owned();
+    link_in(&text)
 }
 
 static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();

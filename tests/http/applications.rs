@@ -1,4 +1,3 @@
-use mail_parser::MessageParser;
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use sqlx::PgPool;
@@ -8,7 +7,7 @@ use crate::{
     candidates::{company_of, insert_candidate},
     fixtures::{self, Sendable},
     smtp::{Behaviour, SmtpServer},
-    support::{Page, TestApp},
+    support::{Page, TestApp, count, link_in_message},
 };
 
 async fn insert_job(app: &TestApp, company: Uuid, title: &str, status: &str) -> Uuid {
@@ -279,6 +278,7 @@ async fn another_companys_applications_are_not_found(pool: PgPool) {
     let stage: String = sqlx::query_scalar("select stage from applications").fetch_one(&app.pool).await.unwrap();
     assert_eq!(stage, "applied");
     let list = globex.get(&format!("/applications?job={job}")).await;
+    assert_eq!((list.status, list.text(".empty h2").as_str()), (StatusCode::OK, "No applications match these filters"));
     assert!(!list.body.contains("Ann Lee") && !list.body.contains("Designer"));
 }
 
@@ -299,16 +299,7 @@ async fn sendable(app: &TestApp) -> Sendable {
 
 /// Sends `s`'s interview as the Send Interview form does, and returns the application.
 async fn send_interview(app: &TestApp, s: &Sendable) -> Uuid {
-    let page = app
-        .post(
-            &format!("/candidates/{}/send-interview", s.candidate_id),
-            &[
-                ("job_id", &s.job_id.to_string()),
-                ("version_id", &s.version_id.to_string()),
-                ("idempotency_key", &Uuid::new_v4().to_string()),
-            ],
-        )
-        .await;
+    let page = app.send_interview(s.candidate_id, s.job_id, s.version_id).await;
     assert_eq!(page.flash(), "Interview invitation sent to ada@example.com");
     sqlx::query_scalar("select application_id from interviews order by created_at desc limit 1")
         .fetch_one(&app.pool)
@@ -318,17 +309,6 @@ async fn send_interview(app: &TestApp, s: &Sendable) -> Uuid {
 
 fn tab(application: Uuid) -> String {
     format!("/applications/{application}?tab=interviews")
-}
-
-/// The interview link in a delivered message's text part.
-fn link_in(message: &[u8]) -> String {
-    let text = MessageParser::default().parse(message).unwrap().body_text(0).unwrap().into_owned();
-    let start = text.find("http://127.0.0.1:").expect("a link");
-    text[start..].split_whitespace().next().unwrap().to_owned()
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
 }
 
 #[sqlx::test]
@@ -442,7 +422,7 @@ async fn resending_from_the_tab_sends_the_same_link_and_shows_the_outcome_there(
     app.deliver_mail().await;
     let messages = smtp.messages();
     assert_eq!(messages.len(), 2, "a second email");
-    assert_eq!(link_in(&messages[0]), link_in(&messages[1]), "with the same link");
+    assert_eq!(link_in_message(&messages[0]), link_in_message(&messages[1]), "with the same link");
     assert_eq!(count(&app, "select count(*) from interviews").await, 1, "and no new interview");
 
     // A completed interview is refused with the message, on the tab.
@@ -468,8 +448,19 @@ async fn an_interview_past_its_deadline_offers_no_resend(pool: PgPool) {
     let application = send_interview(&app, &s).await;
     sqlx::query("update interviews set expires_at = now() - interval '1 minute'").execute(&app.pool).await.unwrap();
     let page = app.get(&tab(application)).await;
-    assert!(page.texts("tbody button[type=submit]").is_empty());
     assert_eq!(page.texts("tbody .no-resend"), vec!["Past its deadline: extend it to resend"]);
+    assert!(page.texts("tbody button[type=submit]").is_empty());
+
+    // A resend posted anyway (a stale page) is refused, on the tab.
+    let id: Uuid = sqlx::query_scalar("select id from interviews").fetch_one(&app.pool).await.unwrap();
+    sqlx::query("update interviews set last_invited_at = now() - interval '1 hour'").execute(&app.pool).await.unwrap();
+    let refused = app.post(&format!("/interviews/{id}/resend"), &[("return_to", &tab(application))]).await;
+    assert!(refused.url.ends_with(&tab(application)), "{}", refused.url);
+    assert_eq!(
+        refused.flash(),
+        "This interview is Expired, so its invitation can't be resent. Extend the deadline first."
+    );
+    assert_eq!(count(&app, "select count(*) from emails").await, 1, "only the first invitation");
 }
 
 #[sqlx::test]
@@ -499,4 +490,41 @@ async fn the_interviews_tab_belongs_to_its_company(pool: PgPool) {
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.text("#interviews-heading"), "No interviews sent for this application yet");
     assert!(!page.body.contains(&id.to_string()));
+}
+
+#[sqlx::test]
+async fn an_add_to_job_key_of_another_companys_application_adds_a_new_one(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let company = company_of(&app, "riley@acme.com").await;
+    let ann = insert_candidate(&app, company, "Ann Lee", "ann@example.com", "new", 1).await;
+    let designer = insert_job(&app, company, "Designer", "open").await;
+    assert_eq!(add_to_job(&app, ann, &designer.to_string()).await.flash(), "Added to the job.");
+    let acme_application: Uuid = sqlx::query_scalar("select id from applications").fetch_one(&app.pool).await.unwrap();
+
+    // Globex's form carries the key (the id) of Acme's application.
+    let globex = app.other_browser();
+    globex.sign_up("Globex", "gina@globex.com").await;
+    let other_company = company_of(&app, "gina@globex.com").await;
+    let bo = insert_candidate(&app, other_company, "Bo Chen", "bo@example.com", "new", 1).await;
+    let writer = insert_job(&app, other_company, "Writer", "open").await;
+    let key = acme_application.to_string();
+    let added = globex
+        .post(&format!("/candidates/{bo}/applications"), &[("job_id", &writer.to_string()), ("idempotency_key", &key)])
+        .await;
+    assert_eq!(added.status, StatusCode::OK);
+    assert_eq!(added.flash(), "Added to the job.");
+    assert_eq!(added.text("h1"), "Bo Chen for Writer");
+    assert!(!added.url.ends_with(&key), "{}", added.url);
+    assert!(!added.body.contains("Ann Lee") && !added.body.contains("Designer"));
+
+    let rows: Vec<(Uuid, Uuid, Uuid)> =
+        sqlx::query_as("select id, candidate_id, job_id from applications order by company_id = $1 desc")
+            .bind(company)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0], (acme_application, ann, designer), "Acme's application is untouched");
+    assert_eq!((rows[1].1, rows[1].2), (bo, writer));
 }

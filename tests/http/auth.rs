@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::support::{PASSWORD, TestApp};
+use crate::support::{PASSWORD, Page, TestApp};
 
 #[sqlx::test]
 async fn sign_up_creates_company_and_signs_in(pool: PgPool) {
@@ -200,6 +200,69 @@ fn session_cookie(app: &TestApp) -> String {
 #[sqlx::test]
 async fn session_cookie_is_http_only_and_same_site(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
+    let cookie = session_set_cookie(&app).await;
+    assert!(cookie.starts_with("hifinity_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
+}
+
+/// Whether the browser's session still signs it in: the Team page, or the sign-in page.
+async fn signed_in(browser: &TestApp) -> bool {
+    let page = browser.get("/team").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    match page.text("h1").as_str() {
+        "Team" => true,
+        "Sign in to the Business Portal" => false,
+        other => panic!("neither the Team page nor the sign-in page: {other}"),
+    }
+}
+
+/// Ages this browser's session: `set` is the SQL assignment that moves its times back.
+async fn age_session(browser: &TestApp, set: &str) {
+    let token = session_cookie(browser);
+    let done = sqlx::query(&format!("update sessions set {set} where token_hash = sha256(convert_to($1, 'UTF8'))"))
+        .bind(token)
+        .execute(&browser.pool)
+        .await
+        .unwrap();
+    assert_eq!(done.rows_affected(), 1, "the browser's session");
+}
+
+#[sqlx::test]
+async fn a_session_ends_seven_days_after_sign_in_or_after_twelve_idle_hours(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let absolute = |age: &str| {
+        format!(
+            "created_at = created_at - interval '{age}', expires_at = expires_at - interval '{age}', \
+             last_seen_at = now()"
+        )
+    };
+    let idle = |age: &str| format!("last_seen_at = now() - interval '{age}'");
+    let cases = [
+        ("signed in 7 days and a minute ago, active just now", absolute("7 days 1 minute"), false),
+        ("signed in a minute less than 7 days ago, active just now", absolute("7 days -1 minute"), true),
+        ("idle for 12 hours and a minute", idle("12 hours 1 minute"), false),
+        ("idle for a minute less than 12 hours", idle("12 hours -1 minute"), true),
+    ];
+    for (case, set, still_signed_in) in cases {
+        let browser = app.other_browser();
+        assert_eq!(browser.sign_in("riley@acme.com", PASSWORD).await.status, StatusCode::OK);
+        age_session(&browser, &set).await;
+        assert_eq!(signed_in(&browser).await, still_signed_in, "{case}");
+    }
+}
+
+#[sqlx::test]
+async fn expired_sessions_are_cleaned_up(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    sqlx::query("update sessions set last_seen_at = now() - interval '13 hours'").execute(&app.pool).await.unwrap();
+    let removed = hifinity::auth::session::delete_expired(&app.pool).await.unwrap();
+    assert_eq!(removed, 1);
+}
+
+/// The session cookie set by signing up, read from the Set-Cookie headers.
+async fn session_set_cookie(app: &TestApp) -> String {
     let response = app
         .no_redirect
         .post(app.url("/sign-up"))
@@ -208,24 +271,136 @@ async fn session_cookie_is_http_only_and_same_site(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with("hifinity_session="))
-        .unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
+    let cookies: Vec<String> =
+        response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    cookies.into_iter().find(|c| c.contains("hifinity_session=")).expect("a session cookie")
 }
 
 #[sqlx::test]
-async fn expired_sessions_are_refused_and_cleaned_up(pool: PgPool) {
+async fn over_https_the_session_cookie_is_secure_and_host_only(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |config| {
+        config.base_url = hifinity::config::parse_base_url("https://hire.example.com").unwrap();
+    })
+    .await;
+    let cookie = session_set_cookie(&app).await;
+    let attributes: Vec<&str> = cookie.split(';').map(str::trim).collect();
+    let token = attributes[0].strip_prefix("__Host-hifinity_session=").unwrap_or_else(|| panic!("{cookie}"));
+    assert!(attributes.contains(&"Secure"), "{cookie}");
+    // What browsers require of a __Host- cookie: Secure, Path=/ and no Domain.
+    assert!(attributes.contains(&"Path=/"), "{cookie}");
+    assert!(!cookie.to_ascii_lowercase().contains("domain="), "{cookie}");
+
+    // The session is read from that cookie.
+    let team = |cookie: String| async {
+        let response = reqwest::Client::new().get(app.url("/team")).header("cookie", cookie).send().await.unwrap();
+        Page::from(response).await
+    };
+    let page = team(format!("__Host-hifinity_session={token}")).await;
+    assert_eq!((page.status, page.text("h1").as_str()), (StatusCode::OK, "Team"));
+    let page = team(format!("hifinity_session={token}")).await;
+    assert_eq!(
+        (page.status, page.text("h1").as_str()),
+        (StatusCode::OK, "Sign in to the Business Portal"),
+        "only the __Host- name"
+    );
+}
+
+#[sqlx::test]
+async fn over_http_the_session_cookie_is_neither_secure_nor_host_only(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let cookie = session_set_cookie(&app).await;
+    assert!(cookie.starts_with("hifinity_session="), "{cookie}");
+    assert!(
+        !cookie.split(';').any(|a| a.trim() == "Secure"),
+        "a browser would drop a Secure cookie over http: {cookie}"
+    );
+}
+
+#[sqlx::test]
+async fn the_sign_in_throttle_lifts_when_its_window_has_passed(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     app.sign_up("Acme", "riley@acme.com").await;
-    sqlx::query("update sessions set last_seen_at = now() - interval '13 hours'").execute(&app.pool).await.unwrap();
-    assert!(app.get("/team").await.url.contains("/sign-in"), "idle timeout");
-    let removed = hifinity::auth::session::delete_expired(&app.pool).await.unwrap();
-    assert_eq!(removed, 1);
+    let attacker = app.other_browser();
+    for _ in 0..5 {
+        assert_eq!(attacker.sign_in("riley@acme.com", "guess guess guess").await.status, StatusCode::OK);
+    }
+    assert_eq!(attacker.sign_in("riley@acme.com", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+
+    let move_back = |by: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query(&format!(
+                "update sign_in_failures set window_started_at = window_started_at - interval '{by}'"
+            ))
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    };
+    // A minute before the window of 15 minutes ends: still refused.
+    move_back("14 minutes").await;
+    let blocked = attacker.sign_in("riley@acme.com", PASSWORD).await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(blocked.text(".form-error"), "Too many failed sign-in attempts. Try again in 1 minute.");
+
+    move_back("1 minute 1 second").await;
+    let page = attacker.sign_in("riley@acme.com", PASSWORD).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.text(".account-company"), "Acme", "the right password signs in again");
+}
+
+/// Twenty failed sign-ins for different accounts, each with its own `X-Forwarded-For`.
+async fn twenty_failures(app: &TestApp, forwarded_for: impl Fn(usize) -> String) {
+    for i in 0..20 {
+        let response = app
+            .client
+            .post(app.url("/sign-in"))
+            .header("x-forwarded-for", forwarded_for(i))
+            .form(&[("email", format!("user{i}@acme.com").as_str()), ("password", "guess guess guess")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "attempt {i}");
+    }
+}
+
+async fn sign_in_from(app: &TestApp, forwarded_for: &str) -> StatusCode {
+    let response = app
+        .client
+        .post(app.url("/sign-in"))
+        .header("x-forwarded-for", forwarded_for)
+        .form(&[("email", "fresh@acme.com"), ("password", "guess guess guess")])
+        .send()
+        .await
+        .unwrap();
+    response.status()
+}
+
+async fn address_failures(app: &TestApp) -> Vec<(String, i32)> {
+    sqlx::query_as("select throttle_key, failures from sign_in_failures where throttle_key like 'ip:%'")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn untrusted_x_forwarded_for_does_not_escape_the_address_limit(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    twenty_failures(&app, |i| format!("203.0.113.{i}")).await;
+    assert_eq!(sign_in_from(&app, "203.0.113.99").await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(address_failures(&app).await, [("ip:127.0.0.1".to_owned(), 21)], "the peer's address is counted");
+}
+
+#[sqlx::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_counted(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |config| config.trust_forwarded_for = true).await;
+    // The client may send any first entry; the proxy appends the address it saw.
+    twenty_failures(&app, |_| "198.51.100.9, 203.0.113.7".to_owned()).await;
+    assert_eq!(sign_in_from(&app, "198.51.100.9, 203.0.113.8").await, StatusCode::OK, "another client");
+    assert_eq!(sign_in_from(&app, "198.51.100.9, 203.0.113.7").await, StatusCode::TOO_MANY_REQUESTS);
+    let mut counted = address_failures(&app).await;
+    counted.sort();
+    assert_eq!(counted, [("ip:203.0.113.7".to_owned(), 21), ("ip:203.0.113.8".to_owned(), 1)]);
 }
 
 #[sqlx::test]
@@ -265,15 +440,8 @@ async fn teammates_join_the_company_and_companies_stay_apart(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn security_headers_and_error_pages(pool: PgPool) {
+async fn error_pages_are_rendered_in_the_layout(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    let page = app.get("/sign-in").await;
-    let csp = page.headers["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
-    assert!(csp.contains("frame-ancestors 'none'"));
-    assert_eq!(page.headers["x-content-type-options"], "nosniff");
-    assert_eq!(page.headers["referrer-policy"], "no-referrer");
-
     let missing = app.get("/no-such-page").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.text("h1"), "Page not found");

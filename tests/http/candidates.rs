@@ -2,7 +2,7 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::support::{Page, TestApp};
+use crate::support::{Page, TestApp, count};
 
 pub async fn company_of(app: &TestApp, email: &str) -> Uuid {
     sqlx::query_scalar("select company_id from users where email = $1::citext")
@@ -34,10 +34,6 @@ pub async fn insert_candidate(
     .fetch_one(&app.pool)
     .await
     .unwrap()
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
 }
 
 /// Submits the create form as a browser does: with the key the form was shown with.
@@ -464,7 +460,44 @@ async fn another_companys_candidates_are_not_found(pool: PgPool) {
             .unwrap();
     assert_eq!((name.as_str(), count), ("Ann Lee", 0));
     let list = globex.get("/candidates").await;
+    assert_eq!((list.status, list.text(".empty h2").as_str()), (StatusCode::OK, "No candidates yet — Add candidate"));
     assert!(!list.body.contains("Ann Lee"));
+}
+
+#[sqlx::test]
+async fn a_create_key_of_another_companys_candidate_is_refused_without_revealing_it(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let form = app.get("/candidates/new").await;
+    let key = form.value_of("idempotency_key").unwrap();
+    let fields = [("name", "Ann Lee"), ("email", "ann@example.com"), ("idempotency_key", key.as_str())];
+    assert_eq!(app.post("/candidates/new", &fields).await.flash(), "Ann Lee was added.");
+
+    // Globex submits a form carrying the key of Acme's candidate.
+    let globex = app.other_browser();
+    globex.sign_up("Globex", "gina@globex.com").await;
+    let fields = [("name", "Bo Chen"), ("email", "bo@example.com"), ("idempotency_key", key.as_str())];
+    let refused = globex.post("/candidates/new", &fields).await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert_eq!(refused.text(".form-error"), "This form could not be saved. Please check it and submit it again.");
+    assert!(!refused.body.contains("Ann Lee") && !refused.body.contains("ann@example.com"), "Acme's candidate");
+    assert_eq!(refused.value_of("name").as_deref(), Some("Bo Chen"), "the input is kept");
+    let fresh_key = refused.value_of("idempotency_key").unwrap();
+    assert_ne!(fresh_key, key, "a new key to submit with");
+    let globex_company = company_of(&app, "gina@globex.com").await;
+    let theirs = sqlx::query_scalar::<_, i64>("select count(*) from candidates where company_id = $1")
+        .bind(globex_company)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(theirs, 0);
+    assert_eq!(
+        count(&app, "select count(*) from candidates where name = 'Ann Lee' and email = 'ann@example.com'").await,
+        1
+    );
+
+    let fields = [("name", "Bo Chen"), ("email", "bo@example.com"), ("idempotency_key", fresh_key.as_str())];
+    assert_eq!(globex.post("/candidates/new", &fields).await.flash(), "Bo Chen was added.", "submitting again works");
 }
 
 #[sqlx::test]
@@ -486,6 +519,8 @@ async fn names_are_escaped(pool: PgPool) {
     assert_eq!(names(&list), vec!["<script>alert(1)</script>"]);
     assert!(!list.body.contains("<script>alert(1)"));
     let search = app.get("/candidates?q=%3Cscript%3E%22").await;
+    assert_eq!(search.status, StatusCode::OK);
+    assert_eq!(search.value_of("q").as_deref(), Some("<script>\""), "the search is shown, as text");
     assert!(!search.body.contains("<script>\""));
 }
 

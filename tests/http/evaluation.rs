@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use crate::{
     fixtures::{self, Sendable},
-    support::TestApp,
+    support::{TestApp, count},
 };
 
 const RECRUITER: &str = "riley@acme.com";
@@ -231,6 +231,13 @@ async fn completed_interview(app: &TestApp, s: &Sendable, answers: &[Given<'_>])
     interview_id
 }
 
+/// A completed interview of three good typed answers, queued for evaluation: (interview, task).
+async fn queued_good_text_interview(app: &TestApp, s: &Sendable) -> (Uuid, Uuid) {
+    let interview =
+        completed_interview(app, s, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
+    (interview, enqueue_evaluation(app, s.company_id, interview).await)
+}
+
 /// What the candidate's completion does in its transaction.
 async fn enqueue_evaluation(app: &TestApp, company_id: Uuid, interview_id: Uuid) -> Uuid {
     let mut conn = app.pool.acquire().await.unwrap();
@@ -275,6 +282,25 @@ async fn task_row(app: &TestApp, task_id: Uuid) -> (String, i32, Option<String>,
     .fetch_one(&app.pool)
     .await
     .unwrap()
+}
+
+/// The interview page, and the whole minutes until the run's stored retry time as they
+/// were when the request left and when the page arrived: the page says one of them.
+async fn page_with_minutes_until_retry(
+    app: &TestApp,
+    interview_id: Uuid,
+) -> (crate::support::Page, std::ops::RangeInclusive<i64>) {
+    let retry_at: time::OffsetDateTime =
+        sqlx::query_scalar("select retry_at from evaluations where interview_id = $1 and retry_at is not null")
+            .bind(interview_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let minutes_left = || (retry_at - time::OffsetDateTime::now_utc()).whole_seconds() / 60;
+    let before = minutes_left();
+    let page = app.get(&format!("/interviews/{interview_id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    (page, minutes_left()..=before)
 }
 
 async fn make_due(app: &TestApp, task_id: Uuid) {
@@ -455,9 +481,7 @@ async fn rate_limits_and_server_errors_are_retried_later_with_the_reason(pool: P
     make_all_questions_text(&app, &s).await;
     let api = MockApi::start().await;
     let config = config_with(&app, |c| c.evaluation.evaluator_url = Some(api.url.parse().unwrap()));
-    let interview =
-        completed_interview(&app, &s, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
-    let task = enqueue_evaluation(&app, s.company_id, interview).await;
+    let (interview, task) = queued_good_text_interview(&app, &s).await;
 
     // 429 with Retry-After: back in the queue, not before the service asked.
     api.reply(
@@ -471,10 +495,15 @@ async fn rate_limits_and_server_errors_are_retried_later_with_the_reason(pool: P
     assert_eq!(error.as_deref(), Some("The evaluation model answered HTTP 429: Rate limit reached for requests"));
     assert!((590.0..=610.0).contains(&due_in), "due in {due_in} s");
     assert_eq!(evaluation_rows(&app, interview).await[0].0, "queued");
-    let page = app.get(&format!("/interviews/{interview}")).await;
+    let (page, minutes) = page_with_minutes_until_retry(&app, interview).await;
     assert_eq!(page.text(".evaluation-state .badge"), "Queued");
     assert!(page.text(".evaluation-state").contains("HTTP 429: Rate limit reached"));
-    assert!(page.text(".evaluation-state").contains("Next attempt in 9 minutes"), "{}", page.text(".evaluation-state"));
+    let state = page.text(".evaluation-state");
+    assert!(
+        minutes.clone().any(|m| state.contains(&format!("Next attempt in {m} minutes."))),
+        "{state} (expected in {minutes:?} minutes)"
+    );
+    assert!(minutes.start() >= &8 && minutes.end() <= &10, "about 10 minutes, as the service asked: {minutes:?}");
     assert_eq!(evaluate(&app, &config).await, 0, "not due yet");
 
     // 503: backoff grows (about 1 minute for the second attempt, ±20 %).
@@ -497,24 +526,27 @@ async fn rate_limits_and_server_errors_are_retried_later_with_the_reason(pool: P
         .await
         .unwrap();
     assert_eq!(evaluated, 1);
-
-    // A permanent refusal (a wrong key) fails at once.
-    api.reply(CHAT, [Reply::status(401, r#"{"error":{"message":"Incorrect API key provided"}}"#)]);
-    app.post(&format!("/interviews/{interview}/evaluation/rerun"), &[]).await;
-    evaluate(&app, &config).await;
-    let rows = evaluation_rows(&app, interview).await;
-    assert_eq!(
-        rows[1],
-        (
-            "failed".to_owned(),
-            Some("The evaluation model answered HTTP 401: Incorrect API key provided".to_owned()),
-            None
-        )
-    );
 }
 
 #[sqlx::test]
-async fn a_service_that_does_not_answer_in_time_is_retried(pool: PgPool) {
+async fn a_refused_model_key_fails_the_run_at_once(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = ready(&app).await;
+    make_all_questions_text(&app, &s).await;
+    let api = MockApi::start().await;
+    let config = config_with(&app, |c| c.evaluation.evaluator_url = Some(api.url.parse().unwrap()));
+    let (interview, task) = queued_good_text_interview(&app, &s).await;
+    api.reply(CHAT, [Reply::status(401, r#"{"error":{"message":"Incorrect API key provided"}}"#)]);
+    evaluate(&app, &config).await;
+    let reason = "The evaluation model answered HTTP 401: Incorrect API key provided";
+    assert_eq!(evaluation_rows(&app, interview).await, [("failed".to_owned(), Some(reason.to_owned()), None)]);
+    let (status, attempts, _, _) = task_row(&app, task).await;
+    assert_eq!((status.as_str(), attempts), ("failed", 1), "not retried");
+    assert_eq!(api.requests(CHAT).len(), 1);
+}
+
+#[sqlx::test]
+async fn a_service_that_does_not_answer_in_time_is_retried_on_a_later_run(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let s = ready(&app).await;
     let api = MockApi::start().await;
@@ -530,8 +562,33 @@ async fn a_service_that_does_not_answer_in_time_is_retried(pool: PgPool) {
     assert_eq!((status.as_str(), attempts), ("queued", 1));
     assert_eq!(error.as_deref(), Some("The transcription service did not answer in time"));
     assert!((20.0..=40.0).contains(&due_in), "due in {due_in} s");
+    assert_eq!(evaluate(&app, &config).await, 0, "not before its next attempt");
 
-    // After the last attempt it gives up, with the reason.
+    make_due(&app, task).await;
+    api.reply(TRANSCRIPTIONS, [Reply::json(json!({ "text": GOOD_DESIGN }))]);
+    assert_eq!(evaluate(&app, &config).await, 1);
+    let (status, attempts, _, _) = task_row(&app, task).await;
+    assert_eq!((status.as_str(), attempts), ("done", 2));
+    assert_eq!(api.requests(TRANSCRIPTIONS).len(), 2);
+    let rows = evaluation_rows(&app, interview).await;
+    assert_eq!(rows.len(), 1, "the retry continues the same run");
+    assert_eq!(rows[0].0, "done");
+    let page = app.get(&format!("/interviews/{interview}")).await;
+    assert_eq!(page.texts(".transcript-text"), [GOOD_DESIGN]);
+}
+
+#[sqlx::test]
+async fn a_transient_failure_on_the_last_attempt_fails_the_run_with_the_reason(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = ready(&app).await;
+    let api = MockApi::start().await;
+    let config = config_with(&app, |c| c.evaluation.transcribe_url = Some(api.url.parse().unwrap()));
+    let interview = completed_interview(&app, &s, &[Given::Video(b"VIDEO"), Given::Nothing, Given::Text(REVIEW)]).await;
+    let task = enqueue_evaluation(&app, s.company_id, interview).await;
+    api.reply(TRANSCRIPTIONS, [Reply::status(500, "boom")]);
+    evaluate(&app, &config).await;
+    assert_eq!(task_row(&app, task).await.0, "queued", "retried while attempts are left");
+
     sqlx::query("update tasks set attempts = $2, run_at = now() where id = $1")
         .bind(task)
         .bind(hifinity::evaluation::pipeline::MAX_ATTEMPTS - 1)
@@ -540,36 +597,43 @@ async fn a_service_that_does_not_answer_in_time_is_retried(pool: PgPool) {
         .unwrap();
     api.reply(TRANSCRIPTIONS, [Reply::status(500, "boom")]);
     evaluate(&app, &config).await;
-    let rows = evaluation_rows(&app, interview).await;
-    assert_eq!(rows.len(), 1, "retries continue the same run");
-    assert_eq!(rows[0].0, "failed");
-    assert_eq!(
-        rows[0].1.as_deref(),
-        Some("The transcription service answered HTTP 500: boom (gave up after 8 attempts)")
-    );
+    let reason = "The transcription service answered HTTP 500: boom (gave up after 8 attempts)";
+    assert_eq!(task_row(&app, task).await.0, "failed");
+    assert_eq!(evaluation_rows(&app, interview).await, [("failed".to_owned(), Some(reason.to_owned()), None)]);
+    let page = app.get(&format!("/interviews/{interview}")).await;
+    assert_eq!(page.text(".evaluation-state .badge"), "Failed");
+    assert!(page.text(".evaluation-state").contains(reason));
 }
 
 #[sqlx::test]
-async fn a_refused_recording_has_no_transcript_but_a_refused_key_fails_the_run(pool: PgPool) {
+async fn a_recording_the_service_cannot_read_is_left_without_transcript(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let s = ready(&app).await;
     let api = MockApi::start().await;
     let config = config_with(&app, |c| c.evaluation.transcribe_url = Some(api.url.parse().unwrap()));
-
-    // The service can't read this recording: the run goes on without its transcript.
     api.reply(TRANSCRIPTIONS, [Reply::status(415, r#"{"error":{"message":"Unsupported file format"}}"#)]);
     let interview = completed_interview(&app, &s, &[Given::Video(b"VIDEO"), Given::Nothing, Given::Text(REVIEW)]).await;
     enqueue_evaluation(&app, s.company_id, interview).await;
     evaluate(&app, &config).await;
     assert_eq!(evaluation_rows(&app, interview).await[0].0, "done");
+    let page = app.get(&format!("/interviews/{interview}")).await;
+    assert_eq!(page.text(".evaluation-state .badge"), "Done");
+    assert!(page.text(".transcript-note").starts_with("No transcript: the transcription service refused it"));
+}
 
+#[sqlx::test]
+async fn a_refused_transcription_key_fails_the_run_with_the_reason(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = ready(&app).await;
+    let api = MockApi::start().await;
+    let config = config_with(&app, |c| c.evaluation.transcribe_url = Some(api.url.parse().unwrap()));
     // A wrong key concerns every recording: the run fails and says why.
     api.reply(TRANSCRIPTIONS, [Reply::status(401, r#"{"error":{"message":"Incorrect API key provided"}}"#)]);
-    let second = completed_interview(&app, &s, &[Given::Video(b"VIDEO"), Given::Nothing, Given::Text(REVIEW)]).await;
-    enqueue_evaluation(&app, s.company_id, second).await;
+    let interview = completed_interview(&app, &s, &[Given::Video(b"VIDEO"), Given::Nothing, Given::Text(REVIEW)]).await;
+    enqueue_evaluation(&app, s.company_id, interview).await;
     evaluate(&app, &config).await;
     assert_eq!(
-        evaluation_rows(&app, second).await,
+        evaluation_rows(&app, interview).await,
         [(
             "failed".to_owned(),
             Some("The transcription service answered HTTP 401: Incorrect API key provided".to_owned()),
@@ -611,6 +675,70 @@ async fn a_task_that_keeps_dying_fails_its_run_with_the_reason(pool: PgPool) {
     );
 }
 
+#[sqlx::test]
+async fn an_evaluation_whose_worker_crashed_is_taken_again_after_its_lease_and_written_once(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = ready(&app).await;
+    make_all_questions_text(&app, &s).await;
+    let (interview, task) = queued_good_text_interview(&app, &s).await;
+    // A worker claims the task, starts its run and dies.
+    let crashed = hifinity::queue::claim(&app.pool, &[hifinity::evaluation::TASK_KIND], 3600).await.unwrap().unwrap();
+    assert_eq!(crashed.id, task);
+    hifinity::evaluation::store::start_run(&app.pool, s.company_id, interview, task).await.unwrap().unwrap();
+    assert_eq!(evaluate(&app, &app.state.config).await, 0, "not taken again while its lease lasts");
+
+    sqlx::query("update tasks set run_at = now() - interval '1 second' where id = $1")
+        .bind(task)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(evaluate(&app, &app.state.config).await, 1);
+
+    let (status, attempts, _, _) = task_row(&app, task).await;
+    assert_eq!((status.as_str(), attempts), ("done", 2));
+    let rows = evaluation_rows(&app, interview).await;
+    assert_eq!(rows.len(), 1, "the crashed run is continued, not doubled: {rows:?}");
+    let (status, error, score) = rows[0].clone();
+    assert_eq!((status.as_str(), error), ("done", None));
+    let page = app.get(&format!("/interviews/{interview}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text(".evaluation-state .badge"), "Done");
+    assert_eq!(page.text(".evaluation-score-value"), score.unwrap().to_string());
+    let finished = page.texts(".timeline-label").into_iter().filter(|l| l == "Evaluation finished").count();
+    assert_eq!(finished, 1);
+}
+
+#[sqlx::test]
+async fn two_evaluation_workers_at_once_evaluate_each_completion_once(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = ready(&app).await;
+    make_all_questions_text(&app, &s).await;
+    const COMPLETIONS: usize = 12;
+    let mut interviews = Vec::new();
+    for _ in 0..COMPLETIONS {
+        let (interview, _) = queued_good_text_interview(&app, &s).await;
+        interviews.push(interview);
+    }
+
+    let (first, second) = tokio::join!(evaluate(&app, &app.state.config), evaluate(&app, &app.state.config));
+
+    assert_eq!(first + second, COMPLETIONS, "each task taken by one worker");
+    assert_eq!(
+        count(&app, "select count(*) from tasks where status = 'done' and attempts = 1").await,
+        COMPLETIONS as i64
+    );
+    for interview in interviews {
+        assert_eq!(evaluation_rows(&app, interview).await.len(), 1, "one evaluation of {interview}");
+    }
+    assert_eq!(count(&app, "select count(*) from evaluations where status = 'done'").await, COMPLETIONS as i64);
+    assert_eq!(count(&app, "select count(*) from interview_events where kind = 'evaluated'").await, COMPLETIONS as i64);
+    let list = app.get("/interviews").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let scores = list.texts("td.evaluation-cell .badge");
+    assert_eq!(scores.len(), COMPLETIONS, "{scores:?}");
+    assert!(scores.iter().all(|b| b.ends_with("/ 100")), "{scores:?}");
+}
+
 // ---- The built-in rubric, end to end ----
 
 #[sqlx::test]
@@ -629,14 +757,22 @@ async fn without_transcription_video_answers_say_so_and_are_not_scored(pool: PgP
     assert!(page.text(".evaluation-producer").starts_with("Produced by Rubric match (built-in, not AI)"));
 }
 
+/// A completed interview with three good text answers, evaluated by the built-in rubric.
+async fn evaluated_text_interview(app: &TestApp, s: &Sendable) -> Uuid {
+    make_all_questions_text(app, s).await;
+    let interview =
+        completed_interview(app, s, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
+    enqueue_evaluation(app, s.company_id, interview).await;
+    assert_eq!(evaluate(app, &app.state.config).await, 1);
+    interview
+}
+
 #[sqlx::test]
-async fn text_answers_are_evaluated_and_the_recruiter_adds_ratings_and_a_decision(pool: PgPool) {
+async fn text_answers_are_scored_by_the_built_in_rubric_as_typed(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let s = ready(&app).await;
     make_all_questions_text(&app, &s).await;
-    let interview =
-        completed_interview(&app, &s, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
-    enqueue_evaluation(&app, s.company_id, interview).await;
+    let (interview, _) = queued_good_text_interview(&app, &s).await;
 
     // Queued until a worker takes it, on the page and on the Interviews list.
     let page = app.get(&format!("/interviews/{interview}")).await;
@@ -659,8 +795,15 @@ async fn text_answers_are_evaluated_and_the_recruiter_adds_ratings_and_a_decisio
             .starts_with("Mentions 1 of 2 key points (kindness). Not mentioned: correctness.")
     );
     assert!(page.texts(".transcript-note").is_empty(), "text answers are used as typed");
+    let list = app.get("/interviews").await;
+    assert_eq!(list.text("td.evaluation-cell .badge"), format!("{score} / 100"));
+}
 
-    // The recruiter's rating sits beside the evaluation's score.
+#[sqlx::test]
+async fn a_recruiters_rating_sits_beside_the_evaluations_score_one_per_recruiter(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = ready(&app).await;
+    let interview = evaluated_text_interview(&app, &s).await;
     let answer_id: Uuid = sqlx::query_scalar(
         "select a.id from answers a join version_questions q on q.id = a.question_id where a.interview_id = $1 order by q.position desc limit 1",
     )
@@ -687,7 +830,13 @@ async fn text_answers_are_evaluated_and_the_recruiter_adds_ratings_and_a_decisio
     let ratings: Vec<(i32, Option<String>)> =
         sqlx::query_as("select rating, note from answer_reviews").fetch_all(&app.pool).await.unwrap();
     assert_eq!(ratings, [(3, None)]);
+}
 
+#[sqlx::test]
+async fn the_team_decision_is_saved_with_who_made_it(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = ready(&app).await;
+    let interview = evaluated_text_interview(&app, &s).await;
     let page = app
         .post(
             &format!("/interviews/{interview}/decision"),
@@ -696,10 +845,13 @@ async fn text_answers_are_evaluated_and_the_recruiter_adds_ratings_and_a_decisio
         .await;
     assert_eq!(page.flash(), "Decision saved: Advance.");
     assert!(page.text(".decision-current").starts_with("Advance by Riley Recruiter"));
+}
 
-    // The Interviews page shows the score and sorts and filters by it.
-    let list = app.get("/interviews").await;
-    assert_eq!(list.text("td.evaluation-cell .badge"), format!("{score} / 100"));
+#[sqlx::test]
+async fn the_interviews_page_sorts_and_filters_by_the_latest_score(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = ready(&app).await;
+    evaluated_text_interview(&app, &s).await;
     let other = fixtures::candidate(&app.pool, s.company_id, "Grace Hopper", "grace@example.com").await;
     let weak = completed_interview(
         &app,
@@ -710,8 +862,7 @@ async fn text_answers_are_evaluated_and_the_recruiter_adds_ratings_and_a_decisio
     enqueue_evaluation(&app, s.company_id, weak).await;
     evaluate(&app, &app.state.config).await;
     let by_score = app.get("/interviews?sort=score").await;
-    let names: Vec<String> = by_score.texts("tbody td:first-child a");
-    assert_eq!(names, ["Ada Lovelace", "Grace Hopper"]);
+    assert_eq!(by_score.texts("tbody td:first-child a"), ["Ada Lovelace", "Grace Hopper"]);
     let ascending = app.get("/interviews?sort=score_asc").await;
     assert_eq!(ascending.texts("tbody td:first-child a"), ["Grace Hopper", "Ada Lovelace"]);
     let filtered = app.get("/interviews?min_score=50&sort=score").await;
@@ -769,9 +920,7 @@ async fn another_company_cannot_see_or_review_an_evaluation(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let s = ready(&app).await;
     make_all_questions_text(&app, &s).await;
-    let interview =
-        completed_interview(&app, &s, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
-    enqueue_evaluation(&app, s.company_id, interview).await;
+    let (interview, _) = queued_good_text_interview(&app, &s).await;
     evaluate(&app, &app.state.config).await;
     let answer_id: Uuid = sqlx::query_scalar("select id from answers limit 1").fetch_one(&app.pool).await.unwrap();
 
@@ -786,7 +935,9 @@ async fn another_company_cannot_see_or_review_an_evaluation(pool: PgPool) {
     assert_eq!(review.status, StatusCode::NOT_FOUND);
     let decision = other.post(&format!("/interviews/{interview}/decision"), &[("decision", "reject")]).await;
     assert_eq!(decision.status, StatusCode::NOT_FOUND);
-    assert!(other.get("/interviews").await.texts("td.evaluation-cell").is_empty());
+    let their_list = other.get("/interviews").await;
+    assert_eq!(their_list.status, StatusCode::OK);
+    assert!(their_list.texts("td.evaluation-cell").is_empty());
 
     // An answer of another interview of the same company can't be rated through this one.
     let mine = completed_interview(&app, &s, &[Given::Text("x"), Given::Nothing, Given::Nothing]).await;

@@ -12,9 +12,13 @@ mod fixtures;
 mod interview_templates;
 mod interviews;
 mod jobs;
+mod outbox;
 mod reminders;
+mod security;
 mod settings;
 #[path = "../common/smtp.rs"]
 mod smtp;
+// `captured_logs` serves the logs binary only.
+#[allow(dead_code)]
 #[path = "../common/support.rs"]
 mod support;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::{
     fixtures::{self, Sendable},
     smtp::{Behaviour, SmtpServer},
-    support::TestApp,
+    support::{TestApp, count, link_in},
 };
 
 const RECRUITER: &str = "riley@acme.com";
@@ -48,15 +48,6 @@ async fn age(app: &TestApp, interval: &str) {
         .unwrap();
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
-}
-
-fn link_in(text: &str) -> String {
-    let start = text.find("http://127.0.0.1:").expect("a link");
-    text[start..].split_whitespace().next().unwrap().to_owned()
-}
-
 #[sqlx::test]
 async fn a_reminder_goes_out_after_the_set_days_with_the_same_link(pool: PgPool) {
     let smtp = SmtpServer::start(Behaviour::Accept).await;
@@ -93,7 +84,7 @@ async fn a_reminder_goes_out_after_the_set_days_with_the_same_link(pool: PgPool)
 }
 
 #[sqlx::test]
-async fn at_most_the_set_number_of_reminders(pool: PgPool) {
+async fn an_interview_gets_at_most_the_set_number_of_reminders(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let s = ready(&app).await;
     send_to(&app, &s, s.candidate_id).await;
@@ -127,6 +118,11 @@ async fn a_resend_starts_the_wait_again(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 0, "one day since the resend is not two");
+    sqlx::query("update interviews set last_invited_at = last_invited_at - interval '1 day 1 minute'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 1, "two days since the resend");
 }
 
 #[sqlx::test]
@@ -162,6 +158,30 @@ async fn no_reminders_for_started_completed_cancelled_or_expired_interviews(pool
 }
 
 #[sqlx::test]
+async fn no_reminder_for_an_archived_candidate(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = ready(&app).await;
+    let archived = send_to(&app, &s, s.candidate_id).await;
+    let grace = fixtures::candidate(&app.pool, s.company_id, "Grace Hopper", "grace@example.com").await;
+    let kept = send_to(&app, &s, grace).await;
+    let page = app.post(&format!("/candidates/{}/delete", s.candidate_id), &[]).await;
+    assert!(page.flash().starts_with("Ada Lovelace was archived"), "{}", page.flash());
+    age(&app, "10 days").await;
+
+    assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 1, "only the candidate still in the list");
+    let reminded: Uuid = sqlx::query_scalar("select interview_id from emails where kind = 'reminder'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(reminded, kept);
+    let page = app.get(&format!("/interviews/{archived}")).await;
+    assert_eq!(page.status, reqwest::StatusCode::OK);
+    let timeline = page.texts(".timeline-label");
+    assert!(timeline.contains(&"Invitation email queued".to_owned()), "{timeline:?}");
+    assert!(!timeline.contains(&"Reminder sent automatically".to_owned()), "{timeline:?}");
+}
+
+#[sqlx::test]
 async fn zero_days_turns_reminders_off(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let s = ready(&app).await;
@@ -174,7 +194,7 @@ async fn zero_days_turns_reminders_off(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn each_company_uses_its_own_setting(pool: PgPool) {
+async fn each_company_uses_its_own_reminder_setting(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let s = ready(&app).await;
     send_to(&app, &s, s.candidate_id).await;

@@ -1,0 +1,81 @@
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use crate::{
+    flows::{emailed_link, send_invitation},
+    process::{Server, eventually},
+    smtp::{Behaviour, SmtpServer},
+};
+
+/// The worker's debug line when it has nothing to do and waits.
+const IDLE: &str = "outbox: idle until notified or polled";
+
+#[sqlx::test]
+async fn an_invitation_is_delivered_on_notification_without_waiting_for_the_poll(pool: PgPool) {
+    let smtp = SmtpServer::start(Behaviour::Accept).await;
+    let server = Server::start(&pool, &[("SMTP_URL", &smtp.url()), ("WORKER_POLL_SECS", "3600")]).await;
+    // Once idle, only a notification (or the hour-long poll) can wake the worker.
+    server.wait_for_output(IDLE, 1).await;
+
+    let interview_id = send_invitation(&server, &pool).await;
+
+    let link = emailed_link(&server, &smtp).await;
+    assert!(link.starts_with(&format!("{}/i/", server.base)), "the emailed link points at the server: {link}");
+    let (status, attempts): (String, i32) =
+        sqlx::query_as("select status, attempts from emails where interview_id = $1")
+            .bind(interview_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), attempts), ("sent", 1));
+}
+
+#[sqlx::test]
+async fn an_email_queued_without_a_notification_is_delivered_by_the_poll(pool: PgPool) {
+    let smtp = SmtpServer::start(Behaviour::Accept).await;
+    let server = Server::start(&pool, &[("SMTP_URL", &smtp.url()), ("WORKER_POLL_SECS", "1")]).await;
+    let interview_id = send_invitation(&server, &pool).await;
+    emailed_link(&server, &smtp).await;
+    server.wait_for_output(IDLE, 2).await;
+
+    // Written as another tool would, with no NOTIFY: only the poll finds it.
+    sqlx::query(
+        "insert into emails (id, company_id, interview_id, kind, to_address, pixel_id)
+         select gen_random_uuid(), company_id, id, 'resend', 'ada@example.com', gen_random_uuid() from interviews where id = $1",
+    )
+    .bind(interview_id)
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    eventually("the second message at the SMTP server", &server, || async {
+        (smtp.messages().len() == 2).then_some(())
+    })
+    .await;
+    let sent: i64 =
+        sqlx::query_scalar("select count(*) from emails where status = 'sent'").fetch_one(&pool).await.unwrap();
+    assert_eq!(sent, 2);
+}
+
+#[sqlx::test]
+async fn sigterm_during_a_delivery_gives_the_email_back_at_once(pool: PgPool) {
+    let smtp = SmtpServer::start(Behaviour::Stall).await;
+    let mut server = Server::start(&pool, &[("SMTP_URL", &smtp.url())]).await;
+    let interview_id = send_invitation(&server, &pool).await;
+    // The SMTP server has the whole message and never confirms it: the send is in flight.
+    eventually("the message at the SMTP server", &server, || async { (!smtp.messages().is_empty()).then_some(()) })
+        .await;
+
+    let status = server.terminate().await;
+
+    assert!(status.success(), "a clean stop: {status}\n{}", server.output());
+    let (state, attempts, next_attempt_at): (String, i32, OffsetDateTime) =
+        sqlx::query_as("select status, attempts, next_attempt_at from emails where interview_id = $1")
+            .bind(interview_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(state, "queued", "still to be sent");
+    assert_eq!(attempts, 0, "the interrupted attempt does not count");
+    assert!(next_attempt_at <= OffsetDateTime::now_utc(), "due now, not when the lease ends: {next_attempt_at}");
+}

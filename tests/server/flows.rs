@@ -1,0 +1,96 @@
+//! What a recruiter and a candidate do through the pages of a running server.
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::{
+    fixtures,
+    process::{Server, eventually},
+    smtp::SmtpServer,
+    support::{PASSWORD, link_in_message},
+};
+
+pub const RECRUITER: &str = "riley@acme.com";
+
+/// Signs up Acme Robotics and sends Ada Lovelace an interview with **Send Interview
+/// Invitation**; returns the interview.
+pub async fn send_invitation(server: &Server, pool: &PgPool) -> Uuid {
+    let signed_up = server
+        .post(
+            "/sign-up",
+            &[
+                ("company_name", "Acme Robotics"),
+                ("name", "Riley Recruiter"),
+                ("email", RECRUITER),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(signed_up.status, StatusCode::OK, "{}", signed_up.body);
+    let company_id: Uuid = sqlx::query_scalar("select company_id from users where email = $1::citext")
+        .bind(RECRUITER)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let s = fixtures::sendable(pool, company_id).await;
+    let form = server.get(&format!("/candidates/{}/send-interview", s.candidate_id)).await;
+    let key = form.value_of("idempotency_key").expect("the form carries an idempotency key");
+    let sent = server
+        .post(
+            &format!("/candidates/{}/send-interview", s.candidate_id),
+            &[("job_id", &s.job_id.to_string()), ("version_id", &s.version_id.to_string()), ("idempotency_key", &key)],
+        )
+        .await;
+    assert!(sent.flash().starts_with("Interview invitation sent"), "{}", sent.body);
+    sqlx::query_scalar("select id from interviews where candidate_id = $1")
+        .bind(s.candidate_id)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// The link of the first message the SMTP server received, once it has one.
+pub async fn emailed_link(server: &Server, smtp: &SmtpServer) -> String {
+    eventually("the invitation at the SMTP server", server, || async {
+        smtp.messages().first().map(|message| link_in_message(message))
+    })
+    .await
+}
+
+/// A started file that a browser's MediaRecorder could have made (a WebM header).
+fn webm(len: usize) -> Vec<u8> {
+    let mut bytes = vec![0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81];
+    bytes.resize(len, 0x42);
+    bytes
+}
+
+/// The candidate, in a browser of their own, follows `link`, answers the two video
+/// questions and the text one, and completes the interview.
+pub async fn complete_interview(pool: &PgPool, interview_id: Uuid, link: &str) {
+    let candidate = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let landing = candidate.get(link).send().await.unwrap();
+    assert_eq!(landing.status(), StatusCode::OK);
+    let started = candidate.post(format!("{link}/start")).send().await.unwrap();
+    assert_eq!(started.status(), StatusCode::OK);
+    let questions: Vec<(Uuid, String)> = sqlx::query_as(
+        "select q.id, q.answer_kind from version_questions q join interviews i on i.template_version_id = q.version_id
+         where i.id = $1 order by q.position",
+    )
+    .bind(interview_id)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    for (question, kind) in questions {
+        let answer = candidate.post(format!("{link}/answers/{question}"));
+        let answer = match kind.as_str() {
+            "video" => answer.header("content-type", "video/webm").body(webm(20_000)),
+            _ => answer.form(&[("text", "I check correctness first, and write with kindness.")]),
+        };
+        let saved = answer.send().await.unwrap();
+        assert!(saved.status().is_success(), "answer to {question}: {}", saved.status());
+    }
+    let completed = candidate.post(format!("{link}/complete")).send().await.unwrap();
+    let page = completed.text().await.unwrap();
+    assert!(page.contains("Thank you, Ada Lovelace."), "{page}");
+}

@@ -1,0 +1,19 @@
+//! The real binary, as it runs in production: `hifinity serve` with its own workers
+//! (delivery woken by `LISTEN/NOTIFY` or the poll, housekeeping, evaluation), driven
+//! through its pages and stopped with SIGTERM. Nothing here calls the app's internals.
+
+mod delivery;
+mod evaluation;
+mod flows;
+mod housekeeping;
+mod process;
+
+#[allow(dead_code)]
+#[path = "../common/fixtures.rs"]
+mod fixtures;
+#[allow(dead_code)]
+#[path = "../common/smtp.rs"]
+mod smtp;
+#[allow(dead_code)]
+#[path = "../common/support.rs"]
+mod support;
