@@ -132,3 +132,75 @@ pub struct Scorecard {
     pub concerns: Vec<String>,
     pub answers: Vec<AnswerScore>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn question(content: AnswerContent) -> QuestionForScoring {
+        QuestionForScoring {
+            question_id: Uuid::nil(),
+            number: 1,
+            prompt: "Why?".into(),
+            key_points: vec!["tests".into(), "kindness".into()],
+            answer_kind: "video".into(),
+            answer_seconds: 60,
+            content,
+        }
+    }
+
+    #[test]
+    fn recommendations_are_stored_by_name_and_read_back() {
+        let names: Vec<&str> = Recommendation::ALL.iter().map(|r| r.as_str()).collect();
+        assert_eq!(names, ["strong_yes", "yes", "maybe", "no"]);
+        for recommendation in Recommendation::ALL {
+            assert_eq!(Recommendation::parse(recommendation.as_str()), Some(recommendation));
+        }
+        assert_eq!(Recommendation::parse("Strong yes"), None, "a label is not a stored name");
+    }
+
+    #[test]
+    fn recommendations_are_read_from_their_labels_in_any_case() {
+        let labels: Vec<&str> = Recommendation::ALL.iter().map(|r| r.label()).collect();
+        assert_eq!(labels, ["Strong yes", "Yes", "Maybe", "No"]);
+        assert_eq!(Recommendation::from_label(" strong YES "), Some(Recommendation::StrongYes));
+        assert_eq!(Recommendation::from_label("maybe"), Some(Recommendation::Maybe));
+        assert_eq!(Recommendation::from_label("definitely"), None);
+    }
+
+    #[test]
+    fn yes_is_green_maybe_amber_and_no_red() {
+        let badges: Vec<&str> = Recommendation::ALL.iter().map(|r| r.badge()).collect();
+        assert_eq!(badges, ["badge-green", "badge-green", "badge-amber", "badge-red"]);
+    }
+
+    #[test]
+    fn only_typed_and_transcribed_answers_have_words_to_judge() {
+        assert_eq!(AnswerContent::Typed("typed".into()).text(), Some("typed"));
+        assert_eq!(AnswerContent::Transcribed("spoken".into()).text(), Some("spoken"));
+        assert_eq!(AnswerContent::NoTranscript("no service".into()).text(), None);
+        assert_eq!(AnswerContent::Unanswered.text(), None);
+    }
+
+    #[test]
+    fn an_unanswered_question_gets_the_lowest_score_and_misses_every_key_point() {
+        let score = AnswerScore::without_words(&question(AnswerContent::Unanswered)).unwrap();
+        assert_eq!(score.score, Some(1));
+        assert_eq!(score.reason, "Not answered.");
+        assert_eq!(score.missed, ["tests", "kindness"]);
+        assert!(score.covered.is_empty());
+    }
+
+    #[test]
+    fn a_video_without_transcript_gets_no_score_and_says_why() {
+        let score = AnswerScore::without_words(&question(AnswerContent::NoTranscript("no service".into()))).unwrap();
+        assert_eq!(score.score, None);
+        assert_eq!(score.reason, "Not scored: no transcript (no service). Watch the video to judge it.");
+        assert!(score.missed.is_empty() && score.covered.is_empty());
+    }
+
+    #[test]
+    fn an_answer_with_words_is_left_to_the_scorer() {
+        assert_eq!(AnswerScore::without_words(&question(AnswerContent::Typed("I test".into()))), None);
+    }
+}

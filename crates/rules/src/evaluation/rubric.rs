@@ -36,12 +36,7 @@ pub fn score_interview(interview: &InterviewForScoring) -> Scorecard {
     let values: Vec<f64> = matches.iter().filter_map(|m| m.value).collect();
     let overall_score =
         (!values.is_empty()).then(|| (100.0 * values.iter().sum::<f64>() / values.len() as f64).round() as i32);
-    let recommendation = overall_score.map(|score| match score {
-        80.. => Recommendation::StrongYes,
-        60..80 => Recommendation::Yes,
-        40..60 => Recommendation::Maybe,
-        _ => Recommendation::No,
-    });
+    let recommendation = overall_score.map(recommendation);
 
     let (mut strengths, mut concerns) = (Vec::new(), Vec::new());
     let (mut covered, mut total, mut unanswered, mut unscored) = (0, 0, 0, 0);
@@ -100,6 +95,16 @@ pub fn score_interview(interview: &InterviewForScoring) -> Scorecard {
         strengths,
         concerns,
         answers: matches.into_iter().map(|m| m.result).collect(),
+    }
+}
+
+/// The rubric's verdict on an overall score of 0–100.
+pub fn recommendation(score: i32) -> Recommendation {
+    match score {
+        80.. => Recommendation::StrongYes,
+        60..80 => Recommendation::Yes,
+        40..60 => Recommendation::Maybe,
+        _ => Recommendation::No,
     }
 }
 
@@ -219,12 +224,11 @@ pub fn key_point_matches(point: &str, terms: &HashSet<String>) -> bool {
 fn alternatives(point: &str) -> Vec<Vec<String>> {
     let lowered = point.to_lowercase();
     let mut parts: Vec<String> = Vec::new();
-    let (outside, inside) = match (lowered.find('('), lowered.rfind(')')) {
-        (Some(open), Some(close)) if open < close => {
-            (format!("{} {}", &lowered[..open], &lowered[close + 1..]), Some(lowered[open + 1..close].to_owned()))
-        }
-        _ => (lowered.clone(), None),
-    };
+    // Between the first "(" and the last ")": alternatives; around them: the key point.
+    let bracketed = lowered.split_once('(').and_then(|(before, rest)| {
+        rest.rsplit_once(')').map(|(inside, after)| (format!("{before} {after}"), Some(inside.to_owned())))
+    });
+    let (outside, inside) = bracketed.unwrap_or_else(|| (lowered.clone(), None));
     for piece in outside.split(['/', '|', ';']).flat_map(|p| p.split(" or ")) {
         parts.push(piece.to_owned());
     }
@@ -323,15 +327,9 @@ pub fn stem(word: &str) -> String {
             break;
         }
     }
-    if !matched {
-        if let Some(rest) = word
-            .strip_suffix("es")
-            .filter(|r| r.len() >= 3 && (r.ends_with(['s', 'x', 'z']) || r.ends_with("ch") || r.ends_with("sh")))
-        {
-            stemmed = rest.to_owned();
-        } else if let Some(rest) = word.strip_suffix('s').filter(|r| r.len() >= 3 && !r.ends_with(['s', 'u', 'i'])) {
-            stemmed = rest.to_owned();
-        }
+    // A plural loses its "s" ("-es" then loses its "e" below: "indexes", "caches").
+    if !matched && let Some(rest) = word.strip_suffix('s').filter(|r| r.len() >= 3 && !r.ends_with(['s', 'u', 'i'])) {
+        stemmed = rest.to_owned();
     }
     if stemmed.len() > 3 && stemmed.ends_with('e') {
         stemmed.pop();
@@ -391,6 +389,40 @@ mod tests {
             assert_eq!(stem(a), stem(b), "{a} / {b}");
         }
         assert_ne!(stem("status"), stem("stat"));
+    }
+
+    #[test]
+    fn plurals_lose_their_s_or_es() {
+        for (plural, stemmed) in
+            [("caches", "cach"), ("taxes", "tax"), ("axes", "axe"), ("uses", "use"), ("staffs", "staff")]
+        {
+            assert_eq!(stem(plural), stemmed, "{plural}");
+        }
+    }
+
+    #[test]
+    fn words_ending_in_ss_us_or_is_are_not_plurals() {
+        for word in ["class", "status", "analysis"] {
+            assert_eq!(stem(word), word);
+        }
+    }
+
+    #[test]
+    fn only_ing_and_ed_forms_lose_a_doubled_consonant() {
+        assert_eq!((stem("planning"), stem("planned"), stem("adding")), ("plan".into(), "plan".into(), "add".into()));
+        assert_eq!(stem("staffs"), "staff");
+        assert_eq!(stem("calling"), "call", "l, s and z stay doubled");
+    }
+
+    #[test]
+    fn words_with_letters_outside_ascii_are_left_whole() {
+        assert_eq!(stem("Cafés"), "cafés");
+        assert_eq!(stem("Übungen"), "übungen");
+    }
+
+    #[test]
+    fn words_of_three_letters_or_fewer_are_left_whole() {
+        assert_eq!((stem("Bed"), stem("ies"), stem("uses")), ("bed".into(), "ies".into(), "use".into()));
     }
 
     #[test]
@@ -454,6 +486,37 @@ mod tests {
     }
 
     #[test]
+    fn a_key_point_of_four_words_needs_three_of_them() {
+        let terms = |text: &str| answer_terms(&words(text));
+        let point = "automated regression test suite";
+        assert!(key_point_matches(point, &terms("an automated suite of regression checks")));
+        assert!(!key_point_matches(point, &terms("an automated suite")));
+    }
+
+    #[test]
+    fn brackets_name_alternatives_and_the_words_around_them_the_key_point() {
+        let words = |groups: &[&[&str]]| -> Vec<Vec<String>> {
+            groups.iter().map(|group| group.iter().map(|w| w.to_string()).collect()).collect()
+        };
+        assert_eq!(
+            alternatives("Explain plan (EXPLAIN ANALYZE, query plan)"),
+            words(&[&["explain", "plan"], &["explain", "analyze"], &["query", "plan"]])
+        );
+        assert_eq!(alternatives("caching (memoization) layer"), words(&[&["caching", "layer"], &["memoization"]]));
+        assert_eq!(
+            alternatives("testing (e.g. unit tests, integration tests)"),
+            words(&[&["testing"], &["unit", "tests"], &["integration", "tests"]])
+        );
+    }
+
+    #[test]
+    fn unpaired_brackets_are_ordinary_punctuation() {
+        let words = |list: &[&str]| vec![list.iter().map(|w| w.to_string()).collect::<Vec<_>>()];
+        assert_eq!(alternatives("tests (unit"), words(&["tests", "unit"]));
+        assert_eq!(alternatives("x) y (z"), words(&["x", "y", "z"]));
+    }
+
+    #[test]
     fn is_deterministic() {
         let interview = InterviewForScoring {
             job_title: "Engineer".into(),
@@ -494,6 +557,182 @@ mod tests {
             score_answer(&typed(&["kindness", "correctness"], &format!("{short} {}", "More detail here. ".repeat(15))));
         assert!(brief.result.score < full.result.score);
         assert!(brief.result.reason.contains("very short"));
+    }
+
+    #[test]
+    fn strong_yes_from_80_yes_from_60_maybe_from_40() {
+        use Recommendation::*;
+        for (score, expected) in [(100, StrongYes), (80, StrongYes), (79, Yes), (60, Yes), (59, Maybe), (40, Maybe)] {
+            assert_eq!(recommendation(score), expected, "{score}");
+        }
+        assert_eq!((recommendation(39), recommendation(0)), (No, No));
+    }
+
+    /// A typed answer to a question with no key points, 2 minutes long: 40 words are full marks.
+    fn words_only(number: usize, words: usize) -> QuestionForScoring {
+        question(number, "text", 120, &[], AnswerContent::Typed("word ".repeat(words)))
+    }
+
+    #[test]
+    fn the_overall_score_is_the_mean_of_the_scored_answers_in_percent() {
+        let interview = InterviewForScoring {
+            job_title: "Engineer".into(),
+            questions: vec![
+                words_only(1, 20),
+                words_only(2, 40),
+                question(3, "text", 120, &["tests"], AnswerContent::Unanswered),
+                question(4, "video", 120, &["tests"], AnswerContent::NoTranscript("no service".into())),
+            ],
+        };
+        let card = score_interview(&interview);
+        // (0.5 + 1.0 + 0.0) / 3; the video without transcript does not count.
+        assert_eq!(card.overall_score, Some(50));
+        assert_eq!(card.recommendation, Some(Recommendation::Maybe));
+    }
+
+    #[test]
+    fn strengths_name_the_key_points_of_answers_scoring_four_or_more() {
+        let interview = InterviewForScoring {
+            job_title: "Engineer".into(),
+            questions: vec![
+                question(
+                    1,
+                    "text",
+                    120,
+                    &["kindness", "correctness"],
+                    AnswerContent::Typed("I check correctness and stay kind.".into()),
+                ),
+                words_only(2, 40),
+                question(3, "text", 120, &["kindness", "tests"], AnswerContent::Typed("I stay kind.".into())),
+            ],
+        };
+        let card = score_interview(&interview);
+        assert_eq!(card.answers.iter().map(|a| a.score).collect::<Vec<_>>(), [Some(4), Some(5), Some(3)]);
+        assert_eq!(card.strengths, ["Question 1: covers kindness, correctness."]);
+    }
+
+    #[test]
+    fn concerns_name_unanswered_unscored_missed_and_empty_answers() {
+        let interview = InterviewForScoring {
+            job_title: "Engineer".into(),
+            questions: vec![
+                question(1, "text", 120, &["tests"], AnswerContent::Unanswered),
+                question(2, "video", 120, &["tests"], AnswerContent::NoTranscript("no service".into())),
+                question(3, "text", 120, &["tests"], AnswerContent::Typed("  ".into())),
+                question(4, "text", 120, &["tests"], AnswerContent::Typed("I write tests first.".into())),
+            ],
+        };
+        assert_eq!(
+            score_interview(&interview).concerns,
+            [
+                "Question 1 was not answered.",
+                "Question 2 was not scored: its video has no transcript.",
+                "Question 3: does not mention tests.",
+                "Question 3: the answer is empty.",
+            ]
+        );
+    }
+
+    const CAVEAT: &str =
+        " This counts words that match the key points; it does not judge the quality of the reasoning.";
+
+    #[test]
+    fn the_summary_counts_the_key_points_of_answers_that_could_be_scored() {
+        let interview = InterviewForScoring {
+            job_title: "Engineer".into(),
+            questions: vec![
+                question(1, "text", 120, &["kindness", "tests"], AnswerContent::Typed("I stay kind.".into())),
+                question(2, "video", 120, &["a", "b", "c"], AnswerContent::NoTranscript("no service".into())),
+                question(3, "text", 120, &["tests"], AnswerContent::Unanswered),
+                question(4, "text", 120, &["tests"], AnswerContent::Unanswered),
+            ],
+        };
+        assert_eq!(
+            score_interview(&interview).summary,
+            format!(
+                "Rubric match: the answers mention 1 of 4 key points across 3 questions. 2 questions were not \
+                 answered. 1 video answer without transcript not scored.{CAVEAT}"
+            )
+        );
+    }
+
+    #[test]
+    fn the_summary_speaks_of_one_question_in_the_singular() {
+        let interview = InterviewForScoring {
+            job_title: "Engineer".into(),
+            questions: vec![
+                question(1, "text", 120, &["tests"], AnswerContent::Unanswered),
+                question(2, "video", 120, &["tests"], AnswerContent::NoTranscript("no service".into())),
+                question(3, "video", 120, &["tests"], AnswerContent::NoTranscript("no service".into())),
+            ],
+        };
+        assert_eq!(
+            score_interview(&interview).summary,
+            format!(
+                "Rubric match: the answers mention 0 of 1 key point across 1 question. 1 question was not \
+                 answered. 2 video answers without transcript not scored.{CAVEAT}"
+            )
+        );
+    }
+
+    #[test]
+    fn the_summary_of_fully_answered_interviews_has_no_missing_answers() {
+        let interview = InterviewForScoring { job_title: "Engineer".into(), questions: vec![words_only(1, 40)] };
+        assert_eq!(
+            score_interview(&interview).summary,
+            format!("Rubric match: the answers mention 0 of 0 key points across 1 question.{CAVEAT}")
+        );
+    }
+
+    fn value_of(question: &QuestionForScoring) -> f64 {
+        score_answer(question).value.unwrap()
+    }
+
+    #[test]
+    fn typed_answers_get_full_completeness_at_20_words_a_minute() {
+        assert_eq!(value_of(&words_only(1, 20)), 0.5, "2 minutes allow 80 words; 40 are full marks");
+        assert_eq!(value_of(&words_only(1, 40)), 1.0);
+        assert_eq!(value_of(&words_only(1, 400)), 1.0, "no more than full marks");
+    }
+
+    #[test]
+    fn spoken_answers_get_full_completeness_at_65_words_a_minute() {
+        let spoken = |words: usize| question(1, "video", 60, &[], AnswerContent::Transcribed("word ".repeat(words)));
+        assert_eq!(value_of(&spoken(13)), 0.2);
+        assert_eq!(value_of(&spoken(65)), 1.0);
+    }
+
+    #[test]
+    fn answer_times_under_ten_seconds_count_as_ten() {
+        let instant = question(1, "text", 0, &[], AnswerContent::Typed("word ".repeat(2)));
+        assert!((value_of(&instant) - 0.6).abs() < 1e-9, "10 s allow 6⅔ words; full marks at 3⅓");
+    }
+
+    #[test]
+    fn key_points_weigh_three_quarters_and_completeness_one_quarter() {
+        let answer = format!("I stay kind. {}", "word ".repeat(17));
+        let half = question(1, "text", 120, &["kindness", "tests"], AnswerContent::Typed(answer));
+        // 0.75 × 1/2 of the key points + 0.25 × 20 of 40 words.
+        assert!((value_of(&half) - 0.5).abs() < 1e-9, "{}", value_of(&half));
+        assert_eq!(score_answer(&half).result.score, Some(3));
+    }
+
+    #[test]
+    fn the_length_is_judged_against_the_words_the_time_allows() {
+        // 2 minutes of typing allow 80 words.
+        for (words, length) in
+            [(19, "very short"), (20, "short"), (39, "short"), (40, "complete"), (120, "complete"), (121, "long")]
+        {
+            let reason = score_answer(&words_only(1, words)).result.reason;
+            assert!(reason.ends_with(&format!(" {words} words: {length} for 2 min of answer time.")), "{reason}");
+        }
+    }
+
+    #[test]
+    fn an_answer_time_of_whole_minutes_is_given_in_minutes_else_in_seconds() {
+        let reason = |seconds| score_answer(&question(1, "text", seconds, &[], AnswerContent::Typed("Word".into())));
+        assert!(reason(180).result.reason.ends_with("1 word: very short for 3 min of answer time."));
+        assert!(reason(90).result.reason.ends_with("1 word: very short for 90 s of answer time."));
     }
 
     #[test]
