@@ -1,25 +1,12 @@
 //! Sign-in throttling: after too many failed attempts in 15 minutes, further attempts
 //! for that account, or from that client address, are refused until the window ends. Counts live
-//! in Postgres so that every instance behind a load balancer agrees.
+//! in Postgres so that every instance behind a load balancer agrees; the limits and the
+//! arithmetic on the counts live in the `rules` crate.
 
-use std::net::IpAddr;
-
+use rules::throttle::{Count, WINDOW_MINUTES};
 use sqlx::PgPool;
 
-const WINDOW_MINUTES: i32 = 15;
-const PER_ACCOUNT: i32 = 5;
-const PER_ADDRESS: i32 = 20;
-
-pub struct Keys {
-    account: String,
-    address: String,
-}
-
-impl Keys {
-    pub fn new(email: &str, client: IpAddr) -> Self {
-        Self { account: format!("email:{}", email.to_lowercase()), address: format!("ip:{client}") }
-    }
-}
+pub use rules::throttle::Keys;
 
 /// Counts an attempt against both keys in one statement (so concurrent attempts each
 /// see their own count) and returns the minutes to wait when either is over its limit.
@@ -35,17 +22,17 @@ pub async fn count_attempt(pool: &PgPool, keys: &Keys) -> sqlx::Result<Option<i6
            returning throttle_key, failures,
                      ceil(extract(epoch from window_started_at + make_interval(mins => $3) - now()) / 60)::int8
                        as "minutes!""#,
-        keys.account,
-        keys.address,
+        keys.account(),
+        keys.address(),
         WINDOW_MINUTES,
     )
     .fetch_all(pool)
     .await?;
-    Ok(counts
-        .iter()
-        .filter(|row| row.failures > if row.throttle_key == keys.account { PER_ACCOUNT } else { PER_ADDRESS })
-        .map(|row| row.minutes.max(1))
-        .max())
+    Ok(keys.minutes_to_wait(counts.iter().map(|row| Count {
+        key: &row.throttle_key,
+        failures: row.failures,
+        minutes_left: row.minutes,
+    })))
 }
 
 /// A successful sign-in: the account starts afresh, and the address gets its attempt back.
@@ -53,8 +40,8 @@ pub async fn forgive(pool: &PgPool, keys: &Keys) -> sqlx::Result<()> {
     sqlx::query!(
         "with account as (delete from sign_in_failures where throttle_key = $1)
          update sign_in_failures set failures = greatest(failures - 1, 0) where throttle_key = $2",
-        keys.account,
-        keys.address,
+        keys.account(),
+        keys.address(),
     )
     .execute(pool)
     .await?;

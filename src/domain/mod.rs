@@ -1,9 +1,3 @@
-//! Validated values shared across features: once built, they are known to be valid.
+//! Validated values shared across features (the rules live in the `rules` crate).
 
-mod email;
-mod secret;
-mod text;
-
-pub use email::EmailAddress;
-pub use secret::SecretKey;
-pub use text::{RequiredText, clean_optional, optional_text};
+pub use rules::domain::*;

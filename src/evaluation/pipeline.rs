@@ -10,6 +10,7 @@
 use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
+use rules::backoff::{backoff, retry_wait};
 use sqlx::PgPool;
 use time::OffsetDateTime;
 use tokio::sync::watch;
@@ -24,7 +25,7 @@ use super::{
     store::{self, AnswerResult, FinishedRun},
     transcriber::{OpenAiTranscriber, Transcriber},
 };
-use crate::{config::Config, mail::worker::backoff, queue, storage::MediaStore};
+use crate::{config::Config, queue, storage::MediaStore};
 
 /// Long enough for several transcriptions and a slow model; a crashed worker's task is
 /// taken again after it.
@@ -190,7 +191,7 @@ async fn process(pool: &PgPool, evaluator: &Evaluator, task: &queue::Task) -> an
             queue::fail(pool, task, &reason).await?;
         }
         Err(ServiceError::Transient { message, retry_after_secs }) => {
-            let wait = backoff(task.attempts).max(Duration::from_secs(retry_after_secs.unwrap_or(0).min(3600)));
+            let wait = retry_wait(task.attempts, retry_after_secs);
             let at = OffsetDateTime::now_utc() + wait;
             tracing::info!(evaluation = %evaluation_id, %message, retry_in_secs = wait.as_secs(), "evaluation: will retry");
             store::mark_retrying(pool, evaluation_id, &message, at).await?;

@@ -1,14 +1,13 @@
 //! Recorded answers played back to the company's recruiters, with HTTP Range support so
 //! the player can seek without downloading the whole file.
 
-use std::ops::Range;
-
 use axum::{
     body::Body,
     extract::{Path, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
+use rules::range::{RangeRequest, parse_range};
 
 use crate::{
     app::AppState,
@@ -62,52 +61,4 @@ pub async fn answer_media(
         headers.insert(header::CONTENT_RANGE, HeaderValue::from_str(&content_range).expect("ascii"));
     }
     Ok(response)
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum RangeRequest {
-    Satisfiable(Range<u64>),
-    Unsatisfiable,
-    /// Several ranges or another unit: ignored, and the whole file is served (RFC 9110).
-    Unsupported,
-}
-
-/// One range of `bytes=a-b`, `bytes=a-` or `bytes=-n`, as a half-open range within `size`.
-fn parse_range(header: &str, size: u64) -> RangeRequest {
-    let Some(spec) = header.trim().strip_prefix("bytes=") else { return RangeRequest::Unsupported };
-    if spec.contains(',') {
-        return RangeRequest::Unsupported;
-    }
-    let Some((start, end)) = spec.split_once('-') else { return RangeRequest::Unsupported };
-    let bounds = match (start.trim(), end.trim()) {
-        ("", suffix) => suffix.parse::<u64>().ok().filter(|n| *n > 0).map(|n| (size.saturating_sub(n), size)),
-        (start, "") => start.parse::<u64>().ok().map(|start| (start, size)),
-        (start, end) => match (start.parse::<u64>(), end.parse::<u64>()) {
-            (Ok(start), Ok(end)) if start <= end => Some((start, end.saturating_add(1).min(size))),
-            _ => None,
-        },
-    };
-    match bounds {
-        Some((start, end)) if start < end => RangeRequest::Satisfiable(start..end),
-        _ => RangeRequest::Unsatisfiable,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{RangeRequest, parse_range};
-
-    #[test]
-    fn ranges() {
-        use RangeRequest::*;
-        assert_eq!(parse_range("bytes=0-99", 1000), Satisfiable(0..100));
-        assert_eq!(parse_range("bytes=900-", 1000), Satisfiable(900..1000));
-        assert_eq!(parse_range("bytes=-100", 1000), Satisfiable(900..1000));
-        assert_eq!(parse_range("bytes=990-2000", 1000), Satisfiable(990..1000));
-        assert_eq!(parse_range("bytes=1000-", 1000), Unsatisfiable);
-        assert_eq!(parse_range("bytes=5-1", 1000), Unsatisfiable);
-        assert_eq!(parse_range("bytes=0-0", 0), Unsatisfiable);
-        assert_eq!(parse_range("bytes=0-1,5-6", 1000), Unsupported);
-        assert_eq!(parse_range("items=0-1", 1000), Unsupported);
-    }
 }

@@ -3,7 +3,7 @@
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
-use rand::Rng;
+pub use rules::backoff::backoff;
 use time::OffsetDateTime;
 use tokio::{sync::watch, task::JoinSet};
 
@@ -160,25 +160,4 @@ async fn deliver_one(
         }
     }
     Ok(())
-}
-
-/// 30 s, 1 min, 2 min … up to 1 hour, each ±20 % so that retries spread out.
-pub fn backoff(attempts: i32) -> Duration {
-    let base = 30.0 * 2f64.powi(attempts.clamp(1, 12) - 1);
-    let jitter = rand::thread_rng().gen_range(0.8..1.2);
-    Duration::from_secs_f64(base.min(3600.0) * jitter)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        let first = backoff(1).as_secs_f64();
-        assert!((24.0..=36.0).contains(&first));
-        let fourth = backoff(4).as_secs_f64();
-        assert!((192.0..=288.0).contains(&fourth));
-        assert!(backoff(30).as_secs_f64() <= 3600.0 * 1.2);
-    }
 }

@@ -44,6 +44,24 @@ mod tests {
         assert_eq!(email.as_str(), "Ann.Lee@example.com");
     }
 
+    /// An address of `len` characters: the longest local part, then labels of at most 63.
+    fn address_of(len: usize) -> String {
+        let domain_len = len - 65;
+        let last = domain_len - 2 * 64 - 4;
+        format!("{}@{}.{}.{}.com", "a".repeat(64), "b".repeat(63), "c".repeat(63), "d".repeat(last))
+    }
+
+    #[test]
+    fn an_address_is_at_most_254_characters() {
+        assert_eq!(EmailAddress::parse(&address_of(254)).unwrap().as_str().len(), 254);
+        assert!(EmailAddress::parse(&address_of(255)).is_err());
+    }
+
+    #[test]
+    fn displays_as_the_normalised_address() {
+        assert_eq!(EmailAddress::parse("ann@Example.com").unwrap().to_string(), "ann@example.com");
+    }
+
     #[test]
     fn refuses_bad_addresses() {
         for bad in ["", "ann", "ann@", "@x.com", "ann@localhost", "Ann <ann@x.com>", "a\r\nb@x.com"] {

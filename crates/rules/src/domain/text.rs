@@ -66,6 +66,41 @@ mod tests {
     }
 
     #[test]
+    fn optional_text_may_have_exactly_its_maximum() {
+        assert_eq!(optional_text("abcde", 5, false), Ok(Some("abcde".into())));
+        assert_eq!(optional_text("abcdef", 5, false), Err("Use at most 5 characters.".into()));
+    }
+
+    #[test]
+    fn only_multiline_text_may_hold_line_breaks_and_tabs() {
+        assert_eq!(optional_text("a\tb\nc", 10, true), Ok(Some("a\tb\nc".into())));
+        assert!(optional_text("a\tb", 10, false).is_err());
+        assert!(optional_text("a\u{7}b", 10, true).is_err(), "other control characters stay refused");
+    }
+
+    #[test]
+    fn clean_optional_is_none_only_when_blank() {
+        assert_eq!(clean_optional(" \t "), None);
+        assert_eq!(clean_optional(" Berlin "), Some("Berlin".into()));
+    }
+
+    #[test]
+    fn required_text_may_have_exactly_its_maximum() {
+        assert_eq!(RequiredText::parse("Annabelle", "a name", 9).unwrap().into_inner(), "Annabelle");
+        assert_eq!(RequiredText::parse("Annabelle", "a name", 8), Err("Use at most 8 characters.".into()));
+    }
+
+    #[test]
+    fn required_text_counts_characters_not_bytes() {
+        assert_eq!(RequiredText::parse("Zoë Ødegård", "a name", 11).unwrap().as_str(), "Zoë Ødegård");
+    }
+
+    #[test]
+    fn required_text_names_the_missing_field() {
+        assert_eq!(RequiredText::parse(" ", "a job title", 10), Err("Enter a job title.".into()));
+    }
+
+    #[test]
     fn trims_and_refuses_control_characters() {
         assert_eq!(RequiredText::parse("  Ann  ", "a name", 10).unwrap().as_str(), "Ann");
         assert!(RequiredText::parse("   ", "a name", 10).is_err());
