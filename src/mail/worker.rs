@@ -1,9 +1,9 @@
 //! The delivery worker: claims due emails, renders and sends them concurrently, and
 //! records each outcome. Transient failures retry with exponential backoff and jitter.
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{collections::HashMap, sync::Arc};
 
-pub use rules::backoff::backoff;
+use rules::backoff::backoff;
 use time::OffsetDateTime;
 use tokio::{sync::watch, task::JoinSet};
 
