@@ -1,5 +1,6 @@
 //! One error type for handlers. Users see a friendly page in the layout (rendered by
-//! `shell::render_error_pages`, which knows who is signed in); logs get the whole cause chain.
+//! [`crate::layout::layout_middleware`], which knows who is signed in); logs get the whole
+//! cause chain.
 
 use axum::{
     http::StatusCode,

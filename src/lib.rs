@@ -47,6 +47,7 @@ pub mod mail;
 pub mod pagination;
 pub mod queue;
 pub mod settings;
+pub mod state;
 pub mod static_files;
 pub mod storage;
 pub mod workers;

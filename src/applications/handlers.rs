@@ -12,13 +12,13 @@ use super::{
     views::*,
 };
 use crate::{
-    app::AppState,
     auth::CurrentUser,
     candidates::model::{CandidateStatus, Search},
     error::{AppError, AppResult},
     forms::PathId,
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
+    state::AppState,
 };
 
 #[derive(Deserialize)]

@@ -13,11 +13,11 @@ use super::{
     views::*,
 };
 use crate::{
-    app::AppState,
     domain::{EmailAddress, RequiredText},
     error::{AppError, AppResult},
     forms::FieldErrors,
     layout::{Flash, Section, Shell, append_cookie, render},
+    state::AppState,
 };
 
 pub async fn home(user: Option<CurrentUser>) -> Redirect {

@@ -15,9 +15,9 @@ use super::{
     views::*,
 };
 use crate::{
-    app::AppState,
     error::AppResult,
     interviews::{link::ClaimedToken, model::InterviewStatus},
+    state::AppState,
     static_files,
     storage::Upload,
 };

@@ -12,13 +12,13 @@ use super::{
     views::*,
 };
 use crate::{
-    app::AppState,
     applications::{self, model::Stage, store::Added},
     auth::CurrentUser,
     error::{AppError, AppResult},
     forms::{FieldErrors, PathId},
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
+    state::AppState,
 };
 
 #[derive(Deserialize)]

@@ -17,10 +17,10 @@ use super::{
     views::*,
 };
 use crate::{
-    app::AppState,
     auth::CurrentUser,
     error::{AppError, AppResult},
     layout::Flash,
+    state::AppState,
 };
 
 fn state_of(status: &str) -> (&'static str, &'static str) {
@@ -32,7 +32,7 @@ fn state_of(status: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// The evaluation and review section of the interview page (E-4), as HTML.
+/// The evaluation and review section of the interview page, as HTML.
 pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: Uuid) -> AppResult<String> {
     let pool = &state.pool;
     let company_id = user.company_id;
@@ -203,7 +203,7 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
     Ok(section.render()?)
 }
 
-/// Queues a new run; the page shows it once it is done (E-4 "Failed evaluations … can be retried").
+/// Queues a new run; the page shows it once it is done (a failed evaluation can always be retried).
 pub async fn rerun(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let to = format!("/interviews/{id}#evaluation");
     Ok(match store::queue_rerun(&state.pool, user.company_id, id, user.user_id).await? {

@@ -12,13 +12,13 @@ use super::{
     views::*,
 };
 use crate::{
-    app::AppState,
     auth::CurrentUser,
     error::{AppError, AppResult, path_id},
     forms::{FieldErrors, idempotency_key},
     jobs,
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
+    state::AppState,
 };
 
 fn template_href(id: Uuid) -> String {

@@ -10,9 +10,9 @@ use axum::{
 use rules::range::{RangeRequest, parse_range};
 
 use crate::{
-    app::AppState,
     auth::CurrentUser,
     error::{AppError, AppResult, path_id},
+    state::AppState,
 };
 
 pub async fn answer_media(

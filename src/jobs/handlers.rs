@@ -12,13 +12,13 @@ use super::{
     views::*,
 };
 use crate::{
-    app::AppState,
     auth::CurrentUser,
     error::{AppError, AppResult},
     forms::{FieldErrors, PathId, idempotency_key},
     interview_templates,
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
+    state::AppState,
 };
 
 #[derive(Deserialize)]

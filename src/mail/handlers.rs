@@ -8,13 +8,13 @@ use uuid::Uuid;
 
 use super::{compose, outbox, views::*};
 use crate::{
-    app::AppState,
     auth::CurrentUser,
     dates::When,
     error::{AppError, AppResult},
     forms::PathId,
     layout::{Section, Shell, render},
     pagination::{PageNumber, Pager},
+    state::AppState,
 };
 
 fn row_view(row: outbox::EmailRow) -> EmailListRow {

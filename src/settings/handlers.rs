@@ -6,11 +6,11 @@ use super::{
     views::{SettingsPage, SettingsValues},
 };
 use crate::{
-    app::AppState,
     auth::CurrentUser,
     error::AppResult,
     forms::{FieldErrors, whole_number},
     layout::{Flash, Section, Shell, render},
+    state::AppState,
 };
 
 pub const MAX_REMINDER_DAYS: i32 = 30;
