@@ -1,5 +1,4 @@
 use axum::{
-    Form,
     extract::{Query, State},
     response::Response,
 };
@@ -15,7 +14,7 @@ use crate::{
     auth::CurrentUser,
     candidates::model::{CandidateStatus, Search},
     error::{AppError, AppResult},
-    forms::PathId,
+    extract::{Form, PathId},
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
     state::AppState,

@@ -1,5 +1,4 @@
 use axum::{
-    Form,
     extract::{Query, State},
     http::HeaderMap,
     response::{IntoResponse, Redirect, Response},
@@ -15,6 +14,7 @@ use super::{
 use crate::{
     domain::{EmailAddress, RequiredText},
     error::{AppError, AppResult},
+    extract::Form,
     forms::FieldErrors,
     layout::{Flash, Section, Shell, append_cookie, render},
     state::AppState,

@@ -25,7 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/i/{token}/start", post(handlers::start))
         .route("/i/{token}/q", get(handlers::question))
         // Recordings stream to storage under MAX_ANSWER_MB, not the form body limit.
-        .route("/i/{token}/answers/{question}", post(handlers::answer).layer(DefaultBodyLimit::disable()))
+        .route("/i/{token}/answers/{question_id}", post(handlers::answer).layer(DefaultBodyLimit::disable()))
         .route("/i/{token}/complete", post(handlers::complete))
         // Pages holding the link must not be kept by caches or shown by search engines.
         .layer(SetResponseHeaderLayer::overriding(

@@ -1,5 +1,4 @@
 use axum::{
-    Form,
     extract::{Query, State},
     response::Response,
 };
@@ -15,7 +14,8 @@ use crate::{
     applications::{self, model::Stage, store::Added},
     auth::CurrentUser,
     error::{AppError, AppResult},
-    forms::{FieldErrors, PathId},
+    extract::{Form, PathId},
+    forms::FieldErrors,
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
     state::AppState,

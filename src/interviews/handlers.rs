@@ -1,6 +1,5 @@
 use askama::Template;
 use axum::{
-    Form,
     extract::{Query, State},
     response::{Html, IntoResponse, Response},
 };
@@ -17,7 +16,7 @@ use crate::{
     dates::When,
     domain::EmailAddress,
     error::{AppError, AppResult},
-    forms::PathId,
+    extract::{Form, PathId},
     interview_templates::{self, model::Difficulty},
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},

@@ -1,5 +1,4 @@
 use axum::{
-    Form,
     extract::{Query, State},
     response::Response,
 };
@@ -14,7 +13,8 @@ use super::{
 use crate::{
     auth::CurrentUser,
     error::{AppError, AppResult},
-    forms::{FieldErrors, PathId, idempotency_key},
+    extract::{Form, PathId},
+    forms::{FieldErrors, idempotency_key},
     interview_templates,
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},

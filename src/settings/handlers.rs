@@ -1,4 +1,4 @@
-use axum::{Form, extract::State, response::Response};
+use axum::{extract::State, response::Response};
 use serde::Deserialize;
 
 use super::{
@@ -8,6 +8,7 @@ use super::{
 use crate::{
     auth::CurrentUser,
     error::AppResult,
+    extract::Form,
     forms::{FieldErrors, whole_number},
     layout::{Flash, Section, Shell, render},
     state::AppState,
