@@ -1,7 +1,6 @@
-//! The application: shared state, the router with its middleware, and serving with
-//! graceful shutdown.
+//! The application: the router with its middleware, and serving with graceful shutdown.
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{net::SocketAddr, time::Duration};
 
 use axum::{
     Router,
@@ -11,29 +10,14 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tower_http::{catch_panic::CatchPanicLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer};
 use tracing::{Span, field::Empty};
 
 use crate::{
-    applications, auth, candidate_portal, candidates, config::Config, error::AppError, evaluation, interview_templates,
-    interviews, jobs, layout, mail, settings, static_files, storage::MediaStore,
+    applications, auth, candidate_portal, candidates, error::AppError, evaluation, interview_templates, interviews,
+    jobs, layout, mail, settings, state::AppState, static_files,
 };
-
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: PgPool,
-    pub config: Arc<Config>,
-    pub media: MediaStore,
-}
-
-impl AppState {
-    pub fn new(pool: PgPool, config: Config) -> anyhow::Result<Self> {
-        let media = MediaStore::from_config(config.media_store.as_deref(), &config.data_dir)?;
-        Ok(Self { pool, config: Arc::new(config), media })
-    }
-}
 
 /// Scripts, styles, media and forms only from this origin; no inline script; never framed.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \

@@ -1,5 +1,6 @@
 //! One error type for handlers. Users see a friendly page in the layout (rendered by
-//! `shell::render_error_pages`, which knows who is signed in); logs get the whole cause chain.
+//! [`crate::layout::layout_middleware`], which knows who is signed in); logs get the whole
+//! cause chain.
 
 use axum::{
     http::StatusCode,
@@ -74,9 +75,3 @@ pub fn error_response(status: StatusCode, title: &'static str, message: String) 
 }
 
 pub type AppResult<T> = Result<T, AppError>;
-
-/// An id from the address: anything that is not a uuid is simply not found (like an id
-/// of another company), never a 400 that tells the two apart.
-pub fn path_id(raw: &str) -> AppResult<uuid::Uuid> {
-    uuid::Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
-}

@@ -50,20 +50,6 @@ pub fn whole_number(raw: &str, min: i32, max: i32, message: &str) -> Result<i32,
     }
 }
 
-/// The `{id}` of a path such as `/candidates/{id}`, read with [`crate::error::path_id`].
-pub struct PathId(pub uuid::Uuid);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathId {
-    type Rejection = crate::error::AppError;
-
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| crate::error::AppError::NotFound)?;
-        crate::error::path_id(&raw).map(Self)
-    }
-}
-
 /// A path of this site to go back to after an action (`next`, `return_to`), or `None`.
 /// Refuses anything a browser could read as another site: `//host`, a backslash, and
 /// whitespace or control characters, which browsers strip (a tab in `/<tab>/host`).

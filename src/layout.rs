@@ -14,9 +14,9 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use subtle::ConstantTimeEq;
 
 use crate::{
-    app::AppState,
     auth::CurrentUser,
     error::{AppError, ErrorPage},
+    state::AppState,
     static_files,
 };
 

@@ -2,20 +2,22 @@
 //!
 //! A tour of the modules:
 //! - [`config`]: typed settings from the environment.
-//! - [`app`]: shared state, the router, middleware, graceful shutdown.
+//! - [`state`]: `AppState`, what every handler and worker shares (pool, settings, media storage).
+//! - [`app`]: the router, middleware, graceful shutdown.
 //! - [`error`]: the handlers' error type and its friendly pages.
+//! - [`extract`]: the HTTP edge: ids in paths, other path text and forms, refused with the product's pages.
 //! - [`layout`]: the portal layout: navigation, flash messages, error pages.
 //! - [`auth`]: sign-up, sign-in, sessions, password hashing, cross-site refusal.
 //! - [`jobs`]: job openings: list (open first), create, edit, close and reopen.
 //! - [`interview_templates`]: templates and their ordered questions, publish into immutable versions.
 //! - [`interviews`]: Send Interview, the secure link, tracking, resend, the Interviews page.
-//! - [`candidate_portal`]: what the candidate sees at the link.
+//! - [`candidate_portal`]: what the candidate sees at the link, opened by its `OpenInterview` extractor.
 //! - [`mail`]: invitation emails, the outbox and its delivery worker.
 //! - [`candidates`]: the Candidates page (search, status filter, pages), create, edit, delete or archive.
 //! - [`applications`]: a candidate for a job, its stage, and the application page with its Interviews tab.
 //! - [`evaluation`]: transcription, scoring (AI or the built-in rubric) and the recruiters' review.
 //! - [`domain`]: validated values shared by features (email address, required text, secret key).
-//! - [`forms`]: per-field error messages, the `{id}` path extractor.
+//! - [`forms`]: per-field error messages, idempotency keys, safe return paths.
 //! - [`dates`]: "2 days ago" rendering.
 //! - [`db`]: the pool and migrations.
 //! - [`workers`]: background work: email delivery, evaluations and housekeeping.
@@ -38,6 +40,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod evaluation;
+pub mod extract;
 pub mod forms;
 pub mod interview_templates;
 pub mod interviews;
@@ -47,6 +50,7 @@ pub mod mail;
 pub mod pagination;
 pub mod queue;
 pub mod settings;
+pub mod state;
 pub mod static_files;
 pub mod storage;
 pub mod workers;

@@ -1,6 +1,6 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use hifinity::{app, config::Config, db, demo, workers};
+use hifinity::{app, config::Config, db, demo, state, workers};
 use tokio::sync::watch;
 
 #[derive(Parser)]
@@ -69,7 +69,7 @@ async fn run() -> anyhow::Result<()> {
         }
         Command::Worker => {
             let pool = db::connect(&config.database_url).await?;
-            let state = app::AppState::new(pool, config)?;
+            let state = state::AppState::new(pool, config)?;
             let (stop, stopped) = watch::channel(false);
             let mut set = workers::spawn_all(&state, stopped)?;
             tracing::info!("workers running; Ctrl+C to stop");
@@ -87,7 +87,7 @@ async fn run() -> anyhow::Result<()> {
             let base_url = config.base_url.clone();
             // Scripts and tests that bind port 0 read the chosen address from this line.
             println!("Listening on {}", config.bind_addr);
-            let state = app::AppState::new(pool, config)?;
+            let state = state::AppState::new(pool, config)?;
             let (stop, stopped) = watch::channel(false);
             let mut set = if no_workers { Default::default() } else { workers::spawn_all(&state, stopped)? };
             println!("Hifinity is running at {base_url}");

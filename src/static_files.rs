@@ -4,11 +4,12 @@
 use std::sync::LazyLock;
 
 use axum::{
-    extract::Path,
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
 use sha2::{Digest, Sha256};
+
+use crate::extract::PathText;
 
 const FILES: &[(&str, &str, &[u8])] = &[
     ("app.css", "text/css; charset=utf-8", include_bytes!("../static/app.css")),
@@ -31,7 +32,7 @@ pub fn version() -> &'static str {
     &VERSION
 }
 
-pub async fn serve(Path(name): Path<String>) -> Response {
+pub async fn serve(PathText(name): PathText) -> Response {
     match FILES.iter().find(|(file, _, _)| *file == name) {
         Some((_, content_type, body)) => (
             [(header::CONTENT_TYPE, *content_type), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")],

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tokio::{sync::watch, task::JoinSet};
 
-use crate::{app::AppState, auth, evaluation, interviews, mail};
+use crate::{auth, evaluation, interviews, mail, state::AppState};
 
 /// Starts every worker; they stop when `shutdown` turns true.
 pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::Result<JoinSet<()>> {

@@ -1,5 +1,4 @@
 use axum::{
-    Form,
     extract::{Query, State},
     response::Response,
 };
@@ -12,13 +11,13 @@ use super::{
     views::*,
 };
 use crate::{
-    app::AppState,
     auth::CurrentUser,
     candidates::model::{CandidateStatus, Search},
     error::{AppError, AppResult},
-    forms::PathId,
+    extract::{Form, PathId},
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
+    state::AppState,
 };
 
 #[derive(Deserialize)]

@@ -1,4 +1,4 @@
-//! Applications (P-5): a candidate considered for a job, one per pair, with a stage.
+//! Applications: a candidate considered for a job, one per pair, with a stage.
 //! The Applications page (filter by job and stage, search by candidate) and the
 //! application page with its Overview and Interviews tabs. Applications are created
 //! from the candidate page ("Add to job", in `candidates`) and, later, by sending an
@@ -14,7 +14,7 @@ use axum::{
     routing::{get, post},
 };
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

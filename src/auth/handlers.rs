@@ -1,5 +1,4 @@
 use axum::{
-    Form,
     extract::{Query, State},
     http::HeaderMap,
     response::{IntoResponse, Redirect, Response},
@@ -13,11 +12,12 @@ use super::{
     views::*,
 };
 use crate::{
-    app::AppState,
     domain::{EmailAddress, RequiredText},
     error::{AppError, AppResult},
+    extract::Form,
     forms::FieldErrors,
     layout::{Flash, Section, Shell, append_cookie, render},
+    state::AppState,
 };
 
 pub async fn home(user: Option<CurrentUser>) -> Redirect {

@@ -20,7 +20,7 @@ use axum::{
 };
 use uuid::Uuid;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub use store::create_company_with_owner;
 

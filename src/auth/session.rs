@@ -15,7 +15,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{CurrentUser, cookie_value};
-use crate::{app::AppState, error::AppError};
+use crate::{error::AppError, state::AppState};
 
 const IDLE_HOURS: f64 = 12.0;
 const ABSOLUTE_DAYS: f64 = 7.0;

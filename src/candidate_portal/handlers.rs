@@ -1,8 +1,8 @@
 use askama::Template;
 use axum::{
     body::Body,
-    extract::{Path, Query, State},
-    http::{HeaderMap, StatusCode, header},
+    extract::{FromRequestParts, Query, State},
+    http::{HeaderMap, StatusCode, header, request::Parts},
     response::{Html, IntoResponse, Redirect, Response},
 };
 use futures_util::StreamExt;
@@ -15,9 +15,10 @@ use super::{
     views::*,
 };
 use crate::{
-    app::AppState,
-    error::AppResult,
+    error::{AppError, AppResult},
+    extract::{PathId, PathText},
     interviews::{link::ClaimedToken, model::InterviewStatus},
+    state::AppState,
     static_files,
     storage::Upload,
 };
@@ -29,26 +30,51 @@ fn page(status: StatusCode, view: &impl Template) -> AppResult<Response> {
     Ok((status, Html(view.render()?)).into_response())
 }
 
-/// Finds the interview a token opens, or the page to show instead.
-async fn open(state: &AppState, token: &str) -> AppResult<Result<store::LinkedInterview, Response>> {
-    let not_found = || {
-        page(
-            StatusCode::NOT_FOUND,
-            &ClosedPage::new(
-                "This interview link is not valid",
-                "Check that you opened the whole link from your invitation email. If it still doesn't work, reply to that email to ask for a new one.",
-            ),
-        )
-    };
-    let Some(claimed) = ClaimedToken::parse(token) else { return not_found().map(Err) };
-    let Some(interview) = store::interview(&state.pool, claimed.interview_id).await? else {
-        return not_found().map(Err);
-    };
-    if !claimed.verify(&state.config.secret_key, &interview.link_nonce) {
-        return not_found().map(Err);
+/// The interview the link in the path opens: one the candidate can still take. Any
+/// other link is refused with the page that says why (unknown or tampered, cancelled,
+/// expired, or the thank-you page of a completed one) before the handler runs.
+pub struct OpenInterview {
+    pub token: String,
+    pub interview: store::LinkedInterview,
+}
+
+impl FromRequestParts<AppState> for OpenInterview {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let token = match PathText::from_request_parts(parts, state).await {
+            Ok(PathText(token)) => token,
+            Err(AppError::NotFound) => return Err(invalid_link()),
+            Err(err) => return Err(err.into_response()),
+        };
+        let Some(claimed) = ClaimedToken::parse(&token) else { return Err(invalid_link()) };
+        let interview = match store::interview(&state.pool, claimed.interview_id).await {
+            Ok(Some(interview)) if claimed.verify(&state.config.secret_key, &interview.link_nonce) => interview,
+            Ok(_) => return Err(invalid_link()),
+            Err(err) => return Err(AppError::from(err).into_response()),
+        };
+        match closed(&interview) {
+            Some((status, view)) => Err(page(status, &view).unwrap_or_else(IntoResponse::into_response)),
+            None => Ok(Self { token, interview }),
+        }
     }
+}
+
+fn invalid_link() -> Response {
+    page(
+        StatusCode::NOT_FOUND,
+        &ClosedPage::new(
+            "This interview link is not valid",
+            "Check that you opened the whole link from your invitation email. If it still doesn't work, reply to that email to ask for a new one.",
+        ),
+    )
+    .unwrap_or_else(IntoResponse::into_response)
+}
+
+/// Why a genuine link can no longer be used, if it can't.
+fn closed(interview: &store::LinkedInterview) -> Option<(StatusCode, ClosedPage)> {
     let status = InterviewStatus::parse(&interview.status).unwrap_or(InterviewStatus::Cancelled);
-    let closed = match status {
+    match status {
         InterviewStatus::Completed => Some((
             StatusCode::OK,
             ClosedPage::new(
@@ -80,25 +106,13 @@ async fn open(state: &AppState, token: &str) -> AppResult<Result<store::LinkedIn
             ),
         )),
         _ => None,
-    };
-    match closed {
-        Some((code, view)) => page(code, &view).map(Err),
-        None => Ok(Ok(interview)),
     }
 }
 
-/// Opens the link or returns the page explaining why it can't be used.
-macro_rules! open_or_return {
-    ($state:expr, $token:expr) => {
-        match open($state, $token).await? {
-            Ok(interview) => interview,
-            Err(closed) => return Ok(closed),
-        }
-    };
-}
-
-pub async fn landing(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
-    let interview = open_or_return!(&state, &token);
+pub async fn landing(
+    State(state): State<AppState>,
+    OpenInterview { token, interview }: OpenInterview,
+) -> AppResult<Response> {
     store::record_link_opened(&state.pool, &interview).await?;
     let deadline = interview
         .expires_at
@@ -125,8 +139,10 @@ pub async fn landing(State(state): State<AppState>, Path(token): Path<String>) -
 }
 
 /// **Start interview**: Pending → In Progress, then the first question.
-pub async fn start(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
-    let interview = open_or_return!(&state, &token);
+pub async fn start(
+    State(state): State<AppState>,
+    OpenInterview { token, interview }: OpenInterview,
+) -> AppResult<Response> {
     store::start(&state.pool, &interview).await?;
     Ok(Redirect::to(&format!("/i/{token}/q")).into_response())
 }
@@ -141,10 +157,9 @@ pub struct QuestionQuery {
 /// or, when all are answered, the page with **Complete interview**.
 pub async fn question(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    OpenInterview { token, interview }: OpenInterview,
     Query(query): Query<QuestionQuery>,
 ) -> AppResult<Response> {
-    let interview = open_or_return!(&state, &token);
     if interview.status == "pending" {
         return Ok(Redirect::to(&format!("/i/{token}")).into_response());
     }
@@ -209,21 +224,15 @@ fn refusal(outcome: &SaveOutcome) -> Option<(StatusCode, &'static str)> {
     }
 }
 
-fn question_id(raw: &str) -> Option<Uuid> {
-    Uuid::parse_str(raw).ok()
-}
-
 /// Saves an answer: a typed one from the form, or a recording streamed to storage.
 pub async fn answer(
     State(state): State<AppState>,
-    Path((token, question)): Path<(String, String)>,
+    // The link first: a link that no longer works says so before anything else.
+    OpenInterview { token, interview }: OpenInterview,
+    PathId(question_id): PathId,
     headers: HeaderMap,
     body: Body,
 ) -> AppResult<Response> {
-    let interview = open_or_return!(&state, &token);
-    let Some(question_id) = question_id(&question) else {
-        return Ok((StatusCode::NOT_FOUND, "This question is not part of your interview.").into_response());
-    };
     let content_type =
         headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
     if content_type.starts_with("application/x-www-form-urlencoded") {
@@ -241,7 +250,7 @@ async fn text_answer(
 ) -> AppResult<Response> {
     let bytes = axum::body::to_bytes(body, 64 * 1024)
         .await
-        .map_err(|_| crate::error::AppError::BadRequest("The answer is too long.".into()))?;
+        .map_err(|_| AppError::BadRequest("The answer is too long.".into()))?;
     let Ok(form) = serde_urlencoded::from_bytes::<TextAnswer>(&bytes) else {
         return Ok((StatusCode::BAD_REQUEST, "The answer could not be read.").into_response());
     };
@@ -432,8 +441,10 @@ async fn video_answer(
     Ok((StatusCode::CREATED, "Saved").into_response())
 }
 
-pub async fn complete(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
-    let interview = open_or_return!(&state, &token);
+pub async fn complete(
+    State(state): State<AppState>,
+    OpenInterview { token, interview }: OpenInterview,
+) -> AppResult<Response> {
     match store::complete(&state.pool, &interview).await? {
         CompleteOutcome::Completed | CompleteOutcome::AlreadyCompleted | CompleteOutcome::Closed => {
             Ok(Redirect::to(&format!("/i/{token}")).into_response())

@@ -17,7 +17,7 @@ use axum::{
 };
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -25,7 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/i/{token}/start", post(handlers::start))
         .route("/i/{token}/q", get(handlers::question))
         // Recordings stream to storage under MAX_ANSWER_MB, not the form body limit.
-        .route("/i/{token}/answers/{question}", post(handlers::answer).layer(DefaultBodyLimit::disable()))
+        .route("/i/{token}/answers/{question_id}", post(handlers::answer).layer(DefaultBodyLimit::disable()))
         .route("/i/{token}/complete", post(handlers::complete))
         // Pages holding the link must not be kept by caches or shown by search engines.
         .layer(SetResponseHeaderLayer::overriding(

@@ -1,5 +1,4 @@
 use axum::{
-    Form,
     extract::{Query, State},
     response::Response,
 };
@@ -12,13 +11,14 @@ use super::{
     views::*,
 };
 use crate::{
-    app::AppState,
     applications::{self, model::Stage, store::Added},
     auth::CurrentUser,
     error::{AppError, AppResult},
-    forms::{FieldErrors, PathId},
+    extract::{Form, PathId},
+    forms::FieldErrors,
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
+    state::AppState,
 };
 
 #[derive(Deserialize)]

@@ -1,4 +1,4 @@
-//! Candidates (P-4): the people a company may interview. The Candidates page (search
+//! Candidates: the people a company may interview. The Candidates page (search
 //! by name or email, status filter, pagination, a **Send Interview** button per row),
 //! create, edit, delete or archive, and "Add to job" from the candidate page.
 //!
@@ -16,7 +16,7 @@ use axum::{
     routing::{get, post},
 };
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

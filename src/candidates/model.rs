@@ -3,7 +3,7 @@
 use crate::domain::{EmailAddress, RequiredText, clean_optional};
 use crate::forms::FieldErrors;
 
-/// Follows the candidate's most recently sent interview (P-4); stored on the row.
+/// Follows the candidate's most recently sent interview; stored on the row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CandidateStatus {
     New,

@@ -1,11 +1,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::{
-    Form,
-    extract::{Path, State},
-    response::Response,
-};
+use axum::{extract::State, response::Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -17,10 +13,11 @@ use super::{
     views::*,
 };
 use crate::{
-    app::AppState,
     auth::CurrentUser,
     error::{AppError, AppResult},
+    extract::{Form, PathId},
     layout::Flash,
+    state::AppState,
 };
 
 fn state_of(status: &str) -> (&'static str, &'static str) {
@@ -32,7 +29,7 @@ fn state_of(status: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// The evaluation and review section of the interview page (E-4), as HTML.
+/// The evaluation and review section of the interview page, as HTML.
 pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: Uuid) -> AppResult<String> {
     let pool = &state.pool;
     let company_id = user.company_id;
@@ -203,8 +200,8 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
     Ok(section.render()?)
 }
 
-/// Queues a new run; the page shows it once it is done (E-4 "Failed evaluations … can be retried").
-pub async fn rerun(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+/// Queues a new run; the page shows it once it is done (a failed evaluation can always be retried).
+pub async fn rerun(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
     let to = format!("/interviews/{id}#evaluation");
     Ok(match store::queue_rerun(&state.pool, user.company_id, id, user.user_id).await? {
         RerunOutcome::Queued => {
@@ -238,7 +235,7 @@ pub struct AnswerReviewInput {
 pub async fn review_answer(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, answer_id)): Path<(Uuid, Uuid)>,
+    PathId((id, answer_id)): PathId<(Uuid, Uuid)>,
     Form(input): Form<AnswerReviewInput>,
 ) -> AppResult<Response> {
     let to = format!("/interviews/{id}#answer-{answer_id}");
@@ -271,7 +268,7 @@ pub struct DecisionInput {
 pub async fn decide(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<Uuid>,
+    PathId(id): PathId,
     Form(input): Form<DecisionInput>,
 ) -> AppResult<Response> {
     let to = format!("/interviews/{id}#decision");

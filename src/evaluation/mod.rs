@@ -1,4 +1,4 @@
-//! Evaluation of completed interviews (E-1 to E-4) and the recruiters' review.
+//! Evaluation of completed interviews and the recruiters' review.
 //!
 //! Completing an interview queues an `evaluate_interview` task in the same transaction;
 //! the [`pipeline`] worker claims it, transcribes video answers through a
@@ -23,7 +23,7 @@ use std::{future::Future, pin::Pin};
 
 use axum::{Router, routing::post};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub use handlers::review_section;
 pub use media::MediaSource;

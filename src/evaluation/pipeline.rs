@@ -1,4 +1,4 @@
-//! The evaluation worker (E-1): claims an `evaluate_interview` task, marks its run
+//! The evaluation worker: claims an `evaluate_interview` task, marks its run
 //! running, transcribes video answers, scores every answer and writes the result.
 //!
 //! A run is tied to its task, so a task claimed again (after a transient failure or a

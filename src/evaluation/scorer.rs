@@ -1,4 +1,4 @@
-//! Scoring (E-3): the `Scorer` interface. Two implementations: the OpenAI-compatible
+//! Scoring: the `Scorer` interface. Two implementations: the OpenAI-compatible
 //! chat model in [`super::llm`] and the built-in rubric in [`super::rubric`].
 
 use super::{

@@ -1,4 +1,4 @@
-//! Speech to text (E-2): the `Transcriber` interface and its OpenAI-compatible client
+//! Speech to text: the `Transcriber` interface and its OpenAI-compatible client
 //! (`POST /v1/audio/transcriptions`, a multipart upload), which works with OpenAI and
 //! with self-hosted servers that speak the same API.
 

@@ -1,6 +1,5 @@
 use axum::{
-    Form,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     response::Response,
 };
 use serde::Deserialize;
@@ -12,21 +11,21 @@ use super::{
     views::*,
 };
 use crate::{
-    app::AppState,
     auth::CurrentUser,
-    error::{AppError, AppResult, path_id},
+    error::{AppError, AppResult},
+    extract::{Form, PathId},
     forms::{FieldErrors, idempotency_key},
     jobs,
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
+    state::AppState,
 };
 
 fn template_href(id: Uuid) -> String {
     format!("/interview-templates/{id}")
 }
 
-async fn load(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<Template> {
-    let id = path_id(id)?;
+async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<Template> {
     store::get(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)
 }
 
@@ -199,9 +198,9 @@ pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<Response> {
-    let template = load(&state, &user, &id).await?;
+    let template = load(&state, &user, id).await?;
     template_page(&state, &user, shell, template, QuestionForm::default(), FieldErrors::default(), Uuid::new_v4()).await
 }
 
@@ -225,9 +224,9 @@ pub async fn edit_page(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<Response> {
-    let template = load(&state, &user, &id).await?;
+    let template = load(&state, &user, id).await?;
     if template.is_published() {
         return Ok(refused(&template));
     }
@@ -248,10 +247,10 @@ pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     Form(form): Form<TemplateForm>,
 ) -> AppResult<Response> {
-    let template = load(&state, &user, &id).await?;
+    let template = load(&state, &user, id).await?;
     if template.is_published() {
         return Ok(refused(&template));
     }
@@ -267,10 +266,10 @@ pub async fn add_question(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
-    let template = load(&state, &user, &id).await?;
+    let template = load(&state, &user, id).await?;
     if template.is_published() {
         return Ok(refused(&template));
     }
@@ -286,11 +285,10 @@ pub async fn add_question(
 async fn load_question(
     state: &AppState,
     user: &CurrentUser,
-    id: &str,
-    question_id: &str,
+    id: Uuid,
+    question_id: Uuid,
 ) -> AppResult<(Template, store::Question)> {
     let template = load(state, user, id).await?;
-    let question_id = path_id(question_id)?;
     let question =
         store::question(&state.pool, user.company_id, template.id, question_id).await?.ok_or(AppError::NotFound)?;
     Ok((template, question))
@@ -318,9 +316,9 @@ pub async fn edit_question_page(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    Path((id, question_id)): Path<(String, String)>,
+    PathId((id, question_id)): PathId<(Uuid, Uuid)>,
 ) -> AppResult<Response> {
-    let (template, question) = load_question(&state, &user, &id, &question_id).await?;
+    let (template, question) = load_question(&state, &user, id, question_id).await?;
     if template.is_published() {
         return Ok(refused(&template));
     }
@@ -332,10 +330,10 @@ pub async fn update_question(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    Path((id, question_id)): Path<(String, String)>,
+    PathId((id, question_id)): PathId<(Uuid, Uuid)>,
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
-    let (template, question) = load_question(&state, &user, &id, &question_id).await?;
+    let (template, question) = load_question(&state, &user, id, question_id).await?;
     if template.is_published() {
         return Ok(refused(&template));
     }
@@ -350,28 +348,28 @@ pub async fn update_question(
 pub async fn remove_question(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, question_id)): Path<(String, String)>,
+    PathId((id, question_id)): PathId<(Uuid, Uuid)>,
 ) -> AppResult<Response> {
-    let (template, question) = load_question(&state, &user, &id, &question_id).await?;
+    let (template, question) = load_question(&state, &user, id, question_id).await?;
     let result = store::remove_question(&state.pool, user.company_id, template.id, question.id).await;
     after_edit(&template, result, &format!("Question {} removed.", question.position))
 }
 
-pub async fn move_up(state: State<AppState>, user: CurrentUser, ids: Path<(String, String)>) -> AppResult<Response> {
+pub async fn move_up(state: State<AppState>, user: CurrentUser, ids: PathId<(Uuid, Uuid)>) -> AppResult<Response> {
     move_question(state, user, ids, Direction::Up).await
 }
 
-pub async fn move_down(state: State<AppState>, user: CurrentUser, ids: Path<(String, String)>) -> AppResult<Response> {
+pub async fn move_down(state: State<AppState>, user: CurrentUser, ids: PathId<(Uuid, Uuid)>) -> AppResult<Response> {
     move_question(state, user, ids, Direction::Down).await
 }
 
 async fn move_question(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, question_id)): Path<(String, String)>,
+    PathId((id, question_id)): PathId<(Uuid, Uuid)>,
     direction: Direction,
 ) -> AppResult<Response> {
-    let (template, question) = load_question(&state, &user, &id, &question_id).await?;
+    let (template, question) = load_question(&state, &user, id, question_id).await?;
     let result = store::move_question(&state.pool, user.company_id, template.id, question.id, direction).await;
     let message = match (&result, direction) {
         (Ok(false), Direction::Up) => "This question is already the first.",
@@ -382,8 +380,8 @@ async fn move_question(
     after_edit(&template, result.map(|_| ()), message)
 }
 
-pub async fn publish(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
-    let template = load(&state, &user, &id).await?;
+pub async fn publish(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+    let template = load(&state, &user, id).await?;
     match store::publish(&state.pool, user.company_id, template.id).await {
         Ok(number) => Ok(Flash::success(format!("Published version {number}. It can now be sent to candidates."))
             .redirect(&template_href(template.id))),
@@ -397,12 +395,8 @@ pub async fn publish(State(state): State<AppState>, user: CurrentUser, Path(id):
     }
 }
 
-pub async fn new_draft(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
-    let template = load(&state, &user, &id).await?;
+pub async fn new_draft(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+    let template = load(&state, &user, id).await?;
     let result = store::edit_as_new_draft(&state.pool, user.company_id, template.id).await;
     let message = match template.version_number {
         Some(n) => format!(
@@ -425,10 +419,10 @@ pub async fn preview(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     Query(query): Query<PreviewQuery>,
 ) -> AppResult<Response> {
-    let template = load(&state, &user, &id).await?;
+    let template = load(&state, &user, id).await?;
     let shell = shell.at(Section::InterviewTemplates);
     let template_id = template.id.to_string();
     if let Some(number) = query.version.as_deref().filter(|v| !v.is_empty()) {

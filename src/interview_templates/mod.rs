@@ -1,4 +1,4 @@
-//! Interview templates (P-3): the questions a candidate answers for one job, edited as a
+//! Interview templates: the questions a candidate answers for one job, edited as a
 //! draft and published as immutable, numbered versions.
 //!
 //! Pages: the list (filter by job and status), create for a job, the template page (its
@@ -20,7 +20,7 @@ use axum::{
     routing::{get, post},
 };
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -1,4 +1,4 @@
-//! Send Interview to several selected candidates (S-9 bulk send).
+//! Send Interview to several selected candidates at once.
 //!
 //! The Candidates page is a plain GET form: its checkboxes send `ids=…&ids=…` to
 //! `/candidates/send-interview`, a page that lists the selection (noting who will be
@@ -19,11 +19,11 @@ use super::{
     views::{BulkRecipient, BulkSendPage},
 };
 use crate::{
-    app::AppState,
     auth::CurrentUser,
     domain::EmailAddress,
     error::AppResult,
     layout::{Flash, Section, Shell, render},
+    state::AppState,
 };
 
 /// The most candidates one bulk send takes.

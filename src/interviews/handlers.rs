@@ -1,6 +1,5 @@
 use askama::Template;
 use axum::{
-    Form,
     extract::{Query, State},
     response::{Html, IntoResponse, Response},
 };
@@ -13,15 +12,15 @@ use super::{
     views::*,
 };
 use crate::{
-    app::AppState,
     auth::CurrentUser,
     dates::When,
     domain::EmailAddress,
     error::{AppError, AppResult},
-    forms::PathId,
+    extract::{Form, PathId},
     interview_templates::{self, model::Difficulty},
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
+    state::AppState,
 };
 
 /// Where to go back to after an action: a path of this site, else the fallback.
@@ -95,7 +94,7 @@ pub(super) async fn template_choice(
     Ok(TemplateChoice { jobs, templates })
 }
 
-/// S-1: nothing can be sent before a job has a published template.
+/// Nothing can be sent before a job has a published template.
 pub(super) fn no_template_blocker() -> Blocker {
     Blocker {
         message: "No open job has a published interview template yet. Create a job, then create and publish a template for it.",
@@ -400,7 +399,7 @@ pub fn send_interview_href(candidate_id: Uuid, job_id: Uuid, return_to: &str) ->
     format!("/candidates/{candidate_id}/send-interview?{query}")
 }
 
-/// The Interviews tab of an application's page (P-5, S-7): its interviews, newest
+/// The Interviews tab of an application's page: its interviews, newest
 /// first, each with a send icon that resends the invitation and comes back to the tab.
 pub async fn application_section(
     state: &AppState,
@@ -467,7 +466,7 @@ pub struct ActionInput {
     return_to: Option<String>,
 }
 
-/// S-7: a new email with the same link; no new interview, no lost progress.
+/// Resend: a new email with the same link; no new interview, no lost progress.
 pub async fn resend(
     State(state): State<AppState>,
     user: CurrentUser,

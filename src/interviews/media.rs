@@ -3,25 +3,26 @@
 
 use axum::{
     body::Body,
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use rules::range::{RangeRequest, parse_range};
+use uuid::Uuid;
 
 use crate::{
-    app::AppState,
     auth::CurrentUser,
-    error::{AppError, AppResult, path_id},
+    error::{AppError, AppResult},
+    extract::PathId,
+    state::AppState,
 };
 
 pub async fn answer_media(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((interview, answer)): Path<(String, String)>,
+    PathId((interview_id, answer_id)): PathId<(Uuid, Uuid)>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    let (interview_id, answer_id) = (path_id(&interview)?, path_id(&answer)?);
     let media = sqlx::query!(
         r#"select media_key as "media_key!", media_type as "media_type!"
            from answers

@@ -1,6 +1,6 @@
-//! Interviews: the Send Interview modal (S-1 to S-3), the secure link (S-5), tracking
-//! (S-6), resend (S-7), cancel and deadline extension, automatic reminders and bulk send
-//! (S-9), the Interviews page, the Interviews tab of an application, and playback of recorded answers.
+//! Interviews: the Send Interview modal, the secure link, tracking, resend, cancel and
+//! deadline extension, automatic reminders and bulk send, the Interviews page, the
+//! Interviews tab of an application, and playback of recorded answers.
 
 mod bulk;
 mod handlers;
@@ -18,7 +18,7 @@ use axum::{
     routing::{get, post},
 };
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -1,4 +1,4 @@
-//! Automatic reminders (S-9): a candidate who has not started an interview gets a
+//! Automatic reminders: a candidate who has not started an interview gets a
 //! reminder with the same link once the company's number of days has passed since the
 //! last invitation, up to the company's limit per interview.
 //!

@@ -157,7 +157,7 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> sqlx::Result<SendOutcome>
     Ok(SendOutcome::Sent { interview_id, email: candidate.email })
 }
 
-/// One intent to send the same template to several candidates (S-9 bulk send).
+/// One intent to send the same template to several candidates (bulk send).
 pub struct BulkSendRequest {
     pub company_id: Uuid,
     pub user_id: Uuid,

@@ -80,7 +80,7 @@ pub struct BulkRecipient {
     pub skip_reason: &'static str,
 }
 
-/// Send Interview to several selected candidates (S-9), as a page.
+/// Send Interview to several selected candidates, as a page.
 #[derive(Template)]
 #[template(path = "interviews/bulk_send.html")]
 pub struct BulkSendPage {

@@ -1,5 +1,4 @@
 use axum::{
-    Form,
     extract::{Query, State},
     response::Response,
 };
@@ -12,13 +11,14 @@ use super::{
     views::*,
 };
 use crate::{
-    app::AppState,
     auth::CurrentUser,
     error::{AppError, AppResult},
-    forms::{FieldErrors, PathId, idempotency_key},
+    extract::{Form, PathId},
+    forms::{FieldErrors, idempotency_key},
     interview_templates,
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
+    state::AppState,
 };
 
 #[derive(Deserialize)]

@@ -1,4 +1,4 @@
-//! Job openings (P-2): the list (open jobs first), create, the job page with its
+//! Job openings: the list (open jobs first), create, the job page with its
 //! interview templates, edit, close and reopen. Here "job" always means a job opening.
 //!
 //! A closed job keeps its templates and past interviews but is no longer offered when
@@ -14,7 +14,7 @@ use axum::{
     routing::{get, post},
 };
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -1,5 +1,5 @@
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::header,
     response::{Html, IntoResponse, Response},
 };
@@ -8,13 +8,13 @@ use uuid::Uuid;
 
 use super::{compose, outbox, views::*};
 use crate::{
-    app::AppState,
     auth::CurrentUser,
     dates::When,
     error::{AppError, AppResult},
-    forms::PathId,
+    extract::{PathId, PathText},
     layout::{Section, Shell, render},
     pagination::{PageNumber, Pager},
+    state::AppState,
 };
 
 fn row_view(row: outbox::EmailRow) -> EmailListRow {
@@ -116,7 +116,7 @@ const TRANSPARENT_GIF: &[u8] = &[
 ];
 
 /// The open-tracking pixel. Always answers with the image, known id or not.
-pub async fn pixel(State(state): State<AppState>, Path(pixel): Path<String>) -> Response {
+pub async fn pixel(State(state): State<AppState>, PathText(pixel): PathText) -> Response {
     if let Ok(id) = Uuid::parse_str(pixel.trim_end_matches(".gif"))
         && let Err(err) = outbox::mark_opened(&state.pool, id).await
     {

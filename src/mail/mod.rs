@@ -10,7 +10,7 @@ pub mod worker;
 
 use axum::{Router, routing::get};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -11,7 +11,7 @@ use super::{
     compose, outbox,
     transport::{DeliveryError, Transport},
 };
-use crate::{app::AppState, queue};
+use crate::{queue, state::AppState};
 
 const BATCH: i64 = 64;
 /// Long enough for a slow SMTP exchange; a crashed worker's emails are due again after it.

@@ -1,4 +1,4 @@
-use axum::{Form, extract::State, response::Response};
+use axum::{extract::State, response::Response};
 use serde::Deserialize;
 
 use super::{
@@ -6,11 +6,12 @@ use super::{
     views::{SettingsPage, SettingsValues},
 };
 use crate::{
-    app::AppState,
     auth::CurrentUser,
     error::AppResult,
+    extract::Form,
     forms::{FieldErrors, whole_number},
     layout::{Flash, Section, Shell, render},
+    state::AppState,
 };
 
 pub const MAX_REMINDER_DAYS: i32 = 30;

@@ -1,5 +1,5 @@
 //! Company settings: automatic reminders to candidates who have not started their
-//! interview (S-9). Every recruiter of the company can change them; each company sees
+//! interview. Every recruiter of the company can change them; each company sees
 //! and changes only its own.
 
 mod handlers;
@@ -8,7 +8,7 @@ mod views;
 
 use axum::{Router, routing::get};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/settings", get(handlers::page).post(handlers::save))

@@ -7,6 +7,7 @@ use hifinity::{
     app,
     config::Config,
     domain::{EmailAddress, SecretKey},
+    state,
 };
 use reqwest::{Client, Response, StatusCode, cookie::Jar, redirect::Policy};
 use scraper::{Html, Selector};
@@ -14,7 +15,7 @@ use sqlx::PgPool;
 
 pub struct TestApp {
     pub base: String,
-    pub state: app::AppState,
+    pub state: state::AppState,
     pub pool: PgPool,
     /// Follows redirects, like a browser.
     pub client: Client,
@@ -60,7 +61,7 @@ impl TestApp {
             workers: Default::default(),
         };
         adjust(&mut config);
-        let state = app::AppState::new(pool.clone(), config).unwrap();
+        let state = state::AppState::new(pool.clone(), config).unwrap();
         tokio::spawn(app::serve(listener, state.clone()));
         let jar = Arc::new(Jar::default());
         let client = Client::builder().cookie_provider(jar.clone()).build().unwrap();

@@ -282,7 +282,7 @@ async fn another_companys_applications_are_not_found(pool: PgPool) {
     assert!(!list.body.contains("Ann Lee") && !list.body.contains("Designer"));
 }
 
-// The Interviews tab (P-5, S-7): the application's interviews, each with a send icon
+// The Interviews tab: the application's interviews, each with a send icon
 // that resends the invitation and comes back to the tab.
 
 /// Every value of `attribute` on the elements matching `selector`.

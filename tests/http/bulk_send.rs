@@ -1,4 +1,4 @@
-//! Send Interview to several selected candidates from the Candidates page (S-9).
+//! Send Interview to several selected candidates from the Candidates page.
 
 use mail_parser::MessageParser;
 use reqwest::StatusCode;

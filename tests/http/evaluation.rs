@@ -1,4 +1,4 @@
-//! Evaluation (E-1 to E-4): the pipeline against a local server that speaks the
+//! Evaluation: the pipeline against a local server that speaks the
 //! OpenAI-compatible API, the built-in rubric end to end, the review, and isolation.
 
 use std::{

@@ -6,6 +6,7 @@ mod auth;
 mod bulk_send;
 mod candidate_portal;
 mod candidates;
+mod edge;
 mod evaluation;
 #[path = "../common/fixtures.rs"]
 mod fixtures;

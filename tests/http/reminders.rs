@@ -1,4 +1,4 @@
-//! Automatic reminders (S-9): queued by the housekeeping step for Pending interviews
+//! Automatic reminders: queued by the housekeeping step for Pending interviews
 //! nobody has started, N days after the last invitation, at most the company's limit.
 
 use hifinity::interviews::{reminders, store};

@@ -77,9 +77,11 @@ impl<'a> Post<'a> {
     }
 }
 
-/// The route templates of every POST route, read from the router's source (src/app.rs
-/// and each feature's router()), so that a new form cannot be left out of the table.
-fn post_routes_in_source() -> BTreeSet<String> {
+/// The route templates of every route answering `method` (`"get"`, `"post"`), read from
+/// the router's source (src/app.rs and each feature's router()), so that a new route
+/// cannot be left out of a table of cases.
+pub fn routes_in_source(method: &str) -> BTreeSet<String> {
+    let handler = format!("{method}(");
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = vec![src.join("app.rs")];
     for entry in std::fs::read_dir(&src).unwrap() {
@@ -109,10 +111,10 @@ fn post_routes_in_source() -> BTreeSet<String> {
                 .unwrap();
             let args = &rest[..end];
             let path = args.split('"').nth(1).unwrap().to_owned();
-            let posts = args
-                .match_indices("post(")
+            let answers = args
+                .match_indices(&handler)
                 .any(|(i, _)| !args[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':'));
-            if posts {
+            if answers {
                 routes.insert(path);
             }
         }
@@ -306,7 +308,7 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     refused_from_another_site(&app, start, c).await;
     let video = Body::Raw("video/webm", webm(2000));
     let answer = |q: Uuid| format!("{link}/answers/{q}");
-    let first_answer = Post::new(&candidate_browser, "/i/{token}/answers/{question}", answer(questions[0]), video);
+    let first_answer = Post::new(&candidate_browser, "/i/{token}/answers/{question_id}", answer(questions[0]), video);
     refused_from_another_site(&app, first_answer, c).await;
     let upload = candidate_browser.client.post(app.url(&answer(questions[1]))).header("content-type", "video/webm");
     assert_eq!(upload.body(webm(2000)).send().await.unwrap().status(), StatusCode::CREATED);
@@ -327,7 +329,7 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     refused_from_another_site(&app, Post::new(&app, "/interviews/{id}/decision", format!("{i}/decision"), decision), c)
         .await;
 
-    assert_eq!(covered, post_routes_in_source(), "every POST route of the router has a case here");
+    assert_eq!(covered, routes_in_source("post"), "every POST route of the router has a case here");
 }
 
 /// Headers every kind of page carries, and the one that differs: only the candidate's

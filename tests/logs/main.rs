@@ -128,7 +128,7 @@ async fn a_candidates_requests_are_logged_by_route_never_with_the_link(pool: PgP
     assert_eq!(logs.served("/i/{token}"), 2, "{}", logs.text());
     assert_eq!(logs.served("/i/{token}/start"), 1);
     assert_eq!(logs.served("/i/{token}/q"), 2);
-    assert_eq!(logs.served("/i/{token}/answers/{question}"), 3);
+    assert_eq!(logs.served("/i/{token}/answers/{question_id}"), 3);
     assert_eq!(logs.served("/i/{token}/complete"), 1);
 }
 
