@@ -21,7 +21,9 @@ fn ago(at: OffsetDateTime, now: OffsetDateTime) -> String {
     let seconds = (now - at).whole_seconds();
     let (future, seconds) = (seconds < 0, seconds.unsigned_abs());
     let (count, unit) = match seconds {
-        0..60 => return "just now".into(),
+        // A few seconds ahead is clock skew between the database and us, not the future.
+        0..60 if !future || seconds < 5 => return "just now".into(),
+        0..60 => return "in under a minute".into(),
         60..3_600 => (seconds / 60, "minute"),
         3_600..86_400 => (seconds / 3_600, "hour"),
         86_400..2_592_000 => (seconds / 86_400, "day"),
@@ -45,5 +47,14 @@ mod tests {
         assert_eq!(ago(now - Duration::hours(3), now), "3 hours ago");
         assert_eq!(ago(now - Duration::days(2), now), "2 days ago");
         assert_eq!(ago(now + Duration::days(14), now), "in 14 days");
+    }
+
+    #[test]
+    fn a_moment_ahead_is_in_under_a_minute_unless_it_is_clock_skew() {
+        let now = OffsetDateTime::now_utc();
+        assert_eq!(ago(now + Duration::seconds(30), now), "in under a minute");
+        assert_eq!(ago(now + Duration::seconds(5), now), "in under a minute");
+        assert_eq!(ago(now + Duration::seconds(4), now), "just now");
+        assert_eq!(ago(now + Duration::seconds(60), now), "in 1 minute");
     }
 }

@@ -111,6 +111,10 @@ document.addEventListener("DOMContentLoaded", async () => {
         progress.value = 100;
         phase.textContent = "Answer saved.";
         location.assign(root.dataset.nextUrl);
+      } else if ((xhr.getResponseHeader("Content-Type") || "").startsWith("text/html")) {
+        // The link closed meanwhile (cancelled, expired, completed in another tab): the
+        // page itself says why, in words rather than markup.
+        location.reload();
       } else {
         fail(xhr.responseText || "Your answer could not be saved.");
         retry.hidden = false;

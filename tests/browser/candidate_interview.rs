@@ -211,3 +211,36 @@ async fn a_candidate_records_resumes_and_completes_and_the_recruiter_plays_the_a
     browser.wait_for_text("h1", "This interview is already completed").await;
     browser.close().await;
 }
+
+#[sqlx::test]
+async fn a_recording_stopped_after_the_interview_was_cancelled_shows_the_candidate_why(pool: PgPool) {
+    let smtp = SmtpServer::start(Behaviour::Accept).await;
+    let app = TestApp::spawn_with_smtp(pool, Some(smtp.url())).await;
+    app.sign_up("Acme Robotics", RECRUITER).await;
+    let company = app.company_id(RECRUITER).await;
+    let job = fixtures::job(&app.pool, company, "Senior Backend Engineer").await;
+    let (_, version) = fixtures::published_template_timed(&app.pool, company, job, "Backend screen", 600, 600).await;
+    let candidate = fixtures::candidate(&app.pool, company, "Ada Lovelace", "ada@example.com").await;
+    let sent = app.send_interview(candidate, job, version).await;
+    assert_eq!(sent.flash(), "Interview invitation sent to ada@example.com");
+    app.deliver_mail().await;
+    let link = link_in_message(&smtp.messages()[0]);
+    let interview: Uuid = sqlx::query_scalar("select id from interviews").fetch_one(&app.pool).await.unwrap();
+
+    let browser = Browser::start().await;
+    browser.goto(&link).await;
+    browser.wait_for_text("[data-device-status]", "Your camera and microphone work").await;
+    browser.click("[data-start]").await;
+    browser.wait_for_text(".question-progress", "Question 1 of 3").await;
+    browser.click("[data-record-now]").await;
+    browser.find("[data-stop]:not([hidden])").await;
+    browser.wait_for_text("[data-phase]", "Recording").await;
+
+    let cancelled = app.post(&format!("/interviews/{interview}/cancel"), &[]).await;
+    assert_eq!(cancelled.flash(), "Interview cancelled. Its link no longer works.");
+    browser.click("[data-stop]").await;
+
+    browser.wait_for_text("h1", "This interview was cancelled").await;
+    assert_eq!(count(&app, "select count(*) from answers").await, 0, "nothing was saved");
+    browser.close().await;
+}
