@@ -17,6 +17,7 @@ use super::{
 use crate::{
     app::AppState,
     error::AppResult,
+    interview_templates::model::AnswerKind,
     interviews::{link::ClaimedToken, model::InterviewStatus},
     static_files,
     storage::Upload,
@@ -47,7 +48,7 @@ async fn open(state: &AppState, token: &str) -> AppResult<Result<store::LinkedIn
     if !claimed.verify(&state.config.secret_key, &interview.link_nonce) {
         return not_found().map(Err);
     }
-    let status = InterviewStatus::parse(&interview.status).unwrap_or(InterviewStatus::Cancelled);
+    let status = interview.status;
     let closed = match status {
         InterviewStatus::Completed => Some((
             StatusCode::OK,
@@ -110,7 +111,7 @@ pub async fn landing(State(state): State<AppState>, Path(token): Path<String>) -
         &LandingPage {
             asset_version: static_files::version(),
             token,
-            started: interview.status == "in_progress",
+            started: interview.status == InterviewStatus::InProgress,
             answered,
             candidate_name: interview.candidate_name,
             company_name: interview.company_name,
@@ -145,7 +146,7 @@ pub async fn question(
     Query(query): Query<QuestionQuery>,
 ) -> AppResult<Response> {
     let interview = open_or_return!(&state, &token);
-    if interview.status == "pending" {
+    if interview.status == InterviewStatus::Pending {
         return Ok(Redirect::to(&format!("/i/{token}")).into_response());
     }
     let questions = store::questions(&state.pool, &interview).await?;
@@ -180,7 +181,7 @@ pub async fn question(
             number: index + 1,
             total,
             prompt: q.prompt.clone(),
-            is_video: q.answer_kind == "video",
+            is_video: q.answer_kind == AnswerKind::Video,
             thinking_seconds: q.thinking_seconds,
             answer_seconds: q.answer_seconds,
             max_chars: TEXT_ANSWER_MAX_CHARS,
@@ -326,7 +327,7 @@ async fn video_answer(
         return Ok((StatusCode::PAYLOAD_TOO_LARGE, too_large()).into_response());
     }
     // Refuse early what would be refused after the upload.
-    if interview.status != "in_progress" {
+    if interview.status != InterviewStatus::InProgress {
         return Ok((StatusCode::CONFLICT, "Start the interview before answering.").into_response());
     }
     let questions = store::questions(&state.pool, &interview).await?;
@@ -335,7 +336,7 @@ async fn video_answer(
         Some(q) if q.answered && !interview.allow_retakes => {
             return Ok((StatusCode::CONFLICT, "This question already has a saved answer.").into_response());
         }
-        Some(q) if q.answer_kind != "video" => {
+        Some(q) if q.answer_kind != AnswerKind::Video => {
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, "This question expects a typed answer.").into_response());
         }
         Some(_) => {}

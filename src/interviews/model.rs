@@ -1,7 +1,8 @@
 use std::fmt;
 
 /// An interview's status as the seed names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "interview_status", rename_all = "snake_case")]
 pub enum InterviewStatus {
     Pending,
     InProgress,
