@@ -5,7 +5,7 @@ use uuid::Uuid;
 use crate::{
     interview_templates::model::AnswerKind,
     interviews::{
-        model::InterviewStatus,
+        model::{EventKind, InterviewStatus},
         store::{record_event, refresh_candidate_status},
     },
     queue,
@@ -66,12 +66,12 @@ pub async fn record_link_opened(pool: &PgPool, interview: &LinkedInterview) -> s
     .rows_affected()
         == 1;
     if first {
-        record_event(&mut tx, interview.company_id, interview.id, "link_opened", None).await?;
+        record_event(&mut tx, interview.company_id, interview.id, EventKind::LinkOpened, None).await?;
     }
     tx.commit().await
 }
 
-/// Pending → In Progress (event "started"); already started is fine.
+/// Pending → In Progress (event Started); already started is fine.
 pub async fn start(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     let started = sqlx::query!(
@@ -85,7 +85,7 @@ pub async fn start(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Result<(
     .rows_affected()
         == 1;
     if started {
-        record_event(&mut tx, interview.company_id, interview.id, "started", None).await?;
+        record_event(&mut tx, interview.company_id, interview.id, EventKind::Started, None).await?;
         refresh_candidate_status(&mut tx, interview.company_id, interview.candidate_id).await?;
     }
     tx.commit().await
@@ -218,7 +218,7 @@ pub async fn save_answer(
     )
     .execute(&mut *tx)
     .await?;
-    record_event(&mut tx, interview.company_id, interview.id, "answer_saved", None).await?;
+    record_event(&mut tx, interview.company_id, interview.id, EventKind::AnswerSaved, None).await?;
     tx.commit().await?;
     Ok(SaveOutcome::Saved { replaced_media })
 }
@@ -262,7 +262,7 @@ pub async fn complete(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Resul
     )
     .execute(&mut *tx)
     .await?;
-    record_event(&mut tx, interview.company_id, interview.id, "completed", None).await?;
+    record_event(&mut tx, interview.company_id, interview.id, EventKind::Completed, None).await?;
     refresh_candidate_status(&mut tx, interview.company_id, interview.candidate_id).await?;
     queue::enqueue(
         &mut tx,

@@ -10,7 +10,10 @@ use super::{
 };
 use crate::{
     interview_templates::model::AnswerKind,
-    interviews::{model::InterviewStatus, store::record_event},
+    interviews::{
+        model::{EventKind, InterviewStatus},
+        store::record_event,
+    },
     queue,
 };
 
@@ -219,7 +222,8 @@ pub async fn finish_run(pool: &PgPool, run: &FinishedRun<'_>) -> sqlx::Result<()
         _ => "No answer could be scored".to_owned(),
     };
     let by = super::scorer::produced_by(run.provider, run.model, run.version);
-    record_event(&mut tx, run.company_id, run.interview_id, "evaluated", Some(&format!("{detail} · {by}"))).await?;
+    record_event(&mut tx, run.company_id, run.interview_id, EventKind::Evaluated, Some(&format!("{detail} · {by}")))
+        .await?;
     tx.commit().await
 }
 
@@ -260,7 +264,7 @@ pub async fn mark_failed(
     .await?
     .rows_affected();
     if updated > 0 {
-        record_event(&mut tx, company_id, interview_id, "evaluation_failed", Some(error)).await?;
+        record_event(&mut tx, company_id, interview_id, EventKind::EvaluationFailed, Some(error)).await?;
     }
     tx.commit().await
 }

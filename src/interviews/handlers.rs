@@ -8,7 +8,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    model::{InterviewStatus, event_label},
+    model::InterviewStatus,
     store::{self, ListFilter, ResendOutcome, SendOutcome, SendRequest},
     views::*,
 };
@@ -446,11 +446,8 @@ pub async fn show(
         timeline: events
             .into_iter()
             .map(|e| TimelineEntry {
-                is_problem: matches!(
-                    e.kind.as_str(),
-                    "failed" | "retrying" | "cancelled" | "expired" | "evaluation_failed"
-                ),
-                label: event_label(&e.kind),
+                is_problem: e.kind.is_problem(),
+                label: e.kind.label(),
                 detail: e.detail,
                 at: e.created_at.into(),
             })

@@ -4,7 +4,10 @@ use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{link, model::InterviewStatus};
+use super::{
+    link,
+    model::{EventKind, InterviewStatus},
+};
 use crate::{
     evaluation::model::{EvaluationStatus, StoredRecommendation},
     mail::outbox::{self, EmailKind, EmailStatus},
@@ -154,8 +157,14 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> sqlx::Result<SendOutcome>
     .execute(&mut *tx)
     .await?;
     outbox::enqueue(&mut tx, req.company_id, interview_id, EmailKind::Invitation, &candidate.email).await?;
-    record_event(&mut tx, req.company_id, interview_id, "queued", Some(&format!("Invitation to {}", candidate.email)))
-        .await?;
+    record_event(
+        &mut tx,
+        req.company_id,
+        interview_id,
+        EventKind::Queued,
+        Some(&format!("Invitation to {}", candidate.email)),
+    )
+    .await?;
     refresh_candidate_status(&mut tx, req.company_id, req.candidate_id).await?;
     tx.commit().await?;
     Ok(SendOutcome::Sent { interview_id, email: candidate.email })
@@ -216,7 +225,7 @@ pub async fn record_event(
     conn: &mut PgConnection,
     company_id: Uuid,
     interview_id: Uuid,
-    kind: &str,
+    kind: EventKind,
     detail: Option<&str>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
@@ -224,7 +233,7 @@ pub async fn record_event(
         Uuid::new_v4(),
         interview_id,
         company_id,
-        kind,
+        kind as EventKind,
         detail,
     )
     .execute(conn)
@@ -423,7 +432,7 @@ pub async fn detail(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<O
 }
 
 pub struct Event {
-    pub kind: String,
+    pub kind: EventKind,
     pub detail: Option<String>,
     pub created_at: OffsetDateTime,
 }
@@ -431,8 +440,8 @@ pub struct Event {
 pub async fn events(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Vec<Event>> {
     sqlx::query_as!(
         Event,
-        "select kind, detail, created_at from interview_events
-         where company_id = $1 and interview_id = $2 order by created_at, id",
+        r#"select kind as "kind: _", detail, created_at from interview_events
+           where company_id = $1 and interview_id = $2 order by created_at, id"#,
         company_id,
         interview_id,
     )
@@ -486,7 +495,8 @@ pub async fn resend(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<R
     .execute(&mut *tx)
     .await?;
     outbox::enqueue(&mut tx, company_id, id, EmailKind::Resend, &row.email).await?;
-    record_event(&mut tx, company_id, id, "resent", Some(&format!("Invitation resent to {}", row.email))).await?;
+    record_event(&mut tx, company_id, id, EventKind::Resent, Some(&format!("Invitation resent to {}", row.email)))
+        .await?;
     tx.commit().await?;
     Ok(ResendOutcome::Queued { email: row.email })
 }
@@ -515,7 +525,7 @@ pub async fn cancel(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<O
     .rows_affected()
         == 1;
     if cancelled {
-        record_event(&mut tx, company_id, id, "cancelled", None).await?;
+        record_event(&mut tx, company_id, id, EventKind::Cancelled, None).await?;
         refresh_candidate_status(&mut tx, company_id, candidate_id).await?;
     }
     tx.commit().await?;
@@ -551,7 +561,7 @@ pub async fn extend(pool: &PgPool, company_id: Uuid, id: Uuid, days: i64) -> sql
     )
     .execute(&mut *tx)
     .await?;
-    record_event(&mut tx, company_id, id, "extended", Some(&format!("New deadline in {days} days"))).await?;
+    record_event(&mut tx, company_id, id, EventKind::Extended, Some(&format!("New deadline in {days} days"))).await?;
     refresh_candidate_status(&mut tx, company_id, row.candidate_id).await?;
     tx.commit().await?;
     Ok(Some(true))
@@ -568,7 +578,7 @@ pub async fn expire_overdue(pool: &PgPool) -> sqlx::Result<u64> {
     .fetch_all(&mut *tx)
     .await?;
     for row in &expired {
-        record_event(&mut tx, row.company_id, row.id, "expired", None).await?;
+        record_event(&mut tx, row.company_id, row.id, EventKind::Expired, None).await?;
         refresh_candidate_status(&mut tx, row.company_id, row.candidate_id).await?;
     }
     tx.commit().await?;

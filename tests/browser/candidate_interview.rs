@@ -147,8 +147,10 @@ async fn a_candidate_records_resumes_and_completes_and_the_recruiter_plays_the_a
         count(&app, "select count(*) from tasks where kind = 'evaluate_interview' and status = 'queued'").await,
         1
     );
-    let events: Vec<String> =
-        sqlx::query_scalar("select kind from interview_events order by created_at").fetch_all(&app.pool).await.unwrap();
+    let events: Vec<String> = sqlx::query_scalar("select kind::text from interview_events order by created_at")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
     for (kind, times) in [("started", 1), ("answer_saved", 3), ("completed", 1)] {
         assert_eq!(events.iter().filter(|e| *e == kind).count(), times, "{kind} events in {events:?}");
     }

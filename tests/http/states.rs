@@ -5,7 +5,7 @@
 use sqlx::PgPool;
 
 /// Each state column, named by what it holds.
-const STATE_COLUMNS: [(&str, &str, &str); 17] = [
+const STATE_COLUMNS: [(&str, &str, &str); 18] = [
     ("job status", "jobs", "status"),
     ("template status", "interview_templates", "status"),
     ("template difficulty", "interview_templates", "difficulty"),
@@ -17,6 +17,7 @@ const STATE_COLUMNS: [(&str, &str, &str); 17] = [
     ("candidate count status", "candidate_counts", "status"),
     ("application stage", "applications", "stage"),
     ("interview status", "interviews", "status"),
+    ("interview event kind", "interview_events", "kind"),
     ("email kind", "emails", "kind"),
     ("email status", "emails", "status"),
     ("task status", "tasks", "status"),
