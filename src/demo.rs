@@ -223,7 +223,8 @@ async fn seed_applications(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()
            )
            insert into applications (id, company_id, candidate_id, job_id, stage, created_at, updated_at)
            select gen_random_uuid(), $1, picked.id, open_jobs.id,
-                  (array['applied', 'applied', 'screening', 'interviewing', 'offer', 'hired', 'rejected'])[1 + picked.n % 7],
+                  (array['applied', 'applied', 'screening', 'interviewing', 'offer', 'hired', 'rejected']::application_stage[])
+                    [1 + picked.n % 7],
                   picked.created_at + interval '1 day', picked.created_at + interval '2 days'
            from picked join open_jobs on open_jobs.n = picked.n % open_jobs.total
            on conflict do nothing"#,
@@ -239,7 +240,7 @@ async fn seed_applications(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()
 async fn spread_statuses(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()> {
     sqlx::query!(
         r#"update candidates set status = case
-               when bucket < 40 then 'new' when bucket < 65 then 'invited'
+               when bucket < 40 then 'new'::candidate_status when bucket < 65 then 'invited'
                when bucket < 80 then 'active' else 'completed' end
            from (select id as candidate_id, abs(hashtext(id::text)) % 100 as bucket
                  from candidates where company_id = $1 and status = 'new') spread

@@ -12,9 +12,10 @@ use super::{
 };
 use crate::{
     auth::CurrentUser,
-    candidates::model::{CandidateStatus, Search},
+    candidates::model::Search,
     error::{AppError, AppResult},
     extract::{Form, PathId},
+    jobs::model::JobStatus,
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
     state::AppState,
@@ -47,7 +48,7 @@ pub async fn list(
         "/applications",
         query.page,
         total,
-        &[("q", &q), ("job", &job_param), ("stage", stage.map_or("", Stage::as_db))],
+        &[("q", &q), ("job", &job_param), ("stage", stage.map_or("", Stage::as_str))],
     );
     let jobs = store::all_jobs(&state.pool, user.company_id)
         .await?
@@ -63,7 +64,7 @@ pub async fn list(
             candidate_name: r.candidate_name,
             candidate_email: r.candidate_email,
             job_title: r.job_title,
-            stage: Stage::from_db(&r.stage),
+            stage: r.stage,
             created: r.created_at.into(),
         })
         .collect();
@@ -83,7 +84,7 @@ fn stage_options(selected: Option<Stage>) -> Vec<SelectOption> {
     Stage::ALL
         .into_iter()
         .map(|s| SelectOption {
-            value: s.as_db().to_owned(),
+            value: s.as_str().to_owned(),
             label: s.label().to_owned(),
             selected: Some(s) == selected,
         })
@@ -104,7 +105,7 @@ pub async fn show(
 ) -> AppResult<Response> {
     let application = store::find(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let tab = if query.tab.as_deref() == Some("interviews") { Tab::Interviews } else { Tab::Overview };
-    let stage = Stage::from_db(&application.stage);
+    let stage = application.stage;
     let job_details =
         [application.job_department, application.job_location].into_iter().flatten().collect::<Vec<_>>().join(" · ");
     let interviews_html = match tab {
@@ -137,10 +138,10 @@ pub async fn show(
         candidate_name: application.candidate_name,
         candidate_email: application.candidate_email,
         candidate_phone: application.candidate_phone,
-        candidate_status: CandidateStatus::from_db(&application.candidate_status),
+        candidate_status: application.candidate_status,
         job_title: application.job_title,
         job_details,
-        job_closed: application.job_status == "closed",
+        job_closed: application.job_status == JobStatus::Closed,
         send_href,
         interviews_html,
     })

@@ -1,7 +1,8 @@
 //! Application stages.
 
 /// Where an application stands in the hiring process.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "application_stage", rename_all = "snake_case")]
 pub enum Stage {
     Applied,
     Screening,
@@ -16,14 +17,10 @@ impl Stage {
         [Self::Applied, Self::Screening, Self::Interviewing, Self::Offer, Self::Hired, Self::Rejected];
 
     pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_db() == value.trim())
+        Self::ALL.into_iter().find(|s| s.as_str() == value.trim())
     }
 
-    pub fn from_db(value: &str) -> Self {
-        Self::parse(value).unwrap_or(Self::Applied)
-    }
-
-    pub fn as_db(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Self::Applied => "applied",
             Self::Screening => "screening",
@@ -64,7 +61,7 @@ mod tests {
     #[test]
     fn stages_round_trip() {
         for stage in Stage::ALL {
-            assert_eq!(Stage::parse(stage.as_db()), Some(stage));
+            assert_eq!(Stage::parse(stage.as_str()), Some(stage));
         }
         assert_eq!(Stage::parse("bogus"), None);
     }

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::model::Stage;
-use crate::pagination::PageNumber;
+use crate::{candidates::model::CandidateStatus, jobs::model::JobStatus, pagination::PageNumber};
 
 pub struct JobOption {
     pub id: Uuid,
@@ -51,10 +51,13 @@ pub enum Added {
 /// Adds the candidate to an open job, using the form's idempotency key as the id.
 pub async fn add(pool: &PgPool, company_id: Uuid, candidate_id: Uuid, job_id: Uuid, key: Uuid) -> sqlx::Result<Added> {
     let mut tx = pool.begin().await?;
-    let job_status =
-        sqlx::query_scalar!("select status from jobs where company_id = $1 and id = $2", company_id, job_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let job_status = sqlx::query_scalar!(
+        r#"select status as "status: JobStatus" from jobs where company_id = $1 and id = $2"#,
+        company_id,
+        job_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     let archived = sqlx::query_scalar!(
         r#"select archived_at is not null as "archived!" from candidates where company_id = $1 and id = $2"#,
         company_id,
@@ -63,7 +66,7 @@ pub async fn add(pool: &PgPool, company_id: Uuid, candidate_id: Uuid, job_id: Uu
     .fetch_optional(&mut *tx)
     .await?;
     let (Some(job_status), Some(archived)) = (job_status, archived) else { return Ok(Added::NotFound) };
-    if job_status != "open" {
+    if job_status != JobStatus::Open {
         return Ok(Added::JobClosed);
     }
     if archived {
@@ -148,8 +151,8 @@ pub struct CandidateApplication {
     pub id: Uuid,
     pub job_id: Uuid,
     pub job_title: String,
-    pub job_status: String,
-    pub stage: String,
+    pub job_status: JobStatus,
+    pub stage: Stage,
     pub created_at: OffsetDateTime,
 }
 
@@ -160,7 +163,7 @@ pub async fn for_candidate(
 ) -> sqlx::Result<Vec<CandidateApplication>> {
     sqlx::query_as!(
         CandidateApplication,
-        r#"select a.id, j.id as job_id, j.title as job_title, j.status as job_status, a.stage, a.created_at
+        r#"select a.id, j.id as job_id, j.title as job_title, j.status as "job_status: _", a.stage as "stage: _", a.created_at
            from applications a join jobs j on j.id = a.job_id
            where a.company_id = $1 and a.candidate_id = $2
            order by a.created_at desc, a.id desc"#,
@@ -173,7 +176,7 @@ pub async fn for_candidate(
 
 pub struct ApplicationRow {
     pub id: Uuid,
-    pub stage: String,
+    pub stage: Stage,
     pub created_at: OffsetDateTime,
     pub candidate_id: Uuid,
     pub candidate_name: String,
@@ -196,9 +199,8 @@ pub async fn list(
     filter: &ListFilter,
     page: PageNumber,
 ) -> sqlx::Result<(Vec<ApplicationRow>, i64)> {
-    let stage = filter.stage.map(Stage::as_db);
     let matches = sqlx::query!(
-        r#"select a.id, a.stage, a.created_at, c.id as candidate_id, c.name as candidate_name,
+        r#"select a.id, a.stage as "stage: Stage", a.created_at, c.id as candidate_id, c.name as candidate_name,
                   c.email::text as "candidate_email!", j.id as job_id, j.title as job_title,
                   count(*) over () as "total!"
            from applications a
@@ -206,13 +208,13 @@ pub async fn list(
            join jobs j on j.id = a.job_id
            where a.company_id = $1
              and ($2::uuid is null or a.job_id = $2)
-             and ($3::text is null or a.stage = $3)
+             and ($3::application_stage is null or a.stage = $3)
              and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
            order by a.created_at desc, a.id desc
            limit $5 offset $6"#,
         company_id,
         filter.job_id,
-        stage,
+        filter.stage as Option<Stage>,
         filter.pattern,
         page.limit(),
         page.offset(),
@@ -228,11 +230,11 @@ pub async fn list(
                from applications a join candidates c on c.id = a.candidate_id
                where a.company_id = $1
                  and ($2::uuid is null or a.job_id = $2)
-                 and ($3::text is null or a.stage = $3)
+                 and ($3::application_stage is null or a.stage = $3)
                  and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)"#,
                 company_id,
                 filter.job_id,
-                stage,
+                filter.stage as Option<Stage>,
                 filter.pattern,
             )
             .fetch_one(pool)
@@ -257,29 +259,29 @@ pub async fn list(
 
 pub struct Application {
     pub id: Uuid,
-    pub stage: String,
+    pub stage: Stage,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     pub candidate_id: Uuid,
     pub candidate_name: String,
     pub candidate_email: String,
     pub candidate_phone: Option<String>,
-    pub candidate_status: String,
+    pub candidate_status: CandidateStatus,
     pub job_id: Uuid,
     pub job_title: String,
     pub job_department: Option<String>,
     pub job_location: Option<String>,
-    pub job_status: String,
+    pub job_status: JobStatus,
 }
 
 pub async fn find(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<Application>> {
     sqlx::query_as!(
         Application,
-        r#"select a.id, a.stage, a.created_at, a.updated_at,
+        r#"select a.id, a.stage as "stage: _", a.created_at, a.updated_at,
                   c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
-                  c.phone as candidate_phone, c.status as candidate_status,
+                  c.phone as candidate_phone, c.status as "candidate_status: _",
                   j.id as job_id, j.title as job_title, j.department as job_department,
-                  j.location as job_location, j.status as job_status
+                  j.location as job_location, j.status as "job_status: _"
            from applications a
            join candidates c on c.id = a.candidate_id
            join jobs j on j.id = a.job_id
@@ -298,7 +300,7 @@ pub async fn set_stage(pool: &PgPool, company_id: Uuid, id: Uuid, stage: Stage) 
         "update applications set stage = $3, updated_at = now() where company_id = $1 and id = $2 returning candidate_id",
         company_id,
         id,
-        stage.as_db(),
+        stage as Stage,
     )
     .fetch_optional(&mut *tx)
     .await?;

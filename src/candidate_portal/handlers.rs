@@ -17,6 +17,7 @@ use super::{
 use crate::{
     error::{AppError, AppResult},
     extract::{PathId, PathText},
+    interview_templates::model::AnswerKind,
     interviews::{link::ClaimedToken, model::InterviewStatus},
     state::AppState,
     static_files,
@@ -73,7 +74,7 @@ fn invalid_link() -> Response {
 
 /// Why a genuine link can no longer be used, if it can't.
 fn closed(interview: &store::LinkedInterview) -> Option<(StatusCode, ClosedPage)> {
-    let status = InterviewStatus::parse(&interview.status).unwrap_or(InterviewStatus::Cancelled);
+    let status = interview.status;
     match status {
         InterviewStatus::Completed => Some((
             StatusCode::OK,
@@ -124,7 +125,7 @@ pub async fn landing(
         &LandingPage {
             asset_version: static_files::version(),
             token,
-            started: interview.status == "in_progress",
+            started: interview.status == InterviewStatus::InProgress,
             answered,
             candidate_name: interview.candidate_name,
             company_name: interview.company_name,
@@ -160,7 +161,7 @@ pub async fn question(
     OpenInterview { token, interview }: OpenInterview,
     Query(query): Query<QuestionQuery>,
 ) -> AppResult<Response> {
-    if interview.status == "pending" {
+    if interview.status == InterviewStatus::Pending {
         return Ok(Redirect::to(&format!("/i/{token}")).into_response());
     }
     let questions = store::questions(&state.pool, &interview).await?;
@@ -195,7 +196,7 @@ pub async fn question(
             number: index + 1,
             total,
             prompt: q.prompt.clone(),
-            is_video: q.answer_kind == "video",
+            is_video: q.answer_kind == AnswerKind::Video,
             thinking_seconds: q.thinking_seconds,
             answer_seconds: q.answer_seconds,
             max_chars: TEXT_ANSWER_MAX_CHARS,
@@ -335,7 +336,7 @@ async fn video_answer(
         return Ok((StatusCode::PAYLOAD_TOO_LARGE, too_large()).into_response());
     }
     // Refuse early what would be refused after the upload.
-    if interview.status != "in_progress" {
+    if interview.status != InterviewStatus::InProgress {
         return Ok((StatusCode::CONFLICT, "Start the interview before answering.").into_response());
     }
     let questions = store::questions(&state.pool, &interview).await?;
@@ -344,7 +345,7 @@ async fn video_answer(
         Some(q) if q.answered && !interview.allow_retakes => {
             return Ok((StatusCode::CONFLICT, "This question already has a saved answer.").into_response());
         }
-        Some(q) if q.answer_kind != "video" => {
+        Some(q) if q.answer_kind != AnswerKind::Video => {
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, "This question expects a typed answer.").into_response());
         }
         Some(_) => {}

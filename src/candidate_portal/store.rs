@@ -3,7 +3,11 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{
-    interviews::store::{record_event, refresh_candidate_status},
+    interview_templates::model::AnswerKind,
+    interviews::{
+        model::{EventKind, InterviewStatus},
+        store::{record_event, refresh_candidate_status},
+    },
     queue,
 };
 
@@ -14,7 +18,7 @@ pub struct LinkedInterview {
     pub template_version_id: Uuid,
     pub allow_retakes: bool,
     pub link_nonce: Vec<u8>,
-    pub status: String,
+    pub status: InterviewStatus,
     pub expires_at: OffsetDateTime,
     pub link_opened_at: Option<OffsetDateTime>,
     pub candidate_name: String,
@@ -29,7 +33,8 @@ pub struct LinkedInterview {
 pub async fn interview(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<LinkedInterview>> {
     sqlx::query_as!(
         LinkedInterview,
-        r#"select i.id, i.company_id, i.candidate_id, i.template_version_id, v.allow_retakes, i.link_nonce, i.status, i.expires_at, i.link_opened_at,
+        r#"select i.id, i.company_id, i.candidate_id, i.template_version_id, v.allow_retakes, i.link_nonce,
+                  i.status as "status: _", i.expires_at, i.link_opened_at,
                   c.name as candidate_name, co.name as company_name, j.title as job_title,
                   v.intro, v.duration_minutes,
                   (select count(*) from version_questions q where q.version_id = v.id) as "question_count!",
@@ -61,12 +66,12 @@ pub async fn record_link_opened(pool: &PgPool, interview: &LinkedInterview) -> s
     .rows_affected()
         == 1;
     if first {
-        record_event(&mut tx, interview.company_id, interview.id, "link_opened", None).await?;
+        record_event(&mut tx, interview.company_id, interview.id, EventKind::LinkOpened, None).await?;
     }
     tx.commit().await
 }
 
-/// Pending → In Progress (event "started"); already started is fine.
+/// Pending → In Progress (event Started); already started is fine.
 pub async fn start(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     let started = sqlx::query!(
@@ -80,7 +85,7 @@ pub async fn start(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Result<(
     .rows_affected()
         == 1;
     if started {
-        record_event(&mut tx, interview.company_id, interview.id, "started", None).await?;
+        record_event(&mut tx, interview.company_id, interview.id, EventKind::Started, None).await?;
         refresh_candidate_status(&mut tx, interview.company_id, interview.candidate_id).await?;
     }
     tx.commit().await
@@ -89,7 +94,7 @@ pub async fn start(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Result<(
 pub struct QuestionState {
     pub id: Uuid,
     pub prompt: String,
-    pub answer_kind: String,
+    pub answer_kind: AnswerKind,
     pub thinking_seconds: i32,
     pub answer_seconds: i32,
     pub answered: bool,
@@ -99,7 +104,7 @@ pub struct QuestionState {
 pub async fn questions(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Result<Vec<QuestionState>> {
     sqlx::query_as!(
         QuestionState,
-        r#"select q.id, q.prompt, q.answer_kind, q.thinking_seconds, q.answer_seconds,
+        r#"select q.id, q.prompt, q.answer_kind as "answer_kind: _", q.thinking_seconds, q.answer_seconds,
                   exists(select 1 from answers a where a.interview_id = $1 and a.question_id = q.id) as "answered!"
            from version_questions q where q.version_id = $2 order by q.position"#,
         interview.id,
@@ -111,9 +116,10 @@ pub async fn questions(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Resu
 
 /// Locks the interview and reads its status, counting a passed deadline as expired
 /// (the housekeeping worker only marks it so every minute).
-async fn locked_status(tx: &mut sqlx::PgConnection, interview: &LinkedInterview) -> sqlx::Result<String> {
+async fn locked_status(tx: &mut sqlx::PgConnection, interview: &LinkedInterview) -> sqlx::Result<InterviewStatus> {
     sqlx::query_scalar!(
-        r#"select case when status in ('pending', 'in_progress') and expires_at <= now() then 'expired' else status end as "status!"
+        r#"select case when status in ('pending', 'in_progress') and expires_at <= now() then 'expired' else status end
+                  as "status!: InterviewStatus"
            from interviews where company_id = $1 and id = $2 for update"#,
         interview.company_id,
         interview.id,
@@ -149,13 +155,15 @@ pub async fn save_answer(
 ) -> sqlx::Result<SaveOutcome> {
     let mut tx = pool.begin().await?;
     let status = locked_status(&mut tx, interview).await?;
-    match status.as_str() {
-        "in_progress" => {}
-        "pending" => return Ok(SaveOutcome::NotStarted),
-        _ => return Ok(SaveOutcome::Closed),
+    match status {
+        InterviewStatus::InProgress => {}
+        InterviewStatus::Pending => return Ok(SaveOutcome::NotStarted),
+        InterviewStatus::Completed | InterviewStatus::Expired | InterviewStatus::Cancelled => {
+            return Ok(SaveOutcome::Closed);
+        }
     }
     let Some(kind) = sqlx::query_scalar!(
-        "select answer_kind from version_questions where id = $1 and version_id = $2",
+        r#"select answer_kind as "answer_kind: AnswerKind" from version_questions where id = $1 and version_id = $2"#,
         question_id,
         interview.template_version_id,
     )
@@ -165,8 +173,8 @@ pub async fn save_answer(
         return Ok(SaveOutcome::UnknownQuestion);
     };
     let (text, key, media_type, bytes) = match content {
-        AnswerContent::Text(text) if kind == "text" => (Some(text), None, None, None),
-        AnswerContent::Video { key, media_type, bytes } if kind == "video" => {
+        AnswerContent::Text(text) if kind == AnswerKind::Text => (Some(text), None, None, None),
+        AnswerContent::Video { key, media_type, bytes } if kind == AnswerKind::Video => {
             (None, Some(key), Some(media_type), Some(bytes))
         }
         _ => return Ok(SaveOutcome::WrongKind),
@@ -195,7 +203,7 @@ pub async fn save_answer(
         interview.id,
         interview.company_id,
         question_id,
-        kind,
+        kind as AnswerKind,
         text,
         key,
         media_type,
@@ -210,7 +218,7 @@ pub async fn save_answer(
     )
     .execute(&mut *tx)
     .await?;
-    record_event(&mut tx, interview.company_id, interview.id, "answer_saved", None).await?;
+    record_event(&mut tx, interview.company_id, interview.id, EventKind::AnswerSaved, None).await?;
     tx.commit().await?;
     Ok(SaveOutcome::Saved { replaced_media })
 }
@@ -228,11 +236,11 @@ pub enum CompleteOutcome {
 pub async fn complete(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Result<CompleteOutcome> {
     let mut tx = pool.begin().await?;
     let status = locked_status(&mut tx, interview).await?;
-    match status.as_str() {
-        "in_progress" => {}
-        "completed" => return Ok(CompleteOutcome::AlreadyCompleted),
-        "pending" => return Ok(CompleteOutcome::NotStarted),
-        _ => return Ok(CompleteOutcome::Closed),
+    match status {
+        InterviewStatus::InProgress => {}
+        InterviewStatus::Completed => return Ok(CompleteOutcome::AlreadyCompleted),
+        InterviewStatus::Pending => return Ok(CompleteOutcome::NotStarted),
+        InterviewStatus::Expired | InterviewStatus::Cancelled => return Ok(CompleteOutcome::Closed),
     }
     let unanswered = sqlx::query_scalar!(
         r#"select count(*) as "count!" from version_questions q
@@ -254,7 +262,7 @@ pub async fn complete(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Resul
     )
     .execute(&mut *tx)
     .await?;
-    record_event(&mut tx, interview.company_id, interview.id, "completed", None).await?;
+    record_event(&mut tx, interview.company_id, interview.id, EventKind::Completed, None).await?;
     refresh_candidate_status(&mut tx, interview.company_id, interview.candidate_id).await?;
     queue::enqueue(
         &mut tx,

@@ -6,16 +6,17 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    model::{CandidateForm, CandidateStatus, Search, StatusFilter},
+    model::{CandidateForm, Search, StatusFilter},
     store::{self, Created, Removed, Updated},
     views::*,
 };
 use crate::{
-    applications::{self, model::Stage, store::Added},
+    applications::{self, store::Added},
     auth::CurrentUser,
     error::{AppError, AppResult},
     extract::{Form, PathId},
     forms::FieldErrors,
+    jobs::model::JobStatus,
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
     state::AppState,
@@ -47,7 +48,7 @@ pub async fn list(
             id: row.id,
             name: row.name,
             email: row.email,
-            status: CandidateStatus::from_db(&row.status),
+            status: row.status,
             last_activity: row.last_activity_at.into(),
         })
         .collect();
@@ -157,8 +158,8 @@ async fn candidate_page(
         .map(|a| ApplicationView {
             id: a.id,
             job_title: a.job_title,
-            job_closed: a.job_status == "closed",
-            stage: Stage::from_db(&a.stage),
+            job_closed: a.job_status == JobStatus::Closed,
+            stage: a.stage,
             created: a.created_at.into(),
         })
         .collect();
@@ -174,7 +175,7 @@ async fn candidate_page(
         email: candidate.email,
         phone: candidate.phone,
         notes: candidate.notes,
-        status: CandidateStatus::from_db(&candidate.status),
+        status: candidate.status,
         archived: candidate.archived_at.map(Into::into),
         added: candidate.created_at.into(),
         last_activity: candidate.last_activity_at.into(),

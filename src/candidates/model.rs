@@ -4,7 +4,8 @@ use crate::domain::{EmailAddress, RequiredText, clean_optional};
 use crate::forms::FieldErrors;
 
 /// Follows the candidate's most recently sent interview; stored on the row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "candidate_status", rename_all = "snake_case")]
 pub enum CandidateStatus {
     New,
     Invited,
@@ -15,16 +16,8 @@ pub enum CandidateStatus {
 impl CandidateStatus {
     pub const ALL: [CandidateStatus; 4] = [Self::New, Self::Invited, Self::Active, Self::Completed];
 
-    pub fn from_db(value: &str) -> Self {
-        match value {
-            "invited" => Self::Invited,
-            "active" => Self::Active,
-            "completed" => Self::Completed,
-            _ => Self::New,
-        }
-    }
-
-    pub fn as_db(self) -> &'static str {
+    /// The name in the list's `?status=` filter, the same as the database's.
+    pub fn as_str(self) -> &'static str {
         match self {
             Self::New => "new",
             Self::Invited => "invited",
@@ -125,14 +118,14 @@ impl StatusFilter {
         match raw.map(str::trim).unwrap_or("") {
             "archived" => Self::Archived,
             "" | "all" => Self::All,
-            other => CandidateStatus::ALL.into_iter().find(|s| s.as_db() == other).map_or(Self::All, Self::Only),
+            other => CandidateStatus::ALL.into_iter().find(|s| s.as_str() == other).map_or(Self::All, Self::Only),
         }
     }
 
     pub fn as_param(self) -> &'static str {
         match self {
             Self::All => "",
-            Self::Only(status) => status.as_db(),
+            Self::Only(status) => status.as_str(),
             Self::Archived => "archived",
         }
     }
@@ -150,9 +143,9 @@ impl StatusFilter {
         [Self::All, Self::Only(new), Self::Only(invited), Self::Only(active), Self::Only(completed), Self::Archived]
     }
 
-    pub fn status(self) -> Option<&'static str> {
+    pub fn status(self) -> Option<CandidateStatus> {
         match self {
-            Self::Only(status) => Some(status.as_db()),
+            Self::Only(status) => Some(status),
             _ => None,
         }
     }

@@ -8,7 +8,7 @@ use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::model::{NewCandidate, Search, StatusFilter};
+use super::model::{CandidateStatus, NewCandidate, Search, StatusFilter};
 use crate::pagination::{PER_PAGE, PageNumber};
 
 // The current list's statement spells the page size out (see `list`).
@@ -18,7 +18,7 @@ pub struct CandidateRow {
     pub id: Uuid,
     pub name: String,
     pub email: String,
-    pub status: String,
+    pub status: CandidateStatus,
     pub last_activity_at: OffsetDateTime,
 }
 
@@ -36,7 +36,7 @@ pub async fn list(
         let rows = if archived {
             sqlx::query_as!(
                 CandidateRow,
-                r#"select id, name, email::text as "email!", status, last_activity_at
+                r#"select id, name, email::text as "email!", status as "status: _", last_activity_at
                    from candidates
                    where company_id = $1 and archived_at is not null
                    order by created_at desc, id desc
@@ -54,17 +54,17 @@ pub async fn list(
             // them up by id instead of hashing the whole table).
             sqlx::query_as!(
                 CandidateRow,
-                r#"select c.id, c.name, c.email::text as "email!", c.status, c.last_activity_at
+                r#"select c.id, c.name, c.email::text as "email!", c.status as "status: _", c.last_activity_at
                    from (
                        select id, created_at from candidates
-                       where company_id = $1 and archived_at is null and ($2::text is null or status = $2)
+                       where company_id = $1 and archived_at is null and ($2::candidate_status is null or status = $2)
                        order by created_at desc, id desc
                        limit 25 offset $3
                    ) shown
                    join candidates c on c.id = shown.id
                    order by shown.created_at desc, shown.id desc"#,
                 company_id,
-                status,
+                status as Option<CandidateStatus>,
                 page.offset(),
             )
             .fetch_all(pool)
@@ -72,10 +72,10 @@ pub async fn list(
         };
         let total = sqlx::query_scalar!(
             r#"select coalesce(sum(candidates), 0)::int8 as "total!" from candidate_counts
-               where company_id = $1 and archived = $2 and ($3::text is null or status = $3)"#,
+               where company_id = $1 and archived = $2 and ($3::candidate_status is null or status = $3)"#,
             company_id,
             archived,
-            status,
+            status as Option<CandidateStatus>,
         )
         .fetch_one(pool)
         .await?;
@@ -90,17 +90,17 @@ pub async fn list(
         r#"with matches as materialized (
                select id, name, email::text as email, status, last_activity_at, created_at
                from candidates
-               where company_id = $1 and (archived_at is not null) = $2 and ($3::text is null or status = $3)
+               where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
                  and (name ilike $4 or email::text ilike $4)
            )
-           select id as "id!", name as "name!", email as "email!", status as "status!",
+           select id as "id!", name as "name!", email as "email!", status as "status!: CandidateStatus",
                   last_activity_at as "last_activity_at!", count(*) over () as "total!"
            from matches
            order by created_at desc, id desc
            limit $5 offset $6"#,
         company_id,
         archived,
-        status,
+        status as Option<CandidateStatus>,
         pattern,
         page.limit(),
         page.offset(),
@@ -114,11 +114,11 @@ pub async fn list(
         None => {
             sqlx::query_scalar!(
                 r#"select count(*) as "total!" from candidates
-               where company_id = $1 and (archived_at is not null) = $2 and ($3::text is null or status = $3)
+               where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
                  and (name ilike $4 or email::text ilike $4)"#,
                 company_id,
                 archived,
-                status,
+                status as Option<CandidateStatus>,
                 pattern,
             )
             .fetch_one(pool)
@@ -144,7 +144,7 @@ pub struct Candidate {
     pub email: String,
     pub phone: Option<String>,
     pub notes: Option<String>,
-    pub status: String,
+    pub status: CandidateStatus,
     pub last_activity_at: OffsetDateTime,
     pub archived_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
@@ -155,7 +155,7 @@ pub struct Candidate {
 pub async fn find(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<Candidate>> {
     sqlx::query_as!(
         Candidate,
-        r#"select id, name, email::text as "email!", phone, notes, status, last_activity_at, archived_at, created_at,
+        r#"select id, name, email::text as "email!", phone, notes, status as "status: _", last_activity_at, archived_at, created_at,
                   exists(select 1 from interviews i where i.company_id = $1 and i.candidate_id = $2) as "interviewed!"
            from candidates where company_id = $1 and id = $2"#,
         company_id,

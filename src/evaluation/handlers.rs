@@ -6,7 +6,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    model::Recommendation,
+    model::{Decision, EvaluationStatus, TranscriptSource},
     pipeline::NO_TRANSCRIBER,
     rubric, scorer,
     store::{self, RerunOutcome},
@@ -16,16 +16,18 @@ use crate::{
     auth::CurrentUser,
     error::{AppError, AppResult},
     extract::{Form, PathId},
+    interview_templates::model::AnswerKind,
+    interviews::model::InterviewStatus,
     layout::Flash,
     state::AppState,
 };
 
-fn state_of(status: &str) -> (&'static str, &'static str) {
+fn badge_of(status: EvaluationStatus) -> &'static str {
     match status {
-        "queued" => ("Queued", "badge-amber"),
-        "running" => ("Running", "badge-blue"),
-        "done" => ("Done", "badge-green"),
-        _ => ("Failed", "badge-red"),
+        EvaluationStatus::Queued => "badge-amber",
+        EvaluationStatus::Running => "badge-blue",
+        EvaluationStatus::Done => "badge-green",
+        EvaluationStatus::Failed => "badge-red",
     }
 }
 
@@ -34,28 +36,27 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
     let pool = &state.pool;
     let company_id = user.company_id;
     let status = store::interview_status(pool, company_id, interview_id).await?.ok_or(AppError::NotFound)?;
-    let completed = status == "completed";
+    let completed = status == InterviewStatus::Completed;
 
     let latest = store::latest_run(pool, company_id, interview_id).await?;
-    let waiting = latest.as_ref().is_some_and(|run| matches!(run.status.as_str(), "queued" | "running"));
+    let waiting = latest.as_ref().is_some_and(|run| run.status.is_waiting());
     let task_pending = latest.is_none() && completed && store::task_pending(pool, company_id, interview_id).await?;
     let run_state = match &latest {
         Some(run) => {
-            let (label, badge) = state_of(&run.status);
-            let message = match (run.status.as_str(), &run.error) {
-                ("queued", Some(error)) => {
+            let message = match (run.status, &run.error) {
+                (EvaluationStatus::Queued, Some(error)) => {
                     Some(format!("The last attempt did not finish: {error}. It will be tried again."))
                 }
-                ("failed", Some(error)) => Some(error.clone()),
-                ("queued", None) => Some("Waiting for a worker.".to_owned()),
-                ("running", _) => Some("Transcribing and scoring the answers.".to_owned()),
-                _ => None,
+                (EvaluationStatus::Failed, Some(error)) => Some(error.clone()),
+                (EvaluationStatus::Queued, None) => Some("Waiting for a worker.".to_owned()),
+                (EvaluationStatus::Running, _) => Some("Transcribing and scoring the answers.".to_owned()),
+                (EvaluationStatus::Done | EvaluationStatus::Failed, _) => None,
             };
             Some(RunState {
-                label,
-                badge,
+                label: run.status.label(),
+                badge: badge_of(run.status),
                 message,
-                retry: run.retry_at.filter(|_| run.status == "queued").map(Into::into),
+                retry: run.retry_at.filter(|_| run.status == EvaluationStatus::Queued).map(Into::into),
                 since: Some(run.finished_at.unwrap_or(run.created_at).into()),
                 requested_by: run.requested_by.clone(),
             })
@@ -78,10 +79,10 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
         }),
         None => None,
     };
-    let latest_is_done = latest.as_ref().is_some_and(|run| run.status == "done");
+    let latest_is_done = latest.as_ref().is_some_and(|run| run.status == EvaluationStatus::Done);
     let rerun_label = if latest.is_some() || task_pending { "Re-run evaluation" } else { "Run evaluation" };
     let shown = match &latest {
-        Some(run) if run.status == "done" => latest,
+        Some(run) if run.status == EvaluationStatus::Done => latest,
         Some(_) => store::latest_done_run(pool, company_id, interview_id).await?,
         None => None,
     };
@@ -101,14 +102,10 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
         .enumerate()
         .map(|(index, row)| {
             let result = results.remove(&row.question_id);
-            let answer_kind = match (row.answer_id, row.answer_kind.as_deref()) {
-                (None, _) => "none",
-                (Some(_), Some("text")) => "text",
-                (Some(_), _) => "video",
-            };
+            let answer_kind = row.answer_id.and(row.answer_kind);
             let (transcript, transcript_note) = match (&result, answer_kind) {
-                (_, "none" | "text") => (None, None),
-                (Some(r), _) if r.transcript_source == "transcribed" => (r.transcript.clone(), None),
+                (_, None | Some(AnswerKind::Text)) => (None, None),
+                (Some(r), _) if r.transcript_source == TranscriptSource::Transcribed => (r.transcript.clone(), None),
                 (Some(r), _) => {
                     (None, Some(format!("No transcript: {}", r.transcript_note.as_deref().unwrap_or(NO_TRANSCRIBER))))
                 }
@@ -154,19 +151,21 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
 
     let current = store::decision(pool, company_id, interview_id).await?;
     let decision = DecisionView {
-        options: DECISIONS
-            .iter()
-            .map(|&(value, label, _)| DecisionOption {
-                value,
-                label,
-                selected: current.as_ref().is_some_and(|d| d.decision == value),
+        options: Decision::ALL
+            .into_iter()
+            .map(|option| DecisionOption {
+                value: option.as_str(),
+                label: option.label(),
+                selected: current.as_ref().is_some_and(|d| d.decision == option),
             })
             .collect(),
         note: current.as_ref().and_then(|d| d.note.clone()).unwrap_or_default(),
-        current: current.map(|d| {
-            let (_, label, badge) =
-                DECISIONS.iter().find(|(v, _, _)| *v == d.decision).copied().unwrap_or(DECISIONS[1]);
-            CurrentDecision { label, badge, note: d.note, by: d.decided_by, at: d.updated_at.into() }
+        current: current.map(|d| CurrentDecision {
+            label: d.decision.label(),
+            badge: d.decision.badge(),
+            note: d.note,
+            by: d.decided_by,
+            at: d.updated_at.into(),
         }),
     };
 
@@ -180,7 +179,7 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
             ),
             is_rubric: provider == rubric::PROVIDER,
             score: run.overall_score,
-            recommendation: run.recommendation.as_deref().and_then(Recommendation::parse),
+            recommendation: run.recommendation.map(|stored| stored.0),
             summary: run.summary.unwrap_or_default(),
             strengths: run.strengths,
             concerns: run.concerns,
@@ -275,15 +274,15 @@ pub async fn decide(
     if store::interview_status(&state.pool, user.company_id, id).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    let Some((value, label, _)) = DECISIONS.iter().find(|(v, _, _)| Some(*v) == input.decision.as_deref()) else {
+    let Some(decision) = input.decision.as_deref().and_then(Decision::parse) else {
         return Ok(Flash::error("Choose a decision: Advance, On hold or Reject.").redirect(&to));
     };
     let note = match note(input.note) {
         Ok(note) => note,
         Err(message) => return Ok(Flash::error(message).redirect(&to)),
     };
-    if !store::save_decision(&state.pool, user.company_id, id, user.user_id, value, note.as_deref()).await? {
+    if !store::save_decision(&state.pool, user.company_id, id, user.user_id, decision, note.as_deref()).await? {
         return Err(AppError::NotFound);
     }
-    Ok(Flash::success(format!("Decision saved: {label}.")).redirect(&to))
+    Ok(Flash::success(format!("Decision saved: {}.", decision.label())).redirect(&to))
 }

@@ -252,7 +252,7 @@ fn clean(items: &[String]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evaluation::model::QuestionForScoring;
+    use crate::{evaluation::model::QuestionForScoring, interview_templates::model::AnswerKind};
 
     fn interview() -> InterviewForScoring {
         InterviewForScoring {
@@ -262,7 +262,7 @@ mod tests {
                 number: 1,
                 prompt: "Why?".into(),
                 key_points: vec!["tests".into()],
-                answer_kind: "text".into(),
+                answer_kind: AnswerKind::Text.as_str().into(),
                 answer_seconds: 60,
                 content: AnswerContent::Typed("Because tests.".into()),
             }],

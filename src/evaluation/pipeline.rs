@@ -19,13 +19,16 @@ use uuid::Uuid;
 use super::{
     MediaSource, ServiceError, TASK_KIND,
     llm::LlmScorer,
-    model::{AnswerContent, InterviewForScoring, QuestionForScoring},
+    model::{AnswerContent, InterviewForScoring, QuestionForScoring, TranscriptSource},
     rubric::RubricScorer,
     scorer::Scorer,
     store::{self, AnswerResult, FinishedRun},
     transcriber::{OpenAiTranscriber, Transcriber},
 };
-use crate::{config::Config, queue, storage::MediaStore};
+use crate::{
+    config::Config, interview_templates::model::AnswerKind, interviews::model::InterviewStatus, queue,
+    storage::MediaStore,
+};
 
 /// Long enough for several transcriptions and a slow model; a crashed worker's task is
 /// taken again after it.
@@ -153,7 +156,7 @@ async fn process(pool: &PgPool, evaluator: &Evaluator, task: &queue::Task) -> an
         queue::complete(pool, task).await?;
         return Ok(());
     };
-    if interview.status != "completed" {
+    if interview.status != InterviewStatus::Completed {
         let reason = "Only a completed interview can be evaluated.";
         store::mark_failed(pool, company_id, interview_id, evaluation_id, reason).await?;
         queue::fail(pool, task, reason).await?;
@@ -219,9 +222,9 @@ async fn evaluate(
     let rows = store::questions_with_answers(pool, company_id, interview_id).await?;
     let mut questions = Vec::with_capacity(rows.len());
     for (index, row) in rows.iter().enumerate() {
-        let content = match (row.answer_id, row.answer_kind.as_deref()) {
+        let content = match (row.answer_id, row.answer_kind) {
             (None, _) => AnswerContent::Unanswered,
-            (Some(_), Some("text")) => AnswerContent::Typed(row.text_answer.clone().unwrap_or_default()),
+            (Some(_), Some(AnswerKind::Text)) => AnswerContent::Typed(row.text_answer.clone().unwrap_or_default()),
             (Some(answer_id), _) => match transcribe(pool, evaluator, company_id, answer_id, row).await? {
                 Ok(content) => content,
                 Err(err) => return Ok(Err(err)),
@@ -232,7 +235,7 @@ async fn evaluate(
             number: index + 1,
             prompt: row.prompt.clone(),
             key_points: row.key_points.clone(),
-            answer_kind: row.question_kind.clone(),
+            answer_kind: row.question_kind.as_str().to_owned(),
             answer_seconds: row.answer_seconds,
             content,
         });
@@ -250,10 +253,10 @@ async fn evaluate(
         .zip(&card.answers)
         .map(|((question, row), score)| {
             let (transcript, transcript_note, transcript_source) = match &question.content {
-                AnswerContent::Typed(text) => (Some(text.clone()), None, "typed"),
-                AnswerContent::Transcribed(text) => (Some(text.clone()), None, "transcribed"),
-                AnswerContent::NoTranscript(why) => (None, Some(why.clone()), "unavailable"),
-                AnswerContent::Unanswered => (None, None, "unanswered"),
+                AnswerContent::Typed(text) => (Some(text.clone()), None, TranscriptSource::Typed),
+                AnswerContent::Transcribed(text) => (Some(text.clone()), None, TranscriptSource::Transcribed),
+                AnswerContent::NoTranscript(why) => (None, Some(why.clone()), TranscriptSource::Unavailable),
+                AnswerContent::Unanswered => (None, None, TranscriptSource::Unanswered),
             };
             AnswerResult {
                 question_id: question.question_id,

@@ -4,13 +4,23 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{TASK_KIND, model::Scorecard};
-use crate::{interviews::store::record_event, queue};
+use super::{
+    TASK_KIND,
+    model::{Decision, EvaluationStatus, Scorecard, StoredRecommendation, TranscriptSource},
+};
+use crate::{
+    interview_templates::model::AnswerKind,
+    interviews::{
+        model::{EventKind, InterviewStatus},
+        store::record_event,
+    },
+    queue,
+};
 
 // ---- The pipeline ----
 
 pub struct TaskInterview {
-    pub status: String,
+    pub status: InterviewStatus,
     pub job_title: String,
 }
 
@@ -21,8 +31,8 @@ pub async fn task_interview(
 ) -> sqlx::Result<Option<TaskInterview>> {
     sqlx::query_as!(
         TaskInterview,
-        "select i.status, j.title as job_title from interviews i join jobs j on j.id = i.job_id
-         where i.company_id = $1 and i.id = $2",
+        r#"select i.status as "status: _", j.title as job_title from interviews i join jobs j on j.id = i.job_id
+           where i.company_id = $1 and i.id = $2"#,
         company_id,
         interview_id,
     )
@@ -59,11 +69,11 @@ pub struct QuestionAnswer {
     pub question_id: Uuid,
     pub position: i32,
     pub prompt: String,
-    pub question_kind: String,
+    pub question_kind: AnswerKind,
     pub answer_seconds: i32,
     pub key_points: Vec<String>,
     pub answer_id: Option<Uuid>,
-    pub answer_kind: Option<String>,
+    pub answer_kind: Option<AnswerKind>,
     pub text_answer: Option<String>,
     pub media_key: Option<String>,
     pub media_type: Option<String>,
@@ -76,8 +86,8 @@ pub async fn questions_with_answers(
 ) -> sqlx::Result<Vec<QuestionAnswer>> {
     sqlx::query_as!(
         QuestionAnswer,
-        r#"select q.id as question_id, q.position, q.prompt, q.answer_kind as question_kind, q.answer_seconds, q.key_points,
-                  a.id as "answer_id?", a.answer_kind as "answer_kind?", a.text_answer as "text_answer?",
+        r#"select q.id as question_id, q.position, q.prompt, q.answer_kind as "question_kind: _", q.answer_seconds, q.key_points,
+                  a.id as "answer_id?", a.answer_kind as "answer_kind?: _", a.text_answer as "text_answer?",
                   a.media_key as "media_key?", a.media_type as "media_type?"
            from interviews i
            join version_questions q on q.version_id = i.template_version_id
@@ -133,7 +143,7 @@ pub struct AnswerResult {
     pub answer_id: Option<Uuid>,
     pub transcript: Option<String>,
     pub transcript_note: Option<String>,
-    pub transcript_source: &'static str,
+    pub transcript_source: TranscriptSource,
     pub score: Option<i32>,
     pub reason: String,
     pub covered: Vec<String>,
@@ -168,7 +178,7 @@ pub async fn finish_run(pool: &PgPool, run: &FinishedRun<'_>) -> sqlx::Result<()
         run.version,
         run.transcriber,
         run.card.overall_score,
-        run.card.recommendation.map(|r| r.as_str()),
+        run.card.recommendation.map(StoredRecommendation) as Option<StoredRecommendation>,
         run.card.summary,
         &run.card.strengths,
         &run.card.concerns,
@@ -198,7 +208,7 @@ pub async fn finish_run(pool: &PgPool, run: &FinishedRun<'_>) -> sqlx::Result<()
             answer.answer_id,
             answer.transcript,
             answer.transcript_note,
-            answer.transcript_source,
+            answer.transcript_source as TranscriptSource,
             answer.score,
             answer.reason,
             &answer.covered,
@@ -212,7 +222,8 @@ pub async fn finish_run(pool: &PgPool, run: &FinishedRun<'_>) -> sqlx::Result<()
         _ => "No answer could be scored".to_owned(),
     };
     let by = super::scorer::produced_by(run.provider, run.model, run.version);
-    record_event(&mut tx, run.company_id, run.interview_id, "evaluated", Some(&format!("{detail} · {by}"))).await?;
+    record_event(&mut tx, run.company_id, run.interview_id, EventKind::Evaluated, Some(&format!("{detail} · {by}")))
+        .await?;
     tx.commit().await
 }
 
@@ -253,7 +264,7 @@ pub async fn mark_failed(
     .await?
     .rows_affected();
     if updated > 0 {
-        record_event(&mut tx, company_id, interview_id, "evaluation_failed", Some(error)).await?;
+        record_event(&mut tx, company_id, interview_id, EventKind::EvaluationFailed, Some(error)).await?;
     }
     tx.commit().await
 }
@@ -270,7 +281,7 @@ pub async fn run_of_task(pool: &PgPool, task_id: Uuid) -> sqlx::Result<Option<(U
 
 pub struct EvaluationRow {
     pub id: Uuid,
-    pub status: String,
+    pub status: EvaluationStatus,
     pub error: Option<String>,
     pub retry_at: Option<OffsetDateTime>,
     pub provider: Option<String>,
@@ -278,7 +289,7 @@ pub struct EvaluationRow {
     pub method_version: Option<String>,
     pub transcriber: Option<String>,
     pub overall_score: Option<i32>,
-    pub recommendation: Option<String>,
+    pub recommendation: Option<StoredRecommendation>,
     pub summary: Option<String>,
     pub strengths: Vec<String>,
     pub concerns: Vec<String>,
@@ -291,8 +302,8 @@ pub struct EvaluationRow {
 pub async fn latest_run(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Option<EvaluationRow>> {
     sqlx::query_as!(
         EvaluationRow,
-        r#"select e.id, e.status, e.error, e.retry_at, e.provider, e.model, e.method_version, e.transcriber,
-                  e.overall_score, e.recommendation, e.summary, e.strengths, e.concerns, u.name as "requested_by?",
+        r#"select e.id, e.status as "status: _", e.error, e.retry_at, e.provider, e.model, e.method_version,
+                  e.transcriber, e.overall_score, e.recommendation as "recommendation: _", e.summary, e.strengths, e.concerns, u.name as "requested_by?",
                   e.created_at, e.finished_at
            from evaluations e left join users u on u.id = e.requested_by
            where e.company_id = $1 and e.interview_id = $2
@@ -312,8 +323,8 @@ pub async fn latest_done_run(
 ) -> sqlx::Result<Option<EvaluationRow>> {
     sqlx::query_as!(
         EvaluationRow,
-        r#"select e.id, e.status, e.error, e.retry_at, e.provider, e.model, e.method_version, e.transcriber,
-                  e.overall_score, e.recommendation, e.summary, e.strengths, e.concerns, u.name as "requested_by?",
+        r#"select e.id, e.status as "status: _", e.error, e.retry_at, e.provider, e.model, e.method_version,
+                  e.transcriber, e.overall_score, e.recommendation as "recommendation: _", e.summary, e.strengths, e.concerns, u.name as "requested_by?",
                   e.created_at, e.finished_at
            from evaluations e left join users u on u.id = e.requested_by
            where e.company_id = $1 and e.interview_id = $2 and e.status = 'done'
@@ -343,7 +354,7 @@ pub struct AnswerResultRow {
     pub question_id: Uuid,
     pub transcript: Option<String>,
     pub transcript_note: Option<String>,
-    pub transcript_source: String,
+    pub transcript_source: TranscriptSource,
     pub score: Option<i32>,
     pub reason: String,
     pub key_points_covered: Vec<String>,
@@ -357,8 +368,9 @@ pub async fn answer_results(
 ) -> sqlx::Result<Vec<AnswerResultRow>> {
     sqlx::query_as!(
         AnswerResultRow,
-        "select question_id, transcript, transcript_note, transcript_source, score, reason, key_points_covered, key_points_missed
-         from evaluation_answers where company_id = $1 and evaluation_id = $2",
+        r#"select question_id, transcript, transcript_note, transcript_source as "transcript_source: _", score, reason,
+                  key_points_covered, key_points_missed
+           from evaluation_answers where company_id = $1 and evaluation_id = $2"#,
         company_id,
         evaluation_id,
     )
@@ -392,7 +404,7 @@ pub async fn answer_reviews(pool: &PgPool, company_id: Uuid, interview_id: Uuid)
 }
 
 pub struct DecisionRow {
-    pub decision: String,
+    pub decision: Decision,
     pub note: Option<String>,
     pub decided_by: Option<String>,
     pub updated_at: OffsetDateTime,
@@ -401,7 +413,7 @@ pub struct DecisionRow {
 pub async fn decision(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Option<DecisionRow>> {
     sqlx::query_as!(
         DecisionRow,
-        r#"select d.decision, d.note, u.name as "decided_by?", d.updated_at
+        r#"select d.decision as "decision: _", d.note, u.name as "decided_by?", d.updated_at
            from interview_decisions d left join users u on u.id = d.decided_by
            where d.company_id = $1 and d.interview_id = $2"#,
         company_id,
@@ -411,10 +423,18 @@ pub async fn decision(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sq
     .await
 }
 
-pub async fn interview_status(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar!("select status from interviews where company_id = $1 and id = $2", company_id, interview_id)
-        .fetch_optional(pool)
-        .await
+pub async fn interview_status(
+    pool: &PgPool,
+    company_id: Uuid,
+    interview_id: Uuid,
+) -> sqlx::Result<Option<InterviewStatus>> {
+    sqlx::query_scalar!(
+        r#"select status as "status: InterviewStatus" from interviews where company_id = $1 and id = $2"#,
+        company_id,
+        interview_id
+    )
+    .fetch_optional(pool)
+    .await
 }
 
 pub enum RerunOutcome {
@@ -434,7 +454,7 @@ pub async fn queue_rerun(
 ) -> sqlx::Result<RerunOutcome> {
     let mut tx = pool.begin().await?;
     let Some(status) = sqlx::query_scalar!(
-        "select status from interviews where company_id = $1 and id = $2 for update",
+        r#"select status as "status: InterviewStatus" from interviews where company_id = $1 and id = $2 for update"#,
         company_id,
         interview_id,
     )
@@ -443,7 +463,7 @@ pub async fn queue_rerun(
     else {
         return Ok(RerunOutcome::NotFound);
     };
-    if status != "completed" {
+    if status != InterviewStatus::Completed {
         return Ok(RerunOutcome::NotCompleted);
     }
     let pending = sqlx::query_scalar!(
@@ -511,7 +531,7 @@ pub async fn save_decision(
     company_id: Uuid,
     interview_id: Uuid,
     user_id: Uuid,
-    decision: &str,
+    decision: Decision,
     note: Option<&str>,
 ) -> sqlx::Result<bool> {
     let saved = sqlx::query!(
@@ -521,7 +541,7 @@ pub async fn save_decision(
            set decision = excluded.decision, note = excluded.note, decided_by = excluded.decided_by, updated_at = now()",
         company_id,
         interview_id,
-        decision,
+        decision as Decision,
         note,
         user_id,
     )

@@ -2,7 +2,7 @@ use askama::Template;
 use uuid::Uuid;
 
 use super::model::Recommendation;
-use crate::dates::When;
+use crate::{dates::When, interview_templates::model::AnswerKind};
 
 /// The evaluation and review section of the interview page, rendered on its own and
 /// included there (it is this template's escaped output, never raw input).
@@ -46,8 +46,8 @@ pub struct QuestionView {
     pub prompt: String,
     pub key_points: Vec<String>,
     pub answer_id: Option<Uuid>,
-    /// "video", "text" or "none".
-    pub answer_kind: &'static str,
+    /// `None` when the question was not answered.
+    pub answer_kind: Option<AnswerKind>,
     pub text_answer: String,
     pub media_src: String,
     pub transcript: Option<String>,
@@ -60,6 +60,14 @@ pub struct QuestionView {
 }
 
 impl QuestionView {
+    pub fn is_video(&self) -> bool {
+        self.answer_kind == Some(AnswerKind::Video)
+    }
+
+    pub fn is_text(&self) -> bool {
+        self.answer_kind == Some(AnswerKind::Text)
+    }
+
     pub fn rating_options(&self) -> Vec<RatingOption> {
         RATINGS
             .iter()
@@ -111,6 +119,3 @@ pub struct DecisionOption {
     pub label: &'static str,
     pub selected: bool,
 }
-
-pub const DECISIONS: [(&str, &str, &str); 3] =
-    [("advance", "Advance", "badge-green"), ("hold", "On hold", "badge-amber"), ("reject", "Reject", "badge-red")];

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    model::{QuestionForm, TemplateForm, TemplateStatus},
+    model::{Difficulty, QuestionForm, TemplateForm, TemplateStatus},
     store::{self, Direction, EditError, ListFilter, Template},
     views::*,
 };
@@ -134,7 +134,7 @@ pub async fn new_page(
     let jobs = jobs::store::options(&state.pool, user.company_id).await?;
     let values = TemplateForm {
         job_id: query.job_id,
-        difficulty: "medium".into(),
+        difficulty: Difficulty::Medium.as_str().into(),
         duration_minutes: "20".into(),
         ..Default::default()
     };
@@ -233,7 +233,7 @@ pub async fn edit_page(
     let values = TemplateForm {
         job_id: template.job_id.to_string(),
         name: template.name.clone(),
-        difficulty: template.difficulty.clone(),
+        difficulty: template.difficulty.as_str().into(),
         focus_area: template.focus_area.clone().unwrap_or_default(),
         duration_minutes: template.duration_minutes.to_string(),
         intro: template.intro.clone().unwrap_or_default(),

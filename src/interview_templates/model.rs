@@ -11,7 +11,8 @@ use crate::{
 /// A template holds at most this many questions: beyond it an interview stops being one.
 pub const MAX_QUESTIONS: i64 = 30;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "difficulty", rename_all = "snake_case")]
 pub enum Difficulty {
     Easy,
     Medium,
@@ -40,14 +41,10 @@ impl Difficulty {
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|d| d.as_str() == raw)
     }
-
-    /// The label of a stored value (the table's check constraint keeps it one of three).
-    pub fn label_of(stored: &str) -> &'static str {
-        Self::parse(stored).map_or("—", Self::label)
-    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "answer_kind", rename_all = "snake_case")]
 pub enum AnswerKind {
     Video,
     Text,
@@ -73,13 +70,10 @@ impl AnswerKind {
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == raw)
     }
-
-    pub fn label_of(stored: &str) -> &'static str {
-        Self::parse(stored).map_or("—", Self::label)
-    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "template_status", rename_all = "snake_case")]
 pub enum TemplateStatus {
     Draft,
     Published,

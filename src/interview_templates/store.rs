@@ -41,8 +41,8 @@ pub struct TemplateSummary {
     pub job_id: Uuid,
     pub job_title: String,
     pub name: String,
-    pub difficulty: String,
-    pub status: String,
+    pub difficulty: Difficulty,
+    pub status: TemplateStatus,
     pub question_count: i64,
     /// The version new interviews are sent with; `None` for a draft.
     pub version_number: Option<i32>,
@@ -51,11 +51,11 @@ pub struct TemplateSummary {
 
 impl TemplateSummary {
     pub fn is_published(&self) -> bool {
-        self.status == TemplateStatus::Published.as_str()
+        self.status == TemplateStatus::Published
     }
 
     pub fn difficulty_label(&self) -> &'static str {
-        Difficulty::label_of(&self.difficulty)
+        self.difficulty.label()
     }
 }
 
@@ -72,10 +72,9 @@ pub async fn list(
     filter: &ListFilter,
     page: PageNumber,
 ) -> sqlx::Result<(Vec<TemplateSummary>, i64)> {
-    let status = filter.status.map(TemplateStatus::as_str);
     let rows = sqlx::query_as!(
         TemplateSummary,
-        r#"select t.id, t.job_id, j.title as job_title, t.name, t.difficulty, t.status,
+        r#"select t.id, t.job_id, j.title as job_title, t.name, t.difficulty as "difficulty: _", t.status as "status: _",
                   (select count(*) from template_questions q where q.template_id = t.id) as "question_count!",
                   v.number as "version_number?", t.updated_at
            from interview_templates t
@@ -83,12 +82,12 @@ pub async fn list(
            left join template_versions v on v.id = t.published_version_id
            where t.company_id = $1
              and ($2::uuid is null or t.job_id = $2)
-             and ($3::text is null or t.status = $3)
+             and ($3::template_status is null or t.status = $3)
            order by t.created_at desc, t.id desc
            limit $4 offset $5"#,
         company_id,
         filter.job_id,
-        status,
+        filter.status as Option<TemplateStatus>,
         page.limit(),
         page.offset(),
     )
@@ -96,10 +95,10 @@ pub async fn list(
     .await?;
     let total = sqlx::query_scalar!(
         r#"select count(*) as "count!" from interview_templates t
-           where t.company_id = $1 and ($2::uuid is null or t.job_id = $2) and ($3::text is null or t.status = $3)"#,
+           where t.company_id = $1 and ($2::uuid is null or t.job_id = $2) and ($3::template_status is null or t.status = $3)"#,
         company_id,
         filter.job_id,
-        status,
+        filter.status as Option<TemplateStatus>,
     )
     .fetch_one(pool)
     .await?;
@@ -110,7 +109,7 @@ pub async fn list(
 pub async fn for_job(pool: &PgPool, company_id: Uuid, job_id: Uuid) -> sqlx::Result<Vec<TemplateSummary>> {
     sqlx::query_as!(
         TemplateSummary,
-        r#"select t.id, t.job_id, j.title as job_title, t.name, t.difficulty, t.status,
+        r#"select t.id, t.job_id, j.title as job_title, t.name, t.difficulty as "difficulty: _", t.status as "status: _",
                   (select count(*) from template_questions q where q.template_id = t.id) as "question_count!",
                   v.number as "version_number?", t.updated_at
            from interview_templates t
@@ -130,12 +129,12 @@ pub struct Template {
     pub job_id: Uuid,
     pub job_title: String,
     pub name: String,
-    pub difficulty: String,
+    pub difficulty: Difficulty,
     pub focus_area: Option<String>,
     pub duration_minutes: i32,
     pub intro: Option<String>,
     pub allow_retakes: bool,
-    pub status: String,
+    pub status: TemplateStatus,
     /// The version new interviews are sent with, while published.
     pub version_number: Option<i32>,
     /// The newest version ever published (also while the template is a draft again).
@@ -145,11 +144,11 @@ pub struct Template {
 
 impl Template {
     pub fn is_published(&self) -> bool {
-        self.status == TemplateStatus::Published.as_str()
+        self.status == TemplateStatus::Published
     }
 
     pub fn difficulty_label(&self) -> &'static str {
-        Difficulty::label_of(&self.difficulty)
+        self.difficulty.label()
     }
 
     /// The number the next publish gets.
@@ -161,8 +160,8 @@ impl Template {
 pub async fn get(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<Template>> {
     sqlx::query_as!(
         Template,
-        r#"select t.id, t.job_id, j.title as job_title, t.name, t.difficulty, t.focus_area, t.duration_minutes,
-                  t.intro, t.allow_retakes, t.status, v.number as "version_number?",
+        r#"select t.id, t.job_id, j.title as job_title, t.name, t.difficulty as "difficulty: _", t.focus_area, t.duration_minutes,
+                  t.intro, t.allow_retakes, t.status as "status: _", v.number as "version_number?",
                   (select max(number) from template_versions tv where tv.template_id = t.id) as latest_version_number,
                   t.created_at
            from interview_templates t
@@ -180,7 +179,7 @@ pub struct Question {
     pub id: Uuid,
     pub position: i32,
     pub prompt: String,
-    pub answer_kind: String,
+    pub answer_kind: AnswerKind,
     pub thinking_seconds: i32,
     pub answer_seconds: i32,
     pub key_points: Vec<String>,
@@ -190,7 +189,7 @@ impl Question {
     pub fn fields(&self) -> QuestionFields {
         QuestionFields {
             prompt: self.prompt.clone(),
-            answer_kind: AnswerKind::parse(&self.answer_kind).unwrap_or(AnswerKind::Video),
+            answer_kind: self.answer_kind,
             thinking_seconds: self.thinking_seconds,
             answer_seconds: self.answer_seconds,
             key_points: self.key_points.clone(),
@@ -202,11 +201,12 @@ impl Question {
 pub async fn questions(pool: &PgPool, company_id: Uuid, template_id: Uuid) -> sqlx::Result<Vec<Question>> {
     sqlx::query_as!(
         Question,
-        "select q.id, q.position, q.prompt, q.answer_kind, q.thinking_seconds, q.answer_seconds, q.key_points
-         from template_questions q
-         join interview_templates t on t.id = q.template_id
-         where q.template_id = $1 and t.company_id = $2
-         order by q.position",
+        r#"select q.id, q.position, q.prompt, q.answer_kind as "answer_kind: _", q.thinking_seconds, q.answer_seconds,
+                  q.key_points
+           from template_questions q
+           join interview_templates t on t.id = q.template_id
+           where q.template_id = $1 and t.company_id = $2
+           order by q.position"#,
         template_id,
         company_id,
     )
@@ -222,10 +222,11 @@ pub async fn question(
 ) -> sqlx::Result<Option<Question>> {
     sqlx::query_as!(
         Question,
-        "select q.id, q.position, q.prompt, q.answer_kind, q.thinking_seconds, q.answer_seconds, q.key_points
-         from template_questions q
-         join interview_templates t on t.id = q.template_id
-         where q.id = $1 and q.template_id = $2 and t.company_id = $3",
+        r#"select q.id, q.position, q.prompt, q.answer_kind as "answer_kind: _", q.thinking_seconds, q.answer_seconds,
+                  q.key_points
+           from template_questions q
+           join interview_templates t on t.id = q.template_id
+           where q.id = $1 and q.template_id = $2 and t.company_id = $3"#,
         question_id,
         template_id,
         company_id,
@@ -254,7 +255,7 @@ pub async fn create(
         company_id,
         job_id,
         fields.name,
-        fields.difficulty.as_str(),
+        fields.difficulty as Difficulty,
         fields.focus_area,
         fields.duration_minutes,
         fields.intro,
@@ -282,16 +283,16 @@ pub async fn create(
 /// be added between the copy into a version and the switch to published.
 async fn lock_draft(tx: &mut PgConnection, company_id: Uuid, template_id: Uuid) -> Result<(), EditError> {
     let status = sqlx::query_scalar!(
-        "select status from interview_templates where id = $1 and company_id = $2 for update",
+        r#"select status as "status: TemplateStatus" from interview_templates where id = $1 and company_id = $2 for update"#,
         template_id,
         company_id,
     )
     .fetch_optional(&mut *tx)
     .await?;
-    match status.as_deref() {
+    match status {
         None => Err(EditError::NotFound),
-        Some("draft") => Ok(()),
-        Some(_) => Err(EditError::Published),
+        Some(TemplateStatus::Draft) => Ok(()),
+        Some(TemplateStatus::Published) => Err(EditError::Published),
     }
 }
 
@@ -306,7 +307,7 @@ pub async fn update(pool: &PgPool, company_id: Uuid, id: Uuid, fields: &Template
         id,
         company_id,
         fields.name,
-        fields.difficulty.as_str(),
+        fields.difficulty as Difficulty,
         fields.focus_area,
         fields.duration_minutes,
         fields.intro,
@@ -358,7 +359,7 @@ pub async fn add_question(
         template_id,
         count as i32 + 1,
         question.prompt,
-        question.answer_kind.as_str(),
+        question.answer_kind as AnswerKind,
         question.thinking_seconds,
         question.answer_seconds,
         &question.key_points,
@@ -386,7 +387,7 @@ pub async fn update_question(
         question_id,
         template_id,
         question.prompt,
-        question.answer_kind.as_str(),
+        question.answer_kind as AnswerKind,
         question.thinking_seconds,
         question.answer_seconds,
         &question.key_points,
@@ -550,14 +551,14 @@ pub async fn publish(pool: &PgPool, company_id: Uuid, template_id: Uuid) -> Resu
 pub async fn edit_as_new_draft(pool: &PgPool, company_id: Uuid, template_id: Uuid) -> Result<(), EditError> {
     let mut tx = pool.begin().await?;
     let status = sqlx::query_scalar!(
-        "select status from interview_templates where id = $1 and company_id = $2 for update",
+        r#"select status as "status: TemplateStatus" from interview_templates where id = $1 and company_id = $2 for update"#,
         template_id,
         company_id,
     )
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(EditError::NotFound)?;
-    if status == TemplateStatus::Published.as_str() {
+    if status == TemplateStatus::Published {
         sqlx::query!(
             "update interview_templates set status = 'draft', published_version_id = null, updated_at = now()
              where id = $1 and company_id = $2",
@@ -618,7 +619,7 @@ pub struct SendableTemplate {
     pub template_id: Uuid,
     pub version_id: Uuid,
     pub name: String,
-    pub difficulty: String,
+    pub difficulty: Difficulty,
     pub focus_area: Option<String>,
     pub duration_minutes: i32,
     pub question_count: i64,
@@ -628,7 +629,7 @@ pub async fn sendable_templates(pool: &PgPool, company_id: Uuid) -> sqlx::Result
     sqlx::query_as!(
         SendableTemplate,
         r#"select j.id as job_id, j.title as job_title, t.id as template_id, v.id as version_id,
-                  v.name, v.difficulty, v.focus_area, v.duration_minutes,
+                  v.name, v.difficulty as "difficulty: _", v.focus_area, v.duration_minutes,
                   (select count(*) from version_questions q where q.version_id = v.id) as "question_count!"
            from interview_templates t
            join template_versions v on v.id = t.published_version_id
@@ -646,7 +647,7 @@ pub struct QuestionPreview {
     pub version_id: Uuid,
     pub position: i32,
     pub prompt: String,
-    pub answer_kind: String,
+    pub answer_kind: AnswerKind,
     pub thinking_seconds: i32,
     pub answer_seconds: i32,
 }
@@ -658,10 +659,11 @@ pub async fn questions_of_versions(
 ) -> sqlx::Result<Vec<QuestionPreview>> {
     sqlx::query_as!(
         QuestionPreview,
-        "select q.version_id, q.position, q.prompt, q.answer_kind, q.thinking_seconds, q.answer_seconds
-         from version_questions q join template_versions v on v.id = q.version_id
-         where q.version_id = any($1) and v.company_id = $2
-         order by q.version_id, q.position",
+        r#"select q.version_id, q.position, q.prompt, q.answer_kind as "answer_kind: _", q.thinking_seconds,
+                  q.answer_seconds
+           from version_questions q join template_versions v on v.id = q.version_id
+           where q.version_id = any($1) and v.company_id = $2
+           order by q.version_id, q.position"#,
         version_ids,
         company_id,
     )
@@ -678,7 +680,7 @@ pub struct Version {
     pub job_title: String,
     pub number: i32,
     pub name: String,
-    pub difficulty: String,
+    pub difficulty: Difficulty,
     pub focus_area: Option<String>,
     pub duration_minutes: i32,
     pub intro: Option<String>,
@@ -691,7 +693,7 @@ pub struct VersionQuestion {
     pub id: Uuid,
     pub position: i32,
     pub prompt: String,
-    pub answer_kind: String,
+    pub answer_kind: AnswerKind,
     pub thinking_seconds: i32,
     pub answer_seconds: i32,
     pub key_points: Vec<String>,
@@ -712,12 +714,13 @@ pub async fn version_with_questions(
 ) -> sqlx::Result<Option<VersionWithQuestions>> {
     let version = sqlx::query_as!(
         Version,
-        "select v.id, v.template_id, t.job_id, j.title as job_title, v.number, v.name, v.difficulty, v.focus_area,
-                v.duration_minutes, v.intro, v.allow_retakes, v.published_at
-         from template_versions v
-         join interview_templates t on t.id = v.template_id
-         join jobs j on j.id = t.job_id
-         where v.id = $1 and v.company_id = $2",
+        r#"select v.id, v.template_id, t.job_id, j.title as job_title, v.number, v.name,
+                  v.difficulty as "difficulty: _", v.focus_area, v.duration_minutes, v.intro, v.allow_retakes,
+                  v.published_at
+           from template_versions v
+           join interview_templates t on t.id = v.template_id
+           join jobs j on j.id = t.job_id
+           where v.id = $1 and v.company_id = $2"#,
         version_id,
         company_id,
     )
@@ -726,8 +729,8 @@ pub async fn version_with_questions(
     let Some(version) = version else { return Ok(None) };
     let questions = sqlx::query_as!(
         VersionQuestion,
-        "select id, position, prompt, answer_kind, thinking_seconds, answer_seconds, key_points
-         from version_questions where version_id = $1 order by position",
+        r#"select id, position, prompt, answer_kind as "answer_kind: _", thinking_seconds, answer_seconds, key_points
+           from version_questions where version_id = $1 order by position"#,
         version.id,
     )
     .fetch_all(pool)

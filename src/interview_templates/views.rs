@@ -83,7 +83,7 @@ pub fn question_rows(questions: Vec<Question>) -> Vec<QuestionRow> {
         .map(|(i, q)| QuestionRow {
             id: q.id.to_string(),
             position: q.position,
-            kind_label: AnswerKind::label_of(&q.answer_kind),
+            kind_label: q.answer_kind.label(),
             thinking: seconds_text(q.thinking_seconds),
             answer: seconds_text(q.answer_seconds),
             prompt: q.prompt,
@@ -148,20 +148,20 @@ pub struct PreviewQuestion {
 
 impl From<Question> for PreviewQuestion {
     fn from(q: Question) -> Self {
-        preview_question(q.prompt, &q.answer_kind, q.thinking_seconds, q.answer_seconds)
+        preview_question(q.prompt, q.answer_kind, q.thinking_seconds, q.answer_seconds)
     }
 }
 
 impl From<VersionQuestion> for PreviewQuestion {
     fn from(q: VersionQuestion) -> Self {
-        preview_question(q.prompt, &q.answer_kind, q.thinking_seconds, q.answer_seconds)
+        preview_question(q.prompt, q.answer_kind, q.thinking_seconds, q.answer_seconds)
     }
 }
 
-fn preview_question(prompt: String, kind: &str, thinking: i32, answer: i32) -> PreviewQuestion {
+fn preview_question(prompt: String, kind: AnswerKind, thinking: i32, answer: i32) -> PreviewQuestion {
     PreviewQuestion {
         prompt,
-        video: kind == AnswerKind::Video.as_str(),
+        video: kind == AnswerKind::Video,
         thinking: seconds_text(thinking),
         answer: seconds_text(answer),
     }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    model::{InterviewStatus, event_label},
+    model::InterviewStatus,
     store::{self, ListFilter, ResendOutcome, SendOutcome, SendRequest},
     views::*,
 };
@@ -16,9 +16,11 @@ use crate::{
     dates::When,
     domain::EmailAddress,
     error::{AppError, AppResult},
+    evaluation::model::EvaluationStatus,
     extract::{Form, PathId},
-    interview_templates::{self, model::Difficulty},
+    interview_templates::{self, model::AnswerKind},
     layout::{Flash, Section, Shell, render},
+    mail::outbox::EmailStatus,
     pagination::{PageNumber, Pager},
     state::AppState,
 };
@@ -74,7 +76,10 @@ pub(super) async fn template_choice(
                 .extract_if(.., |q| q.version_id == c.version_id)
                 .map(|q| QuestionLine {
                     prompt: q.prompt,
-                    kind_label: if q.answer_kind == "video" { "Video" } else { "Text" },
+                    kind_label: match q.answer_kind {
+                        AnswerKind::Video => "Video",
+                        AnswerKind::Text => "Text",
+                    },
                     timing: timing(q.thinking_seconds, q.answer_seconds),
                 })
                 .collect();
@@ -83,7 +88,7 @@ pub(super) async fn template_choice(
                 version_id: c.version_id,
                 job_id: c.job_id,
                 name: c.name,
-                difficulty: Difficulty::label_of(&c.difficulty),
+                difficulty: c.difficulty.label(),
                 focus_area: c.focus_area,
                 duration_minutes: c.duration_minutes,
                 question_count: c.question_count,
@@ -247,20 +252,14 @@ const SORTS: [(&str, &str); 3] =
 
 /// The Evaluation column: the latest finished score, else the state of the run.
 fn evaluation_cell(row: &store::InterviewRow) -> EvaluationCell {
-    let recommendation =
-        row.evaluation_recommendation.as_deref().and_then(crate::evaluation::model::Recommendation::parse);
-    let pending = match row.evaluation_state.as_deref() {
-        Some("queued") => Some("queued"),
-        Some("running") => Some("running"),
-        Some("failed") => Some("failed"),
-        _ => None,
-    };
+    let recommendation = row.evaluation_recommendation.map(|stored| stored.0);
+    let pending = row.evaluation_state.filter(|state| *state != EvaluationStatus::Done);
     match (row.evaluation_score, pending) {
         (Some(score), pending) => {
             let mut detail = recommendation.map_or(String::new(), |r| r.label().to_owned());
             if let Some(state) = pending {
                 let separator = if detail.is_empty() { "" } else { " · " };
-                detail.push_str(&format!("{separator}re-run {state}"));
+                detail.push_str(&format!("{separator}re-run {}", state.label().to_lowercase()));
             }
             EvaluationCell {
                 label: format!("{score} / 100"),
@@ -268,14 +267,14 @@ fn evaluation_cell(row: &store::InterviewRow) -> EvaluationCell {
                 badge: recommendation.map_or("badge-grey", |r| r.badge()),
             }
         }
-        (None, Some("queued")) => {
+        (None, Some(EvaluationStatus::Queued)) => {
             EvaluationCell { label: "Queued".into(), detail: String::new(), badge: "badge-amber" }
         }
-        (None, Some("running")) => {
+        (None, Some(EvaluationStatus::Running)) => {
             EvaluationCell { label: "Running".into(), detail: String::new(), badge: "badge-blue" }
         }
         (None, Some(_)) => EvaluationCell { label: "Failed".into(), detail: String::new(), badge: "badge-red" },
-        (None, None) if row.evaluation_state.as_deref() == Some("done") => {
+        (None, None) if row.evaluation_state == Some(EvaluationStatus::Done) => {
             EvaluationCell { label: "Done".into(), detail: "No score".into(), badge: "badge-grey" }
         }
         (None, None) => EvaluationCell { label: String::new(), detail: String::new(), badge: "" },
@@ -294,7 +293,7 @@ fn no_resend_reason(status: InterviewStatus, expired: bool) -> &'static str {
 }
 
 fn list_row(row: store::InterviewRow) -> InterviewListRow {
-    let status = InterviewStatus::parse(&row.status).unwrap_or(InterviewStatus::Cancelled);
+    let status = row.status;
     let expired = row.expires_at <= time::OffsetDateTime::now_utc();
     let evaluation = evaluation_cell(&row);
     InterviewListRow {
@@ -308,10 +307,10 @@ fn list_row(row: store::InterviewRow) -> InterviewListRow {
         application_id: row.application_id,
         sent: row.email_sent_at.map(When::from),
         opened: row.email_opened_at.map(When::from),
-        email_state: match row.last_email_status.as_deref() {
-            Some("queued") => "Queued",
-            Some("failed") => "Failed",
-            _ => "",
+        email_state: match row.last_email_status {
+            Some(EmailStatus::Queued) => "Queued",
+            Some(EmailStatus::Failed) => "Failed",
+            Some(EmailStatus::Sent) | None => "",
         },
         can_resend: status.is_open() && !expired,
         no_resend_reason: no_resend_reason(status, expired),
@@ -332,7 +331,7 @@ pub async fn list(
     let sort = SORTS.iter().map(|(value, _)| *value).find(|v| !v.is_empty() && query.sort.as_deref() == Some(*v));
     let min_score = query.min_score.as_deref().and_then(|s| s.trim().parse::<i32>().ok()).map(|s| s.clamp(0, 100));
     let filter = ListFilter {
-        status: status.map(|s| s.as_str().to_owned()),
+        status,
         job_id,
         candidate: candidate.clone(),
         min_score,
@@ -423,7 +422,7 @@ pub async fn show(
 ) -> AppResult<Response> {
     let interview = store::detail(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let events = store::events(&state.pool, user.company_id, id).await?;
-    let status = InterviewStatus::parse(&interview.status).unwrap_or(InterviewStatus::Cancelled);
+    let status = interview.status;
     let expired = interview.expires_at <= time::OffsetDateTime::now_utc();
     let review_html = crate::evaluation::review_section(&state, &user, id).await?;
     render(&ShowPage {
@@ -446,11 +445,8 @@ pub async fn show(
         timeline: events
             .into_iter()
             .map(|e| TimelineEntry {
-                is_problem: matches!(
-                    e.kind.as_str(),
-                    "failed" | "retrying" | "cancelled" | "expired" | "evaluation_failed"
-                ),
-                label: event_label(&e.kind),
+                is_problem: e.kind.is_problem(),
+                label: e.kind.label(),
                 detail: e.detail,
                 at: e.created_at.into(),
             })

@@ -1,7 +1,8 @@
 use std::fmt;
 
 /// An interview's status as the seed names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "interview_status", rename_all = "snake_case")]
 pub enum InterviewStatus {
     Pending,
     InProgress,
@@ -59,25 +60,55 @@ impl fmt::Display for InterviewStatus {
     }
 }
 
-/// What the timeline shows for each recorded event kind.
-pub fn event_label(kind: &str) -> &'static str {
-    match kind {
-        "queued" => "Invitation email queued",
-        "sent" => "Email sent",
-        "failed" => "Email failed",
-        "retrying" => "Email delivery failed; will retry",
-        "opened" => "Email opened (may include automatic opens)",
-        "link_opened" => "Interview link opened",
-        "started" => "Interview started",
-        "answer_saved" => "Answer saved",
-        "completed" => "Interview completed",
-        "evaluated" => "Evaluation finished",
-        "evaluation_failed" => "Evaluation failed",
-        "resent" => "Invitation resent",
-        "reminded" => "Reminder sent automatically",
-        "cancelled" => "Interview cancelled",
-        "extended" => "Deadline extended",
-        "expired" => "Interview expired",
-        _ => "Activity",
+/// What an interview's timeline records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "interview_event_kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The invitation email was queued.
+    Queued,
+    Sent,
+    Failed,
+    Retrying,
+    /// The email's tracking pixel was loaded.
+    Opened,
+    LinkOpened,
+    Started,
+    AnswerSaved,
+    Completed,
+    Evaluated,
+    EvaluationFailed,
+    Resent,
+    Reminded,
+    Cancelled,
+    Extended,
+    Expired,
+}
+
+impl EventKind {
+    /// What the timeline shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Queued => "Invitation email queued",
+            Self::Sent => "Email sent",
+            Self::Failed => "Email failed",
+            Self::Retrying => "Email delivery failed; will retry",
+            Self::Opened => "Email opened (may include automatic opens)",
+            Self::LinkOpened => "Interview link opened",
+            Self::Started => "Interview started",
+            Self::AnswerSaved => "Answer saved",
+            Self::Completed => "Interview completed",
+            Self::Evaluated => "Evaluation finished",
+            Self::EvaluationFailed => "Evaluation failed",
+            Self::Resent => "Invitation resent",
+            Self::Reminded => "Reminder sent automatically",
+            Self::Cancelled => "Interview cancelled",
+            Self::Extended => "Deadline extended",
+            Self::Expired => "Interview expired",
+        }
+    }
+
+    /// Shown as a problem on the timeline.
+    pub fn is_problem(self) -> bool {
+        matches!(self, Self::Failed | Self::Retrying | Self::Cancelled | Self::Expired | Self::EvaluationFailed)
     }
 }

@@ -10,8 +10,8 @@
 
 use sqlx::PgPool;
 
-use super::store::record_event;
-use crate::mail::outbox;
+use super::{model::EventKind, store::record_event};
+use crate::mail::outbox::{self, EmailKind};
 
 /// Interviews reminded per transaction; the step loops until none are due.
 const BATCH: i64 = 200;
@@ -54,9 +54,9 @@ async fn queue_batch(pool: &PgPool, limit: i64) -> sqlx::Result<u64> {
     .fetch_all(&mut *tx)
     .await?;
     for row in &due {
-        outbox::enqueue(&mut tx, row.company_id, row.id, "reminder", &row.email).await?;
+        outbox::enqueue(&mut tx, row.company_id, row.id, EmailKind::Reminder, &row.email).await?;
         let detail = format!("Reminder {} of {} to {}", row.reminders_sent, row.max_reminders, row.email);
-        record_event(&mut tx, row.company_id, row.id, "reminded", Some(&detail)).await?;
+        record_event(&mut tx, row.company_id, row.id, EventKind::Reminded, Some(&detail)).await?;
     }
     tx.commit().await?;
     Ok(due.len() as u64)

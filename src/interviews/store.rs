@@ -4,8 +4,15 @@ use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::link;
-use crate::{mail::outbox, pagination::PageNumber};
+use super::{
+    link,
+    model::{EventKind, InterviewStatus},
+};
+use crate::{
+    evaluation::model::{EvaluationStatus, StoredRecommendation},
+    mail::outbox::{self, EmailKind, EmailStatus},
+    pagination::PageNumber,
+};
 
 pub struct CandidateToInvite {
     pub id: Uuid,
@@ -149,9 +156,15 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> sqlx::Result<SendOutcome>
     )
     .execute(&mut *tx)
     .await?;
-    outbox::enqueue(&mut tx, req.company_id, interview_id, "invitation", &candidate.email).await?;
-    record_event(&mut tx, req.company_id, interview_id, "queued", Some(&format!("Invitation to {}", candidate.email)))
-        .await?;
+    outbox::enqueue(&mut tx, req.company_id, interview_id, EmailKind::Invitation, &candidate.email).await?;
+    record_event(
+        &mut tx,
+        req.company_id,
+        interview_id,
+        EventKind::Queued,
+        Some(&format!("Invitation to {}", candidate.email)),
+    )
+    .await?;
     refresh_candidate_status(&mut tx, req.company_id, req.candidate_id).await?;
     tx.commit().await?;
     Ok(SendOutcome::Sent { interview_id, email: candidate.email })
@@ -212,7 +225,7 @@ pub async fn record_event(
     conn: &mut PgConnection,
     company_id: Uuid,
     interview_id: Uuid,
-    kind: &str,
+    kind: EventKind,
     detail: Option<&str>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
@@ -220,7 +233,7 @@ pub async fn record_event(
         Uuid::new_v4(),
         interview_id,
         company_id,
-        kind,
+        kind as EventKind,
         detail,
     )
     .execute(conn)
@@ -238,7 +251,8 @@ pub async fn refresh_candidate_status(
     sqlx::query!(
         "update candidates c set
            status = coalesce((
-             select case i.status when 'pending' then 'invited' when 'in_progress' then 'active' else 'completed' end
+             select case i.status when 'pending' then 'invited'::candidate_status when 'in_progress' then 'active'
+                                  else 'completed' end
              from interviews i
              where i.company_id = c.company_id and i.candidate_id = c.id
                and i.status in ('pending', 'in_progress', 'completed')
@@ -256,7 +270,7 @@ pub async fn refresh_candidate_status(
 
 #[derive(Default)]
 pub struct ListFilter {
-    pub status: Option<String>,
+    pub status: Option<InterviewStatus>,
     pub job_id: Option<Uuid>,
     /// Candidate name or email, substring.
     pub candidate: Option<String>,
@@ -269,7 +283,7 @@ pub struct ListFilter {
 
 pub struct InterviewRow {
     pub id: Uuid,
-    pub status: String,
+    pub status: InterviewStatus,
     pub candidate_id: Uuid,
     pub candidate_name: String,
     pub candidate_email: String,
@@ -281,12 +295,12 @@ pub struct InterviewRow {
     pub email_sent_at: Option<OffsetDateTime>,
     pub email_opened_at: Option<OffsetDateTime>,
     pub expires_at: OffsetDateTime,
-    pub last_email_status: Option<String>,
-    /// The latest evaluation's state (queued, running, done, failed), if any.
-    pub evaluation_state: Option<String>,
+    pub last_email_status: Option<EmailStatus>,
+    /// The latest evaluation's state, if any (a task waiting for a worker counts as queued).
+    pub evaluation_state: Option<EvaluationStatus>,
     /// The overall score and recommendation of the latest finished evaluation.
     pub evaluation_score: Option<i32>,
-    pub evaluation_recommendation: Option<String>,
+    pub evaluation_recommendation: Option<StoredRecommendation>,
 }
 
 pub async fn list(
@@ -298,15 +312,16 @@ pub async fn list(
     let pattern = filter.candidate.as_deref().map(crate::db::like_pattern);
     let rows = sqlx::query_as!(
         InterviewRow,
-        r#"select i.id, i.status, c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
+        r#"select i.id, i.status as "status: _", c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
                   j.title as job_title, v.name as template_name, v.number as version_number,
                   i.application_id, i.created_at, i.email_sent_at, i.email_opened_at, i.expires_at,
-                  (select e.status from emails e where e.interview_id = i.id order by e.created_at desc limit 1) as last_email_status,
+                  (select e.status from emails e where e.interview_id = i.id order by e.created_at desc limit 1)
+                    as "last_email_status: _",
                   coalesce(latest.status, case when exists(
                     select 1 from tasks t where t.company_id = i.company_id and t.kind = 'evaluate_interview'
-                      and t.payload ->> 'interview_id' = i.id::text and t.status in ('queued', 'running')) then 'queued' end)
-                    as evaluation_state,
-                  done.overall_score as "evaluation_score?", done.recommendation as "evaluation_recommendation?"
+                      and t.payload ->> 'interview_id' = i.id::text and t.status in ('queued', 'running')) then 'queued'::evaluation_status end)
+                    as "evaluation_state: _",
+                  done.overall_score as "evaluation_score?", done.recommendation as "evaluation_recommendation?: _"
            from interviews i
            join candidates c on c.id = i.candidate_id
            join jobs j on j.id = i.job_id
@@ -319,7 +334,7 @@ pub async fn list(
              where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done'
              order by e.created_at desc, e.id desc limit 1) done on true
            where i.company_id = $1
-             and ($2::text is null or i.status = $2)
+             and ($2::interview_status is null or i.status = $2)
              and ($3::uuid is null or i.job_id = $3)
              and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
              and ($7::int4 is null or done.overall_score >= $7)
@@ -329,7 +344,7 @@ pub async fn list(
                     i.created_at desc, i.id desc
            limit $5 offset $6"#,
         company_id,
-        filter.status,
+        filter.status as Option<InterviewStatus>,
         filter.job_id,
         pattern,
         page.limit(),
@@ -347,13 +362,13 @@ pub async fn list(
              where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done'
              order by e.created_at desc, e.id desc limit 1) done on true
            where i.company_id = $1
-             and ($2::text is null or i.status = $2)
+             and ($2::interview_status is null or i.status = $2)
              and ($3::uuid is null or i.job_id = $3)
              and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
              and ($5::int4 is null or done.overall_score >= $5)
              and ($6::uuid is null or i.application_id = $6)"#,
         company_id,
-        filter.status,
+        filter.status as Option<InterviewStatus>,
         filter.job_id,
         pattern,
         filter.min_score,
@@ -373,7 +388,7 @@ pub async fn for_application(pool: &PgPool, company_id: Uuid, application_id: Uu
 
 pub struct InterviewDetail {
     pub id: Uuid,
-    pub status: String,
+    pub status: InterviewStatus,
     pub candidate_id: Uuid,
     pub candidate_name: String,
     pub candidate_email: String,
@@ -397,7 +412,7 @@ pub struct InterviewDetail {
 pub async fn detail(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<InterviewDetail>> {
     sqlx::query_as!(
         InterviewDetail,
-        r#"select i.id, i.status, c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
+        r#"select i.id, i.status as "status: _", c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
                   j.id as job_id, j.title as job_title, i.application_id, v.name as template_name,
                   v.number as version_number, v.duration_minutes,
                   (select count(*) from version_questions q where q.version_id = v.id) as "question_count!",
@@ -417,7 +432,7 @@ pub async fn detail(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<O
 }
 
 pub struct Event {
-    pub kind: String,
+    pub kind: EventKind,
     pub detail: Option<String>,
     pub created_at: OffsetDateTime,
 }
@@ -425,8 +440,8 @@ pub struct Event {
 pub async fn events(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Vec<Event>> {
     sqlx::query_as!(
         Event,
-        "select kind, detail, created_at from interview_events
-         where company_id = $1 and interview_id = $2 order by created_at, id",
+        r#"select kind as "kind: _", detail, created_at from interview_events
+           where company_id = $1 and interview_id = $2 order by created_at, id"#,
         company_id,
         interview_id,
     )
@@ -448,7 +463,7 @@ pub enum ResendOutcome {
 pub async fn resend(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<ResendOutcome> {
     let mut tx = pool.begin().await?;
     let Some(row) = sqlx::query!(
-        r#"select i.status, c.email::text as "email!", i.expires_at <= now() as "expired!",
+        r#"select i.status as "status: InterviewStatus", c.email::text as "email!", i.expires_at <= now() as "expired!",
                   ceil(extract(epoch from i.last_invited_at + make_interval(mins => $3::int8::int) - now()) / 60)::int8 as "wait_minutes!"
            from interviews i join candidates c on c.id = i.candidate_id
            where i.company_id = $1 and i.id = $2 for update of i"#,
@@ -461,7 +476,7 @@ pub async fn resend(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<R
     else {
         return Ok(ResendOutcome::NotFound);
     };
-    let status = super::model::InterviewStatus::parse(&row.status).unwrap_or(super::model::InterviewStatus::Cancelled);
+    let status = row.status;
     if !status.is_open() || row.expired {
         let label = if row.expired && status.is_open() { "Expired" } else { status.label() };
         return Ok(ResendOutcome::Closed(format!(
@@ -479,8 +494,9 @@ pub async fn resend(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<R
     )
     .execute(&mut *tx)
     .await?;
-    outbox::enqueue(&mut tx, company_id, id, "resend", &row.email).await?;
-    record_event(&mut tx, company_id, id, "resent", Some(&format!("Invitation resent to {}", row.email))).await?;
+    outbox::enqueue(&mut tx, company_id, id, EmailKind::Resend, &row.email).await?;
+    record_event(&mut tx, company_id, id, EventKind::Resent, Some(&format!("Invitation resent to {}", row.email)))
+        .await?;
     tx.commit().await?;
     Ok(ResendOutcome::Queued { email: row.email })
 }
@@ -509,7 +525,7 @@ pub async fn cancel(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<O
     .rows_affected()
         == 1;
     if cancelled {
-        record_event(&mut tx, company_id, id, "cancelled", None).await?;
+        record_event(&mut tx, company_id, id, EventKind::Cancelled, None).await?;
         refresh_candidate_status(&mut tx, company_id, candidate_id).await?;
     }
     tx.commit().await?;
@@ -520,7 +536,8 @@ pub async fn cancel(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<O
 pub async fn extend(pool: &PgPool, company_id: Uuid, id: Uuid, days: i64) -> sqlx::Result<Option<bool>> {
     let mut tx = pool.begin().await?;
     let Some(row) = sqlx::query!(
-        "select candidate_id, status from interviews where company_id = $1 and id = $2 for update",
+        r#"select candidate_id, status as "status: InterviewStatus" from interviews
+           where company_id = $1 and id = $2 for update"#,
         company_id,
         id,
     )
@@ -529,13 +546,13 @@ pub async fn extend(pool: &PgPool, company_id: Uuid, id: Uuid, days: i64) -> sql
     else {
         return Ok(None);
     };
-    if !matches!(row.status.as_str(), "pending" | "in_progress" | "expired") {
+    if !(row.status.is_open() || row.status == InterviewStatus::Expired) {
         return Ok(Some(false));
     }
     sqlx::query!(
         "update interviews set expires_at = now() + make_interval(days => $2::int8::int), updated_at = now(),
            status = case when status = 'expired'
-                         then case when started_at is null then 'pending' else 'in_progress' end
+                         then case when started_at is null then 'pending'::interview_status else 'in_progress' end
                          else status end
          where company_id = $3 and id = $1",
         id,
@@ -544,7 +561,7 @@ pub async fn extend(pool: &PgPool, company_id: Uuid, id: Uuid, days: i64) -> sql
     )
     .execute(&mut *tx)
     .await?;
-    record_event(&mut tx, company_id, id, "extended", Some(&format!("New deadline in {days} days"))).await?;
+    record_event(&mut tx, company_id, id, EventKind::Extended, Some(&format!("New deadline in {days} days"))).await?;
     refresh_candidate_status(&mut tx, company_id, row.candidate_id).await?;
     tx.commit().await?;
     Ok(Some(true))
@@ -561,7 +578,7 @@ pub async fn expire_overdue(pool: &PgPool) -> sqlx::Result<u64> {
     .fetch_all(&mut *tx)
     .await?;
     for row in &expired {
-        record_event(&mut tx, row.company_id, row.id, "expired", None).await?;
+        record_event(&mut tx, row.company_id, row.id, EventKind::Expired, None).await?;
         refresh_candidate_status(&mut tx, row.company_id, row.candidate_id).await?;
     }
     tx.commit().await?;

@@ -38,7 +38,7 @@ pub async fn list(
         .into_iter()
         .map(|j| JobRow {
             id: j.id.to_string(),
-            open: j.status == JobStatus::Open.as_str(),
+            open: j.status == JobStatus::Open,
             title: j.title,
             department: j.department.unwrap_or_default(),
             location: j.location.unwrap_or_default(),

@@ -46,19 +46,11 @@ impl TryFrom<&JobForm> for JobFields {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "job_status", rename_all = "snake_case")]
 pub enum JobStatus {
     Open,
     Closed,
-}
-
-impl JobStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-        }
-    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ pub struct JobListRow {
     pub title: String,
     pub department: Option<String>,
     pub location: Option<String>,
-    pub status: String,
+    pub status: JobStatus,
     pub created_at: OffsetDateTime,
     pub template_count: i64,
     pub published_count: i64,
@@ -22,7 +22,7 @@ pub struct JobListRow {
 pub async fn list(pool: &PgPool, company_id: Uuid, page: PageNumber) -> sqlx::Result<(Vec<JobListRow>, i64)> {
     let rows = sqlx::query_as!(
         JobListRow,
-        r#"select j.id, j.title, j.department, j.location, j.status, j.created_at,
+        r#"select j.id, j.title, j.department, j.location, j.status as "status: _", j.created_at,
                   count(t.id) as "template_count!",
                   count(t.id) filter (where t.status = 'published') as "published_count!"
            from jobs j
@@ -49,22 +49,22 @@ pub struct Job {
     pub department: Option<String>,
     pub location: Option<String>,
     pub description: Option<String>,
-    pub status: String,
+    pub status: JobStatus,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
 
 impl Job {
     pub fn is_open(&self) -> bool {
-        self.status == JobStatus::Open.as_str()
+        self.status == JobStatus::Open
     }
 }
 
 pub async fn get(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<Job>> {
     sqlx::query_as!(
         Job,
-        "select id, title, department, location, description, status, created_at, updated_at
-         from jobs where id = $1 and company_id = $2",
+        r#"select id, title, department, location, description, status as "status: _", created_at, updated_at
+           from jobs where id = $1 and company_id = $2"#,
         id,
         company_id,
     )
@@ -115,7 +115,7 @@ pub async fn set_status(pool: &PgPool, company_id: Uuid, id: Uuid, status: JobSt
         "update jobs set status = $3, updated_at = now() where id = $1 and company_id = $2",
         id,
         company_id,
-        status.as_str(),
+        status as JobStatus,
     )
     .execute(pool)
     .await?;
@@ -125,14 +125,21 @@ pub async fn set_status(pool: &PgPool, company_id: Uuid, id: Uuid, status: JobSt
 pub struct JobOption {
     pub id: Uuid,
     pub title: String,
-    pub status: String,
+    pub status: JobStatus,
+}
+
+impl JobOption {
+    pub fn is_closed(&self) -> bool {
+        self.status == JobStatus::Closed
+    }
 }
 
 /// Every job of the company for a select box: open first, then by title.
 pub async fn options(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<JobOption>> {
     sqlx::query_as!(
         JobOption,
-        "select id, title, status from jobs where company_id = $1 order by status = 'closed', lower(title), id",
+        r#"select id, title, status as "status: _" from jobs where company_id = $1
+           order by status = 'closed', lower(title), id"#,
         company_id,
     )
     .fetch_all(pool)

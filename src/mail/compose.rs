@@ -11,12 +11,16 @@ use sqlx::PgPool;
 use time::{OffsetDateTime, macros::format_description};
 use uuid::Uuid;
 
-use crate::{config::Config, interviews::link};
+use super::outbox::EmailKind;
+use crate::{
+    config::Config,
+    interviews::{link, model::InterviewStatus},
+};
 
 /// Everything an invitation shows, read in one query.
 pub struct InvitationData {
     pub email_id: Uuid,
-    pub kind: String,
+    pub kind: EmailKind,
     pub to_address: String,
     pub pixel_id: Uuid,
     pub candidate_name: String,
@@ -26,7 +30,7 @@ pub struct InvitationData {
     pub duration_minutes: i32,
     pub question_count: i64,
     pub interview_id: Uuid,
-    pub interview_status: String,
+    pub interview_status: InterviewStatus,
     pub link_nonce: Vec<u8>,
     pub expires_at: OffsetDateTime,
     pub recruiter_name: Option<String>,
@@ -37,10 +41,10 @@ pub struct InvitationData {
 pub async fn load(pool: &PgPool, ids: &[Uuid], company_id: Option<Uuid>) -> sqlx::Result<Vec<InvitationData>> {
     sqlx::query_as!(
         InvitationData,
-        r#"select e.id as email_id, e.kind, e.to_address, e.pixel_id, c.name as candidate_name,
+        r#"select e.id as email_id, e.kind as "kind: _", e.to_address, e.pixel_id, c.name as candidate_name,
                   co.name as company_name, j.title as job_title, v.intro, v.duration_minutes,
                   (select count(*) from version_questions q where q.version_id = v.id) as "question_count!",
-                  i.id as interview_id, i.status as interview_status, i.link_nonce, i.expires_at,
+                  i.id as interview_id, i.status as "interview_status: _", i.link_nonce, i.expires_at,
                   u.name as "recruiter_name?", u.email::text as "recruiter_email?"
            from emails e
            join interviews i on i.id = e.interview_id
@@ -97,7 +101,7 @@ pub fn render(data: &InvitationData, config: &Config) -> anyhow::Result<Rendered
     let deadline_format =
         format_description!("[weekday], [month repr:long] [day padding:none], [year] at [hour]:[minute] UTC");
     let view = InvitationView {
-        is_reminder: data.kind != "invitation",
+        is_reminder: data.kind != EmailKind::Invitation,
         candidate_name: data.candidate_name.clone(),
         company_name: data.company_name.clone(),
         job_title: data.job_title.clone(),

@@ -6,7 +6,11 @@ use axum::{
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{compose, outbox, views::*};
+use super::{
+    compose,
+    outbox::{self, EmailKind, EmailStatus},
+    views::*,
+};
 use crate::{
     auth::CurrentUser,
     dates::When,
@@ -18,13 +22,13 @@ use crate::{
 };
 
 fn row_view(row: outbox::EmailRow) -> EmailListRow {
-    let (status_label, status_badge, detail) = match row.status.as_str() {
-        "sent" if row.transport.as_deref() == Some("mailbox") => {
+    let (status_label, status_badge, detail) = match row.status {
+        EmailStatus::Sent if row.transport.as_deref() == Some("mailbox") => {
             ("Kept in Outbox", "badge-green", "No SMTP server is configured; open it to see the message.".to_owned())
         }
-        "sent" => ("Sent", "badge-green", row.server_reply.clone().unwrap_or_default()),
-        "failed" => ("Failed", "badge-red", row.last_error.clone().unwrap_or_default()),
-        _ if row.last_error.is_some() => (
+        EmailStatus::Sent => ("Sent", "badge-green", row.server_reply.clone().unwrap_or_default()),
+        EmailStatus::Failed => ("Failed", "badge-red", row.last_error.clone().unwrap_or_default()),
+        EmailStatus::Queued if row.last_error.is_some() => (
             "Retrying",
             "badge-amber",
             format!(
@@ -33,15 +37,15 @@ fn row_view(row: outbox::EmailRow) -> EmailListRow {
                 When::from(row.next_attempt_at).ago
             ),
         ),
-        _ => ("Queued", "badge-grey", String::new()),
+        EmailStatus::Queued => ("Queued", "badge-grey", String::new()),
     };
     EmailListRow {
         id: row.id,
         interview_id: row.interview_id,
-        kind: match row.kind.as_str() {
-            "invitation" => "Invitation",
-            "resend" => "Resent invitation",
-            _ => "Reminder",
+        kind: match row.kind {
+            EmailKind::Invitation => "Invitation",
+            EmailKind::Resend => "Resent invitation",
+            EmailKind::Reminder => "Reminder",
         },
         to_address: row.to_address,
         candidate_name: row.candidate_name,

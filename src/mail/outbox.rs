@@ -10,11 +10,29 @@ use crate::pagination::PageNumber;
 /// Workers LISTEN on this channel so a queued email goes out at once.
 pub const CHANNEL: &str = "hifinity_outbox";
 
+/// Why an email is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "email_kind", rename_all = "snake_case")]
+pub enum EmailKind {
+    Invitation,
+    Resend,
+    Reminder,
+}
+
+/// Where an email is in delivery; a queued one that failed before waits for a retry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "email_status", rename_all = "snake_case")]
+pub enum EmailStatus {
+    Queued,
+    Sent,
+    Failed,
+}
+
 pub async fn enqueue(
     conn: &mut PgConnection,
     company_id: Uuid,
     interview_id: Uuid,
-    kind: &str,
+    kind: EmailKind,
     to: &str,
 ) -> sqlx::Result<Uuid> {
     let id = Uuid::new_v4();
@@ -23,7 +41,7 @@ pub async fn enqueue(
         id,
         company_id,
         interview_id,
-        kind,
+        kind as EmailKind,
         to,
         Uuid::new_v4(),
     )
@@ -166,10 +184,10 @@ pub async fn mark_opened(pool: &PgPool, pixel_id: Uuid) -> sqlx::Result<()> {
 pub struct EmailRow {
     pub id: Uuid,
     pub interview_id: Uuid,
-    pub kind: String,
+    pub kind: EmailKind,
     pub to_address: String,
     pub candidate_name: String,
-    pub status: String,
+    pub status: EmailStatus,
     pub transport: Option<String>,
     pub attempts: i32,
     pub next_attempt_at: OffsetDateTime,
@@ -188,11 +206,12 @@ pub async fn list(
 ) -> sqlx::Result<(Vec<EmailRow>, i64)> {
     let rows = sqlx::query_as!(
         EmailRow,
-        "select e.id, e.interview_id, e.kind, e.to_address, c.name as candidate_name, e.status, e.transport,
-                e.attempts, e.next_attempt_at, e.last_error, e.server_reply, e.sent_at, e.opened_at, e.created_at
-         from emails e join interviews i on i.id = e.interview_id join candidates c on c.id = i.candidate_id
-         where e.company_id = $1 and ($2::uuid is null or e.interview_id = $2)
-         order by e.created_at desc, e.id desc limit $3 offset $4",
+        r#"select e.id, e.interview_id, e.kind as "kind: _", e.to_address, c.name as candidate_name,
+                  e.status as "status: _", e.transport, e.attempts, e.next_attempt_at, e.last_error, e.server_reply,
+                  e.sent_at, e.opened_at, e.created_at
+           from emails e join interviews i on i.id = e.interview_id join candidates c on c.id = i.candidate_id
+           where e.company_id = $1 and ($2::uuid is null or e.interview_id = $2)
+           order by e.created_at desc, e.id desc limit $3 offset $4"#,
         company_id,
         interview_id,
         page.limit(),
@@ -213,10 +232,11 @@ pub async fn list(
 pub async fn one(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<EmailRow>> {
     sqlx::query_as!(
         EmailRow,
-        "select e.id, e.interview_id, e.kind, e.to_address, c.name as candidate_name, e.status, e.transport,
-                e.attempts, e.next_attempt_at, e.last_error, e.server_reply, e.sent_at, e.opened_at, e.created_at
-         from emails e join interviews i on i.id = e.interview_id join candidates c on c.id = i.candidate_id
-         where e.company_id = $1 and e.id = $2",
+        r#"select e.id, e.interview_id, e.kind as "kind: _", e.to_address, c.name as candidate_name,
+                  e.status as "status: _", e.transport, e.attempts, e.next_attempt_at, e.last_error, e.server_reply,
+                  e.sent_at, e.opened_at, e.created_at
+           from emails e join interviews i on i.id = e.interview_id join candidates c on c.id = i.candidate_id
+           where e.company_id = $1 and e.id = $2"#,
         company_id,
         id,
     )

@@ -11,7 +11,7 @@ use super::{
     compose, outbox,
     transport::{DeliveryError, Transport},
 };
-use crate::{queue, state::AppState};
+use crate::{interviews::model::InterviewStatus, queue, state::AppState};
 
 const BATCH: i64 = 64;
 /// Long enough for a slow SMTP exchange; a crashed worker's emails are due again after it.
@@ -115,12 +115,12 @@ async fn deliver_one(
 ) -> anyhow::Result<()> {
     // Past its deadline counts as expired even before housekeeping marks it so: the link
     // would only say that it expired.
-    let status = match data.interview_status.as_str() {
-        "pending" | "in_progress" if data.expires_at <= OffsetDateTime::now_utc() => "expired",
+    let status = match data.interview_status {
+        status if status.is_open() && data.expires_at <= OffsetDateTime::now_utc() => InterviewStatus::Expired,
         status => status,
     };
-    if !matches!(status, "pending" | "in_progress") {
-        let reason = format!("Not sent: the interview is no longer open ({})", status.replace('_', " "));
+    if !status.is_open() {
+        let reason = format!("Not sent: the interview is no longer open ({})", status.label().to_lowercase());
         outbox::mark_failed(&state.pool, data.email_id, attempts, &reason).await?;
         return Ok(());
     }

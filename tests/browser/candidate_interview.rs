@@ -124,7 +124,7 @@ async fn a_candidate_records_resumes_and_completes_and_the_recruiter_plays_the_a
     assert!(browser.text(".candidate-closed p").await.starts_with("Thank you, Ada Lovelace."));
 
     // The database holds both recordings, the typed answer, the timeline and the queued evaluation.
-    let status: String = sqlx::query_scalar("select status from interviews").fetch_one(&app.pool).await.unwrap();
+    let status: String = sqlx::query_scalar("select status::text from interviews").fetch_one(&app.pool).await.unwrap();
     assert_eq!(status, "completed");
     let videos: Vec<(Uuid, Option<i64>, Option<String>)> = sqlx::query_as(
         "select a.id, a.media_bytes, a.media_type from answers a join version_questions q on q.id = a.question_id
@@ -147,8 +147,10 @@ async fn a_candidate_records_resumes_and_completes_and_the_recruiter_plays_the_a
         count(&app, "select count(*) from tasks where kind = 'evaluate_interview' and status = 'queued'").await,
         1
     );
-    let events: Vec<String> =
-        sqlx::query_scalar("select kind from interview_events order by created_at").fetch_all(&app.pool).await.unwrap();
+    let events: Vec<String> = sqlx::query_scalar("select kind::text from interview_events order by created_at")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
     for (kind, times) in [("started", 1), ("answer_saved", 3), ("completed", 1)] {
         assert_eq!(events.iter().filter(|e| *e == kind).count(), times, "{kind} events in {events:?}");
     }

@@ -75,7 +75,7 @@ pub async fn published_template_timed(
         let points: Vec<String> = points.iter().map(|p| p.to_string()).collect();
         sqlx::query(
             "insert into version_questions (id, version_id, position, prompt, answer_kind, thinking_seconds, answer_seconds, key_points)
-             values ($1, $2, $3, $4, $5, $6, $7, $8)",
+             values ($1, $2, $3, $4, $5::answer_kind, $6, $7, $8)",
         )
         .bind(Uuid::new_v4())
         .bind(version_id)

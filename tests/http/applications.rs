@@ -11,14 +11,16 @@ use crate::{
 };
 
 async fn insert_job(app: &TestApp, company: Uuid, title: &str, status: &str) -> Uuid {
-    sqlx::query_scalar("insert into jobs (id, company_id, title, status) values ($1, $2, $3, $4) returning id")
-        .bind(Uuid::new_v4())
-        .bind(company)
-        .bind(title)
-        .bind(status)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    sqlx::query_scalar(
+        "insert into jobs (id, company_id, title, status) values ($1, $2, $3, $4::job_status) returning id",
+    )
+    .bind(Uuid::new_v4())
+    .bind(company)
+    .bind(title)
+    .bind(status)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
 }
 
 async fn insert_application(
@@ -31,7 +33,7 @@ async fn insert_application(
 ) -> Uuid {
     sqlx::query_scalar(
         "insert into applications (id, company_id, candidate_id, job_id, stage, created_at)
-         values ($1, $2, $3, $4, $5, now() - make_interval(mins => $6)) returning id",
+         values ($1, $2, $3, $4, $5::application_stage, now() - make_interval(mins => $6)) returning id",
     )
     .bind(Uuid::new_v4())
     .bind(company)
@@ -77,7 +79,7 @@ async fn adding_a_candidate_to_a_job(pool: PgPool) {
     let id: Uuid = sqlx::query_scalar("select id from applications").fetch_one(&app.pool).await.unwrap();
     assert!(added.url.ends_with(&format!("/applications/{id}")));
     assert_eq!(added.text("h1"), "Ann Lee for Backend Engineer");
-    let stage: String = sqlx::query_scalar("select stage from applications").fetch_one(&app.pool).await.unwrap();
+    let stage: String = sqlx::query_scalar("select stage::text from applications").fetch_one(&app.pool).await.unwrap();
     assert_eq!(stage, "applied");
 
     let candidate = app.get(&format!("/candidates/{ann}")).await;
@@ -174,12 +176,12 @@ async fn changing_the_stage(pool: PgPool) {
     let changed = app.post(&format!("/applications/{id}/stage"), &[("stage", "screening")]).await;
     assert_eq!(changed.flash(), "Stage changed to Screening.");
     assert_eq!(changed.texts("#stage option[selected]"), vec!["Screening"]);
-    let stage: String = sqlx::query_scalar("select stage from applications").fetch_one(&app.pool).await.unwrap();
+    let stage: String = sqlx::query_scalar("select stage::text from applications").fetch_one(&app.pool).await.unwrap();
     assert_eq!(stage, "screening");
 
     let bogus = app.post(&format!("/applications/{id}/stage"), &[("stage", "promoted")]).await;
     assert_eq!(bogus.flash(), "Choose one of the stages.");
-    let stage: String = sqlx::query_scalar("select stage from applications").fetch_one(&app.pool).await.unwrap();
+    let stage: String = sqlx::query_scalar("select stage::text from applications").fetch_one(&app.pool).await.unwrap();
     assert_eq!(stage, "screening");
 }
 
@@ -275,7 +277,7 @@ async fn another_companys_applications_are_not_found(pool: PgPool) {
     assert_eq!(post.status, StatusCode::NOT_FOUND);
     let bogus = globex.post(&format!("/applications/{id}/stage"), &[("stage", "bogus")]).await;
     assert_eq!(bogus.status, StatusCode::NOT_FOUND);
-    let stage: String = sqlx::query_scalar("select stage from applications").fetch_one(&app.pool).await.unwrap();
+    let stage: String = sqlx::query_scalar("select stage::text from applications").fetch_one(&app.pool).await.unwrap();
     assert_eq!(stage, "applied");
     let list = globex.get(&format!("/applications?job={job}")).await;
     assert_eq!((list.status, list.text(".empty h2").as_str()), (StatusCode::OK, "No applications match these filters"));

@@ -23,7 +23,7 @@ pub async fn insert_candidate(
 ) -> Uuid {
     sqlx::query_scalar(
         "insert into candidates (id, company_id, name, email, status, created_at)
-         values ($1, $2, $3, $4, $5, now() - make_interval(mins => $6)) returning id",
+         values ($1, $2, $3, $4, $5::candidate_status, now() - make_interval(mins => $6)) returning id",
     )
     .bind(Uuid::new_v4())
     .bind(company)
@@ -70,7 +70,7 @@ async fn adding_a_candidate(pool: PgPool) {
     assert!(page.texts(".badge").contains(&"New".to_owned()));
 
     let (name, email, phone, notes, status): (String, String, Option<String>, Option<String>, String) =
-        sqlx::query_as("select name, email::text, phone, notes, status from candidates")
+        sqlx::query_as("select name, email::text, phone, notes, status::text from candidates")
             .fetch_one(&app.pool)
             .await
             .unwrap();
@@ -293,7 +293,7 @@ async fn status_filter_and_pages_match_the_database(pool: PgPool) {
     sqlx::query(
         "insert into candidates (id, company_id, name, email, status, created_at)
          select gen_random_uuid(), $1, 'Person ' || n, 'p' || n || '@example.com',
-                (array['new', 'invited', 'active', 'completed'])[1 + n % 4], now() - make_interval(mins => n)
+                (array['new', 'invited', 'active', 'completed']::candidate_status[])[1 + n % 4], now() - make_interval(mins => n)
          from generate_series(1, 60) n",
     )
     .bind(company)

@@ -213,7 +213,7 @@ async fn completed_interview(app: &TestApp, s: &Sendable, answers: &[Given<'_>])
         };
         sqlx::query(
             "insert into answers (id, interview_id, company_id, question_id, answer_kind, text_answer, media_key, media_type, media_bytes)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             values ($1, $2, $3, $4, $5::answer_kind, $6, $7, $8, $9)",
         )
         .bind(answer_id)
         .bind(interview_id)
@@ -267,16 +267,18 @@ async fn evaluate(app: &TestApp, config: &Config) -> usize {
 }
 
 async fn evaluation_rows(app: &TestApp, interview_id: Uuid) -> Vec<(String, Option<String>, Option<i32>)> {
-    sqlx::query_as("select status, error, overall_score from evaluations where interview_id = $1 order by created_at")
-        .bind(interview_id)
-        .fetch_all(&app.pool)
-        .await
-        .unwrap()
+    sqlx::query_as(
+        "select status::text, error, overall_score from evaluations where interview_id = $1 order by created_at",
+    )
+    .bind(interview_id)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
 }
 
 async fn task_row(app: &TestApp, task_id: Uuid) -> (String, i32, Option<String>, f64) {
     sqlx::query_as(
-        "select status, attempts, last_error, extract(epoch from run_at - now())::float8 from tasks where id = $1",
+        "select status::text, attempts, last_error, extract(epoch from run_at - now())::float8 from tasks where id = $1",
     )
     .bind(task_id)
     .fetch_one(&app.pool)

@@ -55,7 +55,7 @@ async fn question_ids(app: &TestApp, template_id: &str) -> Vec<(Uuid, i32, Strin
 }
 
 async fn status_of(app: &TestApp, template_id: &str) -> String {
-    sqlx::query_scalar("select status from interview_templates where id = $1::uuid")
+    sqlx::query_scalar("select status::text from interview_templates where id = $1::uuid")
         .bind(template_id)
         .fetch_one(&app.pool)
         .await
@@ -93,7 +93,7 @@ async fn create_a_template_for_a_job(pool: PgPool) {
     assert!(page.texts(".details dd").contains(&"Hard".to_owned()));
 
     let row: (String, String, Option<String>, i32, Option<String>, bool, String) = sqlx::query_as(
-        "select job_id::text, difficulty, focus_area, duration_minutes, intro, allow_retakes, status from interview_templates",
+        "select job_id::text, difficulty::text, focus_area, duration_minutes, intro, allow_retakes, status::text from interview_templates",
     )
     .fetch_one(&app.pool)
     .await
@@ -204,7 +204,7 @@ async fn edit_template_details(pool: PgPool) {
         .await;
     assert_eq!(saved.flash(), "Template saved.");
     let (name, difficulty, retakes): (String, String, bool) =
-        sqlx::query_as("select name, difficulty, allow_retakes from interview_templates")
+        sqlx::query_as("select name, difficulty::text, allow_retakes from interview_templates")
             .fetch_one(&app.pool)
             .await
             .unwrap();
@@ -331,7 +331,7 @@ async fn add_edit_reorder_and_remove_questions(pool: PgPool) {
         .await;
     assert_eq!(saved.flash(), "Question 3 saved.");
     let (kind, thinking, points): (String, i32, Vec<String>) =
-        sqlx::query_as("select answer_kind, thinking_seconds, key_points from template_questions where id = $1")
+        sqlx::query_as("select answer_kind::text, thinking_seconds, key_points from template_questions where id = $1")
             .bind(d)
             .fetch_one(&app.pool)
             .await
@@ -367,7 +367,7 @@ async fn publish_rules_and_versions(pool: PgPool) {
     .unwrap();
     assert_eq!(number, 1);
     let copied: Vec<(i32, String, String, Vec<String>)> =
-        sqlx::query_as("select position, prompt, answer_kind, key_points from version_questions where version_id = $1 order by position")
+        sqlx::query_as("select position, prompt, answer_kind::text, key_points from version_questions where version_id = $1 order by position")
             .bind(version_id)
             .fetch_all(&app.pool)
             .await
@@ -458,7 +458,7 @@ async fn publish_rules_and_versions(pool: PgPool) {
     assert_eq!(republished.texts("table.versions td:first-child"), ["Version 2 Current", "Version 1"]);
 
     let after: Vec<(i32, String, String, Vec<String>)> =
-        sqlx::query_as("select position, prompt, answer_kind, key_points from version_questions where version_id = $1 order by position")
+        sqlx::query_as("select position, prompt, answer_kind::text, key_points from version_questions where version_id = $1 order by position")
             .bind(version_id)
             .fetch_all(&app.pool)
             .await

@@ -80,7 +80,7 @@ async fn sending_creates_a_pending_interview_and_queues_the_invitation(pool: PgP
     assert!(page.text("tbody td").starts_with("Ada Lovelace"));
 
     let (status, version): (String, Uuid) =
-        sqlx::query_as("select status, template_version_id from interviews").fetch_one(&app.pool).await.unwrap();
+        sqlx::query_as("select status::text, template_version_id from interviews").fetch_one(&app.pool).await.unwrap();
     assert_eq!((status.as_str(), version), ("pending", s.version_id));
     assert_eq!(count(&app, "select count(*) from applications where stage = 'interviewing'").await, 1);
     assert_eq!(count(&app, "select count(*) from emails where status = 'queued' and kind = 'invitation'").await, 1);
@@ -313,7 +313,7 @@ async fn smtp_outage_retries_with_the_reason_then_delivers_once(pool: PgPool) {
     app.deliver_mail().await;
 
     let (status, error, later): (String, String, bool) =
-        sqlx::query_as("select status, last_error, next_attempt_at > now() + interval '20 seconds' from emails")
+        sqlx::query_as("select status::text, last_error, next_attempt_at > now() + interval '20 seconds' from emails")
             .fetch_one(&app.pool)
             .await
             .unwrap();
@@ -342,7 +342,7 @@ async fn a_permanent_refusal_fails_at_once_and_shows_why(pool: PgPool) {
     send(&app, &s, Uuid::new_v4()).await;
     app.deliver_mail().await;
     let (status, error): (String, String) =
-        sqlx::query_as("select status, last_error from emails").fetch_one(&app.pool).await.unwrap();
+        sqlx::query_as("select status::text, last_error from emails").fetch_one(&app.pool).await.unwrap();
     assert_eq!(status, "failed");
     assert!(error.contains("Mailbox unavailable"), "{error}");
     let outbox = app.get("/outbox").await;
@@ -358,7 +358,7 @@ async fn refused_credentials_are_retried_not_given_up(pool: PgPool) {
     send(&app, &s, Uuid::new_v4()).await;
     app.deliver_mail().await;
     let (status, error): (String, String) =
-        sqlx::query_as("select status, last_error from emails").fetch_one(&app.pool).await.unwrap();
+        sqlx::query_as("select status::text, last_error from emails").fetch_one(&app.pool).await.unwrap();
     assert_eq!(status, "queued", "fixing SMTP_URL lets it go out");
     assert!(error.contains("Authentication credentials invalid"), "{error}");
 }
@@ -371,7 +371,7 @@ async fn a_temporary_refusal_is_retried(pool: PgPool) {
     send(&app, &s, Uuid::new_v4()).await;
     app.deliver_mail().await;
     let (status, error): (String, String) =
-        sqlx::query_as("select status, last_error from emails").fetch_one(&app.pool).await.unwrap();
+        sqlx::query_as("select status::text, last_error from emails").fetch_one(&app.pool).await.unwrap();
     assert_eq!(status, "queued");
     assert!(error.contains("Try again later"), "{error}");
 }

@@ -73,7 +73,10 @@ async fn create_a_job(pool: PgPool) {
     assert!(page.body.contains(&format!("/interview-templates/new?job_id={key}")), "links to a new template");
 
     let (title, department, description, status): (String, Option<String>, Option<String>, String) =
-        sqlx::query_as("select title, department, description, status from jobs").fetch_one(&app.pool).await.unwrap();
+        sqlx::query_as("select title, department, description, status::text from jobs")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(title, "Senior Backend Engineer");
     assert_eq!(department.as_deref(), Some("Engineering"));
     assert_eq!(description.as_deref(), Some("Own our APIs.\nWork with product."));
@@ -165,7 +168,7 @@ async fn close_and_reopen(pool: PgPool) {
     let reopened = app.post(&format!("/jobs/{id}/reopen"), &[]).await;
     assert_eq!(reopened.flash(), "Job reopened.");
     assert_eq!(reopened.text("h1 .badge"), "Open");
-    let status: String = sqlx::query_scalar("select status from jobs").fetch_one(&app.pool).await.unwrap();
+    let status: String = sqlx::query_scalar("select status::text from jobs").fetch_one(&app.pool).await.unwrap();
     assert_eq!(status, "open");
 }
 
@@ -188,7 +191,7 @@ async fn list_shows_open_jobs_first_then_newest(pool: PgPool) {
     // Two templates for "Middle", one of them published.
     sqlx::query(
         "insert into interview_templates (id, company_id, job_id, name, difficulty, duration_minutes, status)
-         select gen_random_uuid(), company_id, id, n, 'easy', 10, s from jobs, (values ('A', 'draft'), ('B', 'published')) v(n, s)
+         select gen_random_uuid(), company_id, id, n, 'easy', 10, s from jobs, (values ('A', 'draft'::template_status), ('B', 'published')) v(n, s)
          where id = $1::uuid",
     )
     .bind(&middle)
@@ -247,7 +250,7 @@ async fn another_companys_job_is_not_found(pool: PgPool) {
     assert!(!globex.get("/jobs").await.body.contains("Acme Secret Job"));
 
     let (title, status): (String, String) =
-        sqlx::query_as("select title, status from jobs").fetch_one(&app.pool).await.unwrap();
+        sqlx::query_as("select title, status::text from jobs").fetch_one(&app.pool).await.unwrap();
     assert_eq!((title.as_str(), status.as_str()), ("Acme Secret Job", "open"));
     let theirs: i64 = sqlx::query_scalar("select count(*) from jobs where company_id = $1")
         .bind(company_id(&globex, "gina@globex.com").await)

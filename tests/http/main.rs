@@ -19,6 +19,7 @@ mod security;
 mod settings;
 #[path = "../common/smtp.rs"]
 mod smtp;
+mod states;
 // `captured_logs` serves the logs binary only.
 #[allow(dead_code)]
 #[path = "../common/support.rs"]

@@ -34,7 +34,7 @@ async fn send(app: &TestApp, s: &Sendable, candidate_id: Uuid) -> Uuid {
 
 /// The only email's (status, attempts, last error).
 async fn email(app: &TestApp) -> (String, i32, Option<String>) {
-    sqlx::query_as("select status, attempts, last_error from emails").fetch_one(&app.pool).await.unwrap()
+    sqlx::query_as("select status::text, attempts, last_error from emails").fetch_one(&app.pool).await.unwrap()
 }
 
 /// Brings every queued email's next attempt (or the end of its lease) to now.

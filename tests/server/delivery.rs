@@ -22,7 +22,7 @@ async fn an_invitation_is_delivered_on_notification_without_waiting_for_the_poll
     let link = emailed_link(&server, &smtp).await;
     assert!(link.starts_with(&format!("{}/i/", server.base)), "the emailed link points at the server: {link}");
     let (status, attempts): (String, i32) =
-        sqlx::query_as("select status, attempts from emails where interview_id = $1")
+        sqlx::query_as("select status::text, attempts from emails where interview_id = $1")
             .bind(interview_id)
             .fetch_one(&pool)
             .await
@@ -70,7 +70,7 @@ async fn sigterm_during_a_delivery_gives_the_email_back_at_once(pool: PgPool) {
 
     assert!(status.success(), "a clean stop: {status}\n{}", server.output());
     let (state, attempts, next_attempt_at): (String, i32, OffsetDateTime) =
-        sqlx::query_as("select status, attempts, next_attempt_at from emails where interview_id = $1")
+        sqlx::query_as("select status::text, attempts, next_attempt_at from emails where interview_id = $1")
             .bind(interview_id)
             .fetch_one(&pool)
             .await

@@ -27,7 +27,7 @@ async fn a_completed_interview_is_evaluated_and_the_result_is_on_its_page(pool: 
         "{}",
         page.body
     );
-    let runs: Vec<String> = sqlx::query_scalar("select status from evaluations where interview_id = $1")
+    let runs: Vec<String> = sqlx::query_scalar("select status::text from evaluations where interview_id = $1")
         .bind(interview_id)
         .fetch_all(&pool)
         .await
@@ -54,7 +54,7 @@ async fn sigterm_during_an_evaluation_gives_the_task_back_at_once(pool: PgPool) 
 
     assert!(status.success(), "a clean stop: {status}\n{}", server.output());
     let (state, run_at, error): (String, OffsetDateTime, Option<String>) =
-        sqlx::query_as("select status, run_at, last_error from tasks where kind = 'evaluate_interview'")
+        sqlx::query_as("select status::text, run_at, last_error from tasks where kind = 'evaluate_interview'")
             .fetch_one(&pool)
             .await
             .unwrap();

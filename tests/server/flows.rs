@@ -74,7 +74,7 @@ pub async fn complete_interview(pool: &PgPool, interview_id: Uuid, link: &str) {
     let started = candidate.post(format!("{link}/start")).send().await.unwrap();
     assert_eq!(started.status(), StatusCode::OK);
     let questions: Vec<(Uuid, String)> = sqlx::query_as(
-        "select q.id, q.answer_kind from version_questions q join interviews i on i.template_version_id = q.version_id
+        "select q.id, q.answer_kind::text from version_questions q join interviews i on i.template_version_id = q.version_id
          where i.id = $1 order by q.position",
     )
     .bind(interview_id)

@@ -23,7 +23,7 @@ async fn housekeeping_expires_an_interview_past_its_deadline(pool: PgPool) {
     })
     .await;
     assert!(page.body.contains("Ada Lovelace"), "{}", page.body);
-    let status: String = sqlx::query_scalar("select status from interviews where id = $1")
+    let status: String = sqlx::query_scalar("select status::text from interviews where id = $1")
         .bind(interview_id)
         .fetch_one(&pool)
         .await
