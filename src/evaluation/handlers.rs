@@ -1,6 +1,5 @@
 use std::collections::HashMap;
 
-use askama::Template;
 use axum::{extract::State, response::Response};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -31,8 +30,8 @@ fn badge_of(status: EvaluationStatus) -> &'static str {
     }
 }
 
-/// The evaluation and review section of the interview page, as HTML.
-pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: Uuid) -> AppResult<String> {
+/// The evaluation and review section of the interview page.
+pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: Uuid) -> AppResult<ReviewSection> {
     let pool = &state.pool;
     let company_id = user.company_id;
     let status = store::interview_status(pool, company_id, interview_id).await?.ok_or(AppError::NotFound)?;
@@ -186,7 +185,7 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
             finished: run.finished_at.map(Into::into),
         }
     });
-    let section = ReviewSection {
+    Ok(ReviewSection {
         interview_id,
         can_rerun: completed && !waiting && !task_pending,
         rerun_label,
@@ -195,8 +194,7 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
         showing_previous,
         questions,
         decision,
-    };
-    Ok(section.render()?)
+    })
 }
 
 /// Queues a new run; the page shows it once it is done (a failed evaluation can always be retried).
