@@ -104,12 +104,8 @@ pub async fn show(
     Query(query): Query<ShowQuery>,
 ) -> AppResult<Response> {
     let application = store::find(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
-    let tab = if query.tab.as_deref() == Some("interviews") { Tab::Interviews } else { Tab::Overview };
-    let stage = application.stage;
-    let job_details =
-        [application.job_department, application.job_location].into_iter().flatten().collect::<Vec<_>>().join(" · ");
-    let interviews_html = match tab {
-        Tab::Interviews => {
+    let tab = if query.tab.as_deref() == Some("interviews") {
+        Tab::Interviews(
             crate::interviews::application_section(
                 &state,
                 user.company_id,
@@ -117,10 +113,14 @@ pub async fn show(
                 application.candidate_id,
                 application.job_id,
             )
-            .await?
-        }
-        Tab::Overview => String::new(),
+            .await?,
+        )
+    } else {
+        Tab::Overview
     };
+    let stage = application.stage;
+    let job_details =
+        [application.job_department, application.job_location].into_iter().flatten().collect::<Vec<_>>().join(" · ");
     let send_href = crate::interviews::send_interview_href(
         application.candidate_id,
         application.job_id,
@@ -143,7 +143,6 @@ pub async fn show(
         job_details,
         job_closed: application.job_status == JobStatus::Closed,
         send_href,
-        interviews_html,
     })
 }
 

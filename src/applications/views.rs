@@ -2,7 +2,10 @@ use askama::Template;
 use uuid::Uuid;
 
 use super::model::Stage;
-use crate::{candidates::model::CandidateStatus, dates::When, layout::Shell, pagination::Pager};
+use crate::{
+    candidates::model::CandidateStatus, dates::When, interviews::ApplicationInterviews, layout::Shell,
+    pagination::Pager,
+};
 
 pub struct ApplicationRowView {
     pub id: Uuid,
@@ -34,10 +37,10 @@ pub struct ApplicationsPage {
     pub filtered: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The tab shown; the Interviews tab carries its section, loaded only when it is shown.
 pub enum Tab {
     Overview,
-    Interviews,
+    Interviews(ApplicationInterviews),
 }
 
 #[derive(Template)]
@@ -60,12 +63,10 @@ pub struct ApplicationPage {
     pub job_closed: bool,
     /// Send Interview for this candidate and job, coming back to the Interviews tab.
     pub send_href: String,
-    /// The Interviews tab, rendered by `interviews::application_section` (empty on Overview).
-    pub interviews_html: String,
 }
 
 impl ApplicationPage {
     pub fn on_interviews(&self) -> bool {
-        self.tab == Tab::Interviews
+        matches!(self.tab, Tab::Interviews(_))
     }
 }

@@ -1,8 +1,8 @@
 use std::collections::HashMap;
 
-use askama::Template;
 use axum::{extract::State, response::Response};
 use serde::Deserialize;
+use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{
@@ -31,16 +31,64 @@ fn badge_of(status: EvaluationStatus) -> &'static str {
     }
 }
 
-/// The evaluation and review section of the interview page, as HTML.
-pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: Uuid) -> AppResult<String> {
-    let pool = &state.pool;
-    let company_id = user.company_id;
+/// The evaluation and review section of the interview page.
+pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: Uuid) -> AppResult<ReviewSection> {
+    let stored = load_review(&state.pool, user.company_id, interview_id).await?;
+    let no_transcriber = state.config.evaluation.transcribe_url.is_none();
+    Ok(review_view(interview_id, stored, user.user_id, no_transcriber))
+}
+
+/// What the review section shows, as stored.
+struct StoredReview {
+    completed: bool,
+    latest: Option<store::EvaluationRow>,
+    /// No run yet, but the evaluation task is queued.
+    task_pending: bool,
+    /// The last finished run, when the latest one is not done yet.
+    previous_done: Option<store::EvaluationRow>,
+    /// The answers' results in the run shown.
+    results: Vec<store::AnswerResultRow>,
+    reviews: Vec<store::ReviewRow>,
+    questions: Vec<store::QuestionAnswer>,
+    decision: Option<store::DecisionRow>,
+}
+
+async fn load_review(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> AppResult<StoredReview> {
     let status = store::interview_status(pool, company_id, interview_id).await?.ok_or(AppError::NotFound)?;
     let completed = status == InterviewStatus::Completed;
-
     let latest = store::latest_run(pool, company_id, interview_id).await?;
-    let waiting = latest.as_ref().is_some_and(|run| run.status.is_waiting());
     let task_pending = latest.is_none() && completed && store::task_pending(pool, company_id, interview_id).await?;
+    let previous_done = match &latest {
+        Some(run) if run.status != EvaluationStatus::Done => {
+            store::latest_done_run(pool, company_id, interview_id).await?
+        }
+        _ => None,
+    };
+    let shown = match &latest {
+        Some(run) if run.status == EvaluationStatus::Done => Some(run),
+        _ => previous_done.as_ref(),
+    };
+    let results = match shown {
+        Some(run) => store::answer_results(pool, company_id, run.id).await?,
+        None => Vec::new(),
+    };
+    Ok(StoredReview {
+        completed,
+        task_pending,
+        previous_done,
+        results,
+        reviews: store::answer_reviews(pool, company_id, interview_id).await?,
+        questions: store::questions_with_answers(pool, company_id, interview_id).await?,
+        decision: store::decision(pool, company_id, interview_id).await?,
+        latest,
+    })
+}
+
+/// The section as `user_id` sees it (their own rating preselected).
+fn review_view(interview_id: Uuid, stored: StoredReview, user_id: Uuid, no_transcriber: bool) -> ReviewSection {
+    let StoredReview { completed, latest, task_pending, previous_done, results, reviews, questions, decision: current } =
+        stored;
+    let waiting = latest.as_ref().is_some_and(|run| run.status.is_waiting());
     let run_state = match &latest {
         Some(run) => {
             let message = match (run.status, &run.error) {
@@ -81,23 +129,11 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
     };
     let latest_is_done = latest.as_ref().is_some_and(|run| run.status == EvaluationStatus::Done);
     let rerun_label = if latest.is_some() || task_pending { "Re-run evaluation" } else { "Run evaluation" };
-    let shown = match &latest {
-        Some(run) if run.status == EvaluationStatus::Done => latest,
-        Some(_) => store::latest_done_run(pool, company_id, interview_id).await?,
-        None => None,
-    };
+    let shown = if latest_is_done { latest } else { previous_done };
     let showing_previous = shown.is_some() && !latest_is_done;
 
-    let mut results: HashMap<Uuid, store::AnswerResultRow> = match &shown {
-        Some(run) => {
-            store::answer_results(pool, company_id, run.id).await?.into_iter().map(|r| (r.question_id, r)).collect()
-        }
-        None => HashMap::new(),
-    };
-    let reviews = store::answer_reviews(pool, company_id, interview_id).await?;
-    let no_transcriber = state.config.evaluation.transcribe_url.is_none();
-    let questions = store::questions_with_answers(pool, company_id, interview_id)
-        .await?
+    let mut results: HashMap<Uuid, store::AnswerResultRow> = results.into_iter().map(|r| (r.question_id, r)).collect();
+    let questions = questions
         .into_iter()
         .enumerate()
         .map(|(index, row)| {
@@ -112,7 +148,7 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
                 (None, _) if no_transcriber => (None, Some(format!("No transcript: {NO_TRANSCRIBER}"))),
                 (None, _) => (None, Some("The transcript appears when the evaluation has run.".into())),
             };
-            let own = reviews.iter().find(|r| Some(r.answer_id) == row.answer_id && r.user_id == user.user_id);
+            let own = reviews.iter().find(|r| Some(r.answer_id) == row.answer_id && r.user_id == user_id);
             QuestionView {
                 number: index + 1,
                 prompt: row.prompt,
@@ -140,7 +176,7 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
                         rating: r.rating,
                         note: r.note.clone(),
                         at: r.updated_at.into(),
-                        is_mine: r.user_id == user.user_id,
+                        is_mine: r.user_id == user_id,
                     })
                     .collect(),
                 my_rating: own.map(|r| r.rating),
@@ -149,7 +185,6 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
         })
         .collect();
 
-    let current = store::decision(pool, company_id, interview_id).await?;
     let decision = DecisionView {
         options: Decision::ALL
             .into_iter()
@@ -186,7 +221,7 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
             finished: run.finished_at.map(Into::into),
         }
     });
-    let section = ReviewSection {
+    ReviewSection {
         interview_id,
         can_rerun: completed && !waiting && !task_pending,
         rerun_label,
@@ -195,8 +230,7 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
         showing_previous,
         questions,
         decision,
-    };
-    Ok(section.render()?)
+    }
 }
 
 /// Queues a new run; the page shows it once it is done (a failed evaluation can always be retried).

@@ -30,6 +30,7 @@ pub use media::MediaSource;
 pub use pipeline::Evaluator;
 pub use scorer::Scorer;
 pub use transcriber::Transcriber;
+pub use views::ReviewSection;
 
 /// The task kind the candidate's completion queues.
 pub const TASK_KIND: &str = "evaluate_interview";

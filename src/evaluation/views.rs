@@ -1,11 +1,10 @@
-use askama::Template;
+use askama::{Template, filters::HtmlSafe};
 use uuid::Uuid;
 
 use super::model::Recommendation;
 use crate::{dates::When, interview_templates::model::AnswerKind};
 
-/// The evaluation and review section of the interview page, rendered on its own and
-/// included there (it is this template's escaped output, never raw input).
+/// The evaluation and review section of the interview page.
 #[derive(Template)]
 #[template(path = "evaluation/review.html")]
 pub struct ReviewSection {
@@ -20,6 +19,9 @@ pub struct ReviewSection {
     pub questions: Vec<QuestionView>,
     pub decision: DecisionView,
 }
+
+/// Its template escapes every value, so the interview page writes its output as it is.
+impl HtmlSafe for ReviewSection {}
 
 pub struct RunState {
     pub label: &'static str,

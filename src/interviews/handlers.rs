@@ -181,7 +181,7 @@ pub async fn send_page(
     if query.modal.is_some() {
         return Ok(Html(form.render()?).into_response());
     }
-    render(&SendPage::new(shell.at(Section::Candidates), &form)?)
+    render(&SendPage { shell: shell.at(Section::Candidates), form })
 }
 
 #[derive(Deserialize)]
@@ -208,7 +208,7 @@ pub async fn send(
         let shell = shell.clone();
         async move {
             let form = send_form(&state, &user, candidate_id, job_id, version_id, Some(error), return_to).await?;
-            render(&SendPage::new(shell.at(Section::Candidates), &form)?)
+            render(&SendPage { shell: shell.at(Section::Candidates), form })
         }
     };
     let (job_id, version_id) = match chosen_template(&state, user.company_id, job_id, version_id).await? {
@@ -406,12 +406,11 @@ pub async fn application_section(
     application_id: Uuid,
     candidate_id: Uuid,
     job_id: Uuid,
-) -> AppResult<String> {
+) -> AppResult<ApplicationInterviews> {
     let rows = store::for_application(&state.pool, company_id, application_id).await?;
     let return_to = application_tab(application_id);
     let send_href = send_interview_href(candidate_id, job_id, &return_to);
-    let section = ApplicationInterviews { rows: rows.into_iter().map(list_row).collect(), return_to, send_href };
-    Ok(section.render()?)
+    Ok(ApplicationInterviews { rows: rows.into_iter().map(list_row).collect(), return_to, send_href })
 }
 
 pub async fn show(
@@ -424,7 +423,7 @@ pub async fn show(
     let events = store::events(&state.pool, user.company_id, id).await?;
     let status = interview.status;
     let expired = interview.expires_at <= time::OffsetDateTime::now_utc();
-    let review_html = crate::evaluation::review_section(&state, &user, id).await?;
+    let review = crate::evaluation::review_section(&state, &user, id).await?;
     render(&ShowPage {
         shell: shell.at(Section::Interviews),
         id,
@@ -453,7 +452,7 @@ pub async fn show(
             .collect(),
         can_resend: status.is_open() && !expired,
         return_to: format!("/interviews/{id}"),
-        review_html,
+        review,
     })
 }
 

@@ -12,6 +12,7 @@ pub mod store;
 mod views;
 
 pub use handlers::{application_section, application_tab, send_interview_href};
+pub use views::ApplicationInterviews;
 
 use axum::{
     Router,

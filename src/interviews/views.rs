@@ -1,8 +1,8 @@
-use askama::Template;
+use askama::{Template, filters::HtmlSafe};
 use uuid::Uuid;
 
 use super::model::InterviewStatus;
-use crate::{dates::When, layout::Shell, pagination::Pager};
+use crate::{dates::When, evaluation::ReviewSection, layout::Shell, pagination::Pager};
 
 pub struct QuestionLine {
     pub prompt: String,
@@ -60,16 +60,12 @@ pub struct Blocker {
 #[template(path = "interviews/send_page.html")]
 pub struct SendPage {
     pub shell: Shell,
-    pub candidate_name: String,
-    /// The rendered `SendForm` (escaped by its own template), shared with the modal.
-    pub form_html: String,
+    /// The same form the modal shows on its own.
+    pub form: SendForm,
 }
 
-impl SendPage {
-    pub fn new(shell: Shell, form: &SendForm) -> askama::Result<Self> {
-        Ok(Self { shell, candidate_name: form.candidate_name.clone(), form_html: form.render()? })
-    }
-}
+/// Its template escapes every value, so the page writes its output as it is.
+impl HtmlSafe for SendForm {}
 
 /// One selected candidate on the bulk Send Interview page.
 pub struct BulkRecipient {
@@ -156,6 +152,9 @@ pub struct ApplicationInterviews {
     pub send_href: String,
 }
 
+/// Its template escapes every value, so the application's page writes its output as it is.
+impl HtmlSafe for ApplicationInterviews {}
+
 pub struct TimelineEntry {
     pub label: &'static str,
     pub detail: Option<String>,
@@ -185,6 +184,44 @@ pub struct ShowPage {
     pub timeline: Vec<TimelineEntry>,
     pub can_resend: bool,
     pub return_to: String,
-    /// The evaluation and review section, rendered by `evaluation::review_section`.
-    pub review_html: String,
+    /// The evaluation and review section, loaded by `evaluation::review_section`.
+    pub review: ReviewSection,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn application_tab_shows_each_interview_with_its_status_and_why_it_cannot_be_resent() {
+        let application_id = Uuid::new_v4();
+        let tab = ApplicationInterviews {
+            rows: vec![InterviewListRow {
+                id: Uuid::new_v4(),
+                status: InterviewStatus::Completed,
+                candidate_id: Uuid::new_v4(),
+                candidate_name: "Ada Lovelace".into(),
+                candidate_email: "ada@example.com".into(),
+                job_title: "Engineer".into(),
+                template_name: "Backend screen".into(),
+                application_id,
+                version_number: 2,
+                sent: None,
+                opened: None,
+                email_state: "",
+                can_resend: false,
+                no_resend_reason: "Completed",
+                evaluation: EvaluationCell { label: String::new(), detail: String::new(), badge: "" },
+            }],
+            return_to: format!("/applications/{application_id}?tab=interviews"),
+            send_href: "/candidates/send-interview".into(),
+        };
+
+        let html = tab.render().unwrap();
+
+        assert!(html.contains("Backend screen</a> <span class=\"muted small\">Version 2</span>"), "{html}");
+        assert!(html.contains("<span class=\"badge badge-green\">Completed</span>"), "{html}");
+        assert!(html.contains("<span class=\"muted small no-resend\">Completed</span>"), "{html}");
+        assert!(!html.contains("No interviews sent"), "{html}");
+    }
 }
