@@ -33,42 +33,39 @@ async fn record_and_stop(browser: &Browser, next: &str) {
     browser.wait_for_text(".question-progress, h1", next).await;
 }
 
-#[sqlx::test]
-async fn a_candidate_records_resumes_and_completes_and_the_recruiter_plays_the_answers(pool: PgPool) {
+/// Ada Lovelace invited through the Send Interview form to two video questions and a
+/// typed one (ten minutes to think and to answer each): the app, the template version,
+/// the link from the email the SMTP server received, and the interview.
+async fn invited(pool: PgPool) -> (TestApp, Uuid, String, Uuid) {
     let smtp = SmtpServer::start(Behaviour::Accept).await;
     let app = TestApp::spawn_with_smtp(pool, Some(smtp.url())).await;
     app.sign_up("Acme Robotics", RECRUITER).await;
     let company = app.company_id(RECRUITER).await;
     let job = fixtures::job(&app.pool, company, "Senior Backend Engineer").await;
-    // Two video questions and a text one. The first thinks for ten minutes, so that the
-    // click on "Record now" starts its recording however slow the machine; the second
-    // thinks for a second, so that its countdown starts recording by itself. Answer times
-    // are long enough that recordings stop by the click, not the timer.
     let (_, version) = fixtures::published_template_timed(&app.pool, company, job, "Backend screen", 600, 600).await;
-    sqlx::query("update version_questions set thinking_seconds = 1 where version_id = $1 and position = 1")
-        .bind(version)
-        .execute(&app.pool)
-        .await
-        .unwrap();
     let candidate = fixtures::candidate(&app.pool, company, "Ada Lovelace", "ada@example.com").await;
-
-    let sent = app
-        .post(
-            &format!("/candidates/{candidate}/send-interview"),
-            &[
-                ("job_id", &job.to_string()),
-                ("version_id", &version.to_string()),
-                ("idempotency_key", &Uuid::new_v4().to_string()),
-                ("return_to", "/interviews"),
-            ],
-        )
-        .await;
+    let sent = app.send_interview(candidate, job, version).await;
     assert_eq!(sent.flash(), "Interview invitation sent to ada@example.com");
     app.deliver_mail().await;
     let messages = smtp.messages();
     assert_eq!(messages.len(), 1);
     let link = link_in_message(&messages[0]);
-    let interview: Uuid = sqlx::query_scalar("select id from interviews").fetch_one(&app.pool).await.unwrap();
+    let interview = sqlx::query_scalar("select id from interviews").fetch_one(&app.pool).await.unwrap();
+    (app, version, link, interview)
+}
+
+#[sqlx::test]
+async fn a_candidate_records_resumes_and_completes_and_the_recruiter_plays_the_answers(pool: PgPool) {
+    let (app, version, link, interview) = invited(pool).await;
+    // The first question thinks for ten minutes, so that the click on "Record now" starts
+    // its recording however slow the machine; the second thinks for a second, so that its
+    // countdown starts recording by itself. Answer times are long enough that recordings
+    // stop by the click, not the timer.
+    sqlx::query("update version_questions set thinking_seconds = 1 where version_id = $1 and position = 1")
+        .bind(version)
+        .execute(&app.pool)
+        .await
+        .unwrap();
 
     let browser = Browser::start().await;
 
@@ -216,18 +213,7 @@ async fn a_candidate_records_resumes_and_completes_and_the_recruiter_plays_the_a
 
 #[sqlx::test]
 async fn a_recording_stopped_after_the_interview_was_cancelled_shows_the_candidate_why(pool: PgPool) {
-    let smtp = SmtpServer::start(Behaviour::Accept).await;
-    let app = TestApp::spawn_with_smtp(pool, Some(smtp.url())).await;
-    app.sign_up("Acme Robotics", RECRUITER).await;
-    let company = app.company_id(RECRUITER).await;
-    let job = fixtures::job(&app.pool, company, "Senior Backend Engineer").await;
-    let (_, version) = fixtures::published_template_timed(&app.pool, company, job, "Backend screen", 600, 600).await;
-    let candidate = fixtures::candidate(&app.pool, company, "Ada Lovelace", "ada@example.com").await;
-    let sent = app.send_interview(candidate, job, version).await;
-    assert_eq!(sent.flash(), "Interview invitation sent to ada@example.com");
-    app.deliver_mail().await;
-    let link = link_in_message(&smtp.messages()[0]);
-    let interview: Uuid = sqlx::query_scalar("select id from interviews").fetch_one(&app.pool).await.unwrap();
+    let (app, _, link, interview) = invited(pool).await;
 
     let browser = Browser::start().await;
     browser.goto(&link).await;
