@@ -15,8 +15,8 @@ use tower_http::{catch_panic::CatchPanicLayer, set_header::SetResponseHeaderLaye
 use tracing::{Span, field::Empty};
 
 use crate::{
-    applications, auth, candidate_portal, candidates, error::AppError, evaluation, interview_templates, interviews,
-    jobs, layout, mail, settings, state::AppState, static_files,
+    account, applications, auth, candidate_portal, candidates, error::AppError, evaluation, interview_templates,
+    interviews, jobs, layout, mail, settings, state::AppState, static_files, team,
 };
 
 /// Scripts, styles, media and forms only from this origin; no inline script; never framed.
@@ -49,8 +49,12 @@ pub fn router(state: AppState) -> Router {
         .merge(mail::router())
         .merge(settings::router())
         .merge(candidate_portal::router())
+        .merge(team::router())
+        .merge(account::router())
         .route("/healthz", get(healthz))
         .route("/static/{name}", get(static_files::serve))
+        // After routing, so the route's template decides who may use it.
+        .route_layer(middleware::from_fn(auth::roles::enforce))
         .fallback(layout::not_found)
         .layer(CatchPanicLayer::custom(|_| AppError::Unexpected(anyhow::anyhow!("handler panicked")).into_response()))
         .layer(middleware::from_fn_with_state(state.clone(), layout::layout_middleware))

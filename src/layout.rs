@@ -30,6 +30,7 @@ pub enum Section {
     Applications,
     Team,
     Settings,
+    Account,
 }
 
 impl Section {
@@ -45,6 +46,7 @@ impl Section {
             Self::Applications => "Applications",
             Self::Team => "Team",
             Self::Settings => "Settings",
+            Self::Account => "Account",
         }
     }
 
@@ -57,6 +59,7 @@ impl Section {
             Self::Applications => "/applications",
             Self::Team => "/team",
             Self::Settings => "/settings",
+            Self::Account => "/account",
         }
     }
 }
@@ -148,6 +151,16 @@ impl Shell {
 
     pub fn on_settings(&self) -> bool {
         self.section == Some(Section::Settings)
+    }
+
+    pub fn on_account(&self) -> bool {
+        self.section == Some(Section::Account)
+    }
+
+    /// Whether the signed-in user's role allows `method` on `route` (a route template,
+    /// such as `/jobs/{id}/edit`): links and buttons to anything else are not shown.
+    pub fn may(&self, method: &str, route: &str) -> bool {
+        self.user.as_ref().is_some_and(|user| crate::auth::roles::may(user, method, route))
     }
 
     fn from_extensions(extensions: &axum::http::Extensions) -> Self {

@@ -7,7 +7,11 @@
 //! - [`error`]: the handlers' error type and its friendly pages.
 //! - [`extract`]: the HTTP edge: ids in paths, other path text and forms, refused with the product's pages.
 //! - [`layout`]: the portal layout: navigation, flash messages, error pages.
-//! - [`auth`]: sign-up, sign-in, sessions, password hashing, cross-site refusal.
+//! - [`auth`]: sign-up, sign-in, sessions, password hashing, cross-site refusal, and roles: one
+//!   table of every route with the least role it needs, enforced before any handler runs.
+//! - [`team`]: members and roles, deactivation, invitations by email that the invitee accepts
+//!   by choosing their own password.
+//! - [`account`]: your own account and the sessions that sign you in.
 //! - [`jobs`]: job openings: list (open first), create, edit, close and reopen.
 //! - [`interview_templates`]: templates and their ordered questions, publish into immutable versions.
 //! - [`interviews`]: Send Interview, the secure link, tracking, resend, the Interviews page.
@@ -28,6 +32,7 @@
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
 //! - [`demo`]: the demo company.
 
+pub mod account;
 pub mod app;
 pub mod applications;
 pub mod auth;
@@ -53,4 +58,5 @@ pub mod settings;
 pub mod state;
 pub mod static_files;
 pub mod storage;
+pub mod team;
 pub mod workers;

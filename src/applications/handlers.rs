@@ -106,14 +106,8 @@ pub async fn show(
     let application = store::find(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let tab = if query.tab.as_deref() == Some("interviews") {
         Tab::Interviews(
-            crate::interviews::application_section(
-                &state,
-                user.company_id,
-                id,
-                application.candidate_id,
-                application.job_id,
-            )
-            .await?,
+            crate::interviews::application_section(&state, &user, id, application.candidate_id, application.job_id)
+                .await?,
         )
     } else {
         Tab::Overview

@@ -13,10 +13,10 @@ use super::{
 };
 use crate::{
     domain::{EmailAddress, RequiredText},
-    error::{AppError, AppResult},
+    error::AppResult,
     extract::Form,
     forms::FieldErrors,
-    layout::{Flash, Section, Shell, append_cookie, render},
+    layout::{Flash, Shell, append_cookie, render},
     state::AppState,
 };
 
@@ -69,7 +69,7 @@ pub async fn sign_up(
 }
 
 /// Starts a fresh session (ending the browser's previous one) and redirects.
-async fn start_session(
+pub(crate) async fn start_session(
     state: &AppState,
     headers: &HeaderMap,
     user_id: uuid::Uuid,
@@ -155,64 +155,4 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> AppR
     let mut response = Flash::success("You have signed out.").redirect("/sign-in");
     append_cookie(&mut response, &session::clear_cookie(https));
     Ok(response)
-}
-
-async fn team_view(
-    state: &AppState,
-    user: &CurrentUser,
-    shell: Shell,
-    values: TeammateValues,
-    errors: FieldErrors,
-) -> AppResult<TeamPage> {
-    let teammates = store::team(&state.pool, user.company_id)
-        .await?
-        .into_iter()
-        .map(|t| TeammateRow {
-            is_you: t.email == user.email,
-            name: t.name,
-            email: t.email,
-            joined: t.created_at.into(),
-        })
-        .collect();
-    Ok(TeamPage { shell: shell.at(Section::Team), teammates, values, errors })
-}
-
-pub async fn team_page(State(state): State<AppState>, user: CurrentUser, shell: Shell) -> AppResult<Response> {
-    render(&team_view(&state, &user, shell, TeammateValues::default(), FieldErrors::default()).await?)
-}
-
-#[derive(Deserialize)]
-pub struct TeammateForm {
-    name: String,
-    email: String,
-    password: String,
-}
-
-/// Adds a recruiter to the signed-in user's company with a first password that the
-/// user passes on to them.
-pub async fn add_teammate(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    shell: Shell,
-    Form(form): Form<TeammateForm>,
-) -> AppResult<Response> {
-    let mut errors = FieldErrors::default();
-    let name = errors.check("name", RequiredText::parse(&form.name, "their name", 120));
-    let email = errors.check("email", EmailAddress::parse(&form.email));
-    if let Err(message) = password::check_new(&form.password, &form.email) {
-        errors.add("password", message);
-    }
-    let values = TeammateValues { name: form.name, email: form.email };
-    let (Some(name), Some(email), true) = (name, email, errors.is_empty()) else {
-        return render(&team_view(&state, &user, shell, values, errors).await?);
-    };
-    let hash = password::hash(form.password).await?;
-    match store::add_teammate(&state.pool, user.company_id, name.as_str(), email.as_str(), &hash).await {
-        Ok(_) => Ok(Flash::success(format!("{} can now sign in with {}.", name.as_str(), email)).redirect("/team")),
-        Err(CreateError::EmailTaken) => {
-            errors.add("email", "An account with this email already exists.");
-            render(&team_view(&state, &user, shell, values, errors).await?)
-        }
-        Err(CreateError::Database(err)) => Err(AppError::from(err)),
-    }
 }

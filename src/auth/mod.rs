@@ -1,9 +1,11 @@
 //! Accounts and sessions: sign-up (a company and its first recruiter), sign-in with
-//! throttling, sign-out, teammates, the session cookie, and cross-site request refusal.
+//! throttling, sign-out, roles and who may use which route, the session cookie, and
+//! cross-site request refusal.
 
 pub mod csrf;
 mod handlers;
 pub mod password;
+pub mod roles;
 pub mod session;
 mod store;
 pub mod throttle;
@@ -22,6 +24,7 @@ use uuid::Uuid;
 
 use crate::state::AppState;
 
+pub(crate) use handlers::start_session;
 pub use store::create_company_with_owner;
 
 pub fn router() -> Router<AppState> {
@@ -30,15 +33,16 @@ pub fn router() -> Router<AppState> {
         .route("/sign-up", get(handlers::sign_up_page).post(handlers::sign_up))
         .route("/sign-in", get(handlers::sign_in_page).post(handlers::sign_in))
         .route("/sign-out", post(handlers::sign_out))
-        .route("/team", get(handlers::team_page).post(handlers::add_teammate))
 }
 
-/// The signed-in recruiter. As an extractor it sends anyone else to the sign-in page.
+/// The signed-in member. As an extractor it sends anyone else to the sign-in page; what
+/// their role allows is checked before any handler runs ([`roles::enforce`]).
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
     pub user_id: Uuid,
     pub name: String,
     pub email: String,
+    pub role: roles::Role,
     pub company_id: Uuid,
     pub company_name: String,
 }

@@ -3,8 +3,8 @@
 //! session ends after 12 idle hours or 7 days, whichever comes first.
 
 use axum::{
-    extract::{Request, State},
-    http::HeaderMap,
+    extract::{FromRequestParts, Request, State},
+    http::{HeaderMap, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{CurrentUser, cookie_value};
+use super::{ClientIp, CurrentUser, cookie_value, roles::Role};
 use crate::{error::AppError, state::AppState};
 
 const IDLE_HOURS: f64 = 12.0;
@@ -84,43 +84,67 @@ pub async fn delete_expired(pool: &PgPool) -> sqlx::Result<u64> {
     Ok(done.rows_affected())
 }
 
-async fn lookup(pool: &PgPool, token: &str) -> sqlx::Result<Option<CurrentUser>> {
+/// Where a request comes from, as the Account page shows a session.
+struct SeenFrom {
+    user_agent: Option<String>,
+    ip_address: String,
+}
+
+async fn lookup(pool: &PgPool, token: &str, seen_from: &SeenFrom) -> sqlx::Result<Option<CurrentUser>> {
     let token_hash = hash(token);
     let row = sqlx::query!(
-        r#"select u.id as user_id, u.name as user_name, u.email::text as "user_email!",
+        r#"select u.id as user_id, u.name as user_name, u.email::text as "user_email!", u.role as "role: Role",
                   c.id as company_id, c.name as company_name,
-                  s.last_seen_at < now() - interval '1 minute' as "stale!"
+                  (s.last_seen_at < now() - interval '1 minute'
+                   or s.user_agent is distinct from $3 or s.ip_address is distinct from $4) as "stale!"
            from sessions s
            join users u on u.id = s.user_id
            join companies c on c.id = u.company_id
            where s.token_hash = $1
+             and u.deactivated_at is null
              and s.expires_at > now()
              and s.last_seen_at > now() - make_interval(hours => $2::float8::int)"#,
         &token_hash,
         IDLE_HOURS,
+        seen_from.user_agent,
+        seen_from.ip_address,
     )
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    // Touch at most once a minute: a write per request would serialise a busy user's requests.
+    // Touch at most once a minute (a write per request would serialise a busy user's
+    // requests), or when the device or address changed, which the Account page shows.
     if row.stale {
-        sqlx::query!("update sessions set last_seen_at = now() where token_hash = $1", &token_hash)
-            .execute(pool)
-            .await?;
+        sqlx::query!(
+            "update sessions set last_seen_at = now(), user_agent = $2, ip_address = $3 where token_hash = $1",
+            &token_hash,
+            seen_from.user_agent,
+            seen_from.ip_address,
+        )
+        .execute(pool)
+        .await?;
     }
     Ok(Some(CurrentUser {
         user_id: row.user_id,
         name: row.user_name,
         email: row.user_email,
+        role: row.role,
         company_id: row.company_id,
         company_name: row.company_name,
     }))
 }
 
 /// Puts the signed-in user (if any) into the request for `CurrentUser` and the layout.
-pub async fn load_user(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn load_user(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let Ok(ClientIp(ip)) = ClientIp::from_request_parts(&mut parts, &state).await;
+    let mut request = Request::from_parts(parts, body);
     if let Some(token) = token(request.headers(), state.config.https()) {
-        match lookup(&state.pool, &token).await {
+        let user_agent = request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+        // Bounded: the header is the client's to choose, and the page shows only a summary.
+        let user_agent = user_agent.map(|ua| ua.chars().take(512).collect());
+        let seen_from = SeenFrom { user_agent, ip_address: ip.to_string() };
+        match lookup(&state.pool, &token, &seen_from).await {
             Ok(Some(user)) => {
                 request.extensions_mut().insert(user);
             }
@@ -129,4 +153,44 @@ pub async fn load_user(State(state): State<AppState>, mut request: Request, next
         }
     }
     next.run(request).await
+}
+
+/// One of a user's sessions, as the Account page lists it.
+pub struct ActiveSession {
+    pub user_agent: Option<String>,
+    pub ip_address: Option<String>,
+    pub last_seen_at: time::OffsetDateTime,
+    pub created_at: time::OffsetDateTime,
+    pub is_this_one: bool,
+}
+
+/// The user's sessions that still sign them in, the most recently used first.
+pub async fn active(pool: &PgPool, user_id: Uuid, this_token: &str) -> sqlx::Result<Vec<ActiveSession>> {
+    sqlx::query_as!(
+        ActiveSession,
+        r#"select user_agent, ip_address, last_seen_at, created_at, token_hash = $2 as "is_this_one!"
+           from sessions
+           where user_id = $1 and expires_at > now()
+             and last_seen_at > now() - make_interval(hours => $3::float8::int)
+           order by token_hash = $2 desc, last_seen_at desc"#,
+        user_id,
+        hash(this_token),
+        IDLE_HOURS,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Signs the user out everywhere but the session `keep_token`; returns how many ended.
+pub async fn delete_others(pool: &PgPool, user_id: Uuid, keep_token: &str) -> sqlx::Result<u64> {
+    let done = sqlx::query!("delete from sessions where user_id = $1 and token_hash <> $2", user_id, hash(keep_token))
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Ends every session of a user (in the caller's transaction).
+pub async fn delete_all(conn: &mut sqlx::PgConnection, user_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!("delete from sessions where user_id = $1", user_id).execute(conn).await?;
+    Ok(())
 }

@@ -1,7 +1,6 @@
 //! SQL for companies and their users.
 
 use sqlx::PgPool;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 pub enum CreateError {
@@ -18,7 +17,7 @@ impl From<sqlx::Error> for CreateError {
     }
 }
 
-/// Sign-up: the company and its first recruiter, together or not at all.
+/// Sign-up: the company and its first member, its admin, together or not at all.
 pub async fn create_company_with_owner(
     pool: &PgPool,
     company_name: &str,
@@ -37,20 +36,6 @@ pub async fn create_company_with_owner(
     Ok((company_id, user_id))
 }
 
-pub async fn add_teammate(
-    pool: &PgPool,
-    company_id: Uuid,
-    name: &str,
-    email: &str,
-    password_hash: &str,
-) -> Result<Uuid, CreateError> {
-    let user_id = Uuid::new_v4();
-    let mut tx = pool.begin().await?;
-    insert_user(&mut tx, company_id, user_id, name, email, password_hash).await?;
-    tx.commit().await?;
-    Ok(user_id)
-}
-
 async fn insert_user(
     tx: &mut sqlx::PgConnection,
     company_id: Uuid,
@@ -60,7 +45,7 @@ async fn insert_user(
     password_hash: &str,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "insert into users (id, company_id, name, email, password_hash) values ($1, $2, $3, $4, $5)",
+        "insert into users (id, company_id, name, email, password_hash, role) values ($1, $2, $3, $4, $5, 'admin')",
         user_id,
         company_id,
         name,
@@ -80,26 +65,9 @@ pub struct Credentials {
 pub async fn credentials(pool: &PgPool, email: &str) -> sqlx::Result<Option<Credentials>> {
     sqlx::query_as!(
         Credentials,
-        "select id as user_id, password_hash from users where email = $1::text::citext",
+        "select id as user_id, password_hash from users where email = $1::text::citext and deactivated_at is null",
         email,
     )
     .fetch_optional(pool)
-    .await
-}
-
-pub struct Teammate {
-    pub name: String,
-    pub email: String,
-    pub created_at: OffsetDateTime,
-}
-
-pub async fn team(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<Teammate>> {
-    sqlx::query_as!(
-        Teammate,
-        r#"select name, email::text as "email!", created_at from users
-           where company_id = $1 order by created_at"#,
-        company_id,
-    )
-    .fetch_all(pool)
     .await
 }

@@ -1,6 +1,6 @@
 use askama::Template;
 
-use crate::{dates::When, forms::FieldErrors, layout::Shell};
+use crate::{forms::FieldErrors, layout::Shell};
 
 #[derive(Default)]
 pub struct SignUpValues {
@@ -25,26 +25,4 @@ pub struct SignInPage {
     pub next: String,
     /// One message for every failure, so it never tells which accounts exist.
     pub error: Option<String>,
-}
-
-pub struct TeammateRow {
-    pub name: String,
-    pub email: String,
-    pub joined: When,
-    pub is_you: bool,
-}
-
-#[derive(Default)]
-pub struct TeammateValues {
-    pub name: String,
-    pub email: String,
-}
-
-#[derive(Template)]
-#[template(path = "auth/team.html")]
-pub struct TeamPage {
-    pub shell: Shell,
-    pub teammates: Vec<TeammateRow>,
-    pub values: TeammateValues,
-    pub errors: FieldErrors,
 }

@@ -13,7 +13,7 @@ use super::{
     views::*,
 };
 use crate::{
-    auth::CurrentUser,
+    auth::{CurrentUser, roles},
     error::{AppError, AppResult},
     extract::{Form, PathId},
     interview_templates::model::AnswerKind,
@@ -35,7 +35,7 @@ fn badge_of(status: EvaluationStatus) -> &'static str {
 pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: Uuid) -> AppResult<ReviewSection> {
     let stored = load_review(&state.pool, user.company_id, interview_id).await?;
     let no_transcriber = state.config.evaluation.transcribe_url.is_none();
-    Ok(review_view(interview_id, stored, user.user_id, no_transcriber))
+    Ok(review_view(interview_id, stored, user, no_transcriber))
 }
 
 /// What the review section shows, as stored.
@@ -84,8 +84,10 @@ async fn load_review(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> App
     })
 }
 
-/// The section as `user_id` sees it (their own rating preselected).
-fn review_view(interview_id: Uuid, stored: StoredReview, user_id: Uuid, no_transcriber: bool) -> ReviewSection {
+/// The section as `user` sees it: their own rating preselected, and only the actions
+/// their role allows.
+fn review_view(interview_id: Uuid, stored: StoredReview, user: &CurrentUser, no_transcriber: bool) -> ReviewSection {
+    let user_id = user.user_id;
     let StoredReview { completed, latest, task_pending, previous_done, results, reviews, questions, decision: current } =
         stored;
     let waiting = latest.as_ref().is_some_and(|run| run.status.is_waiting());
@@ -223,7 +225,11 @@ fn review_view(interview_id: Uuid, stored: StoredReview, user_id: Uuid, no_trans
     });
     ReviewSection {
         interview_id,
-        can_rerun: completed && !waiting && !task_pending,
+        can_rerun: completed
+            && !waiting
+            && !task_pending
+            && roles::may(user, "POST", "/interviews/{id}/evaluation/rerun"),
+        may_decide: roles::may(user, "POST", "/interviews/{id}/decision"),
         rerun_label,
         state: run_state,
         result,

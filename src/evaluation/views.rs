@@ -18,6 +18,8 @@ pub struct ReviewSection {
     pub showing_previous: bool,
     pub questions: Vec<QuestionView>,
     pub decision: DecisionView,
+    /// The team's decision is a recruiter's; a reviewer sees it but not the form.
+    pub may_decide: bool,
 }
 
 /// Its template escapes every value, so the interview page writes its output as it is.

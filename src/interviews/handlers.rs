@@ -12,7 +12,7 @@ use super::{
     views::*,
 };
 use crate::{
-    auth::CurrentUser,
+    auth::{CurrentUser, roles},
     dates::When,
     domain::EmailAddress,
     error::{AppError, AppResult},
@@ -402,15 +402,16 @@ pub fn send_interview_href(candidate_id: Uuid, job_id: Uuid, return_to: &str) ->
 /// first, each with a send icon that resends the invitation and comes back to the tab.
 pub async fn application_section(
     state: &AppState,
-    company_id: Uuid,
+    user: &CurrentUser,
     application_id: Uuid,
     candidate_id: Uuid,
     job_id: Uuid,
 ) -> AppResult<ApplicationInterviews> {
-    let rows = store::for_application(&state.pool, company_id, application_id).await?;
+    let rows = store::for_application(&state.pool, user.company_id, application_id).await?;
     let return_to = application_tab(application_id);
     let send_href = send_interview_href(candidate_id, job_id, &return_to);
-    Ok(ApplicationInterviews { rows: rows.into_iter().map(list_row).collect(), return_to, send_href })
+    let may_send = roles::may(user, "POST", "/candidates/{id}/send-interview");
+    Ok(ApplicationInterviews { rows: rows.into_iter().map(list_row).collect(), return_to, send_href, may_send })
 }
 
 pub async fn show(

@@ -150,6 +150,8 @@ pub struct ApplicationInterviews {
     pub return_to: String,
     /// Send Interview for this application's candidate, the job pre-selected.
     pub send_href: String,
+    /// Whether the viewer's role may send and resend (a reviewer sees neither button).
+    pub may_send: bool,
 }
 
 /// Its template escapes every value, so the application's page writes its output as it is.
@@ -215,6 +217,7 @@ mod tests {
             }],
             return_to: format!("/applications/{application_id}?tab=interviews"),
             send_href: "/candidates/send-interview".into(),
+            may_send: true,
         };
 
         let html = tab.render().unwrap();

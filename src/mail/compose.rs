@@ -127,28 +127,59 @@ pub fn render(data: &InvitationData, config: &Config) -> anyhow::Result<Rendered
 /// recruiter who sent the interview. lettre encodes every header, and names were
 /// refused at input if they held line breaks, so no header can be injected.
 pub fn message(data: &InvitationData, rendered: &Rendered, config: &Config) -> anyhow::Result<(Message, String)> {
+    let reply_to = data.recruiter_name.as_deref().zip(data.recruiter_email.as_deref());
+    let envelope = Envelope {
+        email_id: data.email_id,
+        from_name: &data.company_name,
+        to_name: Some(&data.candidate_name),
+        to_address: &data.to_address,
+        reply_to,
+    };
+    mime(&envelope, &rendered.subject, &rendered.text, &rendered.html, config)
+}
+
+/// Who an email is from and to.
+pub struct Envelope<'a> {
+    pub email_id: Uuid,
+    /// Shown as the sender's name at `MAIL_FROM`.
+    pub from_name: &'a str,
+    pub to_name: Option<&'a str>,
+    pub to_address: &'a str,
+    /// A name and address, when replies should reach a person.
+    pub reply_to: Option<(&'a str, &'a str)>,
+}
+
+/// A text and HTML message; its Message-ID is derived from the email's id.
+pub fn mime(
+    envelope: &Envelope<'_>,
+    subject: &str,
+    text: &str,
+    html: &str,
+    config: &Config,
+) -> anyhow::Result<(Message, String)> {
     let from_address = config.mail_from.as_str().parse().context("MAIL_FROM")?;
     let domain = config.mail_from.as_str().rsplit('@').next().unwrap_or("localhost");
-    let message_id = format!("<{}@{domain}>", data.email_id);
+    let message_id = format!("<{}@{domain}>", envelope.email_id);
+    let to = envelope.to_address.parse().context("recipient address")?;
     let mut builder = Message::builder()
-        .from(Mailbox::new(Some(data.company_name.clone()), from_address))
-        .to(Mailbox::new(Some(data.candidate_name.clone()), data.to_address.parse().context("candidate address")?))
-        .subject(rendered.subject.clone())
+        .from(Mailbox::new(Some(envelope.from_name.to_owned()), from_address))
+        .to(Mailbox::new(envelope.to_name.map(str::to_owned), to))
+        .subject(subject)
         .message_id(Some(message_id.clone()))
         .date_now();
-    if let (Some(name), Some(email)) = (&data.recruiter_name, &data.recruiter_email)
+    if let Some((name, email)) = envelope.reply_to
         && let Ok(address) = email.parse()
     {
-        builder = builder.reply_to(Mailbox::new(Some(name.clone()), address));
+        builder = builder.reply_to(Mailbox::new(Some(name.to_owned()), address));
     }
     let message = builder
         .multipart(
             MultiPart::alternative()
                 .singlepart(
-                    lettre::message::SinglePart::builder().header(ContentType::TEXT_PLAIN).body(rendered.text.clone()),
+                    lettre::message::SinglePart::builder().header(ContentType::TEXT_PLAIN).body(text.to_owned()),
                 )
                 .singlepart(
-                    lettre::message::SinglePart::builder().header(ContentType::TEXT_HTML).body(rendered.html.clone()),
+                    lettre::message::SinglePart::builder().header(ContentType::TEXT_HTML).body(html.to_owned()),
                 ),
         )
         .context("building the message")?;

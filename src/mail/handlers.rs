@@ -46,6 +46,7 @@ fn row_view(row: outbox::EmailRow) -> EmailListRow {
             EmailKind::Invitation => "Invitation",
             EmailKind::Resend => "Resent invitation",
             EmailKind::Reminder => "Reminder",
+            EmailKind::TeamInvitation | EmailKind::TeamNote => "Team invitation",
         },
         to_address: row.to_address,
         candidate_name: row.candidate_name,

@@ -17,6 +17,10 @@ pub enum EmailKind {
     Invitation,
     Resend,
     Reminder,
+    /// An invitation to join a company's team: an account email, never in the Outbox.
+    TeamInvitation,
+    /// Sent instead of a team invitation to an address that already has an account.
+    TeamNote,
 }
 
 /// Where an email is in delivery; a queued one that failed before waits for a retry.
@@ -41,6 +45,32 @@ pub async fn enqueue(
         id,
         company_id,
         interview_id,
+        kind as EmailKind,
+        to,
+        Uuid::new_v4(),
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!("select pg_notify($1, '')", CHANNEL).execute(&mut *conn).await?;
+    Ok(id)
+}
+
+/// Queues an account email about joining a team. It has no interview, which is what
+/// keeps it out of the company's candidate Outbox (whose lists join the interview).
+pub async fn enqueue_team(
+    conn: &mut PgConnection,
+    company_id: Uuid,
+    invitation_id: Uuid,
+    kind: EmailKind,
+    to: &str,
+) -> sqlx::Result<Uuid> {
+    let id = Uuid::new_v4();
+    sqlx::query!(
+        "insert into emails (id, company_id, team_invitation_id, kind, to_address, pixel_id)
+         values ($1, $2, $3, $4, $5, $6)",
+        id,
+        company_id,
+        invitation_id,
         kind as EmailKind,
         to,
         Uuid::new_v4(),
@@ -94,7 +124,7 @@ pub async fn mark_sent(
          insert into interview_events (id, interview_id, company_id, kind, detail)
          select gen_random_uuid(), interview_id, company_id, 'sent',
                 'To ' || to_address || case when $2 = 'mailbox' then ' (kept in the Outbox: no SMTP server is configured)' else '' end
-         from sent",
+         from sent where interview_id is not null",
         id,
         transport,
         reply,
@@ -121,7 +151,7 @@ pub async fn mark_retry(
          insert into interview_events (id, interview_id, company_id, kind, detail)
          select gen_random_uuid(), interview_id, company_id, 'retrying',
                 $2 || ' — next attempt at ' || to_char($3 at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC'
-         from retried",
+         from retried where interview_id is not null",
         id,
         error,
         retry_at,
@@ -139,7 +169,7 @@ pub async fn mark_failed(pool: &PgPool, id: Uuid, attempts: i32, error: &str) ->
            update emails set status = 'failed', last_error = $2 where id = $1 and status = 'queued' and attempts = $3
            returning interview_id, company_id)
          insert into interview_events (id, interview_id, company_id, kind, detail)
-         select gen_random_uuid(), interview_id, company_id, 'failed', $2 from failed",
+         select gen_random_uuid(), interview_id, company_id, 'failed', $2 from failed where interview_id is not null",
         id,
         error,
         attempts,
@@ -173,7 +203,7 @@ pub async fn mark_opened(pool: &PgPool, pixel_id: Uuid) -> sqlx::Result<()> {
            update interviews set email_opened_at = coalesce(email_opened_at, now())
            from opened where interviews.id = opened.interview_id)
          insert into interview_events (id, interview_id, company_id, kind)
-         select gen_random_uuid(), interview_id, company_id, 'opened' from opened",
+         select gen_random_uuid(), interview_id, company_id, 'opened' from opened where interview_id is not null",
         pixel_id,
     )
     .execute(pool)
@@ -206,7 +236,7 @@ pub async fn list(
 ) -> sqlx::Result<(Vec<EmailRow>, i64)> {
     let rows = sqlx::query_as!(
         EmailRow,
-        r#"select e.id, e.interview_id, e.kind as "kind: _", e.to_address, c.name as candidate_name,
+        r#"select e.id, e.interview_id as "interview_id!", e.kind as "kind: _", e.to_address, c.name as candidate_name,
                   e.status as "status: _", e.transport, e.attempts, e.next_attempt_at, e.last_error, e.server_reply,
                   e.sent_at, e.opened_at, e.created_at
            from emails e join interviews i on i.id = e.interview_id join candidates c on c.id = i.candidate_id
@@ -220,7 +250,8 @@ pub async fn list(
     .fetch_all(pool)
     .await?;
     let total = sqlx::query_scalar!(
-        r#"select count(*) as "count!" from emails where company_id = $1 and ($2::uuid is null or interview_id = $2)"#,
+        r#"select count(*) as "count!" from emails
+           where company_id = $1 and interview_id is not null and ($2::uuid is null or interview_id = $2)"#,
         company_id,
         interview_id,
     )
@@ -232,7 +263,7 @@ pub async fn list(
 pub async fn one(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<EmailRow>> {
     sqlx::query_as!(
         EmailRow,
-        r#"select e.id, e.interview_id, e.kind as "kind: _", e.to_address, c.name as candidate_name,
+        r#"select e.id, e.interview_id as "interview_id!", e.kind as "kind: _", e.to_address, c.name as candidate_name,
                   e.status as "status: _", e.transport, e.attempts, e.next_attempt_at, e.last_error, e.server_reply,
                   e.sent_at, e.opened_at, e.created_at
            from emails e join interviews i on i.id = e.interview_id join candidates c on c.id = i.candidate_id

@@ -67,16 +67,17 @@ async fn deliver_round(
         return Ok(Round::Claimed(0));
     }
     let ids: Vec<_> = claimed.iter().map(|c| c.id).collect();
-    let emails = compose::load(&state.pool, &ids, None).await?;
+    let candidates = compose::load(&state.pool, &ids, None).await?.into_iter().map(Email::Candidate);
+    let team = crate::team::mail::load(&state.pool, &ids).await?.into_iter().map(Email::Team);
     let mut unrecorded = HashMap::new();
     let mut sends = JoinSet::new();
-    for data in emails {
-        let attempts = claimed.iter().find(|c| c.id == data.email_id).map_or(1, |c| c.attempts);
-        unrecorded.insert(data.email_id, attempts);
+    for email in candidates.chain(team) {
+        let id = email.id();
+        let attempts = claimed.iter().find(|c| c.id == id).map_or(1, |c| c.attempts);
+        unrecorded.insert(id, attempts);
         let (state, transport) = (state.clone(), transport.clone());
         sends.spawn(async move {
-            let id = data.email_id;
-            if let Err(err) = deliver_one(&state, &transport, data, attempts).await {
+            if let Err(err) = deliver_one(&state, &transport, email, attempts).await {
                 tracing::error!(error = ?err, "outbox: recording a delivery failed");
             }
             id
@@ -107,56 +108,78 @@ async fn deliver_round(
     Ok(Round::Stopped)
 }
 
-async fn deliver_one(
-    state: &AppState,
-    transport: &Transport,
-    data: compose::InvitationData,
-    attempts: i32,
-) -> anyhow::Result<()> {
-    // Past its deadline counts as expired even before housekeeping marks it so: the link
-    // would only say that it expired.
-    let status = match data.interview_status {
-        status if status.is_open() && data.expires_at <= OffsetDateTime::now_utc() => InterviewStatus::Expired,
-        status => status,
-    };
-    if !status.is_open() {
-        let reason = format!("Not sent: the interview is no longer open ({})", status.label().to_lowercase());
-        outbox::mark_failed(&state.pool, data.email_id, attempts, &reason).await?;
+/// A claimed email: a candidate's (about an interview) or a team's (about joining).
+enum Email {
+    Candidate(compose::InvitationData),
+    Team(crate::team::mail::TeamEmailData),
+}
+
+impl Email {
+    fn id(&self) -> uuid::Uuid {
+        match self {
+            Self::Candidate(data) => data.email_id,
+            Self::Team(data) => data.email_id,
+        }
+    }
+
+    /// Why it is no longer worth sending, if so.
+    fn stale(&self) -> Option<String> {
+        match self {
+            Self::Candidate(data) => {
+                // Past its deadline counts as expired even before housekeeping marks it
+                // so: the link would only say that it expired.
+                let status = match data.interview_status {
+                    status if status.is_open() && data.expires_at <= OffsetDateTime::now_utc() => {
+                        InterviewStatus::Expired
+                    }
+                    status => status,
+                };
+                (!status.is_open())
+                    .then(|| format!("Not sent: the interview is no longer open ({})", status.label().to_lowercase()))
+            }
+            Self::Team(data) => data.stale().map(str::to_owned),
+        }
+    }
+
+    fn message(&self, config: &crate::config::Config) -> anyhow::Result<(lettre::Message, String)> {
+        match self {
+            Self::Candidate(data) => {
+                compose::render(data, config).and_then(|rendered| compose::message(data, &rendered, config))
+            }
+            Self::Team(data) => crate::team::mail::message(data, config),
+        }
+    }
+}
+
+async fn deliver_one(state: &AppState, transport: &Transport, email: Email, attempts: i32) -> anyhow::Result<()> {
+    let id = email.id();
+    if let Some(reason) = email.stale() {
+        outbox::mark_failed(&state.pool, id, attempts, &reason).await?;
         return Ok(());
     }
-    let prepared =
-        compose::render(&data, &state.config).and_then(|rendered| compose::message(&data, &rendered, &state.config));
-    let (message, message_id) = match prepared {
+    let (message, message_id) = match email.message(&state.config) {
         Ok(prepared) => prepared,
         Err(err) => {
-            tracing::error!(error = ?err, email = %data.email_id, "outbox: could not build the message");
-            outbox::mark_failed(&state.pool, data.email_id, attempts, &format!("Could not build the message: {err:#}"))
-                .await?;
+            tracing::error!(error = ?err, email = %id, "outbox: could not build the message");
+            outbox::mark_failed(&state.pool, id, attempts, &format!("Could not build the message: {err:#}")).await?;
             return Ok(());
         }
     };
     match transport.deliver(message).await {
-        Ok(reply) => {
-            outbox::mark_sent(&state.pool, data.email_id, attempts, transport.name(), &reply, &message_id).await?
-        }
+        Ok(reply) => outbox::mark_sent(&state.pool, id, attempts, transport.name(), &reply, &message_id).await?,
         Err(DeliveryError::Permanent(reason)) => {
-            tracing::warn!(email = %data.email_id, %reason, "outbox: permanently refused");
-            outbox::mark_failed(&state.pool, data.email_id, attempts, &reason).await?;
+            tracing::warn!(email = %id, %reason, "outbox: permanently refused");
+            outbox::mark_failed(&state.pool, id, attempts, &reason).await?;
         }
         Err(DeliveryError::Transient(reason)) if attempts >= MAX_ATTEMPTS => {
-            tracing::warn!(email = %data.email_id, %reason, "outbox: giving up after {attempts} attempts");
-            outbox::mark_failed(
-                &state.pool,
-                data.email_id,
-                attempts,
-                &format!("{reason} (gave up after {attempts} attempts)"),
-            )
-            .await?;
+            tracing::warn!(email = %id, %reason, "outbox: giving up after {attempts} attempts");
+            outbox::mark_failed(&state.pool, id, attempts, &format!("{reason} (gave up after {attempts} attempts)"))
+                .await?;
         }
         Err(DeliveryError::Transient(reason)) => {
             let retry_at = OffsetDateTime::now_utc() + backoff(attempts);
-            tracing::info!(email = %data.email_id, %reason, "outbox: will retry");
-            outbox::mark_retry(&state.pool, data.email_id, attempts, &reason, retry_at).await?;
+            tracing::info!(email = %id, %reason, "outbox: will retry");
+            outbox::mark_retry(&state.pool, id, attempts, &reason, retry_at).await?;
         }
     }
     Ok(())

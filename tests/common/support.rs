@@ -107,6 +107,34 @@ impl TestApp {
         page
     }
 
+    /// The link of the pending invitation to `email`, as its email carries it.
+    pub async fn invitation_link(&self, email: &str) -> String {
+        let (id, nonce): (uuid::Uuid, Vec<u8>) = sqlx::query_as(
+            "select id, link_nonce from team_invitations where email = $1::citext and accepted_at is null",
+        )
+        .bind(email)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap();
+        hifinity::team::join_url(&self.state.config, id, &nonce)
+    }
+
+    /// From an admin's browser: invites `email` as `role` ("admin", "recruiter",
+    /// "reviewer"); returns another browser, signed in as the new member once they
+    /// followed the link and chose their name and password.
+    pub async fn join_team(&self, email: &str, name: &str, role: &str) -> TestApp {
+        let sent = self.post("/team/invitations", &[("email", email), ("role", role)]).await;
+        assert_eq!(sent.flash(), format!("Invitation sent to {email}."), "{}", sent.body);
+        let member = self.other_browser();
+        let link = self.invitation_link(email).await;
+        let joined =
+            Page::from(member.client.post(&link).form(&[("name", name), ("password", PASSWORD)]).send().await.unwrap())
+                .await;
+        assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
+        assert!(joined.flash().starts_with("Welcome to"), "{}", joined.flash());
+        member
+    }
+
     /// Posts the Send Interview form for a candidate, with a fresh form key.
     pub async fn send_interview(&self, candidate_id: uuid::Uuid, job_id: uuid::Uuid, version_id: uuid::Uuid) -> Page {
         self.post(

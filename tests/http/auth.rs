@@ -80,7 +80,7 @@ async fn sign_in_and_out(pool: PgPool) {
     assert_eq!(guarded.status(), StatusCode::SEE_OTHER);
     assert_eq!(guarded.headers()["location"], "/sign-in?next=%2Fteam");
 
-    let late = app.post("/team", &[("name", "Sam"), ("email", "sam@acme.com"), ("password", PASSWORD)]).await;
+    let late = app.post("/team/invitations", &[("email", "sam@acme.com"), ("role", "recruiter")]).await;
     assert!(late.url.ends_with("/sign-in"), "a form posted after sign-out: {}", late.url);
     assert_eq!(late.flash(), "Your session has ended, so that form was not sent. Sign in and try again.");
 
@@ -407,31 +407,35 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_counted(pool: PgPool) {
 async fn cross_site_posts_are_refused(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     app.sign_up("Acme", "riley@acme.com").await;
-    let form = [("name", "Mallory"), ("email", "mallory@evil.example"), ("password", PASSWORD)];
+    let form = [("email", "mallory@evil.example"), ("role", "admin")];
+    let invite = app.url("/team/invitations");
     for (header, value) in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site")] {
-        let response = app.client.post(app.url("/team")).header(header, value).form(&form).send().await.unwrap();
+        let response = app.client.post(&invite).header(header, value).form(&form).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         assert!(response.text().await.unwrap().contains("sent from another website"));
     }
-    let same = app.client.post(app.url("/team")).header("origin", &app.base).form(&form).send().await.unwrap();
+    let same = app.client.post(&invite).header("origin", &app.base).form(&form).send().await.unwrap();
     assert_eq!(same.status(), StatusCode::OK);
-    let users: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&app.pool).await.unwrap();
-    assert_eq!(users, 2, "only the same-site post added a teammate");
+    let invitations: i64 =
+        sqlx::query_scalar("select count(*) from team_invitations").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(invitations, 1, "only the same-site post invited a teammate");
 }
 
 #[sqlx::test]
 async fn teammates_join_the_company_and_companies_stay_apart(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     app.sign_up("Acme", "riley@acme.com").await;
-    let added = app.post("/team", &[("name", "Sam Teammate"), ("email", "sam@acme.com"), ("password", PASSWORD)]).await;
-    assert_eq!(added.flash(), "Sam Teammate can now sign in with sam@acme.com.");
-    assert!(added.texts("td").iter().any(|t| t == "Sam Teammate"));
-    let duplicate = app.post("/team", &[("name", "Sam"), ("email", "SAM@acme.com"), ("password", PASSWORD)]).await;
-    assert!(duplicate.field_error("email").contains("already exists"));
+    let sam = app.join_team("sam@acme.com", "Sam Teammate", "recruiter").await;
+    let team = app.get("/team").await;
+    assert!(team.texts("td").iter().any(|t| t == "Sam Teammate"));
+    let duplicate = app.post("/team/invitations", &[("email", "SAM@acme.com"), ("role", "recruiter")]).await;
+    assert_eq!(duplicate.flash(), "Invitation sent to SAM@acme.com.", "the same answer for a member's address");
+    let users: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(users, 2);
 
-    let sam = app.other_browser();
-    let page = sam.sign_in("sam@acme.com", PASSWORD).await;
-    assert_eq!(page.text(".account-company"), "Acme");
+    assert_eq!(sam.get("/candidates").await.text(".account-company"), "Acme");
+    let again = app.other_browser().sign_in("sam@acme.com", PASSWORD).await;
+    assert_eq!(again.text(".account-company"), "Acme");
 
     let globex = app.other_browser();
     globex.sign_up("Globex", "gina@globex.com").await;

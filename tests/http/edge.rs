@@ -55,6 +55,10 @@ const ROUTES_WITH_IDS: &[(&str, &str)] = &[
     ("POST", "/applications/{id}/stage"),
     ("GET", "/outbox/{id}"),
     ("GET", "/outbox/{id}/html"),
+    ("POST", "/team/invitations/{id}/resend"),
+    ("POST", "/team/invitations/{id}/revoke"),
+    ("POST", "/team/members/{id}/role"),
+    ("POST", "/team/members/{id}/deactivate"),
     // The candidate's working link, with a malformed question id.
     ("POST", "/i/{token}/answers/{question_id}"),
 ];

@@ -15,11 +15,13 @@ mod interviews;
 mod jobs;
 mod outbox;
 mod reminders;
+mod roles;
 mod security;
 mod settings;
 #[path = "../common/smtp.rs"]
 mod smtp;
 mod states;
+mod team;
 // `captured_logs` serves the logs binary only.
 #[allow(dead_code)]
 #[path = "../common/support.rs"]

@@ -29,7 +29,7 @@ fn webm(len: usize) -> Vec<u8> {
 
 /// Everything the database holds, as one digest per table: equal digests mean a request
 /// changed nothing.
-async fn database_digest(app: &TestApp) -> Vec<(String, String)> {
+pub async fn database_digest(app: &TestApp) -> Vec<(String, String)> {
     let tables: Vec<String> = sqlx::query_scalar(
         "select tablename::text from pg_tables where schemaname = 'public' and tablename <> '_sqlx_migrations'
          order by tablename",
@@ -168,8 +168,36 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     let sign_in = form(&[("email", RECRUITER), ("password", PASSWORD)]);
     refused_from_another_site(&app, Post::new(&visitor, "/sign-in", "/sign-in", sign_in), c).await;
     refused_from_another_site(&app, Post::new(&visitor, "/sign-out", "/sign-out", form(&[])), c).await;
-    let teammate = form(&[("name", "Sam"), ("email", "sam@acme.com"), ("password", PASSWORD)]);
-    refused_from_another_site(&app, Post::new(&app, "/team", "/team", teammate), c).await;
+
+    // The team: inviting, resending and revoking; joining by the link; a role; one's
+    // other sessions; deactivating.
+    let invite = |email: &str| form(&[("email", email), ("role", "reviewer")]);
+    let post = Post::new(&app, "/team/invitations", "/team/invitations", invite("sam@acme.com"));
+    refused_from_another_site(&app, post, c).await;
+    let sams = id(&app, "select id from team_invitations where email = 'sam@acme.com'").await;
+    let resend = format!("/team/invitations/{sams}/resend");
+    refused_from_another_site(&app, Post::new(&app, "/team/invitations/{id}/resend", resend, form(&[])), c).await;
+    let sam = app.other_browser();
+    let link = app.invitation_link("sam@acme.com").await.replace(&app.base, "");
+    let join = form(&[("name", "Sam Reviewer"), ("password", PASSWORD)]);
+    refused_from_another_site(&app, Post::new(&sam, "/team/join/{token}", link, join), c).await;
+    assert_eq!(app.post("/team/invitations", &[("email", "tess@acme.com"), ("role", "admin")]).await.status, 200);
+    let tess = id(&app, "select id from team_invitations where email = 'tess@acme.com'").await;
+    let revoke = format!("/team/invitations/{tess}/revoke");
+    refused_from_another_site(&app, Post::new(&app, "/team/invitations/{id}/revoke", revoke, form(&[])), c).await;
+    let sam_id = id(&app, "select id from users where email = 'sam@acme.com'").await;
+    let role = Post::new(
+        &app,
+        "/team/members/{id}/role",
+        format!("/team/members/{sam_id}/role"),
+        form(&[("role", "recruiter")]),
+    );
+    refused_from_another_site(&app, role, c).await;
+    assert_eq!(app.other_browser().sign_in("sam@acme.com", PASSWORD).await.status, 200);
+    let others = "/account/sessions/sign-out-others";
+    refused_from_another_site(&app, Post::new(&sam, others, others, form(&[])), c).await;
+    let deactivate = format!("/team/members/{sam_id}/deactivate");
+    refused_from_another_site(&app, Post::new(&app, "/team/members/{id}/deactivate", deactivate, form(&[])), c).await;
     let settings = form(&[("reminder_after_days", "3"), ("max_reminders", "1")]);
     refused_from_another_site(&app, Post::new(&app, "/settings", "/settings", settings), c).await;
 

@@ -4,6 +4,9 @@
 //! The database holds the id and the random per-interview nonce, never the token: a
 //! working link cannot be made without the key. The 128-bit tag is checked in constant
 //! time; a resend rebuilds the identical link.
+//!
+//! A teammate's invitation to join a company is the same kind of token under its own
+//! purpose, so neither kind of link ever opens the other.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use rand::RngCore;
@@ -20,13 +23,35 @@ pub fn new_nonce() -> Vec<u8> {
     nonce
 }
 
-fn tag(key: &SecretKey, interview_id: Uuid, nonce: &[u8]) -> [u8; TAG_LEN] {
-    let mac = key.mac(&[b"interview-link", interview_id.as_bytes(), nonce]);
+/// What a token opens: part of its MAC's input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Interview,
+    TeamInvitation,
+}
+
+impl Purpose {
+    fn label(self) -> &'static [u8] {
+        match self {
+            Self::Interview => b"interview-link",
+            Self::TeamInvitation => b"team-invitation",
+        }
+    }
+}
+
+fn tag(purpose: Purpose, key: &SecretKey, id: Uuid, nonce: &[u8]) -> [u8; TAG_LEN] {
+    let mac = key.mac(&[purpose.label(), id.as_bytes(), nonce]);
     mac[..TAG_LEN].try_into().expect("a MAC is longer than the tag")
 }
 
+/// The token of the interview `interview_id`.
 pub fn token(key: &SecretKey, interview_id: Uuid, nonce: &[u8]) -> String {
-    B64.encode([interview_id.as_bytes().as_slice(), &tag(key, interview_id, nonce)].concat())
+    token_for(Purpose::Interview, key, interview_id, nonce)
+}
+
+/// The token of the row `id` (an interview, an invitation) for `purpose`.
+pub fn token_for(purpose: Purpose, key: &SecretKey, id: Uuid, nonce: &[u8]) -> String {
+    B64.encode([id.as_bytes().as_slice(), &tag(purpose, key, id, nonce)].concat())
 }
 
 pub fn url(base_url: &url::Url, token: &str) -> String {
@@ -49,8 +74,15 @@ impl ClaimedToken {
         Some(Self { interview_id, tag: raw[16..].try_into().ok()? })
     }
 
+    /// Whether this is the interview's token.
     pub fn verify(&self, key: &SecretKey, nonce: &[u8]) -> bool {
-        tag(key, self.interview_id, nonce).ct_eq(&self.tag).into()
+        self.verify_for(Purpose::Interview, key, nonce)
+    }
+
+    /// Whether this is the token of its id (which `interview_id` holds, whatever the
+    /// row) for `purpose`.
+    pub fn verify_for(&self, purpose: Purpose, key: &SecretKey, nonce: &[u8]) -> bool {
+        tag(purpose, key, self.interview_id, nonce).ct_eq(&self.tag).into()
     }
 }
 
@@ -78,6 +110,17 @@ mod tests {
         let tampered = String::from_utf8(tampered).unwrap();
         assert!(!ClaimedToken::parse(&tampered).is_some_and(|t| t.verify(&key, &nonce)));
         assert!(ClaimedToken::parse("short").is_none());
+    }
+
+    #[test]
+    fn a_token_opens_only_what_it_was_made_for() {
+        let (key, id, nonce) = (SecretKey::generate(), Uuid::new_v4(), new_nonce());
+        let invitation = token_for(Purpose::TeamInvitation, &key, id, &nonce);
+        assert_ne!(invitation, token(&key, id, &nonce));
+        let claimed = ClaimedToken::parse(&invitation).unwrap();
+        assert!(claimed.verify_for(Purpose::TeamInvitation, &key, &nonce));
+        assert!(!claimed.verify(&key, &nonce), "not an interview's link");
+        assert!(!claimed.verify_for(Purpose::TeamInvitation, &key, &new_nonce()), "another nonce");
     }
 
     #[test]

@@ -1,0 +1,206 @@
+//! Who may use which route: one table of every route of the router with the least role
+//! it needs, enforced by one middleware after routing. A route missing from the table is
+//! refused to everyone (and a test compares the table with the routers' source), so a new
+//! route cannot be left open by forgetting a check in its handler.
+
+use axum::{
+    extract::{FromRequestParts, MatchedPath, Request},
+    http::Method,
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use super::CurrentUser;
+use crate::error::AppError;
+
+/// A member's role. Ordered: each role may do everything the roles before it may.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, sqlx::Type)]
+#[sqlx(type_name = "user_role", rename_all = "snake_case")]
+pub enum Role {
+    /// A hiring manager: reads candidates, applications and interviews, plays and rates
+    /// answers and leaves notes; never sends, edits or sees a candidate's link.
+    Reviewer,
+    /// Runs hiring: jobs, templates, candidates, applications, sending and decisions.
+    Recruiter,
+    /// Everything, plus the team, roles and company settings.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Admin, Role::Recruiter, Role::Reviewer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reviewer => "reviewer",
+            Self::Recruiter => "recruiter",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.as_str() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Reviewer => "Reviewer",
+            Self::Recruiter => "Recruiter",
+            Self::Admin => "Admin",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Reviewer => "reads candidates and interviews, plays, rates and notes answers",
+            Self::Recruiter => "jobs, templates, candidates, sending and decisions",
+            Self::Admin => "everything, plus the team and company settings",
+        }
+    }
+}
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone: signing in and up, joining a team, the candidate's link, static files.
+    Public,
+    /// A signed-in member with at least this role.
+    Member(Role),
+}
+
+use Access::{Member, Public};
+use Role::{Admin, Recruiter, Reviewer};
+
+/// Every route of the router: method, route template and who may use it.
+pub const ROUTES: &[(&str, &str, Access)] = &[
+    ("GET", "/", Public),
+    ("GET", "/healthz", Public),
+    ("GET", "/static/{name}", Public),
+    ("GET", "/sign-up", Public),
+    ("POST", "/sign-up", Public),
+    ("GET", "/sign-in", Public),
+    ("POST", "/sign-in", Public),
+    ("POST", "/sign-out", Public),
+    ("GET", "/team/join/{token}", Public),
+    ("POST", "/team/join/{token}", Public),
+    ("GET", "/e/{pixel}", Public),
+    // The candidate's pages: the link itself is the key.
+    ("GET", "/i/{token}", Public),
+    ("POST", "/i/{token}/start", Public),
+    ("GET", "/i/{token}/q", Public),
+    ("POST", "/i/{token}/answers/{question_id}", Public),
+    ("POST", "/i/{token}/complete", Public),
+    // Your own account.
+    ("GET", "/account", Member(Reviewer)),
+    ("POST", "/account/sessions/sign-out-others", Member(Reviewer)),
+    // The team and the company's settings.
+    ("GET", "/team", Member(Admin)),
+    ("POST", "/team/invitations", Member(Admin)),
+    ("POST", "/team/invitations/{id}/resend", Member(Admin)),
+    ("POST", "/team/invitations/{id}/revoke", Member(Admin)),
+    ("POST", "/team/members/{id}/role", Member(Admin)),
+    ("POST", "/team/members/{id}/deactivate", Member(Admin)),
+    ("GET", "/settings", Member(Admin)),
+    ("POST", "/settings", Member(Admin)),
+    // Jobs and templates: read by everyone, changed by recruiters.
+    ("GET", "/jobs", Member(Reviewer)),
+    ("GET", "/jobs/new", Member(Recruiter)),
+    ("POST", "/jobs/new", Member(Recruiter)),
+    ("GET", "/jobs/{id}", Member(Reviewer)),
+    ("GET", "/jobs/{id}/edit", Member(Recruiter)),
+    ("POST", "/jobs/{id}/edit", Member(Recruiter)),
+    ("POST", "/jobs/{id}/close", Member(Recruiter)),
+    ("POST", "/jobs/{id}/reopen", Member(Recruiter)),
+    ("GET", "/interview-templates", Member(Reviewer)),
+    ("GET", "/interview-templates/new", Member(Recruiter)),
+    ("POST", "/interview-templates/new", Member(Recruiter)),
+    ("GET", "/interview-templates/{id}", Member(Reviewer)),
+    ("GET", "/interview-templates/{id}/edit", Member(Recruiter)),
+    ("POST", "/interview-templates/{id}/edit", Member(Recruiter)),
+    ("GET", "/interview-templates/{id}/preview", Member(Reviewer)),
+    ("POST", "/interview-templates/{id}/publish", Member(Recruiter)),
+    ("POST", "/interview-templates/{id}/new-draft", Member(Recruiter)),
+    ("POST", "/interview-templates/{id}/questions", Member(Recruiter)),
+    ("GET", "/interview-templates/{id}/questions/{question_id}/edit", Member(Recruiter)),
+    ("POST", "/interview-templates/{id}/questions/{question_id}/edit", Member(Recruiter)),
+    ("POST", "/interview-templates/{id}/questions/{question_id}/remove", Member(Recruiter)),
+    ("POST", "/interview-templates/{id}/questions/{question_id}/move-up", Member(Recruiter)),
+    ("POST", "/interview-templates/{id}/questions/{question_id}/move-down", Member(Recruiter)),
+    // Candidates and applications.
+    ("GET", "/candidates", Member(Reviewer)),
+    ("GET", "/candidates/new", Member(Recruiter)),
+    ("POST", "/candidates/new", Member(Recruiter)),
+    ("GET", "/candidates/{id}", Member(Reviewer)),
+    ("GET", "/candidates/{id}/edit", Member(Recruiter)),
+    ("POST", "/candidates/{id}/edit", Member(Recruiter)),
+    ("POST", "/candidates/{id}/delete", Member(Recruiter)),
+    ("POST", "/candidates/{id}/restore", Member(Recruiter)),
+    ("POST", "/candidates/{id}/applications", Member(Recruiter)),
+    ("GET", "/applications", Member(Reviewer)),
+    ("GET", "/applications/{id}", Member(Reviewer)),
+    ("POST", "/applications/{id}/stage", Member(Recruiter)),
+    // Sending and the interviews' lifecycle; the Outbox shows working candidate links.
+    ("GET", "/candidates/send-interview", Member(Recruiter)),
+    ("POST", "/candidates/send-interview", Member(Recruiter)),
+    ("GET", "/candidates/{id}/send-interview", Member(Recruiter)),
+    ("POST", "/candidates/{id}/send-interview", Member(Recruiter)),
+    ("GET", "/interviews", Member(Reviewer)),
+    ("GET", "/interviews/{id}", Member(Reviewer)),
+    ("POST", "/interviews/{id}/resend", Member(Recruiter)),
+    ("POST", "/interviews/{id}/cancel", Member(Recruiter)),
+    ("POST", "/interviews/{id}/extend", Member(Recruiter)),
+    ("GET", "/outbox", Member(Recruiter)),
+    ("GET", "/outbox/{id}", Member(Recruiter)),
+    ("GET", "/outbox/{id}/html", Member(Recruiter)),
+    // Reviewing: everyone plays, rates and notes answers; the team's decision and a new
+    // evaluation run are recruiters'.
+    ("GET", "/interviews/{id}/answers/{answer_id}/media", Member(Reviewer)),
+    ("POST", "/interviews/{id}/answers/{answer_id}/review", Member(Reviewer)),
+    ("POST", "/interviews/{id}/evaluation/rerun", Member(Recruiter)),
+    ("POST", "/interviews/{id}/decision", Member(Recruiter)),
+];
+
+/// Who may use `route` with `method` (HEAD as GET); `None` for a route not in the table.
+pub fn access(method: &Method, route: &str) -> Option<Access> {
+    let method = if method == Method::HEAD { "GET" } else { method.as_str() };
+    ROUTES.iter().find(|(m, r, _)| *m == method && *r == route).map(|(_, _, access)| *access)
+}
+
+/// Whether `user` may use `route` with `method` ("GET", "POST"): what pages ask before
+/// showing a link or a button.
+pub fn may(user: &CurrentUser, method: &str, route: &str) -> bool {
+    let Ok(method) = Method::from_bytes(method.as_bytes()) else { return false };
+    match access(&method, route) {
+        Some(Public) => true,
+        Some(Member(least)) => user.role >= least,
+        None => false,
+    }
+}
+
+/// The router's `route_layer`: refuses a request its route's entry does not allow, before
+/// any handler runs. Someone signed out is sent to sign in, as a handler would.
+pub async fn enforce(request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_default();
+    match access(request.method(), &route) {
+        Some(Public) => next.run(request).await,
+        Some(Member(least)) => {
+            let (mut parts, body) = request.into_parts();
+            let user = match CurrentUser::from_request_parts(&mut parts, &()).await {
+                Ok(user) => user,
+                Err(sign_in) => return sign_in,
+            };
+            if user.role < least {
+                return AppError::Forbidden(format!(
+                    "Your role ({}) does not allow this. Ask an admin of {} if you need it.",
+                    user.role.label(),
+                    user.company_name
+                ))
+                .into_response();
+            }
+            next.run(Request::from_parts(parts, body)).await
+        }
+        None => {
+            tracing::error!(method = %request.method(), route, "a route missing from the access table was refused");
+            AppError::Forbidden("This page is not available.".into()).into_response()
+        }
+    }
+}
