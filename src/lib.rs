@@ -16,7 +16,7 @@
 //! - [`interview_templates`]: templates and their ordered questions, publish into immutable versions.
 //! - [`interviews`]: Send Interview, the secure link, tracking, resend, the Interviews page.
 //! - [`candidate_portal`]: what the candidate sees at the link, opened by its `OpenInterview` extractor.
-//! - [`mail`]: invitation emails, the outbox and its delivery worker.
+//! - [`mail`]: candidate emails, the outbox and its delivery worker (which also sends the team's emails).
 //! - [`candidates`]: the Candidates page (search, status filter, pages), create, edit, delete or archive.
 //! - [`applications`]: a candidate for a job, its stage, and the application page with its Interviews tab.
 //! - [`evaluation`]: transcription, scoring (AI or the built-in rubric) and the recruiters' review.
@@ -28,7 +28,7 @@
 //! - [`pagination`]: page numbers and links for list pages.
 //! - [`queue`]: the Postgres task queue of background work.
 //! - [`storage`]: media storage: local disk or S3-compatible.
-//! - [`settings`]: company settings (automatic reminders).
+//! - [`settings`]: company settings (automatic reminders), for admins.
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
 //! - [`demo`]: the demo company.
 
