@@ -20,6 +20,7 @@ mod settings;
 #[path = "../common/smtp.rs"]
 mod smtp;
 mod states;
+mod tenancy;
 // `captured_logs` serves the logs binary only.
 #[allow(dead_code)]
 #[path = "../common/support.rs"]
