@@ -17,6 +17,7 @@
 //! - [`applications`]: a candidate for a job, its stage, and the application page with its Interviews tab.
 //! - [`evaluation`]: transcription, scoring (AI or the built-in rubric) and the recruiters' review.
 //! - [`domain`]: validated values shared by features (email address, required text, secret key).
+//! - [`ids`]: typed ids; a `CompanyId` comes only from a session, a candidate link or claimed work.
 //! - [`forms`]: per-field error messages, idempotency keys, safe return paths.
 //! - [`dates`]: "2 days ago" rendering.
 //! - [`db`]: the pool and migrations.
@@ -42,6 +43,7 @@ pub mod error;
 pub mod evaluation;
 pub mod extract;
 pub mod forms;
+pub mod ids;
 pub mod interview_templates;
 pub mod interviews;
 pub mod jobs;

@@ -20,7 +20,7 @@ use axum::{
 };
 use uuid::Uuid;
 
-use crate::state::AppState;
+use crate::{ids::CompanyId, state::AppState};
 
 pub use store::create_company_with_owner;
 
@@ -39,7 +39,7 @@ pub struct CurrentUser {
     pub user_id: Uuid,
     pub name: String,
     pub email: String,
-    pub company_id: Uuid,
+    pub company_id: CompanyId,
     pub company_name: String,
 }
 

@@ -15,7 +15,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{CurrentUser, cookie_value};
-use crate::{error::AppError, state::AppState};
+use crate::{error::AppError, ids::CompanyId, state::AppState};
 
 const IDLE_HOURS: f64 = 12.0;
 const ABSOLUTE_DAYS: f64 = 7.0;
@@ -88,7 +88,7 @@ async fn lookup(pool: &PgPool, token: &str) -> sqlx::Result<Option<CurrentUser>>
     let token_hash = hash(token);
     let row = sqlx::query!(
         r#"select u.id as user_id, u.name as user_name, u.email::text as "user_email!",
-                  c.id as company_id, c.name as company_name,
+                  c.id as "company_id: CompanyId", c.name as company_name,
                   s.last_seen_at < now() - interval '1 minute' as "stale!"
            from sessions s
            join users u on u.id = s.user_id

@@ -4,6 +4,8 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::ids::CompanyId;
+
 pub enum CreateError {
     EmailTaken,
     Database(sqlx::Error),
@@ -25,11 +27,11 @@ pub async fn create_company_with_owner(
     name: &str,
     email: &str,
     password_hash: &str,
-) -> Result<(Uuid, Uuid), CreateError> {
-    let company_id = Uuid::new_v4();
+) -> Result<(CompanyId, Uuid), CreateError> {
+    let company_id = CompanyId::for_new_company();
     let user_id = Uuid::new_v4();
     let mut tx = pool.begin().await?;
-    sqlx::query!("insert into companies (id, name) values ($1, $2)", company_id, company_name)
+    sqlx::query!("insert into companies (id, name) values ($1, $2)", company_id as CompanyId, company_name)
         .execute(&mut *tx)
         .await?;
     insert_user(&mut tx, company_id, user_id, name, email, password_hash).await?;
@@ -39,7 +41,7 @@ pub async fn create_company_with_owner(
 
 pub async fn add_teammate(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     name: &str,
     email: &str,
     password_hash: &str,
@@ -53,7 +55,7 @@ pub async fn add_teammate(
 
 async fn insert_user(
     tx: &mut sqlx::PgConnection,
-    company_id: Uuid,
+    company_id: CompanyId,
     user_id: Uuid,
     name: &str,
     email: &str,
@@ -62,7 +64,7 @@ async fn insert_user(
     sqlx::query!(
         "insert into users (id, company_id, name, email, password_hash) values ($1, $2, $3, $4, $5)",
         user_id,
-        company_id,
+        company_id as CompanyId,
         name,
         email as _,
         password_hash,
@@ -93,12 +95,12 @@ pub struct Teammate {
     pub created_at: OffsetDateTime,
 }
 
-pub async fn team(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<Teammate>> {
+pub async fn team(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<Vec<Teammate>> {
     sqlx::query_as!(
         Teammate,
         r#"select name, email::text as "email!", created_at from users
            where company_id = $1 order by created_at"#,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_all(pool)
     .await

@@ -3,6 +3,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{
+    ids::CompanyId,
     interview_templates::model::AnswerKind,
     interviews::{
         model::{EventKind, InterviewStatus},
@@ -13,7 +14,7 @@ use crate::{
 
 pub struct LinkedInterview {
     pub id: Uuid,
-    pub company_id: Uuid,
+    pub company_id: CompanyId,
     pub candidate_id: Uuid,
     pub template_version_id: Uuid,
     pub allow_retakes: bool,
@@ -33,7 +34,7 @@ pub struct LinkedInterview {
 pub async fn interview(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<LinkedInterview>> {
     sqlx::query_as!(
         LinkedInterview,
-        r#"select i.id, i.company_id, i.candidate_id, i.template_version_id, v.allow_retakes, i.link_nonce,
+        r#"select i.id, i.company_id as "company_id: CompanyId", i.candidate_id, i.template_version_id, v.allow_retakes, i.link_nonce,
                   i.status as "status: _", i.expires_at, i.link_opened_at,
                   c.name as candidate_name, co.name as company_name, j.title as job_title,
                   v.intro, v.duration_minutes,
@@ -77,7 +78,7 @@ pub async fn start(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Result<(
     let started = sqlx::query!(
         "update interviews set status = 'in_progress', started_at = now(), updated_at = now()
          where company_id = $1 and id = $2 and status = 'pending' and expires_at > now()",
-        interview.company_id,
+        interview.company_id as CompanyId,
         interview.id,
     )
     .execute(&mut *tx)
@@ -121,7 +122,7 @@ async fn locked_status(tx: &mut sqlx::PgConnection, interview: &LinkedInterview)
         r#"select case when status in ('pending', 'in_progress') and expires_at <= now() then 'expired' else status end
                   as "status!: InterviewStatus"
            from interviews where company_id = $1 and id = $2 for update"#,
-        interview.company_id,
+        interview.company_id as CompanyId,
         interview.id,
     )
     .fetch_one(tx)
@@ -189,9 +190,13 @@ pub async fn save_answer(
     let replaced_media = match existing {
         Some(_) if !interview.allow_retakes => return Ok(SaveOutcome::AlreadyAnswered),
         Some(previous) => {
-            sqlx::query!("delete from answers where company_id = $1 and id = $2", interview.company_id, previous.id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query!(
+                "delete from answers where company_id = $1 and id = $2",
+                interview.company_id as CompanyId,
+                previous.id
+            )
+            .execute(&mut *tx)
+            .await?;
             previous.media_key
         }
         None => None,
@@ -201,7 +206,7 @@ pub async fn save_answer(
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         Uuid::new_v4(),
         interview.id,
-        interview.company_id,
+        interview.company_id as CompanyId,
         question_id,
         kind as AnswerKind,
         text,
@@ -213,7 +218,7 @@ pub async fn save_answer(
     .await?;
     sqlx::query!(
         "update interviews set updated_at = now() where company_id = $1 and id = $2",
-        interview.company_id,
+        interview.company_id as CompanyId,
         interview.id
     )
     .execute(&mut *tx)
@@ -257,7 +262,7 @@ pub async fn complete(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Resul
     sqlx::query!(
         "update interviews set status = 'completed', completed_at = now(), updated_at = now()
          where company_id = $1 and id = $2",
-        interview.company_id,
+        interview.company_id as CompanyId,
         interview.id,
     )
     .execute(&mut *tx)

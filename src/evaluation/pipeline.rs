@@ -26,7 +26,7 @@ use super::{
     transcriber::{OpenAiTranscriber, Transcriber},
 };
 use crate::{
-    config::Config, interview_templates::model::AnswerKind, interviews::model::InterviewStatus, queue,
+    config::Config, ids::CompanyId, interview_templates::model::AnswerKind, interviews::model::InterviewStatus, queue,
     storage::MediaStore,
 };
 
@@ -215,7 +215,7 @@ type Evaluated = Result<(super::model::Scorecard, Vec<AnswerResult>), ServiceErr
 async fn evaluate(
     pool: &PgPool,
     evaluator: &Evaluator,
-    company_id: Uuid,
+    company_id: CompanyId,
     interview_id: Uuid,
     job_title: &str,
 ) -> anyhow::Result<Evaluated> {
@@ -280,7 +280,7 @@ async fn evaluate(
 async fn transcribe(
     pool: &PgPool,
     evaluator: &Evaluator,
-    company_id: Uuid,
+    company_id: CompanyId,
     answer_id: Uuid,
     row: &store::QuestionAnswer,
 ) -> anyhow::Result<Result<AnswerContent, ServiceError>> {

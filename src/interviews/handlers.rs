@@ -18,6 +18,7 @@ use crate::{
     error::{AppError, AppResult},
     evaluation::model::EvaluationStatus,
     extract::{Form, PathId},
+    ids::CompanyId,
     interview_templates::{self, model::AnswerKind},
     layout::{Flash, Section, Shell, render},
     mail::outbox::EmailStatus,
@@ -49,7 +50,7 @@ pub struct SendQuery {
 /// templates with their questions for the preview.
 pub(super) async fn template_choice(
     state: &AppState,
-    company_id: Uuid,
+    company_id: CompanyId,
     selected_job: Option<Uuid>,
     selected_version: Option<Uuid>,
 ) -> AppResult<TemplateChoice> {
@@ -112,7 +113,7 @@ pub(super) fn no_template_blocker() -> Blocker {
 /// be sent now; otherwise the message to show on the form.
 pub(super) async fn chosen_template(
     state: &AppState,
-    company_id: Uuid,
+    company_id: CompanyId,
     job_id: Option<Uuid>,
     version_id: Option<Uuid>,
 ) -> AppResult<Result<(Uuid, Uuid), &'static str>> {
@@ -402,7 +403,7 @@ pub fn send_interview_href(candidate_id: Uuid, job_id: Uuid, return_to: &str) ->
 /// first, each with a send icon that resends the invitation and comes back to the tab.
 pub async fn application_section(
     state: &AppState,
-    company_id: Uuid,
+    company_id: CompanyId,
     application_id: Uuid,
     candidate_id: Uuid,
     job_id: Uuid,

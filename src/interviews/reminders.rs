@@ -11,7 +11,10 @@
 use sqlx::PgPool;
 
 use super::{model::EventKind, store::record_event};
-use crate::mail::outbox::{self, EmailKind};
+use crate::{
+    ids::CompanyId,
+    mail::outbox::{self, EmailKind},
+};
 
 /// Interviews reminded per transaction; the step loops until none are due.
 const BATCH: i64 = 200;
@@ -48,7 +51,7 @@ async fn queue_batch(pool: &PgPool, limit: i64) -> sqlx::Result<u64> {
            set last_invited_at = now(), reminders_sent = i.reminders_sent + 1, updated_at = now()
            from due, candidates c, companies co
            where i.id = due.id and c.id = i.candidate_id and co.id = i.company_id
-           returning i.id, i.company_id, c.email::text as "email!", i.reminders_sent, co.max_reminders"#,
+           returning i.id, i.company_id as "company_id: CompanyId", c.email::text as "email!", i.reminders_sent, co.max_reminders"#,
         limit,
     )
     .fetch_all(&mut *tx)

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::{
     evaluation::model::{EvaluationStatus, StoredRecommendation},
+    ids::CompanyId,
     mail::outbox::{self, EmailKind, EmailStatus},
     pagination::PageNumber,
 };
@@ -21,13 +22,17 @@ pub struct CandidateToInvite {
     pub archived: bool,
 }
 
-pub async fn candidate(pool: &PgPool, company_id: Uuid, candidate_id: Uuid) -> sqlx::Result<Option<CandidateToInvite>> {
+pub async fn candidate(
+    pool: &PgPool,
+    company_id: CompanyId,
+    candidate_id: Uuid,
+) -> sqlx::Result<Option<CandidateToInvite>> {
     sqlx::query_as!(
         CandidateToInvite,
         r#"select id, name, email::text as "email!", archived_at is not null as "archived!"
            from candidates where id = $1 and company_id = $2"#,
         candidate_id,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_optional(pool)
     .await
@@ -37,7 +42,7 @@ pub async fn candidate(pool: &PgPool, company_id: Uuid, candidate_id: Uuid) -> s
 /// (and unknown ids) are left out.
 pub async fn candidates_to_invite(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     ids: &[Uuid],
 ) -> sqlx::Result<Vec<CandidateToInvite>> {
     sqlx::query_as!(
@@ -45,7 +50,7 @@ pub async fn candidates_to_invite(
         r#"select id, name, email::text as "email!", archived_at is not null as "archived!"
            from candidates where company_id = $1 and id = any($2)
            order by name, id"#,
-        company_id,
+        company_id as CompanyId,
         ids,
     )
     .fetch_all(pool)
@@ -53,7 +58,7 @@ pub async fn candidates_to_invite(
 }
 
 pub struct SendRequest {
-    pub company_id: Uuid,
+    pub company_id: CompanyId,
     pub user_id: Uuid,
     pub candidate_id: Uuid,
     pub job_id: Uuid,
@@ -86,7 +91,7 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> sqlx::Result<SendOutcome>
         r#"select email::text as "email!", archived_at is not null as "archived!"
            from candidates where id = $1 and company_id = $2 for update"#,
         req.candidate_id,
-        req.company_id,
+        req.company_id as CompanyId,
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -96,7 +101,7 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> sqlx::Result<SendOutcome>
 
     if let Some(existing) = sqlx::query_scalar!(
         "select id from interviews where company_id = $1 and idempotency_key = $2",
-        req.company_id,
+        req.company_id as CompanyId,
         req.idempotency_key,
     )
     .fetch_optional(&mut *tx)
@@ -114,7 +119,7 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> sqlx::Result<SendOutcome>
                and t.company_id = $3 and j.status = 'open') as "ok!""#,
         req.version_id,
         req.job_id,
-        req.company_id,
+        req.company_id as CompanyId,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -131,7 +136,7 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> sqlx::Result<SendOutcome>
                updated_at = now()
          returning id",
         Uuid::new_v4(),
-        req.company_id,
+        req.company_id as CompanyId,
         req.candidate_id,
         req.job_id,
     )
@@ -144,7 +149,7 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> sqlx::Result<SendOutcome>
                                  link_nonce, idempotency_key, sent_by, expires_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(days => $10::int8::int))",
         interview_id,
-        req.company_id,
+        req.company_id as CompanyId,
         application_id,
         req.candidate_id,
         req.job_id,
@@ -172,7 +177,7 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> sqlx::Result<SendOutcome>
 
 /// One intent to send the same template to several candidates (bulk send).
 pub struct BulkSendRequest {
-    pub company_id: Uuid,
+    pub company_id: CompanyId,
     pub user_id: Uuid,
     pub job_id: Uuid,
     pub version_id: Uuid,
@@ -223,7 +228,7 @@ pub async fn send_many(
 
 pub async fn record_event(
     conn: &mut PgConnection,
-    company_id: Uuid,
+    company_id: CompanyId,
     interview_id: Uuid,
     kind: EventKind,
     detail: Option<&str>,
@@ -232,7 +237,7 @@ pub async fn record_event(
         "insert into interview_events (id, interview_id, company_id, kind, detail) values ($1, $2, $3, $4, $5)",
         Uuid::new_v4(),
         interview_id,
-        company_id,
+        company_id as CompanyId,
         kind as EventKind,
         detail,
     )
@@ -245,7 +250,7 @@ pub async fn record_event(
 /// Pending, In Progress or Completed; with none, they are New.
 pub async fn refresh_candidate_status(
     conn: &mut PgConnection,
-    company_id: Uuid,
+    company_id: CompanyId,
     candidate_id: Uuid,
 ) -> sqlx::Result<()> {
     sqlx::query!(
@@ -260,7 +265,7 @@ pub async fn refresh_candidate_status(
            last_activity_at = now(),
            updated_at = now()
          where c.company_id = $1 and c.id = $2",
-        company_id,
+        company_id as CompanyId,
         candidate_id,
     )
     .execute(conn)
@@ -305,7 +310,7 @@ pub struct InterviewRow {
 
 pub async fn list(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     filter: &ListFilter,
     page: PageNumber,
 ) -> sqlx::Result<(Vec<InterviewRow>, i64)> {
@@ -343,7 +348,7 @@ pub async fn list(
                     case when $8::text = 'score_asc' then done.overall_score end asc nulls last,
                     i.created_at desc, i.id desc
            limit $5 offset $6"#,
-        company_id,
+        company_id as CompanyId,
         filter.status as Option<InterviewStatus>,
         filter.job_id,
         pattern,
@@ -367,7 +372,7 @@ pub async fn list(
              and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
              and ($5::int4 is null or done.overall_score >= $5)
              and ($6::uuid is null or i.application_id = $6)"#,
-        company_id,
+        company_id as CompanyId,
         filter.status as Option<InterviewStatus>,
         filter.job_id,
         pattern,
@@ -381,7 +386,11 @@ pub async fn list(
 
 /// An application's interviews, newest first (the first page: an application rarely has
 /// more than a handful).
-pub async fn for_application(pool: &PgPool, company_id: Uuid, application_id: Uuid) -> sqlx::Result<Vec<InterviewRow>> {
+pub async fn for_application(
+    pool: &PgPool,
+    company_id: CompanyId,
+    application_id: Uuid,
+) -> sqlx::Result<Vec<InterviewRow>> {
     let filter = ListFilter { application_id: Some(application_id), ..Default::default() };
     Ok(list(pool, company_id, &filter, PageNumber::default()).await?.0)
 }
@@ -409,7 +418,7 @@ pub struct InterviewDetail {
     pub completed_at: Option<OffsetDateTime>,
 }
 
-pub async fn detail(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<InterviewDetail>> {
+pub async fn detail(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<InterviewDetail>> {
     sqlx::query_as!(
         InterviewDetail,
         r#"select i.id, i.status as "status: _", c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
@@ -424,7 +433,7 @@ pub async fn detail(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<O
            join template_versions v on v.id = i.template_version_id
            left join users u on u.id = i.sent_by
            where i.company_id = $1 and i.id = $2"#,
-        company_id,
+        company_id as CompanyId,
         id,
     )
     .fetch_optional(pool)
@@ -437,12 +446,12 @@ pub struct Event {
     pub created_at: OffsetDateTime,
 }
 
-pub async fn events(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Vec<Event>> {
+pub async fn events(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> sqlx::Result<Vec<Event>> {
     sqlx::query_as!(
         Event,
         r#"select kind as "kind: _", detail, created_at from interview_events
            where company_id = $1 and interview_id = $2 order by created_at, id"#,
-        company_id,
+        company_id as CompanyId,
         interview_id,
     )
     .fetch_all(pool)
@@ -460,14 +469,14 @@ pub enum ResendOutcome {
 }
 
 /// Queues a new email with the same link; creates no interview and changes no progress.
-pub async fn resend(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<ResendOutcome> {
+pub async fn resend(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<ResendOutcome> {
     let mut tx = pool.begin().await?;
     let Some(row) = sqlx::query!(
         r#"select i.status as "status: InterviewStatus", c.email::text as "email!", i.expires_at <= now() as "expired!",
                   ceil(extract(epoch from i.last_invited_at + make_interval(mins => $3::int8::int) - now()) / 60)::int8 as "wait_minutes!"
            from interviews i join candidates c on c.id = i.candidate_id
            where i.company_id = $1 and i.id = $2 for update of i"#,
-        company_id,
+        company_id as CompanyId,
         id,
         RESEND_GAP_MINUTES,
     )
@@ -489,7 +498,7 @@ pub async fn resend(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<R
     }
     sqlx::query!(
         "update interviews set last_invited_at = now(), updated_at = now() where company_id = $1 and id = $2",
-        company_id,
+        company_id as CompanyId,
         id
     )
     .execute(&mut *tx)
@@ -502,11 +511,11 @@ pub async fn resend(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<R
 }
 
 /// Cancels an open interview: its link stops working.
-pub async fn cancel(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<bool>> {
+pub async fn cancel(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<bool>> {
     let mut tx = pool.begin().await?;
     let Some(candidate_id) = sqlx::query_scalar!(
         "select candidate_id from interviews where company_id = $1 and id = $2 for update",
-        company_id,
+        company_id as CompanyId,
         id,
     )
     .fetch_optional(&mut *tx)
@@ -517,7 +526,7 @@ pub async fn cancel(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<O
     let cancelled = sqlx::query!(
         "update interviews set status = 'cancelled', updated_at = now()
          where company_id = $1 and id = $2 and status in ('pending', 'in_progress')",
-        company_id,
+        company_id as CompanyId,
         id,
     )
     .execute(&mut *tx)
@@ -533,12 +542,12 @@ pub async fn cancel(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<O
 }
 
 /// Moves the deadline to `days` from now (also reopening an expired interview).
-pub async fn extend(pool: &PgPool, company_id: Uuid, id: Uuid, days: i64) -> sqlx::Result<Option<bool>> {
+pub async fn extend(pool: &PgPool, company_id: CompanyId, id: Uuid, days: i64) -> sqlx::Result<Option<bool>> {
     let mut tx = pool.begin().await?;
     let Some(row) = sqlx::query!(
         r#"select candidate_id, status as "status: InterviewStatus" from interviews
            where company_id = $1 and id = $2 for update"#,
-        company_id,
+        company_id as CompanyId,
         id,
     )
     .fetch_optional(&mut *tx)
@@ -557,7 +566,7 @@ pub async fn extend(pool: &PgPool, company_id: Uuid, id: Uuid, days: i64) -> sql
          where company_id = $3 and id = $1",
         id,
         days,
-        company_id,
+        company_id as CompanyId,
     )
     .execute(&mut *tx)
     .await?;
@@ -571,9 +580,9 @@ pub async fn extend(pool: &PgPool, company_id: Uuid, id: Uuid, days: i64) -> sql
 pub async fn expire_overdue(pool: &PgPool) -> sqlx::Result<u64> {
     let mut tx = pool.begin().await?;
     let expired = sqlx::query!(
-        "update interviews set status = 'expired', updated_at = now()
+        r#"update interviews set status = 'expired', updated_at = now()
          where status in ('pending', 'in_progress') and expires_at <= now()
-         returning id, company_id, candidate_id",
+         returning id, company_id as "company_id: CompanyId", candidate_id"#,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -590,10 +599,14 @@ pub struct JobOption {
     pub title: String,
 }
 
-pub async fn jobs(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<JobOption>> {
-    sqlx::query_as!(JobOption, "select id, title from jobs where company_id = $1 order by title", company_id)
-        .fetch_all(pool)
-        .await
+pub async fn jobs(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<Vec<JobOption>> {
+    sqlx::query_as!(
+        JobOption,
+        "select id, title from jobs where company_id = $1 order by title",
+        company_id as CompanyId
+    )
+    .fetch_all(pool)
+    .await
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::pagination::PageNumber;
+use crate::{ids::CompanyId, pagination::PageNumber};
 
 /// Workers LISTEN on this channel so a queued email goes out at once.
 pub const CHANNEL: &str = "hifinity_outbox";
@@ -30,7 +30,7 @@ pub enum EmailStatus {
 
 pub async fn enqueue(
     conn: &mut PgConnection,
-    company_id: Uuid,
+    company_id: CompanyId,
     interview_id: Uuid,
     kind: EmailKind,
     to: &str,
@@ -39,7 +39,7 @@ pub async fn enqueue(
     sqlx::query!(
         "insert into emails (id, company_id, interview_id, kind, to_address, pixel_id) values ($1, $2, $3, $4, $5, $6)",
         id,
-        company_id,
+        company_id as CompanyId,
         interview_id,
         kind as EmailKind,
         to,
@@ -200,7 +200,7 @@ pub struct EmailRow {
 
 pub async fn list(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     interview_id: Option<Uuid>,
     page: PageNumber,
 ) -> sqlx::Result<(Vec<EmailRow>, i64)> {
@@ -212,7 +212,7 @@ pub async fn list(
            from emails e join interviews i on i.id = e.interview_id join candidates c on c.id = i.candidate_id
            where e.company_id = $1 and ($2::uuid is null or e.interview_id = $2)
            order by e.created_at desc, e.id desc limit $3 offset $4"#,
-        company_id,
+        company_id as CompanyId,
         interview_id,
         page.limit(),
         page.offset(),
@@ -221,7 +221,7 @@ pub async fn list(
     .await?;
     let total = sqlx::query_scalar!(
         r#"select count(*) as "count!" from emails where company_id = $1 and ($2::uuid is null or interview_id = $2)"#,
-        company_id,
+        company_id as CompanyId,
         interview_id,
     )
     .fetch_one(pool)
@@ -229,7 +229,7 @@ pub async fn list(
     Ok((rows, total))
 }
 
-pub async fn one(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<EmailRow>> {
+pub async fn one(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<EmailRow>> {
     sqlx::query_as!(
         EmailRow,
         r#"select e.id, e.interview_id, e.kind as "kind: _", e.to_address, c.name as candidate_name,
@@ -237,7 +237,7 @@ pub async fn one(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Opti
                   e.sent_at, e.opened_at, e.created_at
            from emails e join interviews i on i.id = e.interview_id join candidates c on c.id = i.candidate_id
            where e.company_id = $1 and e.id = $2"#,
-        company_id,
+        company_id as CompanyId,
         id,
     )
     .fetch_optional(pool)

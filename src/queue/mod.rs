@@ -8,12 +8,14 @@ use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::ids::CompanyId;
+
 /// Workers LISTEN on this channel to start queued tasks at once.
 pub const CHANNEL: &str = "hifinity_tasks";
 
 pub struct Task {
     pub id: Uuid,
-    pub company_id: Option<Uuid>,
+    pub company_id: Option<CompanyId>,
     pub kind: String,
     pub payload: Value,
     /// Including this one.
@@ -22,7 +24,7 @@ pub struct Task {
 
 pub async fn enqueue(
     conn: &mut PgConnection,
-    company_id: Option<Uuid>,
+    company_id: Option<CompanyId>,
     kind: &str,
     payload: Value,
 ) -> sqlx::Result<Uuid> {
@@ -30,7 +32,7 @@ pub async fn enqueue(
     sqlx::query!(
         "insert into tasks (id, company_id, kind, payload) values ($1, $2, $3, $4)",
         id,
-        company_id,
+        company_id as Option<CompanyId>,
         kind,
         payload,
     )
@@ -45,13 +47,13 @@ pub async fn claim(pool: &PgPool, kinds: &[&str], lease_seconds: i32) -> sqlx::R
     let kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
     sqlx::query_as!(
         Task,
-        "update tasks set status = 'running', attempts = attempts + 1,
+        r#"update tasks set status = 'running', attempts = attempts + 1,
                           run_at = now() + make_interval(secs => $2)
          where id = (
            select id from tasks
            where status in ('queued', 'running') and run_at <= now() and kind = any($1)
            order by run_at limit 1 for update skip locked)
-         returning id, company_id, kind, payload, attempts",
+         returning id, company_id as "company_id: CompanyId", kind, payload, attempts"#,
         &kinds,
         lease_seconds as f64,
     )

@@ -133,6 +133,16 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A company's scope for calling the store directly, read from its row as the product
+    /// reads it from a session: there is no other way to make one.
+    pub async fn scope(&self, company_id: uuid::Uuid) -> hifinity::ids::CompanyId {
+        sqlx::query_scalar("select id from companies where id = $1")
+            .bind(company_id)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
     /// Runs delivery rounds until the outbox has nothing due.
     pub async fn deliver_mail(&self) {
         let transport =

@@ -378,7 +378,7 @@ async fn never_invited_candidates_are_deleted_others_archived(pool: PgPool) {
     let (_, version) = crate::fixtures::published_template(&app.pool, company, job, "Screen").await;
     let user: Uuid = sqlx::query_scalar("select id from users").fetch_one(&app.pool).await.unwrap();
     let request = hifinity::interviews::store::SendRequest {
-        company_id: company,
+        company_id: app.scope(company).await,
         user_id: user,
         candidate_id: invited,
         job_id: job,

@@ -241,9 +241,14 @@ async fn queued_good_text_interview(app: &TestApp, s: &Sendable) -> (Uuid, Uuid)
 /// What the candidate's completion does in its transaction.
 async fn enqueue_evaluation(app: &TestApp, company_id: Uuid, interview_id: Uuid) -> Uuid {
     let mut conn = app.pool.acquire().await.unwrap();
-    hifinity::queue::enqueue(&mut conn, Some(company_id), "evaluate_interview", json!({ "interview_id": interview_id }))
-        .await
-        .unwrap()
+    hifinity::queue::enqueue(
+        &mut conn,
+        Some(app.scope(company_id).await),
+        "evaluate_interview",
+        json!({ "interview_id": interview_id }),
+    )
+    .await
+    .unwrap()
 }
 
 async fn make_all_questions_text(app: &TestApp, s: &Sendable) {
@@ -686,7 +691,10 @@ async fn an_evaluation_whose_worker_crashed_is_taken_again_after_its_lease_and_w
     // A worker claims the task, starts its run and dies.
     let crashed = hifinity::queue::claim(&app.pool, &[hifinity::evaluation::TASK_KIND], 3600).await.unwrap().unwrap();
     assert_eq!(crashed.id, task);
-    hifinity::evaluation::store::start_run(&app.pool, s.company_id, interview, task).await.unwrap().unwrap();
+    hifinity::evaluation::store::start_run(&app.pool, app.scope(s.company_id).await, interview, task)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(evaluate(&app, &app.state.config).await, 0, "not taken again while its lease lasts");
 
     sqlx::query("update tasks set run_at = now() - interval '1 second' where id = $1")

@@ -385,7 +385,7 @@ async fn two_workers_deliver_each_of_200_emails_exactly_once(pool: PgPool) {
         let candidate =
             fixtures::candidate(&app.pool, s.company_id, &format!("Candidate {i}"), &format!("c{i}@example.com")).await;
         let request = hifinity::interviews::store::SendRequest {
-            company_id: s.company_id,
+            company_id: app.scope(s.company_id).await,
             user_id: sqlx::query_scalar("select id from users").fetch_one(&app.pool).await.unwrap(),
             candidate_id: candidate,
             job_id: s.job_id,

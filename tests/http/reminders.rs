@@ -22,7 +22,7 @@ async fn ready(app: &TestApp) -> Sendable {
 /// Sends `s`'s candidate (or `candidate`) an interview; returns its id.
 async fn send_to(app: &TestApp, s: &Sendable, candidate_id: Uuid) -> Uuid {
     let request = store::SendRequest {
-        company_id: s.company_id,
+        company_id: app.scope(s.company_id).await,
         user_id: sqlx::query_scalar("select id from users where email = $1")
             .bind(RECRUITER)
             .fetch_one(&app.pool)
@@ -206,7 +206,7 @@ async fn each_company_uses_its_own_reminder_setting(pool: PgPool) {
     let globex_user: Uuid =
         sqlx::query_scalar("select id from users where email = 'hank@globex.com'").fetch_one(&app.pool).await.unwrap();
     let request = store::SendRequest {
-        company_id: globex.company_id,
+        company_id: app.scope(globex.company_id).await,
         user_id: globex_user,
         candidate_id: globex.candidate_id,
         job_id: globex.job_id,
