@@ -3,6 +3,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{
+    evaluation::EvaluateInterview,
     interview_templates::model::AnswerKind,
     interviews::{
         model::{EventKind, InterviewStatus},
@@ -264,13 +265,7 @@ pub async fn complete(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Resul
     .await?;
     record_event(&mut tx, interview.company_id, interview.id, EventKind::Completed, None).await?;
     refresh_candidate_status(&mut tx, interview.company_id, interview.candidate_id).await?;
-    queue::enqueue(
-        &mut tx,
-        Some(interview.company_id),
-        "evaluate_interview",
-        serde_json::json!({ "interview_id": interview.id }),
-    )
-    .await?;
+    queue::enqueue(&mut tx, Some(interview.company_id), &EvaluateInterview { interview_id: interview.id }).await?;
     tx.commit().await?;
     Ok(CompleteOutcome::Completed)
 }

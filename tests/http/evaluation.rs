@@ -13,7 +13,10 @@ use axum::{
     http::{HeaderMap, StatusCode, Uri},
     response::{IntoResponse, Response},
 };
-use hifinity::{config::Config, evaluation::Evaluator};
+use hifinity::{
+    config::Config,
+    evaluation::{EvaluateInterview, Evaluator},
+};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -241,9 +244,7 @@ async fn queued_good_text_interview(app: &TestApp, s: &Sendable) -> (Uuid, Uuid)
 /// What the candidate's completion does in its transaction.
 async fn enqueue_evaluation(app: &TestApp, company_id: Uuid, interview_id: Uuid) -> Uuid {
     let mut conn = app.pool.acquire().await.unwrap();
-    hifinity::queue::enqueue(&mut conn, Some(company_id), "evaluate_interview", json!({ "interview_id": interview_id }))
-        .await
-        .unwrap()
+    hifinity::queue::enqueue(&mut conn, Some(company_id), &EvaluateInterview { interview_id }).await.unwrap()
 }
 
 async fn make_all_questions_text(app: &TestApp, s: &Sendable) {
@@ -262,7 +263,7 @@ fn config_with(app: &TestApp, change: impl FnOnce(&mut Config)) -> Config {
 
 /// Runs the evaluation worker until nothing is due; returns how many tasks it took.
 async fn evaluate(app: &TestApp, config: &Config) -> usize {
-    let evaluator = Evaluator::from_config(config, app.state.media.clone()).unwrap();
+    let evaluator = Arc::new(Evaluator::from_config(config, app.state.media.clone()).unwrap());
     hifinity::evaluation::pipeline::run_due(&app.pool, &evaluator).await.unwrap()
 }
 
@@ -684,8 +685,8 @@ async fn an_evaluation_whose_worker_crashed_is_taken_again_after_its_lease_and_w
     make_all_questions_text(&app, &s).await;
     let (interview, task) = queued_good_text_interview(&app, &s).await;
     // A worker claims the task, starts its run and dies.
-    let crashed = hifinity::queue::claim(&app.pool, &[hifinity::evaluation::TASK_KIND], 3600).await.unwrap().unwrap();
-    assert_eq!(crashed.id, task);
+    let crashed = hifinity::queue::claim::<EvaluateInterview>(&app.pool, Duration::from_secs(3600)).await.unwrap();
+    assert_eq!(crashed.unwrap().claim.id, task);
     hifinity::evaluation::store::start_run(&app.pool, s.company_id, interview, task).await.unwrap().unwrap();
     assert_eq!(evaluate(&app, &app.state.config).await, 0, "not taken again while its lease lasts");
 

@@ -49,10 +49,16 @@ async fn an_email_queued_without_a_notification_is_delivered_by_the_poll(pool: P
     emailed_link(&server, &smtp).await;
     server.wait_for_output(IDLE, 2).await;
 
-    // Written as another tool would, with no NOTIFY: only the poll finds it.
+    // Written as another tool would, the email and its delivery job, with no NOTIFY: only
+    // the poll finds it.
     sqlx::query(
-        "insert into emails (id, company_id, interview_id, kind, to_address, pixel_id)
-         select gen_random_uuid(), company_id, id, 'resend', 'ada@example.com', gen_random_uuid() from interviews where id = $1",
+        "with email as (
+           insert into emails (id, company_id, interview_id, kind, to_address, pixel_id)
+           select gen_random_uuid(), company_id, id, 'resend', 'ada@example.com', gen_random_uuid()
+           from interviews where id = $1
+           returning id, company_id)
+         insert into tasks (id, company_id, kind, payload)
+         select gen_random_uuid(), company_id, 'deliver_email', jsonb_build_object('email_id', id) from email",
     )
     .bind(interview_id)
     .execute(&pool)
