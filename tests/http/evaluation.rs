@@ -956,3 +956,31 @@ async fn another_company_cannot_see_or_review_an_evaluation(pool: PgPool) {
     .unwrap();
     assert_eq!(counts, (0, 0, 1));
 }
+
+#[sqlx::test]
+async fn a_job_whose_payload_cannot_be_read_fails_with_the_reason_instead_of_running(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = ready(&app).await;
+    let interview =
+        completed_interview(&app, &s, &[Given::Text(REVIEW), Given::Text(REVIEW), Given::Text(REVIEW)]).await;
+    // Written by another tool, or an older release, in a shape this one can't read.
+    let task = Uuid::new_v4();
+    sqlx::query("insert into tasks (id, company_id, kind, payload) values ($1, $2, 'evaluate_interview', $3)")
+        .bind(task)
+        .bind(s.company_id)
+        .bind(json!({ "interview": interview.to_string() }))
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    assert_eq!(evaluate(&app, &app.state.config).await, 1);
+
+    let (status, attempts, error, _) = task_row(&app, task).await;
+    assert_eq!((status.as_str(), attempts), ("failed", 1));
+    let error = error.unwrap_or_default();
+    assert!(
+        error.starts_with("The evaluate_interview job's payload could not be read: missing field `interview_id`"),
+        "{error}"
+    );
+    assert_eq!(evaluation_rows(&app, interview).await, [], "nothing was evaluated");
+}

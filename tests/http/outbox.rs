@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::{
     fixtures::{self, Sendable},
     smtp::{Behaviour, SmtpServer},
-    support::{Page, TestApp},
+    support::{Page, TestApp, count},
 };
 
 const RECRUITER: &str = "riley@acme.com";
@@ -261,4 +261,38 @@ async fn no_email_goes_out_for_an_interview_closed_before_its_delivery(pool: PgP
         assert_eq!(cell(row, ".badge"), "Failed", "{case}");
         assert_eq!(cell(row, "td:nth-child(3) .muted"), reason, "{case}");
     }
+}
+
+#[sqlx::test]
+async fn the_smtp_server_never_has_more_sessions_open_than_smtp_max_connections(pool: PgPool) {
+    let smtp = SmtpServer::start(Behaviour::Accept).await;
+    let smtp_url = smtp.url();
+    let app = TestApp::spawn_with(pool, |config| {
+        config.smtp_url = Some(smtp_url);
+        config.smtp_max_connections = 3;
+    })
+    .await;
+    let s = ready(&app).await;
+    let user_id = sqlx::query_scalar("select id from users").fetch_one(&app.pool).await.unwrap();
+    for i in 0..50 {
+        let candidate =
+            fixtures::candidate(&app.pool, s.company_id, &format!("Candidate {i}"), &format!("c{i}@example.com")).await;
+        let request = hifinity::interviews::store::SendRequest {
+            company_id: s.company_id,
+            user_id,
+            candidate_id: candidate,
+            job_id: s.job_id,
+            version_id: s.version_id,
+            idempotency_key: Uuid::new_v4(),
+            link_valid_days: 14,
+        };
+        hifinity::interviews::store::send(&app.pool, &request).await.unwrap();
+    }
+
+    app.deliver_mail().await;
+
+    assert_eq!(smtp.messages().len(), 50);
+    assert_eq!(count(&app, "select count(*) from emails where status = 'sent'").await, 50);
+    let most = smtp.most_sessions();
+    assert!((1..=3).contains(&most), "at most SMTP_MAX_CONNECTIONS sessions at once, not {most}");
 }

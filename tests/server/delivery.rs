@@ -2,7 +2,8 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 
 use crate::{
-    flows::{emailed_link, send_invitation},
+    fixtures,
+    flows::{emailed_link, send_interview_to, send_invitation, sign_up},
     process::{Server, eventually},
     smtp::{Behaviour, SmtpServer},
 };
@@ -93,4 +94,32 @@ async fn sigterm_during_a_delivery_gives_the_email_back_at_once(pool: PgPool) {
     assert_eq!(state, "queued", "still to be sent");
     assert_eq!(attempts, 0, "the interrupted attempt does not count");
     assert!(next_attempt_at <= OffsetDateTime::now_utc(), "due now, not when the lease ends: {next_attempt_at}");
+}
+
+#[sqlx::test]
+async fn emails_queued_behind_a_stalled_delivery_go_out_without_waiting_for_it(pool: PgPool) {
+    let smtp = SmtpServer::start(Behaviour::StallFirst).await;
+    let server = Server::start(&pool, &[("SMTP_URL", &smtp.url())]).await;
+    let s = sign_up(&server, &pool).await;
+    let stalled = send_interview_to(&server, &pool, &s, s.candidate_id).await;
+    // The SMTP server has the first message and never confirms it.
+    eventually("the first message at the SMTP server", &server, || async {
+        (!smtp.messages().is_empty()).then_some(())
+    })
+    .await;
+
+    for (name, email) in [("Grace Hopper", "grace@example.com"), ("Alan Turing", "alan@example.com")] {
+        let candidate = fixtures::candidate(&pool, s.company_id, name, email).await;
+        send_interview_to(&server, &pool, &s, candidate).await;
+    }
+
+    wait_until_sent(&server, &pool, 2).await;
+    let (state, sent_at): (String, Option<OffsetDateTime>) =
+        sqlx::query_as("select status::text, sent_at from emails where interview_id = $1")
+            .bind(stalled)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((state.as_str(), sent_at), ("queued", None), "the stalled email is still being sent");
+    assert_eq!(smtp.messages().len(), 3);
 }
