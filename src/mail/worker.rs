@@ -23,6 +23,7 @@ use crate::{
 
 pub const MAX_ATTEMPTS: i32 = 8;
 
+/// The handler of [`DeliverEmail`] jobs: what it needs to render and send.
 pub struct Delivery {
     state: AppState,
     transport: Arc<Transport>,

@@ -104,8 +104,8 @@ fn read_payload<J: Job>(payload: Value) -> Result<J, String> {
     serde_json::from_value(payload).map_err(|err| format!("The {} job's payload could not be read: {err}", J::KIND))
 }
 
-/// Records `outcome` on the claimed job, in the caller's transaction so that the
-/// product's own records of the outcome commit with it. Returns false, changing
+/// Records `outcome` on the claimed job; given the caller's transaction, the product's
+/// own records of the outcome commit with it. Returns false, changing
 /// nothing, when the claim no longer holds the job (its lease ran out and another
 /// worker claimed it): the caller then records nothing either.
 pub async fn settle(db: impl sqlx::PgExecutor<'_>, claim: &Claim, outcome: &Outcome) -> sqlx::Result<bool> {
