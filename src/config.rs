@@ -28,6 +28,8 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Where invitations are sent; `None` keeps them in the portal's built-in mailbox.
     pub smtp_url: Option<String>,
+    /// The most SMTP sessions open at once, which is also how many emails are sent at once.
+    pub smtp_max_connections: usize,
     /// The sender address; the company's name is its display name.
     pub mail_from: EmailAddress,
     /// How long an interview link stays valid after sending.
@@ -182,6 +184,14 @@ impl Config {
                 bail!("SMTP_URL must start with smtp:// or smtps://");
             }
         }
+        let smtp_max_connections = match optional("SMTP_MAX_CONNECTIONS")? {
+            None => 4,
+            Some(raw) => raw
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=100).contains(n))
+                .context("SMTP_MAX_CONNECTIONS must be a whole number from 1 to 100")?,
+        };
         let mail_from =
             EmailAddress::parse(&optional("MAIL_FROM")?.unwrap_or_else(|| "interviews@hifinity.localhost".into()))
                 .map_err(|message| anyhow::anyhow!("MAIL_FROM is not a valid email address: {message}"))?;
@@ -216,6 +226,7 @@ impl Config {
             data_dir,
             trust_forwarded_for,
             smtp_url,
+            smtp_max_connections,
             mail_from,
             link_valid_days,
             media_store,

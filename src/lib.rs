@@ -12,18 +12,20 @@
 //! - [`interview_templates`]: templates and their ordered questions, publish into immutable versions.
 //! - [`interviews`]: Send Interview, the secure link, tracking, resend, the Interviews page.
 //! - [`candidate_portal`]: what the candidate sees at the link, opened by its `OpenInterview` extractor.
-//! - [`mail`]: invitation emails, the outbox and its delivery worker.
+//! - [`mail`]: invitation emails, the outbox and its delivery job (at most `SMTP_MAX_CONNECTIONS` at once).
 //! - [`candidates`]: the Candidates page (search, status filter, pages), create, edit, delete or archive.
 //! - [`applications`]: a candidate for a job, its stage, and the application page with its Interviews tab.
-//! - [`evaluation`]: transcription, scoring (AI or the built-in rubric) and the recruiters' review.
+//! - [`evaluation`]: transcription, scoring (AI or the built-in rubric) as a job, and the recruiters' review.
 //! - [`domain`]: validated values shared by features (email address, required text, secret key).
 //! - [`ids`]: typed ids; a `CompanyId` comes only from a session, a candidate link or claimed work.
 //! - [`forms`]: per-field error messages, idempotency keys, safe return paths.
 //! - [`dates`]: "2 days ago" rendering.
 //! - [`db`]: the pool and migrations.
-//! - [`workers`]: background work: email delivery, evaluations and housekeeping.
+//! - [`workers`]: starts the background work: the delivery and evaluation workers, housekeeping.
 //! - [`pagination`]: page numbers and links for list pages.
-//! - [`queue`]: the Postgres task queue of background work.
+//! - [`queue`]: the one job mechanism: typed jobs (`Job`: a `KIND` and a serde payload) in the
+//!   `tasks` table, claim, lease, attempt fencing, backoff, give-back at shutdown, and the worker
+//!   that runs a kind's jobs as capacity frees up (`queue::worker::Handler`).
 //! - [`storage`]: media storage: local disk or S3-compatible.
 //! - [`settings`]: company settings (automatic reminders).
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.

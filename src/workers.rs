@@ -9,7 +9,7 @@ use crate::{auth, evaluation, interviews, mail, state::AppState};
 
 /// Starts every worker; they stop when `shutdown` turns true.
 pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::Result<JoinSet<()>> {
-    let transport = Arc::new(mail::transport::Transport::from_url(state.config.smtp_url.as_deref())?);
+    let transport = Arc::new(mail::transport::Transport::from_config(&state.config)?);
     let mut set = JoinSet::new();
     set.spawn(mail::worker::run(state.clone(), transport, shutdown.clone()));
     let evaluator = Arc::new(evaluation::Evaluator::from_config(&state.config, state.media.clone())?);

@@ -3,6 +3,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{
+    evaluation::EvaluateInterview,
     ids::CompanyId,
     interview_templates::model::AnswerKind,
     interviews::{
@@ -269,13 +270,7 @@ pub async fn complete(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Resul
     .await?;
     record_event(&mut tx, interview.company_id, interview.id, EventKind::Completed, None).await?;
     refresh_candidate_status(&mut tx, interview.company_id, interview.candidate_id).await?;
-    queue::enqueue(
-        &mut tx,
-        Some(interview.company_id),
-        "evaluate_interview",
-        serde_json::json!({ "interview_id": interview.id }),
-    )
-    .await?;
+    queue::enqueue(&mut tx, Some(interview.company_id), &EvaluateInterview { interview_id: interview.id }).await?;
     tx.commit().await?;
     Ok(CompleteOutcome::Completed)
 }

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{
-    TASK_KIND,
+    EvaluateInterview,
     model::{Decision, EvaluationStatus, Scorecard, StoredRecommendation, TranscriptSource},
 };
 use crate::{
@@ -15,7 +15,7 @@ use crate::{
         model::{EventKind, InterviewStatus},
         store::record_event,
     },
-    queue,
+    queue::{self, Job},
 };
 
 // ---- The pipeline ----
@@ -351,7 +351,7 @@ pub async fn task_pending(pool: &PgPool, company_id: CompanyId, interview_id: Uu
              where company_id = $1 and kind = $2 and payload ->> 'interview_id' = $3::uuid::text
                and status in ('queued', 'running')) as "pending!""#,
         company_id as CompanyId,
-        TASK_KIND,
+        EvaluateInterview::KIND,
         interview_id,
     )
     .fetch_one(pool)
@@ -479,7 +479,7 @@ pub async fn queue_rerun(
              where company_id = $1 and kind = $2 and payload ->> 'interview_id' = $3::uuid::text
                and status in ('queued', 'running')) as "pending!""#,
         company_id as CompanyId,
-        TASK_KIND,
+        EvaluateInterview::KIND,
         interview_id,
     )
     .fetch_one(&mut *tx)
@@ -487,9 +487,7 @@ pub async fn queue_rerun(
     if pending {
         return Ok(RerunOutcome::AlreadyPending);
     }
-    let task_id =
-        queue::enqueue(&mut tx, Some(company_id), TASK_KIND, serde_json::json!({ "interview_id": interview_id }))
-            .await?;
+    let task_id = queue::enqueue(&mut tx, Some(company_id), &EvaluateInterview { interview_id }).await?;
     sqlx::query!(
         "insert into evaluations (id, company_id, interview_id, task_id, status, requested_by) values ($1, $2, $3, $4, 'queued', $5)",
         Uuid::new_v4(),

@@ -1,14 +1,26 @@
 //! The outbox table: emails are queued in the transaction that decides to send them,
-//! and delivery workers claim them with `FOR UPDATE SKIP LOCKED`.
+//! each with its [`DeliverEmail`] job, which the delivery worker runs.
 
-use sqlx::{PgConnection, PgPool};
+use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{ids::CompanyId, pagination::PageNumber};
+use crate::{
+    ids::CompanyId,
+    pagination::PageNumber,
+    queue::{self, Job},
+};
 
-/// Workers LISTEN on this channel so a queued email goes out at once.
-pub const CHANNEL: &str = "hifinity_outbox";
+/// The job that delivers one email of the outbox.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DeliverEmail {
+    pub email_id: Uuid,
+}
+
+impl Job for DeliverEmail {
+    const KIND: &'static str = "deliver_email";
+}
 
 /// Why an email is sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
@@ -47,36 +59,25 @@ pub async fn enqueue(
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!("select pg_notify($1, '')", CHANNEL).execute(&mut *conn).await?;
+    queue::enqueue(conn, Some(company_id), &DeliverEmail { email_id: id }).await?;
     Ok(id)
 }
 
-pub struct Claimed {
-    pub id: Uuid,
-    pub attempts: i32,
+/// Records that the claim numbered `attempts` is delivering the email (the Outbox
+/// shows the count); false when the email is no longer queued, with nothing to deliver.
+pub async fn record_attempt(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Result<bool> {
+    let updated = sqlx::query!("update emails set attempts = $2 where id = $1 and status = 'queued'", id, attempts)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    Ok(updated == 1)
 }
 
-/// Takes up to `limit` due emails and leases them for `lease_seconds`: until then no
-/// other worker takes them, and if this one dies they become due again.
-pub async fn claim(pool: &PgPool, limit: i64, lease_seconds: i32) -> sqlx::Result<Vec<Claimed>> {
-    sqlx::query_as!(
-        Claimed,
-        "update emails set attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
-         where id in (
-           select id from emails where status = 'queued' and next_attempt_at <= now()
-           order by next_attempt_at limit $1 for update skip locked)
-         returning id, attempts",
-        limit,
-        lease_seconds as f64,
-    )
-    .fetch_all(pool)
-    .await
-}
-
-/// The `mark_*` functions take the claim's `attempts`: a worker whose lease ran out (and
-/// whose email another worker claimed again) records nothing.
+/// The `mark_*` functions and `give_back` run in the transaction that settles the email's
+/// delivery job, which a worker whose lease ran out can no longer settle; they also match
+/// the claim's `attempts`, the count [`record_attempt`] wrote.
 pub async fn mark_sent(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     id: Uuid,
     attempts: i32,
     transport: &str,
@@ -101,14 +102,14 @@ pub async fn mark_sent(
         message_id,
         attempts,
     )
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }
 
 /// A transient failure: try again at `retry_at`.
 pub async fn mark_retry(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     id: Uuid,
     attempts: i32,
     error: &str,
@@ -127,13 +128,13 @@ pub async fn mark_retry(
         retry_at,
         attempts,
     )
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }
 
 /// A permanent failure, or the last attempt.
-pub async fn mark_failed(pool: &PgPool, id: Uuid, attempts: i32, error: &str) -> sqlx::Result<()> {
+pub async fn mark_failed(db: impl PgExecutor<'_>, id: Uuid, attempts: i32, error: &str) -> sqlx::Result<()> {
     sqlx::query!(
         "with failed as (
            update emails set status = 'failed', last_error = $2 where id = $1 and status = 'queued' and attempts = $3
@@ -144,21 +145,21 @@ pub async fn mark_failed(pool: &PgPool, id: Uuid, attempts: i32, error: &str) ->
         error,
         attempts,
     )
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }
 
 /// A send abandoned at shutdown: due again at once, and the interrupted attempt does not
 /// count towards the limit.
-pub async fn give_back(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Result<()> {
+pub async fn give_back(db: impl PgExecutor<'_>, id: Uuid, attempts: i32) -> sqlx::Result<()> {
     sqlx::query!(
         "update emails set attempts = attempts - 1, next_attempt_at = now()
          where id = $1 and status = 'queued' and attempts = $2",
         id,
         attempts,
     )
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }

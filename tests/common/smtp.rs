@@ -27,6 +27,8 @@ pub enum Behaviour {
     HoldUntilReleased,
     /// Keep the message (it is in [`SmtpServer::messages`]) and never answer it.
     Stall,
+    /// [`Behaviour::Stall`] for the first message, then accept.
+    StallFirst,
 }
 
 #[derive(Clone)]
@@ -36,6 +38,9 @@ struct Shared {
     /// Messages whose data arrived, whatever the reply.
     arrived: Arc<AtomicUsize>,
     released: watch::Receiver<bool>,
+    /// SMTP sessions open now, and the most that were ever open at once.
+    sessions: Arc<AtomicUsize>,
+    most_sessions: Arc<AtomicUsize>,
 }
 
 pub struct SmtpServer {
@@ -53,13 +58,23 @@ impl SmtpServer {
         let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let (release, released) = watch::channel(false);
-        let shared = Shared { behaviour, received: Default::default(), arrived: Default::default(), released };
+        let shared = Shared {
+            behaviour,
+            received: Default::default(),
+            arrived: Default::default(),
+            released,
+            sessions: Default::default(),
+            most_sessions: Default::default(),
+        };
         let keep = shared.clone();
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
                 let keep = keep.clone();
                 tokio::spawn(async move {
-                    let _ = session(socket, keep).await;
+                    let open = keep.sessions.fetch_add(1, Ordering::SeqCst) + 1;
+                    keep.most_sessions.fetch_max(open, Ordering::SeqCst);
+                    let _ = session(socket, keep.clone()).await;
+                    keep.sessions.fetch_sub(1, Ordering::SeqCst);
                 });
             }
         });
@@ -78,6 +93,11 @@ impl SmtpServer {
     /// How many messages were sent to this server, accepted or refused.
     pub fn arrived(&self) -> usize {
         self.shared.arrived.load(Ordering::SeqCst)
+    }
+
+    /// The most SMTP sessions that were open at once.
+    pub fn most_sessions(&self) -> usize {
+        self.shared.most_sessions.load(Ordering::SeqCst)
     }
 
     /// Lets held messages (and later ones) through.
@@ -131,12 +151,12 @@ async fn session(socket: tokio::net::TcpStream, shared: Shared) -> std::io::Resu
                 message.extend_from_slice(data.as_bytes());
             }
             let earlier = shared.arrived.fetch_add(1, Ordering::SeqCst);
-            if shared.behaviour == Behaviour::Stall {
+            if shared.behaviour == Behaviour::Stall || (shared.behaviour == Behaviour::StallFirst && earlier == 0) {
                 shared.received.lock().unwrap().push(message);
                 return std::future::pending().await;
             }
             let accept = match shared.behaviour {
-                Behaviour::Accept => true,
+                Behaviour::Accept | Behaviour::StallFirst => true,
                 Behaviour::RefuseForNowTimes(n) => earlier >= n,
                 Behaviour::HoldUntilReleased => {
                     let mut released = shared.released.clone();

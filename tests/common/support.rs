@@ -53,6 +53,7 @@ impl TestApp {
             data_dir,
             trust_forwarded_for: false,
             smtp_url: None,
+            smtp_max_connections: 4,
             mail_from: EmailAddress::parse("interviews@hifinity.test").unwrap(),
             link_valid_days: 14,
             media_store: None,
@@ -145,8 +146,7 @@ impl TestApp {
 
     /// Runs delivery rounds until the outbox has nothing due.
     pub async fn deliver_mail(&self) {
-        let transport =
-            Arc::new(hifinity::mail::transport::Transport::from_url(self.state.config.smtp_url.as_deref()).unwrap());
+        let transport = Arc::new(hifinity::mail::transport::Transport::from_config(&self.state.config).unwrap());
         while hifinity::mail::worker::deliver_due(&self.state, &transport).await.unwrap() > 0 {}
     }
 }

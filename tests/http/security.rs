@@ -421,6 +421,7 @@ fn a_malformed_setting_stops_start_up_with_one_line_naming_it() {
         ("SECRET_KEY", "not-hex"),
         ("TRUST_FORWARDED_FOR", "sometimes"),
         ("SMTP_URL", "http://x"),
+        ("SMTP_MAX_CONNECTIONS", "0"),
         ("MAIL_FROM", "nobody"),
         ("INTERVIEW_LINK_DAYS", "0"),
         ("MEDIA_STORE", "/var/media"),

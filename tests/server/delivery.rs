@@ -2,7 +2,8 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 
 use crate::{
-    flows::{emailed_link, send_invitation},
+    fixtures,
+    flows::{emailed_link, send_interview_to, send_invitation, sign_up},
     process::{Server, eventually},
     smtp::{Behaviour, SmtpServer},
 };
@@ -49,10 +50,16 @@ async fn an_email_queued_without_a_notification_is_delivered_by_the_poll(pool: P
     emailed_link(&server, &smtp).await;
     server.wait_for_output(IDLE, 2).await;
 
-    // Written as another tool would, with no NOTIFY: only the poll finds it.
+    // Written as another tool would, the email and its delivery job, with no NOTIFY: only
+    // the poll finds it.
     sqlx::query(
-        "insert into emails (id, company_id, interview_id, kind, to_address, pixel_id)
-         select gen_random_uuid(), company_id, id, 'resend', 'ada@example.com', gen_random_uuid() from interviews where id = $1",
+        "with email as (
+           insert into emails (id, company_id, interview_id, kind, to_address, pixel_id)
+           select gen_random_uuid(), company_id, id, 'resend', 'ada@example.com', gen_random_uuid()
+           from interviews where id = $1
+           returning id, company_id)
+         insert into tasks (id, company_id, kind, payload)
+         select gen_random_uuid(), company_id, 'deliver_email', jsonb_build_object('email_id', id) from email",
     )
     .bind(interview_id)
     .execute(&pool)
@@ -87,4 +94,32 @@ async fn sigterm_during_a_delivery_gives_the_email_back_at_once(pool: PgPool) {
     assert_eq!(state, "queued", "still to be sent");
     assert_eq!(attempts, 0, "the interrupted attempt does not count");
     assert!(next_attempt_at <= OffsetDateTime::now_utc(), "due now, not when the lease ends: {next_attempt_at}");
+}
+
+#[sqlx::test]
+async fn emails_queued_behind_a_stalled_delivery_go_out_without_waiting_for_it(pool: PgPool) {
+    let smtp = SmtpServer::start(Behaviour::StallFirst).await;
+    let server = Server::start(&pool, &[("SMTP_URL", &smtp.url())]).await;
+    let s = sign_up(&server, &pool).await;
+    let stalled = send_interview_to(&server, &pool, &s, s.candidate_id).await;
+    // The SMTP server has the first message and never confirms it.
+    eventually("the first message at the SMTP server", &server, || async {
+        (!smtp.messages().is_empty()).then_some(())
+    })
+    .await;
+
+    for (name, email) in [("Grace Hopper", "grace@example.com"), ("Alan Turing", "alan@example.com")] {
+        let candidate = fixtures::candidate(&pool, s.company_id, name, email).await;
+        send_interview_to(&server, &pool, &s, candidate).await;
+    }
+
+    wait_until_sent(&server, &pool, 2).await;
+    let (state, sent_at): (String, Option<OffsetDateTime>) =
+        sqlx::query_as("select status::text, sent_at from emails where interview_id = $1")
+            .bind(stalled)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((state.as_str(), sent_at), ("queued", None), "the stalled email is still being sent");
+    assert_eq!(smtp.messages().len(), 3);
 }

@@ -16,6 +16,12 @@ pub const RECRUITER: &str = "riley@acme.com";
 /// Signs up Acme Robotics and sends Ada Lovelace an interview with **Send Interview
 /// Invitation**; returns the interview.
 pub async fn send_invitation(server: &Server, pool: &PgPool) -> Uuid {
+    let s = sign_up(server, pool).await;
+    send_interview_to(server, pool, &s, s.candidate_id).await
+}
+
+/// Signs up Acme Robotics, with a job whose template is published and one candidate.
+pub async fn sign_up(server: &Server, pool: &PgPool) -> fixtures::Sendable {
     let signed_up = server
         .post(
             "/sign-up",
@@ -33,18 +39,23 @@ pub async fn send_invitation(server: &Server, pool: &PgPool) -> Uuid {
         .fetch_one(pool)
         .await
         .unwrap();
-    let s = fixtures::sendable(pool, company_id).await;
-    let form = server.get(&format!("/candidates/{}/send-interview", s.candidate_id)).await;
+    fixtures::sendable(pool, company_id).await
+}
+
+/// Sends `candidate_id` an interview for `s`'s job with **Send Interview Invitation**;
+/// returns the interview.
+pub async fn send_interview_to(server: &Server, pool: &PgPool, s: &fixtures::Sendable, candidate_id: Uuid) -> Uuid {
+    let form = server.get(&format!("/candidates/{candidate_id}/send-interview")).await;
     let key = form.value_of("idempotency_key").expect("the form carries an idempotency key");
     let sent = server
         .post(
-            &format!("/candidates/{}/send-interview", s.candidate_id),
+            &format!("/candidates/{candidate_id}/send-interview"),
             &[("job_id", &s.job_id.to_string()), ("version_id", &s.version_id.to_string()), ("idempotency_key", &key)],
         )
         .await;
     assert!(sent.flash().starts_with("Interview invitation sent"), "{}", sent.body);
     sqlx::query_scalar("select id from interviews where candidate_id = $1")
-        .bind(s.candidate_id)
+        .bind(candidate_id)
         .fetch_one(pool)
         .await
         .unwrap()
