@@ -8,7 +8,7 @@
 //! - [`extract`]: the HTTP edge: ids in paths, other path text and forms, refused with the product's pages.
 //! - [`layout`]: the portal layout: navigation, flash messages, error pages.
 //! - [`auth`]: sign-up, sign-in, sessions, password hashing, cross-site refusal.
-//! - [`jobs`]: job openings: list (open first), create, edit, close and reopen.
+//! - [`jobs`]: job openings: list (open first), create, edit, close and reopen; the job options of every select box.
 //! - [`interview_templates`]: templates and their ordered questions, publish into immutable versions.
 //! - [`interviews`]: Send Interview, the secure link, tracking, resend, the Interviews page.
 //! - [`candidate_portal`]: what the candidate sees at the link, opened by its `OpenInterview` extractor.

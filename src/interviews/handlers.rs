@@ -19,6 +19,7 @@ use crate::{
     evaluation::model::EvaluationStatus,
     extract::{Form, PathId},
     interview_templates::{self, model::AnswerKind},
+    jobs,
     layout::{Flash, Section, Shell, render},
     mail::outbox::EmailStatus,
     pagination::{PageNumber, Pager},
@@ -339,7 +340,7 @@ pub async fn list(
         application_id: None,
     };
     let (rows, total) = store::list(&state.pool, user.company_id, &filter, query.page).await?;
-    let jobs = store::jobs(&state.pool, user.company_id)
+    let jobs = jobs::options::all(&state.pool, user.company_id)
         .await?
         .into_iter()
         .map(|j| JobChoice { selected: Some(j.id) == job_id, id: j.id, title: j.title })

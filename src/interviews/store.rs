@@ -585,17 +585,6 @@ pub async fn expire_overdue(pool: &PgPool) -> sqlx::Result<u64> {
     Ok(expired.len() as u64)
 }
 
-pub struct JobOption {
-    pub id: Uuid,
-    pub title: String,
-}
-
-pub async fn jobs(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<JobOption>> {
-    sqlx::query_as!(JobOption, "select id, title from jobs where company_id = $1 order by title", company_id)
-        .fetch_all(pool)
-        .await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
