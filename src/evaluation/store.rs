@@ -11,8 +11,8 @@ use super::{
 use crate::{
     interview_templates::model::AnswerKind,
     interviews::{
+        lifecycle::record_event,
         model::{EventKind, InterviewStatus},
-        store::record_event,
     },
     queue,
 };

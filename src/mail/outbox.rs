@@ -5,7 +5,7 @@ use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::pagination::PageNumber;
+use crate::{interviews::lifecycle, pagination::PageNumber};
 
 /// Workers LISTEN on this channel so a queued email goes out at once.
 pub const CHANNEL: &str = "hifinity_outbox";
@@ -83,27 +83,26 @@ pub async fn mark_sent(
     reply: &str,
     message_id: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "with sent as (
-           update emails set status = 'sent', transport = $2, server_reply = $3, message_id = $4,
-                             sent_at = now(), last_error = null
-           where id = $1 and status = 'queued' and attempts = $5
-           returning interview_id, company_id, to_address),
-         touched as (
-           update interviews set email_sent_at = now() from sent where interviews.id = sent.interview_id)
-         insert into interview_events (id, interview_id, company_id, kind, detail)
-         select gen_random_uuid(), interview_id, company_id, 'sent',
-                'To ' || to_address || case when $2 = 'mailbox' then ' (kept in the Outbox: no SMTP server is configured)' else '' end
-         from sent",
+    let mut tx = pool.begin().await?;
+    let sent = sqlx::query!(
+        "update emails set status = 'sent', transport = $2, server_reply = $3, message_id = $4,
+                           sent_at = now(), last_error = null
+         where id = $1 and status = 'queued' and attempts = $5
+         returning interview_id, company_id, to_address",
         id,
         transport,
         reply,
         message_id,
         attempts,
     )
-    .execute(pool)
+    .fetch_optional(&mut *tx)
     .await?;
-    Ok(())
+    if let Some(sent) = sent {
+        let kept = if transport == "mailbox" { " (kept in the Outbox: no SMTP server is configured)" } else { "" };
+        let detail = format!("To {}{kept}", sent.to_address);
+        lifecycle::email_sent(&mut tx, sent.company_id, sent.interview_id, &detail).await?;
+    }
+    tx.commit().await
 }
 
 /// A transient failure: try again at `retry_at`.
@@ -165,20 +164,18 @@ pub async fn give_back(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Result<(
 
 /// The tracking pixel was loaded: the first load of each email is recorded.
 pub async fn mark_opened(pool: &PgPool, pixel_id: Uuid) -> sqlx::Result<()> {
-    sqlx::query!(
-        "with opened as (
-           update emails set opened_at = now() where pixel_id = $1 and opened_at is null
-           returning interview_id, company_id),
-         touched as (
-           update interviews set email_opened_at = coalesce(email_opened_at, now())
-           from opened where interviews.id = opened.interview_id)
-         insert into interview_events (id, interview_id, company_id, kind)
-         select gen_random_uuid(), interview_id, company_id, 'opened' from opened",
+    let mut tx = pool.begin().await?;
+    let opened = sqlx::query!(
+        "update emails set opened_at = now() where pixel_id = $1 and opened_at is null
+         returning interview_id, company_id",
         pixel_id,
     )
-    .execute(pool)
+    .fetch_optional(&mut *tx)
     .await?;
-    Ok(())
+    if let Some(opened) = opened {
+        lifecycle::email_opened(&mut tx, opened.company_id, opened.interview_id).await?;
+    }
+    tx.commit().await
 }
 
 pub struct EmailRow {

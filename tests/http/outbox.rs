@@ -208,7 +208,7 @@ async fn no_email_goes_out_for_an_interview_closed_before_its_delivery(pool: PgP
                     .await
                     .unwrap();
                 if how == "expire" {
-                    assert_eq!(hifinity::interviews::store::expire_overdue(&app.pool).await.unwrap(), 1);
+                    assert_eq!(hifinity::interviews::lifecycle::expire_overdue(&app.pool).await.unwrap(), 1);
                 }
             }
             _ => unreachable!(),
