@@ -10,7 +10,8 @@
 //! - [`auth`]: sign-up, sign-in, sessions, password hashing, cross-site refusal.
 //! - [`jobs`]: job openings: list (open first), create, edit, close and reopen; the job options of every select box.
 //! - [`interview_templates`]: templates and their ordered questions, publish into immutable versions.
-//! - [`interviews`]: Send Interview, the secure link, tracking, resend, the Interviews page.
+//! - [`interviews`]: Send Interview, the secure link, tracking, resend, the Interviews page; its
+//!   `lifecycle` is the one writer of an interview (transition, event, candidate status, queued work).
 //! - [`candidate_portal`]: what the candidate sees at the link, opened by its `OpenInterview` extractor.
 //! - [`mail`]: invitation emails, the outbox and its delivery worker.
 //! - [`candidates`]: the Candidates page (search, status filter, pages), create, edit, delete or archive.
