@@ -282,7 +282,7 @@ async fn seed_interviews(pool: &PgPool, company_id: CompanyId) -> anyhow::Result
     .fetch_all(pool)
     .await?;
     for candidate_id in candidates {
-        let request = crate::interviews::store::SendRequest {
+        let request = crate::interviews::lifecycle::SendRequest {
             company_id,
             user_id,
             candidate_id,
@@ -291,7 +291,7 @@ async fn seed_interviews(pool: &PgPool, company_id: CompanyId) -> anyhow::Result
             idempotency_key: Uuid::new_v4(),
             link_valid_days: 14,
         };
-        crate::interviews::store::send(pool, &request).await?;
+        crate::interviews::lifecycle::send(pool, &request).await?;
     }
     Ok(())
 }

@@ -8,9 +8,10 @@
 //! - [`extract`]: the HTTP edge: ids in paths, other path text and forms, refused with the product's pages.
 //! - [`layout`]: the portal layout: navigation, flash messages, error pages.
 //! - [`auth`]: sign-up, sign-in, sessions, password hashing, cross-site refusal.
-//! - [`jobs`]: job openings: list (open first), create, edit, close and reopen.
+//! - [`jobs`]: job openings: list (open first), create, edit, close and reopen; the job options of every select box.
 //! - [`interview_templates`]: templates and their ordered questions, publish into immutable versions.
-//! - [`interviews`]: Send Interview, the secure link, tracking, resend, the Interviews page.
+//! - [`interviews`]: Send Interview, the secure link, tracking, resend, the Interviews page; its
+//!   `lifecycle` is the one writer of an interview (transition, event, candidate status, queued work).
 //! - [`candidate_portal`]: what the candidate sees at the link, opened by its `OpenInterview` extractor.
 //! - [`mail`]: invitation emails, the outbox and its delivery job (at most `SMTP_MAX_CONNECTIONS` at once).
 //! - [`candidates`]: the Candidates page (search, status filter, pages), create, edit, delete or archive.

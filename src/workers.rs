@@ -22,9 +22,9 @@ pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::R
 /// expired sessions and ended sign-in throttling windows.
 async fn housekeeping(state: AppState, mut shutdown: watch::Receiver<bool>) {
     loop {
-        let expired = interviews::store::expire_overdue(&state.pool).await;
+        let expired = interviews::lifecycle::expire_overdue(&state.pool).await;
         // After expiry, so an interview past its deadline is never reminded.
-        let reminded = interviews::reminders::queue_due(&state.pool).await;
+        let reminded = interviews::lifecycle::remind_due(&state.pool).await;
         let sessions = auth::session::delete_expired(&state.pool).await;
         let throttles = auth::throttle::delete_expired(&state.pool).await;
         match (expired, reminded, sessions, throttles) {

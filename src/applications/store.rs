@@ -1,5 +1,4 @@
-//! SQL for applications, and the jobs they can be for. Every statement is scoped by
-//! `company_id`.
+//! SQL for applications. Every statement is scoped by `company_id`.
 
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -7,33 +6,6 @@ use uuid::Uuid;
 
 use super::model::Stage;
 use crate::{candidates::model::CandidateStatus, ids::CompanyId, jobs::model::JobStatus, pagination::PageNumber};
-
-pub struct JobOption {
-    pub id: Uuid,
-    pub title: String,
-}
-
-/// Open jobs, for "Add to job": a candidate is not added to a closed one.
-pub async fn open_jobs(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<Vec<JobOption>> {
-    sqlx::query_as!(
-        JobOption,
-        "select id, title from jobs where company_id = $1 and status = 'open' order by title, id",
-        company_id as CompanyId,
-    )
-    .fetch_all(pool)
-    .await
-}
-
-/// Every job, for the list's filter (closed jobs still have applications).
-pub async fn all_jobs(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<Vec<JobOption>> {
-    sqlx::query_as!(
-        JobOption,
-        "select id, title from jobs where company_id = $1 order by status = 'closed', title, id",
-        company_id as CompanyId,
-    )
-    .fetch_all(pool)
-    .await
-}
 
 pub enum Added {
     Added(Uuid),

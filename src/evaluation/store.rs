@@ -12,8 +12,8 @@ use crate::{
     ids::CompanyId,
     interview_templates::model::AnswerKind,
     interviews::{
+        lifecycle::record_event,
         model::{EventKind, InterviewStatus},
-        store::record_event,
     },
     queue::{self, Job},
 };

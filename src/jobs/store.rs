@@ -122,27 +122,3 @@ pub async fn set_status(pool: &PgPool, company_id: CompanyId, id: Uuid, status: 
     .await?;
     Ok(result.rows_affected() == 1)
 }
-
-pub struct JobOption {
-    pub id: Uuid,
-    pub title: String,
-    pub status: JobStatus,
-}
-
-impl JobOption {
-    pub fn is_closed(&self) -> bool {
-        self.status == JobStatus::Closed
-    }
-}
-
-/// Every job of the company for a select box: open first, then by title.
-pub async fn options(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<Vec<JobOption>> {
-    sqlx::query_as!(
-        JobOption,
-        r#"select id, title, status as "status: _" from jobs where company_id = $1
-           order by status = 'closed', lower(title), id"#,
-        company_id as CompanyId,
-    )
-    .fetch_all(pool)
-    .await
-}

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::{
     ids::CompanyId,
+    interviews::lifecycle,
     pagination::PageNumber,
     queue::{self, Job},
 };
@@ -77,33 +78,31 @@ pub async fn record_attempt(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Res
 /// delivery job, which a worker whose lease ran out can no longer settle; they also match
 /// the claim's `attempts`, the count [`record_attempt`] wrote.
 pub async fn mark_sent(
-    db: impl PgExecutor<'_>,
+    conn: &mut PgConnection,
     id: Uuid,
     attempts: i32,
     transport: &str,
     reply: &str,
     message_id: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "with sent as (
-           update emails set status = 'sent', transport = $2, server_reply = $3, message_id = $4,
-                             sent_at = now(), last_error = null
-           where id = $1 and status = 'queued' and attempts = $5
-           returning interview_id, company_id, to_address),
-         touched as (
-           update interviews set email_sent_at = now() from sent where interviews.id = sent.interview_id)
-         insert into interview_events (id, interview_id, company_id, kind, detail)
-         select gen_random_uuid(), interview_id, company_id, 'sent',
-                'To ' || to_address || case when $2 = 'mailbox' then ' (kept in the Outbox: no SMTP server is configured)' else '' end
-         from sent",
+    let sent = sqlx::query!(
+        r#"update emails set status = 'sent', transport = $2, server_reply = $3, message_id = $4,
+                           sent_at = now(), last_error = null
+         where id = $1 and status = 'queued' and attempts = $5
+         returning interview_id, company_id as "company_id: CompanyId", to_address"#,
         id,
         transport,
         reply,
         message_id,
         attempts,
     )
-    .execute(db)
+    .fetch_optional(&mut *conn)
     .await?;
+    if let Some(sent) = sent {
+        let kept = if transport == "mailbox" { " (kept in the Outbox: no SMTP server is configured)" } else { "" };
+        let detail = format!("To {}{kept}", sent.to_address);
+        lifecycle::email_sent(conn, sent.company_id, sent.interview_id, &detail).await?;
+    }
     Ok(())
 }
 
@@ -166,20 +165,18 @@ pub async fn give_back(db: impl PgExecutor<'_>, id: Uuid, attempts: i32) -> sqlx
 
 /// The tracking pixel was loaded: the first load of each email is recorded.
 pub async fn mark_opened(pool: &PgPool, pixel_id: Uuid) -> sqlx::Result<()> {
-    sqlx::query!(
-        "with opened as (
-           update emails set opened_at = now() where pixel_id = $1 and opened_at is null
-           returning interview_id, company_id),
-         touched as (
-           update interviews set email_opened_at = coalesce(email_opened_at, now())
-           from opened where interviews.id = opened.interview_id)
-         insert into interview_events (id, interview_id, company_id, kind)
-         select gen_random_uuid(), interview_id, company_id, 'opened' from opened",
+    let mut tx = pool.begin().await?;
+    let opened = sqlx::query!(
+        r#"update emails set opened_at = now() where pixel_id = $1 and opened_at is null
+         returning interview_id, company_id as "company_id: CompanyId""#,
         pixel_id,
     )
-    .execute(pool)
+    .fetch_optional(&mut *tx)
     .await?;
-    Ok(())
+    if let Some(opened) = opened {
+        lifecycle::email_opened(&mut tx, opened.company_id, opened.interview_id).await?;
+    }
+    tx.commit().await
 }
 
 pub struct EmailRow {

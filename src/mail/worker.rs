@@ -69,7 +69,7 @@ pub async fn record(pool: &PgPool, claim: &Claim, email_id: Uuid, delivered: Del
         let attempts = claim.attempts;
         match &delivered {
             Delivered::Sent { transport, reply, message_id } => {
-                outbox::mark_sent(&mut *tx, email_id, attempts, transport, reply, message_id).await?
+                outbox::mark_sent(&mut tx, email_id, attempts, transport, reply, message_id).await?
             }
             Delivered::Retry { error, at } => outbox::mark_retry(&mut *tx, email_id, attempts, error, *at).await?,
             Delivered::Failed(error) => outbox::mark_failed(&mut *tx, email_id, attempts, error).await?,

@@ -13,6 +13,7 @@ mod fixtures;
 mod interview_templates;
 mod interviews;
 mod jobs;
+mod lifecycle;
 mod outbox;
 mod reminders;
 mod security;

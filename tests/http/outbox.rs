@@ -232,7 +232,7 @@ async fn no_email_goes_out_for_an_interview_closed_before_its_delivery(pool: PgP
                     .await
                     .unwrap();
                 if how == "expire" {
-                    assert_eq!(hifinity::interviews::store::expire_overdue(&app.pool).await.unwrap(), 1);
+                    assert_eq!(hifinity::interviews::lifecycle::expire_overdue(&app.pool).await.unwrap(), 1);
                 }
             }
             _ => unreachable!(),
@@ -277,7 +277,7 @@ async fn the_smtp_server_never_has_more_sessions_open_than_smtp_max_connections(
     for i in 0..50 {
         let candidate =
             fixtures::candidate(&app.pool, s.company_id, &format!("Candidate {i}"), &format!("c{i}@example.com")).await;
-        let request = hifinity::interviews::store::SendRequest {
+        let request = hifinity::interviews::lifecycle::SendRequest {
             company_id: app.scope(s.company_id).await,
             user_id,
             candidate_id: candidate,
@@ -286,7 +286,7 @@ async fn the_smtp_server_never_has_more_sessions_open_than_smtp_max_connections(
             idempotency_key: Uuid::new_v4(),
             link_valid_days: 14,
         };
-        hifinity::interviews::store::send(&app.pool, &request).await.unwrap();
+        hifinity::interviews::lifecycle::send(&app.pool, &request).await.unwrap();
     }
 
     app.deliver_mail().await;
