@@ -28,6 +28,12 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Where invitations are sent; `None` keeps them in the portal's built-in mailbox.
     pub smtp_url: Option<String>,
+    /// Production without `SMTP_URL` only when this says the built-in mailbox is intended.
+    pub mailbox_only: bool,
+    /// Sign-ups allowed per client address per hour.
+    pub sign_ups_per_hour: i32,
+    /// Account emails (verification links, notes) sent to one address per hour.
+    pub account_emails_per_hour: i32,
     /// The sender address; the company's name is its display name.
     pub mail_from: EmailAddress,
     /// How long an interview link stays valid after sending.
@@ -170,11 +176,7 @@ impl Config {
             None => SecretKey::load_or_create(&data_dir.join("secret_key"))
                 .context("SECRET_KEY is not set and no development key could be kept in DATA_DIR")?,
         };
-        let trust_forwarded_for = match optional("TRUST_FORWARDED_FOR")?.as_deref() {
-            None | Some("false") | Some("0") => false,
-            Some("true") | Some("1") => true,
-            Some(_) => bail!("TRUST_FORWARDED_FOR must be true or false"),
-        };
+        let trust_forwarded_for = flag("TRUST_FORWARDED_FOR")?;
         let smtp_url = optional("SMTP_URL")?;
         if let Some(url) = &smtp_url {
             let parsed = Url::parse(url).context("SMTP_URL must be a URL such as smtp://127.0.0.1:1025")?;
@@ -182,6 +184,15 @@ impl Config {
                 bail!("SMTP_URL must start with smtp:// or smtps://");
             }
         }
+        let mailbox_only = flag("MAILBOX_ONLY")?;
+        if smtp_url.is_none() && app_env == AppEnv::Production && !mailbox_only {
+            bail!(
+                "SMTP_URL is required when APP_ENV=production: without it no email leaves the server. \
+                 Set MAILBOX_ONLY=true if keeping emails in the built-in mailbox is intended"
+            );
+        }
+        let sign_ups_per_hour = per_hour("SIGN_UPS_PER_HOUR", 5)?;
+        let account_emails_per_hour = per_hour("ACCOUNT_EMAILS_PER_HOUR", 3)?;
         let mail_from =
             EmailAddress::parse(&optional("MAIL_FROM")?.unwrap_or_else(|| "interviews@hifinity.localhost".into()))
                 .map_err(|message| anyhow::anyhow!("MAIL_FROM is not a valid email address: {message}"))?;
@@ -216,6 +227,9 @@ impl Config {
             data_dir,
             trust_forwarded_for,
             smtp_url,
+            mailbox_only,
+            sign_ups_per_hour,
+            account_emails_per_hour,
             mail_from,
             link_valid_days,
             media_store,
@@ -234,6 +248,12 @@ impl Config {
         self.bind_addr = addr;
     }
 
+    /// Account links (verification) appear on pages and in the log only on a development
+    /// machine without a mail server, where nobody could receive them otherwise.
+    pub fn shows_account_links(&self) -> bool {
+        self.app_env == AppEnv::Development && self.smtp_url.is_none()
+    }
+
     /// Cookies get `Secure` and the `__Host-` prefix when the portal is served over HTTPS.
     pub fn https(&self) -> bool {
         self.base_url.scheme() == "https"
@@ -247,6 +267,26 @@ pub fn parse_base_url(raw: &str) -> anyhow::Result<Url> {
         bail!("BASE_URL must be an http or https URL with a host");
     }
     Ok(url)
+}
+
+fn flag(name: &str) -> anyhow::Result<bool> {
+    match optional(name)?.as_deref() {
+        None | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") => Ok(true),
+        Some(_) => bail!("{name} must be true or false"),
+    }
+}
+
+/// A limit per hour: 1 to 1,000,000, so that a development machine or a load test can raise it.
+fn per_hour(name: &str, default: i32) -> anyhow::Result<i32> {
+    match optional(name)? {
+        None => Ok(default),
+        Some(raw) => raw
+            .parse::<i32>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+            .with_context(|| format!("{name} must be a whole number from 1 to 1000000")),
+    }
 }
 
 fn optional(name: &str) -> anyhow::Result<Option<String>> {

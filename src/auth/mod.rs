@@ -1,12 +1,14 @@
-//! Accounts and sessions: sign-up (a company and its first recruiter), sign-in with
-//! throttling, sign-out, teammates, the session cookie, and cross-site request refusal.
+//! Accounts and sessions: sign-up (a company and its first recruiter) confirmed by an
+//! emailed link, sign-in with throttling, sign-out, teammates, the session cookie, and cross-site request refusal.
 
 pub mod csrf;
 mod handlers;
 pub mod password;
+pub mod rate_limit;
 pub mod session;
 mod store;
 pub mod throttle;
+pub mod tokens;
 mod views;
 
 use std::net::{IpAddr, SocketAddr};
@@ -22,13 +24,15 @@ use uuid::Uuid;
 
 use crate::state::AppState;
 
-pub use store::create_company_with_owner;
+pub use store::{Verified, create_company_with_owner};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(handlers::home))
         .route("/sign-up", get(handlers::sign_up_page).post(handlers::sign_up))
         .route("/sign-in", get(handlers::sign_in_page).post(handlers::sign_in))
+        .route("/verify-email/{token}", get(handlers::verify_email))
+        .route("/verify-email", post(handlers::resend_verification))
         .route("/sign-out", post(handlers::sign_out))
         .route("/team", get(handlers::team_page).post(handlers::add_teammate))
 }

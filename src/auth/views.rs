@@ -27,6 +27,17 @@ pub struct SignInPage {
     pub error: Option<String>,
 }
 
+/// After sign-up, and for an unconfirmed account: the same page whether or not the
+/// address has an account.
+#[derive(Template)]
+#[template(path = "auth/check_email.html")]
+pub struct CheckEmailPage {
+    pub shell: Shell,
+    pub email: String,
+    /// Development without a mail server only: the link the email carries.
+    pub dev_link: Option<String>,
+}
+
 pub struct TeammateRow {
     pub name: String,
     pub email: String,

@@ -15,7 +15,7 @@ use crate::{interviews::model::InterviewStatus, queue, state::AppState};
 
 const BATCH: i64 = 64;
 /// Long enough for a slow SMTP exchange; a crashed worker's emails are due again after it.
-const LEASE_SECONDS: i32 = 120;
+pub const LEASE_SECONDS: i32 = 120;
 pub const MAX_ATTEMPTS: i32 = 8;
 
 pub async fn run(state: AppState, transport: Arc<Transport>, mut shutdown: watch::Receiver<bool>) {

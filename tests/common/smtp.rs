@@ -75,6 +75,18 @@ impl SmtpServer {
         self.shared.received.lock().unwrap().clone()
     }
 
+    /// The messages accepted for `address` (compared without case), oldest first.
+    pub fn messages_to(&self, address: &str) -> Vec<Vec<u8>> {
+        let wanted = address.to_lowercase();
+        self.messages()
+            .into_iter()
+            .filter(|message| {
+                let text = String::from_utf8_lossy(message).to_lowercase();
+                text.lines().any(|line| line.starts_with("to:") && line.contains(&wanted))
+            })
+            .collect()
+    }
+
     /// How many messages were sent to this server, accepted or refused.
     pub fn arrived(&self) -> usize {
         self.shared.arrived.load(Ordering::SeqCst)

@@ -2,7 +2,7 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 
 use crate::{
-    flows::{emailed_link, send_invitation},
+    flows::{CANDIDATE, emailed_link, send_invitation},
     process::{Server, eventually},
     smtp::{Behaviour, SmtpServer},
 };
@@ -17,7 +17,7 @@ async fn an_invitation_is_delivered_on_notification_without_waiting_for_the_poll
     // Once idle, only a notification (or the hour-long poll) can wake the worker.
     server.wait_for_output(IDLE, 1).await;
 
-    let interview_id = send_invitation(&server, &pool).await;
+    let interview_id = send_invitation(&server, &pool, Some(&smtp)).await;
 
     let link = emailed_link(&server, &smtp).await;
     assert!(link.starts_with(&format!("{}/i/", server.base)), "the emailed link points at the server: {link}");
@@ -45,7 +45,7 @@ async fn wait_until_sent(server: &Server, pool: &PgPool, count: i64) {
 async fn an_email_queued_without_a_notification_is_delivered_by_the_poll(pool: PgPool) {
     let smtp = SmtpServer::start(Behaviour::Accept).await;
     let server = Server::start(&pool, &[("SMTP_URL", &smtp.url()), ("WORKER_POLL_SECS", "1")]).await;
-    let interview_id = send_invitation(&server, &pool).await;
+    let interview_id = send_invitation(&server, &pool, Some(&smtp)).await;
     emailed_link(&server, &smtp).await;
     server.wait_for_output(IDLE, 2).await;
 
@@ -60,7 +60,7 @@ async fn an_email_queued_without_a_notification_is_delivered_by_the_poll(pool: P
     .unwrap();
 
     eventually("the second message at the SMTP server", &server, || async {
-        (smtp.messages().len() == 2).then_some(())
+        (smtp.messages_to(CANDIDATE).len() == 2).then_some(())
     })
     .await;
     wait_until_sent(&server, &pool, 2).await;
@@ -70,10 +70,12 @@ async fn an_email_queued_without_a_notification_is_delivered_by_the_poll(pool: P
 async fn sigterm_during_a_delivery_gives_the_email_back_at_once(pool: PgPool) {
     let smtp = SmtpServer::start(Behaviour::Stall).await;
     let mut server = Server::start(&pool, &[("SMTP_URL", &smtp.url())]).await;
-    let interview_id = send_invitation(&server, &pool).await;
+    let interview_id = send_invitation(&server, &pool, Some(&smtp)).await;
     // The SMTP server has the whole message and never confirms it: the send is in flight.
-    eventually("the message at the SMTP server", &server, || async { (!smtp.messages().is_empty()).then_some(()) })
-        .await;
+    eventually("the message at the SMTP server", &server, || async {
+        (!smtp.messages_to(CANDIDATE).is_empty()).then_some(())
+    })
+    .await;
 
     let status = server.terminate().await;
 

@@ -12,10 +12,13 @@ use crate::{
 };
 
 pub const RECRUITER: &str = "riley@acme.com";
+/// The candidate of [`fixtures::sendable`].
+pub const CANDIDATE: &str = "ada@example.com";
 
-/// Signs up Acme Robotics and sends Ada Lovelace an interview with **Send Interview
-/// Invitation**; returns the interview.
-pub async fn send_invitation(server: &Server, pool: &PgPool) -> Uuid {
+/// Signs up Acme Robotics, confirms the address with the link of the verification email
+/// (at `smtp`, or without a mail server the one the development page shows) and sends
+/// Ada Lovelace an interview with **Send Interview Invitation**; returns the interview.
+pub async fn send_invitation(server: &Server, pool: &PgPool, smtp: Option<&SmtpServer>) -> Uuid {
     let signed_up = server
         .post(
             "/sign-up",
@@ -28,6 +31,17 @@ pub async fn send_invitation(server: &Server, pool: &PgPool) -> Uuid {
         )
         .await;
     assert_eq!(signed_up.status, StatusCode::OK, "{}", signed_up.body);
+    let link = match smtp {
+        Some(smtp) => {
+            eventually("the verification email at the SMTP server", server, || async {
+                smtp.messages_to(RECRUITER).first().map(|message| link_in_message(message))
+            })
+            .await
+        }
+        None => signed_up.link(".dev-link").expect("the development page shows the link"),
+    };
+    let verified = server.get(link.strip_prefix(&server.url("")).expect("a link to this server")).await;
+    assert!(verified.url.ends_with("/jobs"), "signed in after confirming: {}", verified.url);
     let company_id: Uuid = sqlx::query_scalar("select company_id from users where email = $1::citext")
         .bind(RECRUITER)
         .fetch_one(pool)
@@ -50,10 +64,10 @@ pub async fn send_invitation(server: &Server, pool: &PgPool) -> Uuid {
         .unwrap()
 }
 
-/// The link of the first message the SMTP server received, once it has one.
+/// The link of the first message the candidate received, once there is one.
 pub async fn emailed_link(server: &Server, smtp: &SmtpServer) -> String {
     eventually("the invitation at the SMTP server", server, || async {
-        smtp.messages().first().map(|message| link_in_message(message))
+        smtp.messages_to(CANDIDATE).first().map(|message| link_in_message(message))
     })
     .await
 }

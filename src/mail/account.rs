@@ -1,0 +1,259 @@
+//! Emails about an account rather than a candidate: the verification link, the note to
+//! an address that already has an account, and later any other account email (a
+//! teammate's invitation adds a kind, its text and, if it carries one, a link purpose).
+//! They are queued in the transaction that decides to send them and delivered by the
+//! same worker as invitations, from a table of their own so that no company's Outbox
+//! page ever lists them: their links sign someone in.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use askama::Template;
+use lettre::{
+    Message,
+    message::{Mailbox, MultiPart, SinglePart, header::ContentType},
+};
+use sqlx::{PgConnection, PgPool};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use super::transport::{DeliveryError, Transport};
+use crate::{
+    auth::tokens::{self, Purpose},
+    config::Config,
+    queue,
+    state::AppState,
+};
+
+/// The account email worker LISTENs on this channel.
+pub const CHANNEL: &str = "hifinity_account_emails";
+
+/// Why an account email is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "account_email_kind", rename_all = "snake_case")]
+pub enum AccountEmailKind {
+    VerifyEmail,
+    AlreadyRegistered,
+}
+
+impl AccountEmailKind {
+    /// The link purpose of the token the email carries, if it carries one.
+    fn purpose(self) -> Option<Purpose> {
+        match self {
+            Self::VerifyEmail => Some(Purpose::VerifyEmail),
+            Self::AlreadyRegistered => None,
+        }
+    }
+}
+
+/// Queues an email to `user_id` at `to`, carrying token `token_id` when its kind has a link.
+pub async fn enqueue(
+    conn: &mut PgConnection,
+    kind: AccountEmailKind,
+    user_id: Uuid,
+    to: &str,
+    token_id: Option<Uuid>,
+) -> sqlx::Result<Uuid> {
+    let id = Uuid::new_v4();
+    sqlx::query!(
+        "insert into account_emails (id, kind, to_address, user_id, token_id) values ($1, $2, $3, $4, $5)",
+        id,
+        kind as AccountEmailKind,
+        to,
+        user_id,
+        token_id,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!("select pg_notify($1, '')", CHANNEL).execute(&mut *conn).await?;
+    Ok(id)
+}
+
+/// How many account emails went to `to` in the last hour: the product must not become a
+/// way to flood an address that signed up for nothing.
+pub async fn sent_within_the_hour(pool: &PgPool, to: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from account_emails
+           where lower(to_address) = lower($1) and created_at > now() - interval '1 hour'"#,
+        to,
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// What an account email needs, read when it is delivered.
+pub struct AccountEmail {
+    pub id: Uuid,
+    pub kind: AccountEmailKind,
+    pub to_address: String,
+    pub user_name: String,
+    pub token_id: Option<Uuid>,
+    pub attempts: i32,
+}
+
+/// Takes up to `limit` due account emails, leased like invitations (see `outbox::claim`).
+async fn claim(pool: &PgPool, limit: i64, lease_seconds: i32) -> sqlx::Result<Vec<AccountEmail>> {
+    sqlx::query_as!(
+        AccountEmail,
+        r#"with claimed as (
+             update account_emails set attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
+             where id in (
+               select id from account_emails where status = 'queued' and next_attempt_at <= now()
+               order by next_attempt_at limit $1 for update skip locked)
+             returning id, kind, to_address, user_id, token_id, attempts)
+           select c.id, c.kind as "kind!: _", c.to_address as "to_address!", u.name as user_name,
+                  c.token_id, c.attempts as "attempts!"
+           from claimed c join users u on u.id = c.user_id"#,
+        limit,
+        lease_seconds as f64,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "emails/account.txt")]
+struct TextPart<'a> {
+    e: &'a AccountView,
+}
+
+#[derive(Template)]
+#[template(path = "emails/account.html")]
+struct HtmlPart<'a> {
+    e: &'a AccountView,
+}
+
+/// What both parts of an account email show.
+pub struct AccountView {
+    pub subject: String,
+    pub name: String,
+    pub paragraphs: Vec<String>,
+    pub link_label: &'static str,
+    pub link: String,
+}
+
+pub fn render(email: &AccountEmail, config: &Config) -> anyhow::Result<AccountView> {
+    let base = config.base_url.as_str().trim_end_matches('/');
+    let link = match (email.kind.purpose(), email.token_id) {
+        (Some(purpose), Some(token_id)) => tokens::url(&config.base_url, &config.secret_key, purpose, token_id),
+        (Some(_), None) => anyhow::bail!("a {:?} email without its link", email.kind),
+        (None, _) => format!("{base}/sign-in"),
+    };
+    let view = match email.kind {
+        AccountEmailKind::VerifyEmail => AccountView {
+            subject: "Confirm your email address for Hifinity".into(),
+            name: email.user_name.clone(),
+            paragraphs: vec![
+                "Follow this link to confirm your email address and finish creating your company's account. It works once, within 48 hours.".into(),
+                "If you did not sign up for Hifinity, ignore this email: no account is used until its address is confirmed.".into(),
+            ],
+            link_label: "Confirm my email address",
+            link,
+        },
+        AccountEmailKind::AlreadyRegistered => AccountView {
+            subject: "You already have a Hifinity account".into(),
+            name: email.user_name.clone(),
+            paragraphs: vec![
+                "Someone, probably you, tried to create a Hifinity account with this email address. It already has an account, so nothing new was created.".into(),
+                format!("Sign in with your password below. If you have forgotten it, use \"Forgot password?\" on the sign-in page ({base}/sign-in)."),
+                "If it was not you, you can ignore this email.".into(),
+            ],
+            link_label: "Sign in",
+            link,
+        },
+    };
+    Ok(view)
+}
+
+fn message(email: &AccountEmail, view: &AccountView, config: &Config) -> anyhow::Result<(Message, String)> {
+    let from_address = config.mail_from.as_str().parse().context("MAIL_FROM")?;
+    let domain = config.mail_from.as_str().rsplit('@').next().unwrap_or("localhost");
+    let message_id = format!("<{}@{domain}>", email.id);
+    let html = HtmlPart { e: view }.render().context("rendering the HTML part")?;
+    let text = TextPart { e: view }.render().context("rendering the text part")?;
+    let message = Message::builder()
+        .from(Mailbox::new(Some("Hifinity".into()), from_address))
+        .to(Mailbox::new(Some(email.user_name.clone()), email.to_address.parse().context("recipient address")?))
+        .subject(view.subject.clone())
+        .message_id(Some(message_id.clone()))
+        .date_now()
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(text))
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html)),
+        )
+        .context("building the message")?;
+    Ok((message, message_id))
+}
+
+/// The account email worker: a loop of its own, so that a slow account email never
+/// holds up invitations (nor the other way round). At shutdown a send in flight is
+/// abandoned; its lease runs out and it is sent again.
+pub async fn run(state: AppState, transport: Arc<Transport>, mut shutdown: watch::Receiver<bool>) {
+    let mut wakeup = queue::Wakeup::listen(&state.pool, CHANNEL, state.config.workers.poll).await;
+    loop {
+        tokio::select! {
+            delivered = deliver_due(&state.pool, &state.config, &transport) => match delivered {
+                Ok(0) => {}
+                // More may be waiting: claim again at once.
+                Ok(_) => continue,
+                Err(err) => tracing::error!(error = ?err, "outbox: account email round failed"),
+            },
+            _ = shutdown.changed() => return,
+        }
+        tokio::select! {
+            () = wakeup.wait() => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// Claims due account emails and delivers them one after another (there are few);
+/// returns how many were claimed. Transient failures retry like invitations.
+pub async fn deliver_due(pool: &PgPool, config: &Config, transport: &Transport) -> anyhow::Result<usize> {
+    let claimed = claim(pool, 16, super::worker::LEASE_SECONDS).await?;
+    for email in &claimed {
+        let outcome = match render(email, config).and_then(|view| message(email, &view, config)) {
+            Err(err) => Err(DeliveryError::Permanent(format!("Could not build the message: {err:#}"))),
+            Ok((message, message_id)) => transport.deliver(message).await.map(|reply| (reply, message_id)),
+        };
+        record(pool, email, transport.name(), outcome).await?;
+    }
+    Ok(claimed.len())
+}
+
+async fn record(
+    pool: &PgPool,
+    email: &AccountEmail,
+    transport: &str,
+    outcome: Result<(String, String), DeliveryError>,
+) -> sqlx::Result<()> {
+    let (status, reply, message_id, error, retry_in) = match outcome {
+        Ok((reply, message_id)) => ("sent", Some(reply), Some(message_id), None, None),
+        Err(DeliveryError::Transient(reason)) if email.attempts < super::worker::MAX_ATTEMPTS => {
+            ("queued", None, None, Some(reason), Some(rules::backoff::backoff(email.attempts)))
+        }
+        Err(DeliveryError::Transient(reason) | DeliveryError::Permanent(reason)) => {
+            tracing::warn!(email = %email.id, %reason, "outbox: an account email could not be sent");
+            ("failed", None, None, Some(reason), None)
+        }
+    };
+    sqlx::query!(
+        r#"update account_emails set
+             status = $2::text::email_status, transport = $3, server_reply = $4, message_id = $5, last_error = $6,
+             sent_at = case when $2 = 'sent' then now() end,
+             next_attempt_at = coalesce(now() + make_interval(secs => $7), next_attempt_at)
+           where id = $1 and status = 'queued' and attempts = $8"#,
+        email.id,
+        status,
+        transport,
+        reply,
+        message_id,
+        error,
+        retry_in.map(|d| d.as_secs_f64()),
+        email.attempts,
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! Confirming a new account's address by email, without revealing which addresses have
+//! accounts, and the built-in mailbox's account emails.
+
+use hifinity::config::AppEnv;
+use reqwest::StatusCode;
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+
+use crate::{
+    smtp::{Behaviour, SmtpServer},
+    support::{PASSWORD, Page, TestApp, captured_logs, count, link_in_message, path_in_message},
+};
+
+async fn sign_up_form(app: &TestApp, company: &str, email: &str) -> Page {
+    app.post(
+        "/sign-up",
+        &[("company_name", company), ("name", "Riley Recruiter"), ("email", email), ("password", PASSWORD)],
+    )
+    .await
+}
+
+/// The subject of a received message.
+fn subject(message: &[u8]) -> String {
+    mail_parser::MessageParser::default().parse(message).unwrap().subject().unwrap().to_owned()
+}
+
+#[sqlx::test]
+async fn a_new_account_is_used_only_after_its_address_is_confirmed_by_the_emailed_link(pool: PgPool) {
+    let smtp = SmtpServer::start(Behaviour::Accept).await;
+    let app = TestApp::spawn_with_smtp(pool, Some(smtp.url())).await;
+    let page = sign_up_form(&app, "Acme", "riley@acme.com").await;
+    assert_eq!((page.status, page.text("h1").as_str()), (StatusCode::OK, "Check your email"));
+    assert_eq!(page.text(".sent-to"), "riley@acme.com");
+    assert!(page.link(".dev-link").is_none(), "with a mail server the link is only in the email");
+    assert!(app.get("/jobs").await.url.contains("/sign-in"), "signing up starts no session");
+    let unconfirmed = app.sign_in("riley@acme.com", PASSWORD).await;
+    assert_eq!(unconfirmed.text("h1"), "Check your email", "an unconfirmed account cannot sign in");
+    assert!(app.get("/jobs").await.url.contains("/sign-in"));
+
+    // Delivered by the app's own worker through its SMTP server.
+    let transport = hifinity::mail::transport::Transport::from_url(Some(&smtp.url())).unwrap();
+    hifinity::mail::account::deliver_due(&app.pool, &app.state.config, &transport).await.unwrap();
+    let email = smtp.messages_to("riley@acme.com").pop().expect("the verification email");
+    assert_eq!(subject(&email), "Confirm your email address for Hifinity");
+    let link = link_in_message(&email);
+    let token = link.rsplit('/').next().unwrap().to_owned();
+    let stored = Sha256::digest(token.as_bytes()).to_vec();
+    assert_eq!(count(&app, "select count(*) from account_tokens").await, 1);
+    let hashes: Vec<Vec<u8>> =
+        sqlx::query_scalar("select token_hash from account_tokens").fetch_all(&app.pool).await.unwrap();
+    assert_eq!(hashes, [stored], "only the token's hash is stored");
+    let tables: String = sqlx::query_scalar(
+        "select (select jsonb_agg(to_jsonb(t)) from account_tokens t)::text || (select jsonb_agg(to_jsonb(e)) from account_emails e)::text",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(!tables.contains(&token), "no table holds the token");
+    assert_eq!(app.get("/outbox").await.texts("tbody tr").len(), 0, "account emails are not in the candidate Outbox");
+
+    let welcome = app.get(link.strip_prefix(&app.base).unwrap()).await;
+    assert!(welcome.url.ends_with("/jobs"), "{}", welcome.url);
+    assert!(welcome.flash().starts_with("Welcome to Hifinity, Riley Recruiter."), "{}", welcome.flash());
+    assert_eq!(welcome.text(".account-company"), "Acme");
+    assert_eq!(count(&app, "select count(*) from users where email_verified_at is not null").await, 1);
+
+    let again = app.other_browser().get(link.strip_prefix(&app.base).unwrap()).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "the link works once");
+    assert!(again.body.contains("expired or was already used"));
+    let signed_in = app.other_browser().sign_in("riley@acme.com", PASSWORD).await;
+    assert_eq!(signed_in.text(".account-company"), "Acme", "a confirmed account signs in");
+}
+
+#[sqlx::test]
+async fn an_unconfirmed_account_can_ask_for_a_new_link(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    sign_up_form(&app, "Acme", "riley@acme.com").await;
+    let first = path_in_message(&app.account_email_to("riley@acme.com").await, "/verify-email/");
+    let resent = app.post("/verify-email", &[("email", "riley@acme.com")]).await;
+    assert_eq!(resent.text("h1"), "Check your email");
+    let second = path_in_message(&app.account_email_to("riley@acme.com").await, "/verify-email/");
+    assert_ne!(first, second, "a new link");
+    let nobody = app.post("/verify-email", &[("email", "nobody@acme.com")]).await;
+    assert_eq!(nobody.text("h1"), "Check your email", "the same page for an unknown address");
+    assert_eq!(count(&app, "select count(*) from account_emails where to_address = 'nobody@acme.com'").await, 0);
+
+    assert!(app.get(&second).await.url.ends_with("/jobs"));
+    assert_eq!(app.other_browser().get(&first).await.status, StatusCode::BAD_REQUEST, "one use ends every link");
+}
+
+#[sqlx::test]
+async fn in_production_signing_up_with_a_registered_address_looks_the_same_and_emails_its_owner(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |config| {
+        config.app_env = AppEnv::Production;
+        config.mailbox_only = true;
+    })
+    .await;
+    app.sign_up("Acme", "riley@acme.com").await;
+
+    let stranger = app.other_browser();
+    let taken = sign_up_form(&stranger, "Other", "Riley@Acme.com").await;
+    let fresh = sign_up_form(&stranger, "Other", "newcomer@acme.com").await;
+    assert_eq!(taken.status, fresh.status);
+    // The page shows the address with its domain in lower case, as it is kept.
+    assert_eq!(taken.body.replace("Riley@acme.com", "ADDRESS"), fresh.body.replace("newcomer@acme.com", "ADDRESS"));
+    assert!(taken.link(".dev-link").is_none() && !taken.body.contains("/verify-email/"), "no link on any page");
+    assert!(!fresh.body.contains("/verify-email/"), "no link on any page");
+
+    let note = app.account_email_to("riley@acme.com").await;
+    assert_eq!(subject(&note), "You already have a Hifinity account");
+    assert_eq!(count(&app, "select count(*) from companies where name = 'Other'").await, 1, "only the newcomer's");
+}
+
+#[sqlx::test]
+async fn in_development_without_a_mail_server_the_link_is_shown_and_logged(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let page = sign_up_form(&app, "Acme", "dev@acme.com").await;
+    let link = page.link(".dev-link").expect("the link on the page");
+    assert!(captured_logs().contains(&link), "and in the log");
+    assert!(app.get(link.strip_prefix(&app.base).unwrap()).await.url.ends_with("/jobs"));
+}
+
+#[sqlx::test]
+async fn sign_ups_are_limited_per_client_address(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    for n in 0..5 {
+        let page = sign_up_form(&app, "Acme", &format!("r{n}@acme.com")).await;
+        assert_eq!(page.status, StatusCode::OK);
+    }
+    let refused = sign_up_form(&app, "Acme", "r5@acme.com").await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.body.contains("Too many companies were created from your network"));
+    assert_eq!(count(&app, "select count(*) from companies").await, 5);
+}
