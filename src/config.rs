@@ -24,15 +24,17 @@ pub struct Config {
     pub secret_key: SecretKey,
     /// Where development keeps its generated secret (and, later, local media).
     pub data_dir: PathBuf,
-    /// Trust the last `X-Forwarded-For` hop as the client address (behind a proxy).
-    pub trust_forwarded_for: bool,
+    /// How many proxies of ours stand in front of the server, each appending to
+    /// `X-Forwarded-For` the address it saw; 0 reads the peer's address only.
+    pub trusted_proxy_hops: usize,
     /// Where invitations are sent; `None` keeps them in the portal's built-in mailbox.
     pub smtp_url: Option<String>,
     /// Production without `SMTP_URL` only when this says the built-in mailbox is intended.
     pub mailbox_only: bool,
     /// Sign-ups allowed per client address per hour.
     pub sign_ups_per_hour: i32,
-    /// Account emails (verification links, notes) sent to one address per hour.
+    /// Account emails of one kind (verification links, notes, reset links) sent to one
+    /// address per hour.
     pub account_emails_per_hour: i32,
     /// The sender address; the company's name is its display name.
     pub mail_from: EmailAddress,
@@ -176,7 +178,20 @@ impl Config {
             None => SecretKey::load_or_create(&data_dir.join("secret_key"))
                 .context("SECRET_KEY is not set and no development key could be kept in DATA_DIR")?,
         };
-        let trust_forwarded_for = flag("TRUST_FORWARDED_FOR")?;
+        if optional("TRUST_FORWARDED_FOR")?.is_some() {
+            bail!(
+                "TRUST_FORWARDED_FOR is replaced by TRUSTED_PROXY_HOPS: the number of proxies you run in front of \
+                 Hifinity (1 for one reverse proxy)"
+            );
+        }
+        let trusted_proxy_hops = match optional("TRUSTED_PROXY_HOPS")? {
+            None => 0,
+            Some(raw) => raw
+                .parse::<usize>()
+                .ok()
+                .filter(|hops| *hops <= 10)
+                .context("TRUSTED_PROXY_HOPS must be a whole number from 0 to 10")?,
+        };
         let smtp_url = optional("SMTP_URL")?;
         if let Some(url) = &smtp_url {
             let parsed = Url::parse(url).context("SMTP_URL must be a URL such as smtp://127.0.0.1:1025")?;
@@ -225,7 +240,7 @@ impl Config {
             base_url,
             secret_key,
             data_dir,
-            trust_forwarded_for,
+            trusted_proxy_hops,
             smtp_url,
             mailbox_only,
             sign_ups_per_hour,

@@ -36,7 +36,8 @@ pub fn clear_cookie(https: bool) -> String {
     format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", cookie_name(https))
 }
 
-fn hash(token: &str) -> Vec<u8> {
+/// What the table keeps of a session token.
+pub fn hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 

@@ -127,3 +127,25 @@ pub async fn team(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<Teammate>
     .fetch_all(pool)
     .await
 }
+
+/// The address of `user_id`.
+pub async fn email_of(pool: &PgPool, user_id: Uuid) -> sqlx::Result<String> {
+    sqlx::query_scalar!(r#"select email::text as "email!" from users where id = $1"#, user_id).fetch_one(pool).await
+}
+
+/// Replaces the password of `user_id` and ends every session but `keep` (the SHA-256 of
+/// the session token that made the change, if any): whoever knew the old password is out.
+pub async fn set_password(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    password_hash: &str,
+    keep: Option<&[u8]>,
+) -> sqlx::Result<()> {
+    sqlx::query!("update users set password_hash = $2 where id = $1", user_id, password_hash)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("delete from sessions where user_id = $1 and token_hash is distinct from $2", user_id, keep,)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

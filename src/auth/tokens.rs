@@ -1,4 +1,4 @@
-//! One-time links of an account (email verification). A link's token is the MAC of its
+//! One-time links of an account (email verification, password reset). A link's token is the MAC of its
 //! row's id under `SECRET_KEY`; the table holds only the token's SHA-256, so neither a
 //! leaked table nor a leaked outbox yields a working link, yet the outbox can still
 //! render the email when it delivers it.
@@ -15,6 +15,7 @@ use crate::domain::SecretKey;
 #[sqlx(type_name = "account_token_purpose", rename_all = "snake_case")]
 pub enum Purpose {
     VerifyEmail,
+    ResetPassword,
 }
 
 impl Purpose {
@@ -22,6 +23,7 @@ impl Purpose {
     fn valid_hours(self) -> i32 {
         match self {
             Self::VerifyEmail => 48,
+            Self::ResetPassword => 1,
         }
     }
 
@@ -29,6 +31,7 @@ impl Purpose {
     pub fn path(self) -> &'static str {
         match self {
             Self::VerifyEmail => "/verify-email",
+            Self::ResetPassword => "/reset-password",
         }
     }
 }
@@ -62,6 +65,18 @@ pub async fn issue(conn: &mut PgConnection, secret: &SecretKey, user_id: Uuid, p
     .execute(conn)
     .await?;
     Ok(id)
+}
+
+/// The user of a valid, unused and unexpired `token`, leaving it usable.
+pub async fn holder(pool: &PgPool, purpose: Purpose, token: &str) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar!(
+        "select user_id from account_tokens
+         where token_hash = $1 and purpose = $2 and used_at is null and expires_at > now()",
+        hash(token),
+        purpose as Purpose,
+    )
+    .fetch_optional(pool)
+    .await
 }
 
 /// Uses `token` up, together with every other link of the same purpose of that user;

@@ -34,6 +34,7 @@ pub const CHANNEL: &str = "hifinity_account_emails";
 pub enum AccountEmailKind {
     VerifyEmail,
     AlreadyRegistered,
+    ResetPassword,
 }
 
 impl AccountEmailKind {
@@ -42,6 +43,7 @@ impl AccountEmailKind {
         match self {
             Self::VerifyEmail => Some(Purpose::VerifyEmail),
             Self::AlreadyRegistered => None,
+            Self::ResetPassword => Some(Purpose::ResetPassword),
         }
     }
 }
@@ -69,13 +71,14 @@ pub async fn enqueue(
     Ok(id)
 }
 
-/// How many account emails went to `to` in the last hour: the product must not become a
-/// way to flood an address that signed up for nothing.
-pub async fn sent_within_the_hour(pool: &PgPool, to: &str) -> sqlx::Result<i64> {
+/// How many `kind` emails went to `to` in the last hour: the product must not become a
+/// way to flood an address that asked for nothing.
+pub async fn sent_within_the_hour(pool: &PgPool, to: &str, kind: AccountEmailKind) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         r#"select count(*) as "count!" from account_emails
-           where lower(to_address) = lower($1) and created_at > now() - interval '1 hour'"#,
+           where lower(to_address) = lower($1) and kind = $2 and created_at > now() - interval '1 hour'"#,
         to,
+        kind as AccountEmailKind,
     )
     .fetch_one(pool)
     .await
@@ -155,10 +158,20 @@ pub fn render(email: &AccountEmail, config: &Config) -> anyhow::Result<AccountVi
             name: email.user_name.clone(),
             paragraphs: vec![
                 "Someone, probably you, tried to create a Hifinity account with this email address. It already has an account, so nothing new was created.".into(),
-                format!("Sign in with your password below. If you have forgotten it, use \"Forgot password?\" on the sign-in page ({base}/sign-in)."),
+                format!("Sign in with your password below. If you have forgotten it, choose a new one at {base}/forgot-password."),
                 "If it was not you, you can ignore this email.".into(),
             ],
             link_label: "Sign in",
+            link,
+        },
+        AccountEmailKind::ResetPassword => AccountView {
+            subject: "Choose a new Hifinity password".into(),
+            name: email.user_name.clone(),
+            paragraphs: vec![
+                "Follow this link to choose a new password. It works once, within an hour, and signs you out everywhere.".into(),
+                "If you did not ask for this, ignore this email: your password stays as it is.".into(),
+            ],
+            link_label: "Choose a new password",
             link,
         },
     };

@@ -42,7 +42,7 @@ impl TestApp {
     }
 
     /// Like [`TestApp::spawn`], with the settings adjusted first (e.g. an https
-    /// `base_url`, or `trust_forwarded_for`). Requests still go to the real address.
+    /// `base_url`, or `trusted_proxy_hops`). Requests still go to the real address.
     pub async fn spawn_with(pool: PgPool, adjust: impl FnOnce(&mut Config)) -> Self {
         capture_logs();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -55,7 +55,7 @@ impl TestApp {
             base_url: hifinity::config::parse_base_url(&format!("http://{addr}")).unwrap(),
             secret_key: SecretKey::generate(),
             data_dir,
-            trust_forwarded_for: false,
+            trusted_proxy_hops: 0,
             smtp_url: None,
             mailbox_only: false,
             sign_ups_per_hour: 5,

@@ -132,3 +132,111 @@ async fn sign_ups_are_limited_per_client_address(pool: PgPool) {
     assert!(refused.body.contains("Too many companies were created from your network"));
     assert_eq!(count(&app, "select count(*) from companies").await, 5);
 }
+
+#[sqlx::test]
+async fn a_forgotten_password_is_replaced_with_an_emailed_one_time_link_that_ends_every_session(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |config| {
+        config.app_env = AppEnv::Production;
+        config.mailbox_only = true;
+    })
+    .await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let laptop = app.other_browser();
+    laptop.sign_in("riley@acme.com", PASSWORD).await;
+    let sign_in = app.other_browser().get("/sign-in").await;
+    assert_eq!(sign_in.link("a[href='/forgot-password']").as_deref(), Some("/forgot-password"));
+
+    let stranger = app.other_browser();
+    let known = stranger.post("/forgot-password", &[("email", "riley@acme.com")]).await;
+    let unknown = stranger.post("/forgot-password", &[("email", "nobody@acme.com")]).await;
+    assert_eq!(known.status, unknown.status);
+    assert_eq!(known.text("h1"), "Check your email");
+    assert_eq!(known.body.replace("riley@acme.com", "ADDRESS"), unknown.body.replace("nobody@acme.com", "ADDRESS"));
+    assert!(!known.body.contains("/reset-password/"), "no link on any page in production");
+    assert_eq!(count(&app, "select count(*) from account_emails where to_address = 'nobody@acme.com'").await, 0);
+    assert_eq!(
+        count(&app, "select count(*) from account_tokens where purpose = 'reset_password' and expires_at <= now() + interval '1 hour'").await,
+        1,
+        "valid for an hour"
+    );
+
+    let email = app.account_email_to("riley@acme.com").await;
+    assert_eq!(subject(&email), "Choose a new Hifinity password");
+    let link = path_in_message(&email, "/reset-password/");
+    let form = stranger.get(&link).await;
+    assert_eq!(form.text("h1"), "Choose a new password");
+    let weak = stranger.post(&link, &[("password", "password1234")]).await;
+    assert!(weak.field_error("password").contains("too common"), "the same rules as at sign-up");
+    let done = stranger.post(&link, &[("password", "a brand new passphrase")]).await;
+    assert!(done.url.ends_with("/sign-in"), "{}", done.url);
+    assert!(done.flash().starts_with("Your password is changed"));
+
+    assert!(app.get("/jobs").await.url.contains("/sign-in"), "every session ended");
+    assert!(laptop.get("/jobs").await.url.contains("/sign-in"), "every session ended");
+    assert_eq!(count(&app, "select count(*) from sessions").await, 0);
+    assert_eq!(
+        app.sign_in("riley@acme.com", PASSWORD).await.text(".form-error"),
+        "The email or password is incorrect."
+    );
+    assert_eq!(app.sign_in("riley@acme.com", "a brand new passphrase").await.text(".account-company"), "Acme");
+    let again = stranger.post(&link, &[("password", "yet another passphrase")]).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "the link works once");
+}
+
+#[sqlx::test]
+async fn reset_links_are_limited_per_address(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    for _ in 0..5 {
+        let page = app.other_browser().post("/forgot-password", &[("email", "riley@acme.com")]).await;
+        assert_eq!(page.text("h1"), "Check your email");
+    }
+    assert_eq!(count(&app, "select count(*) from account_emails where kind = 'reset_password'").await, 3);
+}
+
+#[sqlx::test]
+async fn a_signed_in_user_changes_the_password_with_the_current_one_and_other_sessions_end(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let laptop = app.other_browser();
+    laptop.sign_in("riley@acme.com", PASSWORD).await;
+
+    let page = app.get("/account/password").await;
+    assert_eq!(page.text("h1"), "Change your password");
+    let wrong = app
+        .post("/account/password", &[("current_password", "not my password"), ("password", "a brand new passphrase")])
+        .await;
+    assert_eq!(wrong.field_error("current_password"), "This is not your current password.");
+    let changed =
+        app.post("/account/password", &[("current_password", PASSWORD), ("password", "a brand new passphrase")]).await;
+    assert_eq!(changed.flash(), "Your password is changed. Your other sessions have ended.");
+    assert_eq!(app.get("/jobs").await.text("h1"), "Jobs", "this session goes on");
+    assert!(laptop.get("/jobs").await.url.contains("/sign-in"), "the other session ended");
+    assert_eq!(
+        app.other_browser().sign_in("riley@acme.com", "a brand new passphrase").await.text(".account-company"),
+        "Acme"
+    );
+}
+
+#[sqlx::test]
+async fn an_address_without_an_account_is_throttled_alike_and_kept_only_as_a_keyed_hash(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let attacker = app.other_browser();
+    let mut last = Vec::new();
+    for email in ["riley@acme.com", "Nobody@Acme.com "] {
+        for _ in 0..5 {
+            assert_eq!(attacker.sign_in(email, "guess guess guess").await.status, StatusCode::OK);
+        }
+        let refused = attacker.sign_in(email, "guess guess guess").await;
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+        last.push(refused.text(".form-error"));
+    }
+    assert_eq!(last[0], last[1], "a refusal says nothing about which addresses have accounts");
+    let keys: Vec<String> = sqlx::query_scalar("select throttle_key from sign_in_failures order by throttle_key")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 3, "{keys:?}");
+    assert!(keys.iter().all(|k| !k.to_lowercase().contains("nobody") && !k.contains("riley")), "{keys:?}");
+}

@@ -106,11 +106,12 @@ async fn repeated_failures_are_throttled_per_account(pool: PgPool) {
     assert!(blocked.text(".form-error").starts_with("Too many failed sign-in attempts. Try again in 15 minutes"));
     assert!(attacker.get("/team").await.url.contains("/sign-in"), "even the right password is refused while blocked");
 
-    let failures: i32 =
-        sqlx::query_scalar("select failures from sign_in_failures where throttle_key = 'email:riley@acme.com'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let failures: i32 = sqlx::query_scalar(
+        "select failures from sign_in_failures where throttle_key = (select 'user:' || id from users)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     assert_eq!(failures, 6, "five failures and the refused attempt");
 }
 
@@ -382,7 +383,7 @@ async fn untrusted_x_forwarded_for_does_not_escape_the_address_limit(pool: PgPoo
 
 #[sqlx::test]
 async fn behind_a_trusted_proxy_the_forwarded_address_is_counted(pool: PgPool) {
-    let app = TestApp::spawn_with(pool, |config| config.trust_forwarded_for = true).await;
+    let app = TestApp::spawn_with(pool, |config| config.trusted_proxy_hops = 1).await;
     // The client may send any first entry; the proxy appends the address it saw.
     twenty_failures(&app, |_| "198.51.100.9, 203.0.113.7".to_owned()).await;
     assert_eq!(sign_in_from(&app, "198.51.100.9, 203.0.113.8").await, StatusCode::OK, "another client");

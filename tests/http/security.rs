@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::{
     fixtures,
-    support::{PASSWORD, Page, TestApp},
+    support::{PASSWORD, Page, TestApp, path_in_message},
 };
 
 const RECRUITER: &str = "riley@acme.com";
@@ -331,6 +331,16 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     refused_from_another_site(&app, Post::new(&app, "/interviews/{id}/decision", format!("{i}/decision"), decision), c)
         .await;
 
+    // Passwords: changed by the recruiter, then reset by whoever gets the emailed link
+    // (last, as a reset ends every session).
+    let change = form(&[("current_password", PASSWORD), ("password", "a brand new passphrase")]);
+    refused_from_another_site(&app, Post::new(&app, "/account/password", "/account/password", change), c).await;
+    let forgot = form(&[("email", RECRUITER)]);
+    refused_from_another_site(&app, Post::new(&stranger, "/forgot-password", "/forgot-password", forgot), c).await;
+    let reset_link = path_in_message(&app.account_email_to(RECRUITER).await, "/reset-password/");
+    let reset = form(&[("password", "yet another passphrase")]);
+    refused_from_another_site(&app, Post::new(&stranger, "/reset-password/{token}", reset_link, reset), c).await;
+
     assert_eq!(covered, routes_in_source("post"), "every POST route of the router has a case here");
 }
 
@@ -437,6 +447,7 @@ fn a_malformed_setting_stops_start_up_with_one_line_naming_it() {
         ("EVALUATION_TIMEOUT_SECS", "0"),
         ("WORKER_POLL_SECS", "0"),
         ("HOUSEKEEPING_SECS", "an hour"),
+        ("TRUSTED_PROXY_HOPS", "-1"),
         ("MAILBOX_ONLY", "sometimes"),
         ("SIGN_UPS_PER_HOUR", "0"),
         ("ACCOUNT_EMAILS_PER_HOUR", "many"),
