@@ -491,3 +491,22 @@ fn the_demo_company_is_refused_in_production() {
     assert!(!status.success());
     assert!(stderr.starts_with("error: hifinity demo is refused when APP_ENV=production"), "{stderr}");
 }
+
+#[sqlx::test]
+async fn signed_in_pages_are_never_cached_and_https_is_remembered(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let public = app.get("/sign-in").await;
+    assert!(public.headers.get("strict-transport-security").is_none(), "not over plain HTTP");
+    app.sign_up("Acme", RECRUITER).await;
+    for path in ["/candidates", "/jobs", "/team", "/settings", "/account/password", "/no-such-page"] {
+        let page = app.get(path).await;
+        assert_eq!(page.headers.get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "{path}");
+    }
+
+    let https = TestApp::spawn_with(app.pool.clone(), |config| {
+        config.base_url = hifinity::config::parse_base_url("https://hire.example.com").unwrap();
+    })
+    .await;
+    let page = https.get("/sign-in").await;
+    assert_eq!(page.headers["strict-transport-security"], "max-age=31536000");
+}
