@@ -42,10 +42,14 @@ pub async fn seed(pool: &PgPool, if_empty: bool) -> anyhow::Result<()> {
 
 async fn create_company(pool: &PgPool) -> anyhow::Result<CompanyId> {
     let hash = password::hash(PASSWORD.into()).await?;
-    let (company_id, _) = auth::create_company_with_owner(pool, "Northwind Labs", "Dana Demo", EMAIL, &hash)
-        .await
-        .map_err(|_| anyhow::anyhow!("could not create the demo account"))
-        .context("seeding the demo company")?;
+    let mut tx = pool.begin().await?;
+    // The demo account is verified so that the README's first steps sign straight in.
+    let (company_id, _) =
+        auth::create_company_with_owner(&mut tx, "Northwind Labs", "Dana Demo", EMAIL, &hash, auth::Verified::Yes)
+            .await
+            .map_err(|_| anyhow::anyhow!("could not create the demo account"))
+            .context("seeding the demo company")?;
+    tx.commit().await?;
     Ok(company_id)
 }
 

@@ -4,7 +4,7 @@
 
 use axum::{
     extract::{Request, State},
-    http::HeaderMap,
+    http::{HeaderMap, HeaderValue, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -36,7 +36,8 @@ pub fn clear_cookie(https: bool) -> String {
     format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", cookie_name(https))
 }
 
-fn hash(token: &str) -> Vec<u8> {
+/// What the table keeps of a session token.
+pub fn hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
@@ -118,15 +119,23 @@ async fn lookup(pool: &PgPool, token: &str) -> sqlx::Result<Option<CurrentUser>>
 }
 
 /// Puts the signed-in user (if any) into the request for `CurrentUser` and the layout.
+/// What a signed-in user is shown is never kept by a browser or proxy cache, where the
+/// next person at a shared computer could read it after sign-out.
 pub async fn load_user(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let mut signed_in = false;
     if let Some(token) = token(request.headers(), state.config.https()) {
         match lookup(&state.pool, &token).await {
             Ok(Some(user)) => {
                 request.extensions_mut().insert(user);
+                signed_in = true;
             }
             Ok(None) => {}
             Err(err) => return AppError::from(err).into_response(),
         }
     }
-    next.run(request).await
+    let mut response = next.run(request).await;
+    if signed_in && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }

@@ -1,6 +1,6 @@
 //! SQL for companies and their users.
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -20,22 +20,32 @@ impl From<sqlx::Error> for CreateError {
     }
 }
 
-/// Sign-up: the company and its first recruiter, together or not at all.
+/// Whether a new owner's address is already confirmed: only the demo company's is (it
+/// is seeded on the operator's own machine); everyone who signs up confirms theirs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Verified {
+    Yes,
+    No,
+}
+
+/// The company and its first recruiter, together or not at all, in `conn`'s transaction.
 pub async fn create_company_with_owner(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     company_name: &str,
     name: &str,
     email: &str,
     password_hash: &str,
+    verified: Verified,
 ) -> Result<(CompanyId, Uuid), CreateError> {
     let company_id = CompanyId::for_new_company();
     let user_id = Uuid::new_v4();
-    let mut tx = pool.begin().await?;
     sqlx::query!("insert into companies (id, name) values ($1, $2)", company_id as CompanyId, company_name)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    insert_user(&mut tx, company_id, user_id, name, email, password_hash).await?;
-    tx.commit().await?;
+    insert_user(conn, company_id, user_id, name, email, password_hash).await?;
+    if verified == Verified::Yes {
+        sqlx::query!("update users set email_verified_at = now() where id = $1", user_id).execute(&mut *conn).await?;
+    }
     Ok((company_id, user_id))
 }
 
@@ -49,6 +59,8 @@ pub async fn add_teammate(
     let user_id = Uuid::new_v4();
     let mut tx = pool.begin().await?;
     insert_user(&mut tx, company_id, user_id, name, email, password_hash).await?;
+    // A signed-in colleague vouches for the address they typed.
+    sqlx::query!("update users set email_verified_at = now() where id = $1", user_id).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(user_id)
 }
@@ -77,15 +89,27 @@ async fn insert_user(
 pub struct Credentials {
     pub user_id: Uuid,
     pub password_hash: String,
+    pub verified: bool,
 }
 
 pub async fn credentials(pool: &PgPool, email: &str) -> sqlx::Result<Option<Credentials>> {
     sqlx::query_as!(
         Credentials,
-        "select id as user_id, password_hash from users where email = $1::text::citext",
+        r#"select id as user_id, password_hash, email_verified_at is not null as "verified!"
+           from users where email = $1::text::citext"#,
         email,
     )
     .fetch_optional(pool)
+    .await
+}
+
+/// Confirms the address of `user_id`; returns their name.
+pub async fn mark_verified(pool: &PgPool, user_id: Uuid) -> sqlx::Result<String> {
+    sqlx::query_scalar!(
+        "update users set email_verified_at = coalesce(email_verified_at, now()) where id = $1 returning name",
+        user_id,
+    )
+    .fetch_one(pool)
     .await
 }
 
@@ -104,4 +128,26 @@ pub async fn team(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<Vec<Team
     )
     .fetch_all(pool)
     .await
+}
+
+/// The address of `user_id`.
+pub async fn email_of(pool: &PgPool, user_id: Uuid) -> sqlx::Result<String> {
+    sqlx::query_scalar!(r#"select email::text as "email!" from users where id = $1"#, user_id).fetch_one(pool).await
+}
+
+/// Replaces the password of `user_id` and ends every session but `keep` (the SHA-256 of
+/// the session token that made the change, if any): whoever knew the old password is out.
+pub async fn set_password(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    password_hash: &str,
+    keep: Option<&[u8]>,
+) -> sqlx::Result<()> {
+    sqlx::query!("update users set password_hash = $2 where id = $1", user_id, password_hash)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("delete from sessions where user_id = $1 and token_hash is distinct from $2", user_id, keep,)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

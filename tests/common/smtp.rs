@@ -26,9 +26,12 @@ pub enum Behaviour {
     /// Keep the sender waiting after its message until [`SmtpServer::release`], then accept.
     HoldUntilReleased,
     /// Keep the message (it is in [`SmtpServer::messages`]) and never answer it.
+    // The stalls serve the tests of the real binary, not every binary that shares this file.
+    #[allow(dead_code)]
     Stall,
-    /// [`Behaviour::Stall`] for the first message, then accept.
-    StallFirst,
+    /// [`Behaviour::Stall`] for the first message to this address; accept every other.
+    #[allow(dead_code)]
+    StallFirstTo(&'static str),
 }
 
 #[derive(Clone)]
@@ -88,6 +91,11 @@ impl SmtpServer {
     /// The messages accepted (and, with [`Behaviour::Stall`], those left unanswered).
     pub fn messages(&self) -> Vec<Vec<u8>> {
         self.shared.received.lock().unwrap().clone()
+    }
+
+    /// The messages accepted for `address` (compared without case), oldest first.
+    pub fn messages_to(&self, address: &str) -> Vec<Vec<u8>> {
+        self.messages().into_iter().filter(|message| addressed_to(message, address)).collect()
     }
 
     /// How many messages were sent to this server, accepted or refused.
@@ -151,12 +159,20 @@ async fn session(socket: tokio::net::TcpStream, shared: Shared) -> std::io::Resu
                 message.extend_from_slice(data.as_bytes());
             }
             let earlier = shared.arrived.fetch_add(1, Ordering::SeqCst);
-            if shared.behaviour == Behaviour::Stall || (shared.behaviour == Behaviour::StallFirst && earlier == 0) {
+            let stall = match shared.behaviour {
+                Behaviour::Stall => true,
+                Behaviour::StallFirstTo(address) => {
+                    addressed_to(&message, address)
+                        && !shared.received.lock().unwrap().iter().any(|earlier| addressed_to(earlier, address))
+                }
+                _ => false,
+            };
+            if stall {
                 shared.received.lock().unwrap().push(message);
                 return std::future::pending().await;
             }
             let accept = match shared.behaviour {
-                Behaviour::Accept | Behaviour::StallFirst => true,
+                Behaviour::Accept | Behaviour::StallFirstTo(_) => true,
                 Behaviour::RefuseForNowTimes(n) => earlier >= n,
                 Behaviour::HoldUntilReleased => {
                     let mut released = shared.released.clone();
@@ -186,4 +202,11 @@ async fn session(socket: tokio::net::TcpStream, shared: Shared) -> std::io::Resu
         };
         write.write_all(reply).await?;
     }
+}
+
+/// Whether the message's `To:` header names `address`.
+fn addressed_to(message: &[u8], address: &str) -> bool {
+    let wanted = address.to_lowercase();
+    let text = String::from_utf8_lossy(message).to_lowercase();
+    text.lines().any(|line| line.starts_with("to:") && line.contains(&wanted))
 }

@@ -1,6 +1,7 @@
 //! HTTP tests: the real app, a real Postgres database per test, a cookie-keeping client,
 //! and a real SMTP conversation on loopback.
 
+mod accounts;
 mod applications;
 mod auth;
 mod bulk_send;

@@ -12,16 +12,20 @@ use crate::{
 };
 
 pub const RECRUITER: &str = "riley@acme.com";
+/// The candidate of [`fixtures::sendable`].
+pub const CANDIDATE: &str = "ada@example.com";
 
-/// Signs up Acme Robotics and sends Ada Lovelace an interview with **Send Interview
-/// Invitation**; returns the interview.
-pub async fn send_invitation(server: &Server, pool: &PgPool) -> Uuid {
-    let s = sign_up(server, pool).await;
+/// Signs up Acme Robotics (see [`sign_up`]) and sends Ada Lovelace an interview with
+/// **Send Interview Invitation**; returns the interview.
+pub async fn send_invitation(server: &Server, pool: &PgPool, smtp: Option<&SmtpServer>) -> Uuid {
+    let s = sign_up(server, pool, smtp).await;
     send_interview_to(server, pool, &s, s.candidate_id).await
 }
 
-/// Signs up Acme Robotics, with a job whose template is published and one candidate.
-pub async fn sign_up(server: &Server, pool: &PgPool) -> fixtures::Sendable {
+/// Signs up Acme Robotics, confirms the address with the link of the verification email
+/// (at `smtp`, or without a mail server the one the development page shows), and adds a
+/// job whose template is published and one candidate.
+pub async fn sign_up(server: &Server, pool: &PgPool, smtp: Option<&SmtpServer>) -> fixtures::Sendable {
     let signed_up = server
         .post(
             "/sign-up",
@@ -34,6 +38,17 @@ pub async fn sign_up(server: &Server, pool: &PgPool) -> fixtures::Sendable {
         )
         .await;
     assert_eq!(signed_up.status, StatusCode::OK, "{}", signed_up.body);
+    let link = match smtp {
+        Some(smtp) => {
+            eventually("the verification email at the SMTP server", server, || async {
+                smtp.messages_to(RECRUITER).first().map(|message| link_in_message(message))
+            })
+            .await
+        }
+        None => signed_up.link(".dev-link").expect("the development page shows the link"),
+    };
+    let verified = server.get(link.strip_prefix(&server.url("")).expect("a link to this server")).await;
+    assert!(verified.url.ends_with("/jobs"), "signed in after confirming: {}", verified.url);
     let company_id: Uuid = sqlx::query_scalar("select company_id from users where email = $1::citext")
         .bind(RECRUITER)
         .fetch_one(pool)
@@ -61,10 +76,10 @@ pub async fn send_interview_to(server: &Server, pool: &PgPool, s: &fixtures::Sen
         .unwrap()
 }
 
-/// The link of the first message the SMTP server received, once it has one.
+/// The link of the first message the candidate received, once there is one.
 pub async fn emailed_link(server: &Server, smtp: &SmtpServer) -> String {
     eventually("the invitation at the SMTP server", server, || async {
-        smtp.messages().first().map(|message| link_in_message(message))
+        smtp.messages_to(CANDIDATE).first().map(|message| link_in_message(message))
     })
     .await
 }
