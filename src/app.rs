@@ -64,6 +64,13 @@ pub fn router(state: AppState) -> Router {
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
+    if state.config.https() {
+        // Browsers that have seen the portal over HTTPS never try plain HTTP again.
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        ));
+    }
     router
         .layer(
             TraceLayer::new_for_http()

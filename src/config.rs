@@ -24,10 +24,20 @@ pub struct Config {
     pub secret_key: SecretKey,
     /// Where development keeps its generated secret (and, later, local media).
     pub data_dir: PathBuf,
-    /// Trust the last `X-Forwarded-For` hop as the client address (behind a proxy).
-    pub trust_forwarded_for: bool,
+    /// How many proxies of ours stand in front of the server, each appending to
+    /// `X-Forwarded-For` the address it saw; 0 reads the peer's address only.
+    pub trusted_proxy_hops: usize,
     /// Where invitations are sent; `None` keeps them in the portal's built-in mailbox.
     pub smtp_url: Option<String>,
+    /// The most SMTP sessions open at once, which is also how many emails are sent at once.
+    pub smtp_max_connections: usize,
+    /// Production without `SMTP_URL` only when this says the built-in mailbox is intended.
+    pub mailbox_only: bool,
+    /// Sign-ups allowed per client address per hour.
+    pub sign_ups_per_hour: i32,
+    /// Account emails of one kind (verification links, notes, reset links) sent to one
+    /// address per hour.
+    pub account_emails_per_hour: i32,
     /// The sender address; the company's name is its display name.
     pub mail_from: EmailAddress,
     /// How long an interview link stays valid after sending.
@@ -170,10 +180,19 @@ impl Config {
             None => SecretKey::load_or_create(&data_dir.join("secret_key"))
                 .context("SECRET_KEY is not set and no development key could be kept in DATA_DIR")?,
         };
-        let trust_forwarded_for = match optional("TRUST_FORWARDED_FOR")?.as_deref() {
-            None | Some("false") | Some("0") => false,
-            Some("true") | Some("1") => true,
-            Some(_) => bail!("TRUST_FORWARDED_FOR must be true or false"),
+        if optional("TRUST_FORWARDED_FOR")?.is_some() {
+            bail!(
+                "TRUST_FORWARDED_FOR is replaced by TRUSTED_PROXY_HOPS: the number of proxies you run in front of \
+                 Hifinity (1 for one reverse proxy)"
+            );
+        }
+        let trusted_proxy_hops = match optional("TRUSTED_PROXY_HOPS")? {
+            None => 0,
+            Some(raw) => raw
+                .parse::<usize>()
+                .ok()
+                .filter(|hops| *hops <= 10)
+                .context("TRUSTED_PROXY_HOPS must be a whole number from 0 to 10")?,
         };
         let smtp_url = optional("SMTP_URL")?;
         if let Some(url) = &smtp_url {
@@ -182,6 +201,23 @@ impl Config {
                 bail!("SMTP_URL must start with smtp:// or smtps://");
             }
         }
+        let smtp_max_connections = match optional("SMTP_MAX_CONNECTIONS")? {
+            None => 4,
+            Some(raw) => raw
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=100).contains(n))
+                .context("SMTP_MAX_CONNECTIONS must be a whole number from 1 to 100")?,
+        };
+        let mailbox_only = flag("MAILBOX_ONLY")?;
+        if smtp_url.is_none() && app_env == AppEnv::Production && !mailbox_only {
+            bail!(
+                "SMTP_URL is required when APP_ENV=production: without it no email leaves the server. \
+                 Set MAILBOX_ONLY=true if keeping emails in the built-in mailbox is intended"
+            );
+        }
+        let sign_ups_per_hour = per_hour("SIGN_UPS_PER_HOUR", 5)?;
+        let account_emails_per_hour = per_hour("ACCOUNT_EMAILS_PER_HOUR", 3)?;
         let mail_from =
             EmailAddress::parse(&optional("MAIL_FROM")?.unwrap_or_else(|| "interviews@hifinity.localhost".into()))
                 .map_err(|message| anyhow::anyhow!("MAIL_FROM is not a valid email address: {message}"))?;
@@ -214,8 +250,12 @@ impl Config {
             base_url,
             secret_key,
             data_dir,
-            trust_forwarded_for,
+            trusted_proxy_hops,
             smtp_url,
+            smtp_max_connections,
+            mailbox_only,
+            sign_ups_per_hour,
+            account_emails_per_hour,
             mail_from,
             link_valid_days,
             media_store,
@@ -234,6 +274,12 @@ impl Config {
         self.bind_addr = addr;
     }
 
+    /// Account links (verification) appear on pages and in the log only on a development
+    /// machine without a mail server, where nobody could receive them otherwise.
+    pub fn shows_account_links(&self) -> bool {
+        self.app_env == AppEnv::Development && self.smtp_url.is_none()
+    }
+
     /// Cookies get `Secure` and the `__Host-` prefix when the portal is served over HTTPS.
     pub fn https(&self) -> bool {
         self.base_url.scheme() == "https"
@@ -247,6 +293,26 @@ pub fn parse_base_url(raw: &str) -> anyhow::Result<Url> {
         bail!("BASE_URL must be an http or https URL with a host");
     }
     Ok(url)
+}
+
+fn flag(name: &str) -> anyhow::Result<bool> {
+    match optional(name)?.as_deref() {
+        None | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") => Ok(true),
+        Some(_) => bail!("{name} must be true or false"),
+    }
+}
+
+/// A limit per hour: 1 to 1,000,000, so that a development machine or a load test can raise it.
+fn per_hour(name: &str, default: i32) -> anyhow::Result<i32> {
+    match optional(name)? {
+        None => Ok(default),
+        Some(raw) => raw
+            .parse::<i32>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+            .with_context(|| format!("{name} must be a whole number from 1 to 1000000")),
+    }
 }
 
 fn optional(name: &str) -> anyhow::Result<Option<String>> {

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::{self, password},
+    ids::CompanyId,
     interview_templates::{
         self,
         model::{AnswerKind, Difficulty, QuestionFields, TemplateFields},
@@ -39,19 +40,23 @@ pub async fn seed(pool: &PgPool, if_empty: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn create_company(pool: &PgPool) -> anyhow::Result<Uuid> {
+async fn create_company(pool: &PgPool) -> anyhow::Result<CompanyId> {
     let hash = password::hash(PASSWORD.into()).await?;
-    let (company_id, _) = auth::create_company_with_owner(pool, "Northwind Labs", "Dana Demo", EMAIL, &hash)
-        .await
-        .map_err(|_| anyhow::anyhow!("could not create the demo account"))
-        .context("seeding the demo company")?;
+    let mut tx = pool.begin().await?;
+    // The demo account is verified so that the README's first steps sign straight in.
+    let (company_id, _) =
+        auth::create_company_with_owner(&mut tx, "Northwind Labs", "Dana Demo", EMAIL, &hash, auth::Verified::Yes)
+            .await
+            .map_err(|_| anyhow::anyhow!("could not create the demo account"))
+            .context("seeding the demo company")?;
+    tx.commit().await?;
     Ok(company_id)
 }
 
 /// `--candidates N`: adds N candidates to the demo company (created when missing), with
 /// statuses spread over New, Invited, Active and Completed so that the status filter has
 /// something to filter. Benchmark data: those statuses have no interviews behind them.
-pub async fn seed_benchmark(pool: &PgPool, count: i64) -> anyhow::Result<Uuid> {
+pub async fn seed_benchmark(pool: &PgPool, count: i64) -> anyhow::Result<CompanyId> {
     let company_id = match demo_company(pool).await? {
         Some(id) => id,
         None => create_company(pool).await?,
@@ -64,8 +69,13 @@ pub async fn seed_benchmark(pool: &PgPool, count: i64) -> anyhow::Result<Uuid> {
     Ok(company_id)
 }
 
-pub async fn demo_company(pool: &PgPool) -> sqlx::Result<Option<Uuid>> {
-    sqlx::query_scalar!("select company_id from users where email = $1::text::citext", EMAIL).fetch_optional(pool).await
+pub async fn demo_company(pool: &PgPool) -> sqlx::Result<Option<CompanyId>> {
+    sqlx::query_scalar!(
+        r#"select company_id as "company_id: CompanyId" from users where email = $1::text::citext"#,
+        EMAIL
+    )
+    .fetch_optional(pool)
+    .await
 }
 
 const FIRST_NAMES: &[&str] = &[
@@ -156,16 +166,19 @@ const BATCH: i64 = 10_000;
 /// notes, added over the last 18 months) in a few bulk statements, then applications
 /// for about 50 of them to the company's open jobs, if it has any. Returns how many
 /// candidates were added.
-pub async fn seed_candidates(pool: &PgPool, company_id: Uuid, count: i64) -> anyhow::Result<i64> {
+pub async fn seed_candidates(pool: &PgPool, company_id: CompanyId, count: i64) -> anyhow::Result<i64> {
     let first_names: Vec<String> = FIRST_NAMES.iter().map(|s| s.to_string()).collect();
     let last_names: Vec<String> = LAST_NAMES.iter().map(|s| s.to_string()).collect();
     let domains: Vec<String> = DOMAINS.iter().map(|s| s.to_string()).collect();
     let notes: Vec<String> = NOTES.iter().map(|s| s.to_string()).collect();
     // Numbers continue after the company's existing candidates, so emails stay unique
     // when seeding twice.
-    let first = sqlx::query_scalar!(r#"select count(*) as "n!" from candidates where company_id = $1"#, company_id)
-        .fetch_one(pool)
-        .await?;
+    let first = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from candidates where company_id = $1"#,
+        company_id as CompanyId
+    )
+    .fetch_one(pool)
+    .await?;
     let mut added = 0;
     let mut start = first;
     while start < first + count {
@@ -187,7 +200,7 @@ pub async fn seed_candidates(pool: &PgPool, company_id: Uuid, count: i64) -> any
                           now() - make_interval(secs => ((n * 7919) % 47000000)::float8) - interval '5 days' as added_at
                ) person
                on conflict do nothing"#,
-            company_id,
+            company_id as CompanyId,
             &first_names,
             &last_names,
             &domains,
@@ -207,7 +220,7 @@ pub async fn seed_candidates(pool: &PgPool, company_id: Uuid, count: i64) -> any
 
 /// Puts about 50 of the newest candidates without an application on the company's open
 /// jobs, round-robin, at varied stages. Nothing happens without open jobs.
-async fn seed_applications(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()> {
+async fn seed_applications(pool: &PgPool, company_id: CompanyId) -> anyhow::Result<()> {
     sqlx::query!(
         r#"with open_jobs as (
                select id, row_number() over (order by created_at, id) - 1 as n, count(*) over () as total
@@ -228,7 +241,7 @@ async fn seed_applications(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()
                   picked.created_at + interval '1 day', picked.created_at + interval '2 days'
            from picked join open_jobs on open_jobs.n = picked.n % open_jobs.total
            on conflict do nothing"#,
-        company_id,
+        company_id as CompanyId,
     )
     .execute(pool)
     .await
@@ -237,7 +250,7 @@ async fn seed_applications(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()
 }
 
 /// Benchmark only: about 40% New, 25% Invited, 15% Active, 20% Completed.
-async fn spread_statuses(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()> {
+async fn spread_statuses(pool: &PgPool, company_id: CompanyId) -> anyhow::Result<()> {
     sqlx::query!(
         r#"update candidates set status = case
                when bucket < 40 then 'new'::candidate_status when bucket < 65 then 'invited'
@@ -245,7 +258,7 @@ async fn spread_statuses(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()> 
            from (select id as candidate_id, abs(hashtext(id::text)) % 100 as bucket
                  from candidates where company_id = $1 and status = 'new') spread
            where candidates.id = spread.candidate_id and bucket >= 40"#,
-        company_id,
+        company_id as CompanyId,
     )
     .execute(pool)
     .await
@@ -255,23 +268,25 @@ async fn spread_statuses(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()> 
 
 /// A few interviews already sent (through the same code as the portal), so the
 /// Interviews page and the Outbox have something to show.
-async fn seed_interviews(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()> {
+async fn seed_interviews(pool: &PgPool, company_id: CompanyId) -> anyhow::Result<()> {
     let Some(template) = interview_templates::store::sendable_templates(pool, company_id).await?.into_iter().next()
     else {
         return Ok(());
     };
-    let user_id =
-        sqlx::query_scalar!("select id from users where company_id = $1 order by created_at limit 1", company_id)
-            .fetch_one(pool)
-            .await?;
+    let user_id = sqlx::query_scalar!(
+        "select id from users where company_id = $1 order by created_at limit 1",
+        company_id as CompanyId
+    )
+    .fetch_one(pool)
+    .await?;
     let candidates = sqlx::query_scalar!(
         "select id from candidates where company_id = $1 order by created_at desc limit 3",
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_all(pool)
     .await?;
     for candidate_id in candidates {
-        let request = crate::interviews::store::SendRequest {
+        let request = crate::interviews::lifecycle::SendRequest {
             company_id,
             user_id,
             candidate_id,
@@ -280,7 +295,7 @@ async fn seed_interviews(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()> 
             idempotency_key: Uuid::new_v4(),
             link_valid_days: 14,
         };
-        crate::interviews::store::send(pool, &request).await?;
+        crate::interviews::lifecycle::send(pool, &request).await?;
     }
     Ok(())
 }
@@ -613,7 +628,7 @@ const DEMO_JOBS: &[DemoJob] = &[
 /// Demo jobs with their interview templates, created and published through the same
 /// store functions as the portal: three open jobs, each with a published template, one
 /// draft template, and a closed job.
-pub async fn seed_jobs_and_templates(pool: &PgPool, company_id: Uuid) -> anyhow::Result<()> {
+pub async fn seed_jobs_and_templates(pool: &PgPool, company_id: CompanyId) -> anyhow::Result<()> {
     for demo_job in DEMO_JOBS {
         let job_id = Uuid::new_v4();
         let fields = JobFields {

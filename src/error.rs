@@ -20,6 +20,9 @@ pub enum AppError {
     Conflict(String),
     #[error("too many requests: {0}")]
     TooManyRequests(String),
+    /// Too much work at once (password hashing): try again in a moment.
+    #[error("busy")]
+    Busy,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -55,6 +58,14 @@ impl IntoResponse for AppError {
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, "Something is wrong with this request", message),
             Self::Conflict(message) => (StatusCode::CONFLICT, "This can't be done now", message),
             Self::TooManyRequests(message) => (StatusCode::TOO_MANY_REQUESTS, "Please wait", message),
+            Self::Busy => {
+                let message = "Hifinity is busy right now. Try again in a few seconds.".to_owned();
+                let mut response = error_response(StatusCode::SERVICE_UNAVAILABLE, "Busy, try again", message);
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
+                return response;
+            }
             Self::Unexpected(err) => {
                 tracing::error!(error = ?err, "request failed");
                 (

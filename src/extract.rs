@@ -10,7 +10,10 @@ use axum::{
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use crate::error::{AppError, error_response};
+use crate::{
+    error::{AppError, error_response},
+    ids::RecordId,
+};
 
 /// Whether a path parameter holds a record's id: `{id}` or `{…_id}`. Every such
 /// parameter is read by [`PathId`], and no other extractor reads it.
@@ -58,6 +61,18 @@ impl PathIds for (Uuid, Uuid) {
             [first, second] => Some((*first, *second)),
             _ => None,
         }
+    }
+}
+
+impl<T: RecordId> PathIds for T {
+    fn from_ids(ids: &[Uuid]) -> Option<Self> {
+        Uuid::from_ids(ids).map(T::from)
+    }
+}
+
+impl<A: RecordId, B: RecordId> PathIds for (A, B) {
+    fn from_ids(ids: &[Uuid]) -> Option<Self> {
+        <(Uuid, Uuid)>::from_ids(ids).map(|(a, b)| (A::from(a), B::from(b)))
     }
 }
 

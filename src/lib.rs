@@ -7,26 +7,32 @@
 //! - [`error`]: the handlers' error type and its friendly pages.
 //! - [`extract`]: the HTTP edge: ids in paths, other path text and forms, refused with the product's pages.
 //! - [`layout`]: the portal layout: navigation, flash messages, error pages.
-//! - [`auth`]: sign-up, sign-in, sessions, password hashing, cross-site refusal, and roles: one
-//!   table of every route with the least role it needs, enforced before any handler runs.
+//! - [`auth`]: sign-up confirmed by email, sign-in, sessions, passwords (reset, change), cross-site
+//!   refusal, and roles: one table of every route with the least role it needs, enforced before
+//!   any handler runs.
 //! - [`team`]: members and roles, deactivation, invitations by email that the invitee accepts
 //!   by choosing their own password.
 //! - [`account`]: your own account and the sessions that sign you in.
-//! - [`jobs`]: job openings: list (open first), create, edit, close and reopen.
+//! - [`jobs`]: job openings: list (open first), create, edit, close and reopen; the job options of every select box.
 //! - [`interview_templates`]: templates and their ordered questions, publish into immutable versions.
-//! - [`interviews`]: Send Interview, the secure link, tracking, resend, the Interviews page.
+//! - [`interviews`]: Send Interview, the secure link, tracking, resend, the Interviews page; its
+//!   `lifecycle` is the one writer of an interview (transition, event, candidate status, queued work).
 //! - [`candidate_portal`]: what the candidate sees at the link, opened by its `OpenInterview` extractor.
-//! - [`mail`]: candidate emails, the outbox and its delivery worker (which also sends the team's emails).
+//! - [`mail`]: invitation emails, the outbox and its delivery job (at most `SMTP_MAX_CONNECTIONS` at once);
+//!   account emails (verification, reset, team invitations), never on an Outbox page.
 //! - [`candidates`]: the Candidates page (search, status filter, pages), create, edit, delete or archive.
 //! - [`applications`]: a candidate for a job, its stage, and the application page with its Interviews tab.
-//! - [`evaluation`]: transcription, scoring (AI or the built-in rubric) and the recruiters' review.
+//! - [`evaluation`]: transcription, scoring (AI or the built-in rubric) as a job, and the recruiters' review.
 //! - [`domain`]: validated values shared by features (email address, required text, secret key).
+//! - [`ids`]: typed ids; a `CompanyId` comes only from a session, a candidate link or claimed work.
 //! - [`forms`]: per-field error messages, idempotency keys, safe return paths.
 //! - [`dates`]: "2 days ago" rendering.
 //! - [`db`]: the pool and migrations.
-//! - [`workers`]: background work: email delivery, evaluations and housekeeping.
+//! - [`workers`]: starts the background work: the delivery and evaluation workers, housekeeping.
 //! - [`pagination`]: page numbers and links for list pages.
-//! - [`queue`]: the Postgres task queue of background work.
+//! - [`queue`]: the one job mechanism: typed jobs (`Job`: a `KIND` and a serde payload) in the
+//!   `tasks` table, claim, lease, attempt fencing, backoff, give-back at shutdown, and the worker
+//!   that runs a kind's jobs as capacity frees up (`queue::worker::Handler`).
 //! - [`storage`]: media storage: local disk or S3-compatible.
 //! - [`settings`]: company settings (automatic reminders), for admins.
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
@@ -47,6 +53,7 @@ pub mod error;
 pub mod evaluation;
 pub mod extract;
 pub mod forms;
+pub mod ids;
 pub mod interview_templates;
 pub mod interviews;
 pub mod jobs;

@@ -59,6 +59,12 @@ async fn run() -> anyhow::Result<()> {
             println!("Database is up to date.");
         }
         Command::Demo { if_empty, candidates } => {
+            // Its account's password is printed in the README.
+            if config.app_env == hifinity::config::AppEnv::Production {
+                anyhow::bail!(
+                    "hifinity demo is refused when APP_ENV=production: the demo account's password is public"
+                );
+            }
             let pool = db::migrate(&config.database_url).await?;
             match candidates {
                 Some(count) => {

@@ -9,9 +9,10 @@ use crate::{auth, evaluation, interviews, mail, state::AppState};
 
 /// Starts every worker; they stop when `shutdown` turns true.
 pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::Result<JoinSet<()>> {
-    let transport = Arc::new(mail::transport::Transport::from_url(state.config.smtp_url.as_deref())?);
+    let transport = Arc::new(mail::transport::Transport::from_config(&state.config)?);
     let mut set = JoinSet::new();
-    set.spawn(mail::worker::run(state.clone(), transport, shutdown.clone()));
+    set.spawn(mail::worker::run(state.clone(), transport.clone(), shutdown.clone()));
+    set.spawn(mail::account::run(state.clone(), transport, shutdown.clone()));
     let evaluator = Arc::new(evaluation::Evaluator::from_config(&state.config, state.media.clone())?);
     set.spawn(evaluation::pipeline::run(state.pool.clone(), evaluator, state.config.workers.poll, shutdown.clone()));
     set.spawn(housekeeping(state.clone(), shutdown));
@@ -19,14 +20,17 @@ pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::R
 }
 
 /// Every `HOUSEKEEPING_SECS` (a minute by default): expires interviews past their deadline, queues due reminders, deletes
-/// expired sessions and ended sign-in throttling windows.
+/// expired sessions, ended sign-in throttling windows and ended sign-up hours.
 async fn housekeeping(state: AppState, mut shutdown: watch::Receiver<bool>) {
     loop {
-        let expired = interviews::store::expire_overdue(&state.pool).await;
+        let expired = interviews::lifecycle::expire_overdue(&state.pool).await;
         // After expiry, so an interview past its deadline is never reminded.
-        let reminded = interviews::reminders::queue_due(&state.pool).await;
+        let reminded = interviews::lifecycle::remind_due(&state.pool).await;
         let sessions = auth::session::delete_expired(&state.pool).await;
-        let throttles = auth::throttle::delete_expired(&state.pool).await;
+        let throttles = match auth::throttle::delete_expired(&state.pool).await {
+            Ok(windows) => auth::rate_limit::delete_expired(&state.pool).await.map(|hours| windows + hours),
+            Err(err) => Err(err),
+        };
         match (expired, reminded, sessions, throttles) {
             (Ok(e), Ok(r), Ok(s), Ok(t)) if e + r + s + t > 0 => {
                 tracing::info!(interviews = e, reminders = r, sessions = s, throttles = t, "housekeeping: rows handled")

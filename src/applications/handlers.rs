@@ -15,7 +15,7 @@ use crate::{
     candidates::model::Search,
     error::{AppError, AppResult},
     extract::{Form, PathId},
-    jobs::model::JobStatus,
+    jobs::{self, model::JobStatus},
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
     state::AppState,
@@ -50,7 +50,7 @@ pub async fn list(
         total,
         &[("q", &q), ("job", &job_param), ("stage", stage.map_or("", Stage::as_str))],
     );
-    let jobs = store::all_jobs(&state.pool, user.company_id)
+    let jobs = jobs::options::all(&state.pool, user.company_id)
         .await?
         .into_iter()
         .map(|j| SelectOption { selected: Some(j.id) == job_id, value: j.id.to_string(), label: j.title })

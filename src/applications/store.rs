@@ -1,39 +1,11 @@
-//! SQL for applications, and the jobs they can be for. Every statement is scoped by
-//! `company_id`.
+//! SQL for applications. Every statement is scoped by `company_id`.
 
 use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::model::Stage;
-use crate::{candidates::model::CandidateStatus, jobs::model::JobStatus, pagination::PageNumber};
-
-pub struct JobOption {
-    pub id: Uuid,
-    pub title: String,
-}
-
-/// Open jobs, for "Add to job": a candidate is not added to a closed one.
-pub async fn open_jobs(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<JobOption>> {
-    sqlx::query_as!(
-        JobOption,
-        "select id, title from jobs where company_id = $1 and status = 'open' order by title, id",
-        company_id,
-    )
-    .fetch_all(pool)
-    .await
-}
-
-/// Every job, for the list's filter (closed jobs still have applications).
-pub async fn all_jobs(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<JobOption>> {
-    sqlx::query_as!(
-        JobOption,
-        "select id, title from jobs where company_id = $1 order by status = 'closed', title, id",
-        company_id,
-    )
-    .fetch_all(pool)
-    .await
-}
+use crate::{candidates::model::CandidateStatus, ids::CompanyId, jobs::model::JobStatus, pagination::PageNumber};
 
 pub enum Added {
     Added(Uuid),
@@ -49,18 +21,24 @@ pub enum Added {
 }
 
 /// Adds the candidate to an open job, using the form's idempotency key as the id.
-pub async fn add(pool: &PgPool, company_id: Uuid, candidate_id: Uuid, job_id: Uuid, key: Uuid) -> sqlx::Result<Added> {
+pub async fn add(
+    pool: &PgPool,
+    company_id: CompanyId,
+    candidate_id: Uuid,
+    job_id: Uuid,
+    key: Uuid,
+) -> sqlx::Result<Added> {
     let mut tx = pool.begin().await?;
     let job_status = sqlx::query_scalar!(
         r#"select status as "status: JobStatus" from jobs where company_id = $1 and id = $2"#,
-        company_id,
+        company_id as CompanyId,
         job_id
     )
     .fetch_optional(&mut *tx)
     .await?;
     let archived = sqlx::query_scalar!(
         r#"select archived_at is not null as "archived!" from candidates where company_id = $1 and id = $2"#,
-        company_id,
+        company_id as CompanyId,
         candidate_id
     )
     .fetch_optional(&mut *tx)
@@ -76,7 +54,7 @@ pub async fn add(pool: &PgPool, company_id: Uuid, candidate_id: Uuid, job_id: Uu
         "insert into applications (id, company_id, candidate_id, job_id) values ($1, $2, $3, $4)
          on conflict do nothing returning id",
         key,
-        company_id,
+        company_id as CompanyId,
         candidate_id,
         job_id,
     )
@@ -90,7 +68,7 @@ pub async fn add(pool: &PgPool, company_id: Uuid, candidate_id: Uuid, job_id: Uu
         None => {
             let earlier = sqlx::query_scalar!(
                 "select id from applications where company_id = $1 and id = $2 and candidate_id = $3 and job_id = $4",
-                company_id,
+                company_id as CompanyId,
                 key,
                 candidate_id,
                 job_id,
@@ -102,7 +80,7 @@ pub async fn add(pool: &PgPool, company_id: Uuid, candidate_id: Uuid, job_id: Uu
                 None => {
                     let existing = sqlx::query_scalar!(
                         "select id from applications where company_id = $1 and candidate_id = $2 and job_id = $3",
-                        company_id,
+                        company_id as CompanyId,
                         candidate_id,
                         job_id,
                     )
@@ -117,7 +95,7 @@ pub async fn add(pool: &PgPool, company_id: Uuid, candidate_id: Uuid, job_id: Uu
                             sqlx::query!(
                                 "insert into applications (id, company_id, candidate_id, job_id) values ($1, $2, $3, $4)",
                                 id,
-                                company_id,
+                                company_id as CompanyId,
                                 candidate_id,
                                 job_id,
                             )
@@ -136,10 +114,10 @@ pub async fn add(pool: &PgPool, company_id: Uuid, candidate_id: Uuid, job_id: Uu
 }
 
 /// Moves in the hiring process count as the candidate's activity.
-async fn touch_candidate(tx: &mut sqlx::PgConnection, company_id: Uuid, candidate_id: Uuid) -> sqlx::Result<()> {
+async fn touch_candidate(tx: &mut sqlx::PgConnection, company_id: CompanyId, candidate_id: Uuid) -> sqlx::Result<()> {
     sqlx::query!(
         "update candidates set last_activity_at = now() where company_id = $1 and id = $2",
-        company_id,
+        company_id as CompanyId,
         candidate_id,
     )
     .execute(tx)
@@ -158,7 +136,7 @@ pub struct CandidateApplication {
 
 pub async fn for_candidate(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     candidate_id: Uuid,
 ) -> sqlx::Result<Vec<CandidateApplication>> {
     sqlx::query_as!(
@@ -167,7 +145,7 @@ pub async fn for_candidate(
            from applications a join jobs j on j.id = a.job_id
            where a.company_id = $1 and a.candidate_id = $2
            order by a.created_at desc, a.id desc"#,
-        company_id,
+        company_id as CompanyId,
         candidate_id,
     )
     .fetch_all(pool)
@@ -195,7 +173,7 @@ pub struct ListFilter {
 /// One page of applications, newest first, and how many match in all.
 pub async fn list(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     filter: &ListFilter,
     page: PageNumber,
 ) -> sqlx::Result<(Vec<ApplicationRow>, i64)> {
@@ -212,7 +190,7 @@ pub async fn list(
              and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
            order by a.created_at desc, a.id desc
            limit $5 offset $6"#,
-        company_id,
+        company_id as CompanyId,
         filter.job_id,
         filter.stage as Option<Stage>,
         filter.pattern,
@@ -232,7 +210,7 @@ pub async fn list(
                  and ($2::uuid is null or a.job_id = $2)
                  and ($3::application_stage is null or a.stage = $3)
                  and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)"#,
-                company_id,
+                company_id as CompanyId,
                 filter.job_id,
                 filter.stage as Option<Stage>,
                 filter.pattern,
@@ -274,7 +252,7 @@ pub struct Application {
     pub job_status: JobStatus,
 }
 
-pub async fn find(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<Application>> {
+pub async fn find(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<Application>> {
     sqlx::query_as!(
         Application,
         r#"select a.id, a.stage as "stage: _", a.created_at, a.updated_at,
@@ -286,7 +264,7 @@ pub async fn find(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Opt
            join candidates c on c.id = a.candidate_id
            join jobs j on j.id = a.job_id
            where a.company_id = $1 and a.id = $2"#,
-        company_id,
+        company_id as CompanyId,
         id,
     )
     .fetch_optional(pool)
@@ -294,11 +272,11 @@ pub async fn find(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Opt
 }
 
 /// False when there is no such application in this company.
-pub async fn set_stage(pool: &PgPool, company_id: Uuid, id: Uuid, stage: Stage) -> sqlx::Result<bool> {
+pub async fn set_stage(pool: &PgPool, company_id: CompanyId, id: Uuid, stage: Stage) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     let candidate_id = sqlx::query_scalar!(
         "update applications set stage = $3, updated_at = now() where company_id = $1 and id = $2 returning candidate_id",
-        company_id,
+        company_id as CompanyId,
         id,
         stage as Stage,
     )

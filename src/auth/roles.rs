@@ -80,6 +80,13 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/sign-in", Public),
     ("POST", "/sign-in", Public),
     ("POST", "/sign-out", Public),
+    // Confirming an address and resetting a password: the emailed link is the key.
+    ("GET", "/verify-email/{token}", Public),
+    ("POST", "/verify-email", Public),
+    ("GET", "/forgot-password", Public),
+    ("POST", "/forgot-password", Public),
+    ("GET", "/reset-password/{token}", Public),
+    ("POST", "/reset-password/{token}", Public),
     ("GET", "/team/join/{token}", Public),
     ("POST", "/team/join/{token}", Public),
     ("GET", "/e/{pixel}", Public),
@@ -92,6 +99,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     // Your own account.
     ("GET", "/account", Member(Reviewer)),
     ("POST", "/account/sessions/sign-out-others", Member(Reviewer)),
+    ("GET", "/account/password", Member(Reviewer)),
+    ("POST", "/account/password", Member(Reviewer)),
     // The team and the company's settings.
     ("GET", "/team", Member(Admin)),
     ("POST", "/team/invitations", Member(Admin)),

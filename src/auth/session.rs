@@ -4,7 +4,7 @@
 
 use axum::{
     extract::{FromRequestParts, Request, State},
-    http::{HeaderMap, header},
+    http::{HeaderMap, HeaderValue, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -15,7 +15,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{ClientIp, CurrentUser, cookie_value, roles::Role};
-use crate::{error::AppError, state::AppState};
+use crate::{error::AppError, ids::CompanyId, state::AppState};
 
 const IDLE_HOURS: f64 = 12.0;
 const ABSOLUTE_DAYS: f64 = 7.0;
@@ -36,7 +36,8 @@ pub fn clear_cookie(https: bool) -> String {
     format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", cookie_name(https))
 }
 
-fn hash(token: &str) -> Vec<u8> {
+/// What the table keeps of a session token.
+pub fn hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
@@ -94,7 +95,7 @@ async fn lookup(pool: &PgPool, token: &str, seen_from: &SeenFrom) -> sqlx::Resul
     let token_hash = hash(token);
     let row = sqlx::query!(
         r#"select u.id as user_id, u.name as user_name, u.email::text as "user_email!", u.role as "role: Role",
-                  c.id as company_id, c.name as company_name,
+                  c.id as "company_id: CompanyId", c.name as company_name,
                   (s.last_seen_at < now() - interval '1 minute'
                    or s.user_agent is distinct from $3 or s.ip_address is distinct from $4) as "stale!"
            from sessions s
@@ -135,10 +136,13 @@ async fn lookup(pool: &PgPool, token: &str, seen_from: &SeenFrom) -> sqlx::Resul
 }
 
 /// Puts the signed-in user (if any) into the request for `CurrentUser` and the layout.
+/// What a signed-in user is shown is never kept by a browser or proxy cache, where the
+/// next person at a shared computer could read it after sign-out.
 pub async fn load_user(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
     let Ok(ClientIp(ip)) = ClientIp::from_request_parts(&mut parts, &state).await;
     let mut request = Request::from_parts(parts, body);
+    let mut signed_in = false;
     if let Some(token) = token(request.headers(), state.config.https()) {
         let user_agent = request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok());
         // Bounded: the header is the client's to choose, and the page shows only a summary.
@@ -147,12 +151,17 @@ pub async fn load_user(State(state): State<AppState>, request: Request, next: Ne
         match lookup(&state.pool, &token, &seen_from).await {
             Ok(Some(user)) => {
                 request.extensions_mut().insert(user);
+                signed_in = true;
             }
             Ok(None) => {}
             Err(err) => return AppError::from(err).into_response(),
         }
     }
-    next.run(request).await
+    let mut response = next.run(request).await;
+    if signed_in && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 /// One of a user's sessions, as the Account page lists it.

@@ -1,7 +1,9 @@
 //! SQL for companies and their users.
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
+
+use crate::ids::CompanyId;
 
 pub enum CreateError {
     EmailTaken,
@@ -17,28 +19,39 @@ impl From<sqlx::Error> for CreateError {
     }
 }
 
-/// Sign-up: the company and its first member, its admin, together or not at all.
+/// Whether a new owner's address is already confirmed: only the demo company's is (it
+/// is seeded on the operator's own machine); everyone who signs up confirms theirs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Verified {
+    Yes,
+    No,
+}
+
+/// Sign-up: the company and its first member, its admin, together or not at all, in
+/// `conn`'s transaction.
 pub async fn create_company_with_owner(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     company_name: &str,
     name: &str,
     email: &str,
     password_hash: &str,
-) -> Result<(Uuid, Uuid), CreateError> {
-    let company_id = Uuid::new_v4();
+    verified: Verified,
+) -> Result<(CompanyId, Uuid), CreateError> {
+    let company_id = CompanyId::for_new_company();
     let user_id = Uuid::new_v4();
-    let mut tx = pool.begin().await?;
-    sqlx::query!("insert into companies (id, name) values ($1, $2)", company_id, company_name)
-        .execute(&mut *tx)
+    sqlx::query!("insert into companies (id, name) values ($1, $2)", company_id as CompanyId, company_name)
+        .execute(&mut *conn)
         .await?;
-    insert_user(&mut tx, company_id, user_id, name, email, password_hash).await?;
-    tx.commit().await?;
+    insert_user(conn, company_id, user_id, name, email, password_hash).await?;
+    if verified == Verified::Yes {
+        sqlx::query!("update users set email_verified_at = now() where id = $1", user_id).execute(&mut *conn).await?;
+    }
     Ok((company_id, user_id))
 }
 
 async fn insert_user(
     tx: &mut sqlx::PgConnection,
-    company_id: Uuid,
+    company_id: CompanyId,
     user_id: Uuid,
     name: &str,
     email: &str,
@@ -47,7 +60,7 @@ async fn insert_user(
     sqlx::query!(
         "insert into users (id, company_id, name, email, password_hash, role) values ($1, $2, $3, $4, $5, 'admin')",
         user_id,
-        company_id,
+        company_id as CompanyId,
         name,
         email as _,
         password_hash,
@@ -60,14 +73,48 @@ async fn insert_user(
 pub struct Credentials {
     pub user_id: Uuid,
     pub password_hash: String,
+    pub verified: bool,
 }
 
 pub async fn credentials(pool: &PgPool, email: &str) -> sqlx::Result<Option<Credentials>> {
     sqlx::query_as!(
         Credentials,
-        "select id as user_id, password_hash from users where email = $1::text::citext and deactivated_at is null",
+        r#"select id as user_id, password_hash, email_verified_at is not null as "verified!"
+           from users where email = $1::text::citext and deactivated_at is null"#,
         email,
     )
     .fetch_optional(pool)
     .await
+}
+
+/// Confirms the address of `user_id`; returns their name.
+pub async fn mark_verified(pool: &PgPool, user_id: Uuid) -> sqlx::Result<String> {
+    sqlx::query_scalar!(
+        "update users set email_verified_at = coalesce(email_verified_at, now()) where id = $1 returning name",
+        user_id,
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// The address of `user_id`.
+pub async fn email_of(pool: &PgPool, user_id: Uuid) -> sqlx::Result<String> {
+    sqlx::query_scalar!(r#"select email::text as "email!" from users where id = $1"#, user_id).fetch_one(pool).await
+}
+
+/// Replaces the password of `user_id` and ends every session but `keep` (the SHA-256 of
+/// the session token that made the change, if any): whoever knew the old password is out.
+pub async fn set_password(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    password_hash: &str,
+    keep: Option<&[u8]>,
+) -> sqlx::Result<()> {
+    sqlx::query!("update users set password_hash = $2 where id = $1", user_id, password_hash)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("delete from sessions where user_id = $1 and token_hash is distinct from $2", user_id, keep,)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

@@ -10,15 +10,16 @@ use serde::Deserialize;
 use time::{OffsetDateTime, macros::format_description};
 use uuid::Uuid;
 
-use super::{
-    store::{self, AnswerContent, CompleteOutcome, SaveOutcome},
-    views::*,
-};
+use super::{store, views::*};
 use crate::{
     error::{AppError, AppResult},
     extract::{PathId, PathText},
     interview_templates::model::AnswerKind,
-    interviews::{link::ClaimedToken, model::InterviewStatus},
+    interviews::{
+        lifecycle::{self, AnswerContent, Error, Refused},
+        link::ClaimedToken,
+        model::InterviewStatus,
+    },
     state::AppState,
     static_files,
     storage::Upload,
@@ -114,7 +115,9 @@ pub async fn landing(
     State(state): State<AppState>,
     OpenInterview { token, interview }: OpenInterview,
 ) -> AppResult<Response> {
-    store::record_link_opened(&state.pool, &interview).await?;
+    if interview.link_opened_at.is_none() {
+        lifecycle::link_opened(&state.pool, interview.company_id, interview.id).await?;
+    }
     let deadline = interview
         .expires_at
         .format(format_description!("[month repr:long] [day padding:none], [year] at [hour]:[minute] UTC"))
@@ -139,13 +142,16 @@ pub async fn landing(
     )
 }
 
-/// **Start interview**: Pending → In Progress, then the first question.
+/// **Start interview**: Pending → In Progress, then the first question (already
+/// started, it resumes).
 pub async fn start(
     State(state): State<AppState>,
     OpenInterview { token, interview }: OpenInterview,
 ) -> AppResult<Response> {
-    store::start(&state.pool, &interview).await?;
-    Ok(Redirect::to(&format!("/i/{token}/q")).into_response())
+    match lifecycle::start(&state.pool, interview.company_id, interview.id).await {
+        Ok(()) | Err(Error::Refused(_)) => Ok(Redirect::to(&format!("/i/{token}/q")).into_response()),
+        Err(err) => Err(err.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -212,16 +218,16 @@ pub struct TextAnswer {
     text: String,
 }
 
-fn refusal(outcome: &SaveOutcome) -> Option<(StatusCode, &'static str)> {
-    match outcome {
-        SaveOutcome::Saved { .. } => None,
-        SaveOutcome::NotStarted => Some((StatusCode::CONFLICT, "Start the interview before answering.")),
-        SaveOutcome::Closed => Some((StatusCode::CONFLICT, "This interview is no longer open for answers.")),
-        SaveOutcome::AlreadyAnswered => Some((StatusCode::CONFLICT, "This question already has a saved answer.")),
-        SaveOutcome::UnknownQuestion => Some((StatusCode::NOT_FOUND, "This question is not part of your interview.")),
-        SaveOutcome::WrongKind => {
-            Some((StatusCode::UNPROCESSABLE_ENTITY, "This question expects a different kind of answer."))
+/// What the candidate is told when the lifecycle refuses an answer.
+fn refusal(refused: Refused) -> (StatusCode, &'static str) {
+    match refused {
+        Refused::Illegal { status: InterviewStatus::Pending, .. } => {
+            (StatusCode::CONFLICT, "Start the interview before answering.")
         }
+        Refused::AlreadyAnswered => (StatusCode::CONFLICT, "This question already has a saved answer."),
+        Refused::UnknownQuestion => (StatusCode::NOT_FOUND, "This question is not part of your interview."),
+        Refused::WrongKind => (StatusCode::UNPROCESSABLE_ENTITY, "This question expects a different kind of answer."),
+        _ => (StatusCode::CONFLICT, "This interview is no longer open for answers."),
     }
 }
 
@@ -292,11 +298,15 @@ async fn text_answer(
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(response);
     }
-    let outcome = store::save_answer(&state.pool, &interview, question_id, AnswerContent::Text(text)).await?;
-    if let Some((status, message)) = refusal(&outcome) {
-        return page(status, &ClosedPage::new("Your answer was not saved", message));
+    let content = AnswerContent::Text(text);
+    match lifecycle::answer(&state.pool, interview.company_id, interview.id, question_id, content).await {
+        Ok(_) => Ok(Redirect::to(&format!("/i/{token}/q")).into_response()),
+        Err(Error::Refused(refused)) => {
+            let (status, message) = refusal(refused);
+            page(status, &ClosedPage::new("Your answer was not saved", message))
+        }
+        Err(err) => Err(err.into()),
     }
-    Ok(Redirect::to(&format!("/i/{token}/q")).into_response())
 }
 
 /// The container formats browsers record: WebM/Matroska and MP4.
@@ -417,41 +427,35 @@ async fn video_answer(
     upload.finish().await?;
 
     let media_type = content_type.split(';').next().unwrap_or_default().trim().to_owned();
-    let saved = store::save_answer(
-        &state.pool,
-        &interview,
-        question_id,
-        AnswerContent::Video { key: &key, media_type: &media_type, bytes: received as i64 },
-    )
-    .await;
-    // Nothing points at the recording unless the answer was saved.
-    let outcome = match saved {
-        Ok(outcome) => outcome,
+    let content = AnswerContent::Video { key: &key, media_type: &media_type, bytes: received as i64 };
+    match lifecycle::answer(&state.pool, interview.company_id, interview.id, question_id, content).await {
+        Ok(replaced_media) => {
+            if let Some(old) = replaced_media {
+                let _ = state.media.delete(&old).await;
+            }
+            Ok((StatusCode::CREATED, "Saved").into_response())
+        }
+        // Nothing points at the recording unless the answer was saved.
         Err(err) => {
             let _ = state.media.delete(&key).await;
-            return Err(err.into());
+            match err {
+                Error::Refused(refused) => Ok(refusal(refused).into_response()),
+                Error::Database(err) => Err(err.into()),
+            }
         }
-    };
-    if let Some((status, message)) = refusal(&outcome) {
-        let _ = state.media.delete(&key).await;
-        return Ok((status, message).into_response());
     }
-    if let SaveOutcome::Saved { replaced_media: Some(old) } = outcome {
-        let _ = state.media.delete(&old).await;
-    }
-    Ok((StatusCode::CREATED, "Saved").into_response())
 }
 
 pub async fn complete(
     State(state): State<AppState>,
     OpenInterview { token, interview }: OpenInterview,
 ) -> AppResult<Response> {
-    match store::complete(&state.pool, &interview).await? {
-        CompleteOutcome::Completed | CompleteOutcome::AlreadyCompleted | CompleteOutcome::Closed => {
+    match lifecycle::complete(&state.pool, interview.company_id, interview.id).await {
+        // Completed now, or already, or closed meanwhile: the link's page says which.
+        Ok(()) | Err(Error::Refused(Refused::Illegal { .. })) => {
             Ok(Redirect::to(&format!("/i/{token}")).into_response())
         }
-        CompleteOutcome::NotStarted => Ok(Redirect::to(&format!("/i/{token}")).into_response()),
-        CompleteOutcome::Unanswered(count) => {
+        Err(Error::Refused(Refused::Unanswered(count))) => {
             let plural = if count == 1 { "" } else { "s" };
             page(
                 StatusCode::CONFLICT,
@@ -461,5 +465,6 @@ pub async fn complete(
                 ),
             )
         }
+        Err(err) => Err(err.into()),
     }
 }

@@ -16,7 +16,7 @@ use crate::{
     error::{AppError, AppResult},
     extract::{Form, PathId},
     forms::FieldErrors,
-    jobs::model::JobStatus,
+    jobs::{self, model::JobStatus},
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
     state::AppState,
@@ -163,7 +163,7 @@ async fn candidate_page(
             created: a.created_at.into(),
         })
         .collect();
-    let open_jobs = applications::store::open_jobs(&state.pool, user.company_id)
+    let open_jobs = jobs::options::open(&state.pool, user.company_id)
         .await?
         .into_iter()
         .map(|j| JobChoice { selected: Some(j.id) == selected_job, id: j.id, title: j.title })

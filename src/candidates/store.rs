@@ -9,7 +9,10 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::model::{CandidateStatus, NewCandidate, Search, StatusFilter};
-use crate::pagination::{PER_PAGE, PageNumber};
+use crate::{
+    ids::CompanyId,
+    pagination::{PER_PAGE, PageNumber},
+};
 
 // The current list's statement spells the page size out (see `list`).
 const _: () = assert!(PER_PAGE == 25);
@@ -25,7 +28,7 @@ pub struct CandidateRow {
 /// One page of the Candidates list, newest first, and how many match in all.
 pub async fn list(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     filter: StatusFilter,
     search: &Search,
     page: PageNumber,
@@ -41,7 +44,7 @@ pub async fn list(
                    where company_id = $1 and archived_at is not null
                    order by created_at desc, id desc
                    limit $2 offset $3"#,
-                company_id,
+                company_id as CompanyId,
                 page.limit(),
                 page.offset(),
             )
@@ -63,7 +66,7 @@ pub async fn list(
                    ) shown
                    join candidates c on c.id = shown.id
                    order by shown.created_at desc, shown.id desc"#,
-                company_id,
+                company_id as CompanyId,
                 status as Option<CandidateStatus>,
                 page.offset(),
             )
@@ -73,7 +76,7 @@ pub async fn list(
         let total = sqlx::query_scalar!(
             r#"select coalesce(sum(candidates), 0)::int8 as "total!" from candidate_counts
                where company_id = $1 and archived = $2 and ($3::candidate_status is null or status = $3)"#,
-            company_id,
+            company_id as CompanyId,
             archived,
             status as Option<CandidateStatus>,
         )
@@ -98,7 +101,7 @@ pub async fn list(
            from matches
            order by created_at desc, id desc
            limit $5 offset $6"#,
-        company_id,
+        company_id as CompanyId,
         archived,
         status as Option<CandidateStatus>,
         pattern,
@@ -116,7 +119,7 @@ pub async fn list(
                 r#"select count(*) as "total!" from candidates
                where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
                  and (name ilike $4 or email::text ilike $4)"#,
-                company_id,
+                company_id as CompanyId,
                 archived,
                 status as Option<CandidateStatus>,
                 pattern,
@@ -152,13 +155,13 @@ pub struct Candidate {
     pub interviewed: bool,
 }
 
-pub async fn find(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<Candidate>> {
+pub async fn find(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<Candidate>> {
     sqlx::query_as!(
         Candidate,
         r#"select id, name, email::text as "email!", phone, notes, status as "status: _", last_activity_at, archived_at, created_at,
                   exists(select 1 from interviews i where i.company_id = $1 and i.candidate_id = $2) as "interviewed!"
            from candidates where company_id = $1 and id = $2"#,
-        company_id,
+        company_id as CompanyId,
         id,
     )
     .fetch_optional(pool)
@@ -173,13 +176,13 @@ pub struct ExistingCandidate {
 
 pub async fn find_by_email(
     executor: impl PgExecutor<'_>,
-    company_id: Uuid,
+    company_id: CompanyId,
     email: &str,
 ) -> sqlx::Result<Option<ExistingCandidate>> {
     sqlx::query_as!(
         ExistingCandidate,
         "select id, name from candidates where company_id = $1 and email = $2::text::citext",
-        company_id,
+        company_id as CompanyId,
         email,
     )
     .fetch_optional(executor)
@@ -198,14 +201,14 @@ pub enum Created {
 
 /// Inserts with the form's idempotency key as the id, so a repeated submission finds
 /// its first result instead of making a second candidate.
-pub async fn create(pool: &PgPool, company_id: Uuid, id: Uuid, candidate: &NewCandidate) -> sqlx::Result<Created> {
+pub async fn create(pool: &PgPool, company_id: CompanyId, id: Uuid, candidate: &NewCandidate) -> sqlx::Result<Created> {
     let inserted = sqlx::query_scalar!(
         "insert into candidates (id, company_id, name, email, phone, notes)
          values ($1, $2, $3, $4::text::citext, $5, $6)
          on conflict do nothing
          returning id",
         id,
-        company_id,
+        company_id as CompanyId,
         candidate.name.as_str(),
         candidate.email.as_str(),
         candidate.phone,
@@ -219,7 +222,9 @@ pub async fn create(pool: &PgPool, company_id: Uuid, id: Uuid, candidate: &NewCa
     // Unscoped on purpose: only whose row holds this key is read, to tell a repeated
     // form from a key that collides with another company's candidate.
     let earlier =
-        sqlx::query_scalar!("select company_id from candidates where id = $1", id).fetch_optional(pool).await?;
+        sqlx::query_scalar!(r#"select company_id as "company_id: CompanyId" from candidates where id = $1"#, id)
+            .fetch_optional(pool)
+            .await?;
     match earlier {
         Some(owner) if owner == company_id => Ok(Created::AlreadySubmitted(id)),
         Some(_) => Ok(Created::Refused),
@@ -236,11 +241,11 @@ pub enum Updated {
     EmailTaken(ExistingCandidate),
 }
 
-pub async fn update(pool: &PgPool, company_id: Uuid, id: Uuid, candidate: &NewCandidate) -> sqlx::Result<Updated> {
+pub async fn update(pool: &PgPool, company_id: CompanyId, id: Uuid, candidate: &NewCandidate) -> sqlx::Result<Updated> {
     let result = sqlx::query!(
         "update candidates set name = $3, email = $4::text::citext, phone = $5, notes = $6, updated_at = now()
          where company_id = $1 and id = $2",
-        company_id,
+        company_id as CompanyId,
         id,
         candidate.name.as_str(),
         candidate.email.as_str(),
@@ -270,7 +275,7 @@ pub enum Removed {
     AlreadyArchived,
 }
 
-pub async fn delete_or_archive(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<Removed>> {
+pub async fn delete_or_archive(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<Removed>> {
     let mut tx = pool.begin().await?;
     // Decided by the interviews themselves: a candidate whose interviews were all
     // cancelled is "new" again but still has a history to keep.
@@ -278,14 +283,14 @@ pub async fn delete_or_archive(pool: &PgPool, company_id: Uuid, id: Uuid) -> sql
         r#"select archived_at,
                   exists(select 1 from interviews i where i.company_id = $1 and i.candidate_id = $2) as "interviewed!"
            from candidates where company_id = $1 and id = $2 for update"#,
-        company_id,
+        company_id as CompanyId,
         id,
     )
     .fetch_optional(&mut *tx)
     .await?;
     let Some(candidate) = found else { return Ok(None) };
     let removed = if !candidate.interviewed {
-        sqlx::query!("delete from candidates where company_id = $1 and id = $2", company_id, id)
+        sqlx::query!("delete from candidates where company_id = $1 and id = $2", company_id as CompanyId, id)
             .execute(&mut *tx)
             .await?;
         Removed::Deleted
@@ -294,7 +299,7 @@ pub async fn delete_or_archive(pool: &PgPool, company_id: Uuid, id: Uuid) -> sql
     } else {
         sqlx::query!(
             "update candidates set archived_at = now(), updated_at = now() where company_id = $1 and id = $2",
-            company_id,
+            company_id as CompanyId,
             id,
         )
         .execute(&mut *tx)
@@ -306,12 +311,12 @@ pub async fn delete_or_archive(pool: &PgPool, company_id: Uuid, id: Uuid) -> sql
 }
 
 /// Brings an archived candidate back to the list. False when there is no such candidate.
-pub async fn restore(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<bool> {
+pub async fn restore(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<bool> {
     let found = sqlx::query_scalar!(
         r#"update candidates set archived_at = null, updated_at = now()
            where company_id = $1 and id = $2
            returning id"#,
-        company_id,
+        company_id as CompanyId,
         id,
     )
     .fetch_optional(pool)

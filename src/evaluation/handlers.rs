@@ -16,6 +16,7 @@ use crate::{
     auth::{CurrentUser, roles},
     error::{AppError, AppResult},
     extract::{Form, PathId},
+    ids::CompanyId,
     interview_templates::model::AnswerKind,
     interviews::model::InterviewStatus,
     layout::Flash,
@@ -53,7 +54,7 @@ struct StoredReview {
     decision: Option<store::DecisionRow>,
 }
 
-async fn load_review(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> AppResult<StoredReview> {
+async fn load_review(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> AppResult<StoredReview> {
     let status = store::interview_status(pool, company_id, interview_id).await?.ok_or(AppError::NotFound)?;
     let completed = status == InterviewStatus::Completed;
     let latest = store::latest_run(pool, company_id, interview_id).await?;

@@ -1,7 +1,7 @@
 //! Evaluation of completed interviews and the recruiters' review.
 //!
-//! Completing an interview queues an `evaluate_interview` task in the same transaction;
-//! the [`pipeline`] worker claims it, transcribes video answers through a
+//! Completing an interview queues an [`EvaluateInterview`] job in the same transaction;
+//! the [`pipeline`] worker runs it, transcribes video answers through a
 //! [`Transcriber`] (any OpenAI-compatible `/v1/audio/transcriptions`, or none), scores
 //! every answer with a [`Scorer`] (an OpenAI-compatible chat model, see [`llm`], or the
 //! deterministic built-in [`rubric`]) and records the result as one evaluation row per
@@ -23,7 +23,10 @@ use std::{future::Future, pin::Pin};
 
 use axum::{Router, routing::post};
 
-use crate::state::AppState;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{queue::Job, state::AppState};
 
 pub use handlers::review_section;
 pub use media::MediaSource;
@@ -32,8 +35,15 @@ pub use scorer::Scorer;
 pub use transcriber::Transcriber;
 pub use views::ReviewSection;
 
-/// The task kind the candidate's completion queues.
-pub const TASK_KIND: &str = "evaluate_interview";
+/// The job the candidate's completion (or a re-run) queues: one evaluation run.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct EvaluateInterview {
+    pub interview_id: Uuid,
+}
+
+impl Job for EvaluateInterview {
+    const KIND: &'static str = "evaluate_interview";
+}
 
 /// What the service interfaces return: a boxed future, so that the pipeline can hold
 /// whichever implementation the configuration chose (`Arc<dyn Scorer>`).

@@ -1,5 +1,5 @@
-//! The evaluation worker: claims an `evaluate_interview` task, marks its run
-//! running, transcribes video answers, scores every answer and writes the result.
+//! The evaluation worker: runs [`EvaluateInterview`] jobs on the [`queue`] mechanism,
+//! one at a time: marks the job's run running, transcribes video answers, scores every answer and writes the result.
 //!
 //! A run is tied to its task, so a task claimed again (after a transient failure or a
 //! worker that died) continues the same run and rewrites its result in one transaction;
@@ -10,14 +10,14 @@
 use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
-use rules::backoff::{backoff, retry_wait};
+use rules::backoff::retry_wait;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::{
-    MediaSource, ServiceError, TASK_KIND,
+    EvaluateInterview, MediaSource, ServiceError,
     llm::LlmScorer,
     model::{AnswerContent, InterviewForScoring, QuestionForScoring, TranscriptSource},
     rubric::RubricScorer,
@@ -26,13 +26,16 @@ use super::{
     transcriber::{OpenAiTranscriber, Transcriber},
 };
 use crate::{
-    config::Config, interview_templates::model::AnswerKind, interviews::model::InterviewStatus, queue,
+    config::Config,
+    ids::CompanyId,
+    interview_templates::model::AnswerKind,
+    interviews::model::InterviewStatus,
+    queue::{self, Claim, Outcome, worker::Handler},
     storage::MediaStore,
 };
 
-/// Long enough for several transcriptions and a slow model; a crashed worker's task is
-/// taken again after it.
-const LEASE_SECONDS: i32 = 3600;
+/// One evaluation at a time per worker: the services' rate limits, not this process, bound the pace.
+const CONCURRENCY: usize = 1;
 /// Transient failures are retried this many times in all (about an hour and a half).
 pub const MAX_ATTEMPTS: i32 = 8;
 pub const NO_TRANSCRIBER: &str = "no transcription service is configured";
@@ -71,98 +74,64 @@ impl Evaluator {
     }
 }
 
-pub async fn run(pool: PgPool, evaluator: Arc<Evaluator>, poll: Duration, mut shutdown: watch::Receiver<bool>) {
-    let mut wakeup = queue::Wakeup::listen(&pool, queue::CHANNEL, poll).await;
-    loop {
-        loop {
-            let task = match queue::claim(&pool, &[TASK_KIND], LEASE_SECONDS).await {
-                Ok(Some(task)) => task,
-                Ok(None) => break,
-                Err(err) => {
-                    tracing::error!(error = ?err, "evaluation: claiming failed");
-                    break;
-                }
-            };
-            tokio::select! {
-                result = run_task(&pool, &evaluator, &task) => {
-                    if let Err(err) = result {
-                        tracing::error!(error = ?err, task = %task.id, "evaluation: recording the outcome failed");
-                    }
-                }
-                _ = shutdown.changed() => {
-                    // Give the task back at once rather than when its lease ends.
-                    let _ = queue::retry(&pool, &task, "Interrupted by a restart", OffsetDateTime::now_utc()).await;
-                    return;
-                }
-            }
+pub async fn run(pool: PgPool, evaluator: Arc<Evaluator>, poll: Duration, shutdown: watch::Receiver<bool>) {
+    queue::worker::run(pool, evaluator, CONCURRENCY, poll, shutdown).await
+}
+
+/// Runs due evaluations until none is due, as the worker would; returns how many it took.
+pub async fn run_due(pool: &PgPool, evaluator: &Arc<Evaluator>) -> anyhow::Result<usize> {
+    queue::worker::run_due(pool, evaluator, CONCURRENCY).await
+}
+
+impl Handler for Evaluator {
+    type Job = EvaluateInterview;
+    const NAME: &'static str = "evaluation";
+    const CRASHED: &'static str = "The evaluation stopped unexpectedly too many times";
+    /// Long enough for several transcriptions and a slow model.
+    const LEASE: Duration = Duration::from_secs(3600);
+    const MAX_ATTEMPTS: i32 = MAX_ATTEMPTS;
+
+    async fn run(&self, pool: &PgPool, claim: &Claim, job: &EvaluateInterview) -> anyhow::Result<()> {
+        process(pool, self, claim, job.interview_id).await
+    }
+
+    /// Fails the job and, when it had started a run, the run too, so the page says why.
+    async fn give_up(
+        &self,
+        pool: &PgPool,
+        claim: &Claim,
+        _job: Option<&EvaluateInterview>,
+        reason: &str,
+    ) -> anyhow::Result<()> {
+        if let Some((company_id, interview_id, evaluation_id)) = store::run_of_task(pool, claim.id).await? {
+            store::mark_failed(pool, company_id, interview_id, evaluation_id, reason).await?;
         }
-        tokio::select! {
-            () = wakeup.wait() => {}
-            _ = shutdown.changed() => return,
-        }
+        settle(pool, claim, Outcome::Failed(reason.to_owned())).await
     }
 }
 
-/// Runs due evaluation tasks one after another until none is due; returns how many ran.
-pub async fn run_due(pool: &PgPool, evaluator: &Evaluator) -> anyhow::Result<usize> {
-    let mut count = 0;
-    while let Some(task) = queue::claim(pool, &[TASK_KIND], LEASE_SECONDS).await? {
-        count += 1;
-        run_task(pool, evaluator, &task).await?;
-    }
-    Ok(count)
-}
-
-/// Runs one claimed task. Our own failures (the database, a bug) retry with backoff like
-/// the services' do, up to the same limit, so that no task is retried forever.
-async fn run_task(pool: &PgPool, evaluator: &Evaluator, task: &queue::Task) -> anyhow::Result<()> {
-    if task.attempts > MAX_ATTEMPTS {
-        // Taken again after a worker died mid-task, too many times.
-        return give_up(pool, task, "The evaluation stopped unexpectedly too many times").await;
-    }
-    if let Err(err) = process(pool, evaluator, task).await {
-        tracing::error!(error = ?err, task = %task.id, "evaluation: task failed unexpectedly");
-        if task.attempts >= MAX_ATTEMPTS {
-            give_up(pool, task, &format!("{err:#}")).await?;
-        } else {
-            let at = OffsetDateTime::now_utc() + backoff(task.attempts);
-            queue::retry(pool, task, &format!("{err:#}"), at).await?;
-        }
-    }
+async fn settle(pool: &PgPool, claim: &Claim, outcome: Outcome) -> anyhow::Result<()> {
+    queue::settle(pool, claim, &outcome).await?;
     Ok(())
 }
 
-/// Fails the task and, when it had started a run, the run too, so the page says why.
-async fn give_up(pool: &PgPool, task: &queue::Task, reason: &str) -> anyhow::Result<()> {
-    if let Some((company_id, interview_id, evaluation_id)) = store::run_of_task(pool, task.id).await? {
-        store::mark_failed(pool, company_id, interview_id, evaluation_id, reason).await?;
-    }
-    queue::fail(pool, task, reason).await?;
-    Ok(())
-}
-
-async fn process(pool: &PgPool, evaluator: &Evaluator, task: &queue::Task) -> anyhow::Result<()> {
-    let interview_id = task.payload.get("interview_id").and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
-    let (Some(company_id), Some(interview_id)) = (task.company_id, interview_id) else {
-        queue::fail(pool, task, "the task names no company or interview").await?;
-        return Ok(());
+async fn process(pool: &PgPool, evaluator: &Evaluator, claim: &Claim, interview_id: Uuid) -> anyhow::Result<()> {
+    let Some(company_id) = claim.company_id else {
+        return settle(pool, claim, Outcome::Failed("the task names no company".into())).await;
     };
     let Some(interview) = store::task_interview(pool, company_id, interview_id).await? else {
-        queue::fail(pool, task, "the interview no longer exists").await?;
-        return Ok(());
+        return settle(pool, claim, Outcome::Failed("the interview no longer exists".into())).await;
     };
-    let Some(evaluation_id) = store::start_run(pool, company_id, interview_id, task.id).await? else {
+    let Some(evaluation_id) = store::start_run(pool, company_id, interview_id, claim.id).await? else {
         // Its result was written before the task could be marked done.
-        queue::complete(pool, task).await?;
-        return Ok(());
+        return settle(pool, claim, Outcome::Done).await;
     };
     if interview.status != InterviewStatus::Completed {
         let reason = "Only a completed interview can be evaluated.";
         store::mark_failed(pool, company_id, interview_id, evaluation_id, reason).await?;
-        queue::fail(pool, task, reason).await?;
-        return Ok(());
+        return settle(pool, claim, Outcome::Failed(reason.into())).await;
     }
-    tracing::info!(task = %task.id, evaluation = %evaluation_id, attempt = task.attempts, "evaluation: running");
+    tracing::info!(evaluation = %evaluation_id, "evaluation: running");
 
     let outcome = evaluate(pool, evaluator, company_id, interview_id, &interview.job_title).await?;
     match outcome {
@@ -184,26 +153,26 @@ async fn process(pool: &PgPool, evaluator: &Evaluator, task: &queue::Task) -> an
             )
             .await
             .context("writing the evaluation")?;
-            queue::complete(pool, task).await?;
+            settle(pool, claim, Outcome::Done).await?;
             tracing::info!(evaluation = %evaluation_id, score = ?card.overall_score, "evaluation: done");
         }
-        Err(ServiceError::Transient { message, .. }) if task.attempts >= MAX_ATTEMPTS => {
-            let reason = format!("{message} (gave up after {} attempts)", task.attempts);
+        Err(ServiceError::Transient { message, .. }) if claim.attempts >= MAX_ATTEMPTS => {
+            let reason = format!("{message} (gave up after {} attempts)", claim.attempts);
             tracing::warn!(evaluation = %evaluation_id, %reason, "evaluation: giving up");
             store::mark_failed(pool, company_id, interview_id, evaluation_id, &reason).await?;
-            queue::fail(pool, task, &reason).await?;
+            settle(pool, claim, Outcome::Failed(reason)).await?;
         }
         Err(ServiceError::Transient { message, retry_after_secs }) => {
-            let wait = retry_wait(task.attempts, retry_after_secs);
+            let wait = retry_wait(claim.attempts, retry_after_secs);
             let at = OffsetDateTime::now_utc() + wait;
             tracing::info!(evaluation = %evaluation_id, %message, retry_in_secs = wait.as_secs(), "evaluation: will retry");
             store::mark_retrying(pool, evaluation_id, &message, at).await?;
-            queue::retry(pool, task, &message, at).await?;
+            settle(pool, claim, Outcome::Retry { error: message, at }).await?;
         }
         Err(ServiceError::Permanent(reason) | ServiceError::Rejected(reason)) => {
             tracing::warn!(evaluation = %evaluation_id, %reason, "evaluation: failed");
             store::mark_failed(pool, company_id, interview_id, evaluation_id, &reason).await?;
-            queue::fail(pool, task, &reason).await?;
+            settle(pool, claim, Outcome::Failed(reason)).await?;
         }
     }
     Ok(())
@@ -215,7 +184,7 @@ type Evaluated = Result<(super::model::Scorecard, Vec<AnswerResult>), ServiceErr
 async fn evaluate(
     pool: &PgPool,
     evaluator: &Evaluator,
-    company_id: Uuid,
+    company_id: CompanyId,
     interview_id: Uuid,
     job_title: &str,
 ) -> anyhow::Result<Evaluated> {
@@ -280,7 +249,7 @@ async fn evaluate(
 async fn transcribe(
     pool: &PgPool,
     evaluator: &Evaluator,
-    company_id: Uuid,
+    company_id: CompanyId,
     answer_id: Uuid,
     row: &store::QuestionAnswer,
 ) -> anyhow::Result<Result<AnswerContent, ServiceError>> {

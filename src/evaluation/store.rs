@@ -5,16 +5,17 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{
-    TASK_KIND,
+    EvaluateInterview,
     model::{Decision, EvaluationStatus, Scorecard, StoredRecommendation, TranscriptSource},
 };
 use crate::{
+    ids::CompanyId,
     interview_templates::model::AnswerKind,
     interviews::{
+        lifecycle::record_event,
         model::{EventKind, InterviewStatus},
-        store::record_event,
     },
-    queue,
+    queue::{self, Job},
 };
 
 // ---- The pipeline ----
@@ -26,14 +27,14 @@ pub struct TaskInterview {
 
 pub async fn task_interview(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     interview_id: Uuid,
 ) -> sqlx::Result<Option<TaskInterview>> {
     sqlx::query_as!(
         TaskInterview,
         r#"select i.status as "status: _", j.title as job_title from interviews i join jobs j on j.id = i.job_id
            where i.company_id = $1 and i.id = $2"#,
-        company_id,
+        company_id as CompanyId,
         interview_id,
     )
     .fetch_optional(pool)
@@ -44,7 +45,7 @@ pub async fn task_interview(
 /// that run is already done: a task claimed again after its result was written.
 pub async fn start_run(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     interview_id: Uuid,
     task_id: Uuid,
 ) -> sqlx::Result<Option<Uuid>> {
@@ -56,7 +57,7 @@ pub async fn start_run(
            where evaluations.status <> 'done'
          returning id",
         Uuid::new_v4(),
-        company_id,
+        company_id as CompanyId,
         interview_id,
         task_id,
     )
@@ -81,7 +82,7 @@ pub struct QuestionAnswer {
 
 pub async fn questions_with_answers(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     interview_id: Uuid,
 ) -> sqlx::Result<Vec<QuestionAnswer>> {
     sqlx::query_as!(
@@ -94,7 +95,7 @@ pub async fn questions_with_answers(
            left join answers a on a.interview_id = i.id and a.question_id = q.id and a.company_id = i.company_id
            where i.company_id = $1 and i.id = $2
            order by q.position"#,
-        company_id,
+        company_id as CompanyId,
         interview_id,
     )
     .fetch_all(pool)
@@ -103,13 +104,13 @@ pub async fn questions_with_answers(
 
 pub async fn cached_transcript(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     answer_id: Uuid,
     model: &str,
 ) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar!(
         "select transcript from answer_transcripts where company_id = $1 and answer_id = $2 and model = $3",
-        company_id,
+        company_id as CompanyId,
         answer_id,
         model,
     )
@@ -119,7 +120,7 @@ pub async fn cached_transcript(
 
 pub async fn save_transcript(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     answer_id: Uuid,
     model: &str,
     transcript: &str,
@@ -128,7 +129,7 @@ pub async fn save_transcript(
         "insert into answer_transcripts (answer_id, company_id, model, transcript) values ($1, $2, $3, $4)
          on conflict (answer_id, model) do nothing",
         answer_id,
-        company_id,
+        company_id as CompanyId,
         model,
         transcript,
     )
@@ -151,7 +152,7 @@ pub struct AnswerResult {
 }
 
 pub struct FinishedRun<'a> {
-    pub company_id: Uuid,
+    pub company_id: CompanyId,
     pub interview_id: Uuid,
     pub evaluation_id: Uuid,
     pub provider: &'a str,
@@ -172,7 +173,7 @@ pub async fn finish_run(pool: &PgPool, run: &FinishedRun<'_>) -> sqlx::Result<()
                 recommendation = $8, summary = $9, strengths = $10, concerns = $11
          where id = $1 and company_id = $2 and status <> 'done'",
         run.evaluation_id,
-        run.company_id,
+        run.company_id as CompanyId,
         run.provider,
         run.model,
         run.version,
@@ -192,7 +193,7 @@ pub async fn finish_run(pool: &PgPool, run: &FinishedRun<'_>) -> sqlx::Result<()
     sqlx::query!(
         "delete from evaluation_answers where evaluation_id = $1 and company_id = $2",
         run.evaluation_id,
-        run.company_id
+        run.company_id as CompanyId
     )
     .execute(&mut *tx)
     .await?;
@@ -203,7 +204,7 @@ pub async fn finish_run(pool: &PgPool, run: &FinishedRun<'_>) -> sqlx::Result<()
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             Uuid::new_v4(),
             run.evaluation_id,
-            run.company_id,
+            run.company_id as CompanyId,
             answer.question_id,
             answer.answer_id,
             answer.transcript,
@@ -247,7 +248,7 @@ pub async fn mark_retrying(
 
 pub async fn mark_failed(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     interview_id: Uuid,
     evaluation_id: Uuid,
     error: &str,
@@ -257,7 +258,7 @@ pub async fn mark_failed(
         "update evaluations set status = 'failed', error = $3, retry_at = null, finished_at = now()
          where id = $1 and company_id = $2 and status <> 'done'",
         evaluation_id,
-        company_id,
+        company_id as CompanyId,
         error,
     )
     .execute(&mut *tx)
@@ -270,10 +271,13 @@ pub async fn mark_failed(
 }
 
 /// The run a task started, if it got that far: (company, interview, evaluation).
-pub async fn run_of_task(pool: &PgPool, task_id: Uuid) -> sqlx::Result<Option<(Uuid, Uuid, Uuid)>> {
-    let row = sqlx::query!("select company_id, interview_id, id from evaluations where task_id = $1", task_id)
-        .fetch_optional(pool)
-        .await?;
+pub async fn run_of_task(pool: &PgPool, task_id: Uuid) -> sqlx::Result<Option<(CompanyId, Uuid, Uuid)>> {
+    let row = sqlx::query!(
+        r#"select company_id as "company_id: CompanyId", interview_id, id from evaluations where task_id = $1"#,
+        task_id
+    )
+    .fetch_optional(pool)
+    .await?;
     Ok(row.map(|r| (r.company_id, r.interview_id, r.id)))
 }
 
@@ -299,7 +303,11 @@ pub struct EvaluationRow {
 }
 
 /// The latest run of an interview, whatever its state.
-pub async fn latest_run(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Option<EvaluationRow>> {
+pub async fn latest_run(
+    pool: &PgPool,
+    company_id: CompanyId,
+    interview_id: Uuid,
+) -> sqlx::Result<Option<EvaluationRow>> {
     sqlx::query_as!(
         EvaluationRow,
         r#"select e.id, e.status as "status: _", e.error, e.retry_at, e.provider, e.model, e.method_version,
@@ -308,7 +316,7 @@ pub async fn latest_run(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> 
            from evaluations e left join users u on u.id = e.requested_by
            where e.company_id = $1 and e.interview_id = $2
            order by e.created_at desc, e.id desc limit 1"#,
-        company_id,
+        company_id as CompanyId,
         interview_id,
     )
     .fetch_optional(pool)
@@ -318,7 +326,7 @@ pub async fn latest_run(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> 
 /// The latest run that finished with a result.
 pub async fn latest_done_run(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     interview_id: Uuid,
 ) -> sqlx::Result<Option<EvaluationRow>> {
     sqlx::query_as!(
@@ -329,7 +337,7 @@ pub async fn latest_done_run(
            from evaluations e left join users u on u.id = e.requested_by
            where e.company_id = $1 and e.interview_id = $2 and e.status = 'done'
            order by e.created_at desc, e.id desc limit 1"#,
-        company_id,
+        company_id as CompanyId,
         interview_id,
     )
     .fetch_optional(pool)
@@ -337,13 +345,13 @@ pub async fn latest_done_run(
 }
 
 /// Whether an evaluation task of the interview waits for a worker.
-pub async fn task_pending(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<bool> {
+pub async fn task_pending(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
         r#"select exists(select 1 from tasks
              where company_id = $1 and kind = $2 and payload ->> 'interview_id' = $3::uuid::text
                and status in ('queued', 'running')) as "pending!""#,
-        company_id,
-        TASK_KIND,
+        company_id as CompanyId,
+        EvaluateInterview::KIND,
         interview_id,
     )
     .fetch_one(pool)
@@ -363,7 +371,7 @@ pub struct AnswerResultRow {
 
 pub async fn answer_results(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     evaluation_id: Uuid,
 ) -> sqlx::Result<Vec<AnswerResultRow>> {
     sqlx::query_as!(
@@ -371,7 +379,7 @@ pub async fn answer_results(
         r#"select question_id, transcript, transcript_note, transcript_source as "transcript_source: _", score, reason,
                   key_points_covered, key_points_missed
            from evaluation_answers where company_id = $1 and evaluation_id = $2"#,
-        company_id,
+        company_id as CompanyId,
         evaluation_id,
     )
     .fetch_all(pool)
@@ -387,7 +395,7 @@ pub struct ReviewRow {
     pub updated_at: OffsetDateTime,
 }
 
-pub async fn answer_reviews(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Vec<ReviewRow>> {
+pub async fn answer_reviews(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> sqlx::Result<Vec<ReviewRow>> {
     sqlx::query_as!(
         ReviewRow,
         "select r.answer_id, r.user_id, u.name as user_name, r.rating, r.note, r.updated_at
@@ -396,7 +404,7 @@ pub async fn answer_reviews(pool: &PgPool, company_id: Uuid, interview_id: Uuid)
          join users u on u.id = r.user_id
          where r.company_id = $1 and a.interview_id = $2
          order by r.updated_at",
-        company_id,
+        company_id as CompanyId,
         interview_id,
     )
     .fetch_all(pool)
@@ -410,13 +418,13 @@ pub struct DecisionRow {
     pub updated_at: OffsetDateTime,
 }
 
-pub async fn decision(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Option<DecisionRow>> {
+pub async fn decision(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> sqlx::Result<Option<DecisionRow>> {
     sqlx::query_as!(
         DecisionRow,
         r#"select d.decision as "decision: _", d.note, u.name as "decided_by?", d.updated_at
            from interview_decisions d left join users u on u.id = d.decided_by
            where d.company_id = $1 and d.interview_id = $2"#,
-        company_id,
+        company_id as CompanyId,
         interview_id,
     )
     .fetch_optional(pool)
@@ -425,12 +433,12 @@ pub async fn decision(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sq
 
 pub async fn interview_status(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     interview_id: Uuid,
 ) -> sqlx::Result<Option<InterviewStatus>> {
     sqlx::query_scalar!(
         r#"select status as "status: InterviewStatus" from interviews where company_id = $1 and id = $2"#,
-        company_id,
+        company_id as CompanyId,
         interview_id
     )
     .fetch_optional(pool)
@@ -448,14 +456,14 @@ pub enum RerunOutcome {
 /// The interview's row lock makes two clicks queue one run.
 pub async fn queue_rerun(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     interview_id: Uuid,
     user_id: Uuid,
 ) -> sqlx::Result<RerunOutcome> {
     let mut tx = pool.begin().await?;
     let Some(status) = sqlx::query_scalar!(
         r#"select status as "status: InterviewStatus" from interviews where company_id = $1 and id = $2 for update"#,
-        company_id,
+        company_id as CompanyId,
         interview_id,
     )
     .fetch_optional(&mut *tx)
@@ -470,8 +478,8 @@ pub async fn queue_rerun(
         r#"select exists(select 1 from tasks
              where company_id = $1 and kind = $2 and payload ->> 'interview_id' = $3::uuid::text
                and status in ('queued', 'running')) as "pending!""#,
-        company_id,
-        TASK_KIND,
+        company_id as CompanyId,
+        EvaluateInterview::KIND,
         interview_id,
     )
     .fetch_one(&mut *tx)
@@ -479,13 +487,11 @@ pub async fn queue_rerun(
     if pending {
         return Ok(RerunOutcome::AlreadyPending);
     }
-    let task_id =
-        queue::enqueue(&mut tx, Some(company_id), TASK_KIND, serde_json::json!({ "interview_id": interview_id }))
-            .await?;
+    let task_id = queue::enqueue(&mut tx, Some(company_id), &EvaluateInterview { interview_id }).await?;
     sqlx::query!(
         "insert into evaluations (id, company_id, interview_id, task_id, status, requested_by) values ($1, $2, $3, $4, 'queued', $5)",
         Uuid::new_v4(),
-        company_id,
+        company_id as CompanyId,
         interview_id,
         task_id,
         user_id,
@@ -500,7 +506,7 @@ pub async fn queue_rerun(
 /// answer in the company.
 pub async fn save_answer_review(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     interview_id: Uuid,
     answer_id: Uuid,
     user_id: Uuid,
@@ -513,7 +519,7 @@ pub async fn save_answer_review(
          where a.company_id = $2 and a.interview_id = $3 and a.id = $7
          on conflict (answer_id, user_id) do update set rating = excluded.rating, note = excluded.note, updated_at = now()",
         Uuid::new_v4(),
-        company_id,
+        company_id as CompanyId,
         interview_id,
         user_id,
         rating,
@@ -528,7 +534,7 @@ pub async fn save_answer_review(
 
 pub async fn save_decision(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     interview_id: Uuid,
     user_id: Uuid,
     decision: Decision,
@@ -539,7 +545,7 @@ pub async fn save_decision(
          select i.id, i.company_id, $3, $4, $5 from interviews i where i.company_id = $1 and i.id = $2
          on conflict (interview_id) do update
            set decision = excluded.decision, note = excluded.note, decided_by = excluded.decided_by, updated_at = now()",
-        company_id,
+        company_id as CompanyId,
         interview_id,
         decision as Decision,
         note,

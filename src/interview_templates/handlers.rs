@@ -80,7 +80,7 @@ pub async fn list(
     let job_filter = filter.job_id.map(|id| id.to_string()).unwrap_or_default();
     let status_filter = filter.status.map(|s| s.as_str().to_owned()).unwrap_or_default();
     let (templates, total) = store::list(&state.pool, user.company_id, &filter, query.page).await?;
-    let jobs = jobs::store::options(&state.pool, user.company_id).await?;
+    let jobs = jobs::options::all(&state.pool, user.company_id).await?;
     let pager = Pager::new(
         "/interview-templates",
         query.page,
@@ -105,7 +105,7 @@ pub struct NewQuery {
 
 fn create_form(
     shell: Shell,
-    jobs: Vec<jobs::store::JobOption>,
+    jobs: Vec<jobs::options::JobOption>,
     values: TemplateForm,
     errors: FieldErrors,
     key: Uuid,
@@ -131,7 +131,7 @@ pub async fn new_page(
     shell: Shell,
     Query(query): Query<NewQuery>,
 ) -> AppResult<Response> {
-    let jobs = jobs::store::options(&state.pool, user.company_id).await?;
+    let jobs = jobs::options::all(&state.pool, user.company_id).await?;
     let values = TemplateForm {
         job_id: query.job_id,
         difficulty: Difficulty::Medium.as_str().into(),
@@ -148,7 +148,7 @@ pub async fn create(
     Form(form): Form<TemplateForm>,
 ) -> AppResult<Response> {
     let key = idempotency_key(&form.idempotency_key);
-    let jobs = jobs::store::options(&state.pool, user.company_id).await?;
+    let jobs = jobs::options::all(&state.pool, user.company_id).await?;
     let job_id = Uuid::parse_str(form.job_id.trim()).ok().filter(|id| jobs.iter().any(|j| j.id == *id));
     let parsed = form.parse();
     let (Some(job_id), Ok(fields)) = (job_id, &parsed) else {

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::model::{AnswerKind, Difficulty, MAX_QUESTIONS, QuestionFields, TemplateFields, TemplateStatus};
-use crate::pagination::PageNumber;
+use crate::{ids::CompanyId, pagination::PageNumber};
 
 /// Why a change to a template was not made.
 #[derive(Debug)]
@@ -68,7 +68,7 @@ pub struct ListFilter {
 /// One page of the company's templates, newest first, and the total matching the filter.
 pub async fn list(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     filter: &ListFilter,
     page: PageNumber,
 ) -> sqlx::Result<(Vec<TemplateSummary>, i64)> {
@@ -85,7 +85,7 @@ pub async fn list(
              and ($3::template_status is null or t.status = $3)
            order by t.created_at desc, t.id desc
            limit $4 offset $5"#,
-        company_id,
+        company_id as CompanyId,
         filter.job_id,
         filter.status as Option<TemplateStatus>,
         page.limit(),
@@ -96,7 +96,7 @@ pub async fn list(
     let total = sqlx::query_scalar!(
         r#"select count(*) as "count!" from interview_templates t
            where t.company_id = $1 and ($2::uuid is null or t.job_id = $2) and ($3::template_status is null or t.status = $3)"#,
-        company_id,
+        company_id as CompanyId,
         filter.job_id,
         filter.status as Option<TemplateStatus>,
     )
@@ -106,7 +106,7 @@ pub async fn list(
 }
 
 /// Every template of one job: published first, then newest first.
-pub async fn for_job(pool: &PgPool, company_id: Uuid, job_id: Uuid) -> sqlx::Result<Vec<TemplateSummary>> {
+pub async fn for_job(pool: &PgPool, company_id: CompanyId, job_id: Uuid) -> sqlx::Result<Vec<TemplateSummary>> {
     sqlx::query_as!(
         TemplateSummary,
         r#"select t.id, t.job_id, j.title as job_title, t.name, t.difficulty as "difficulty: _", t.status as "status: _",
@@ -117,7 +117,7 @@ pub async fn for_job(pool: &PgPool, company_id: Uuid, job_id: Uuid) -> sqlx::Res
            left join template_versions v on v.id = t.published_version_id
            where t.company_id = $1 and t.job_id = $2
            order by t.status = 'draft', t.created_at desc, t.id desc"#,
-        company_id,
+        company_id as CompanyId,
         job_id,
     )
     .fetch_all(pool)
@@ -157,7 +157,7 @@ impl Template {
     }
 }
 
-pub async fn get(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<Template>> {
+pub async fn get(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<Template>> {
     sqlx::query_as!(
         Template,
         r#"select t.id, t.job_id, j.title as job_title, t.name, t.difficulty as "difficulty: _", t.focus_area, t.duration_minutes,
@@ -169,7 +169,7 @@ pub async fn get(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Opti
            left join template_versions v on v.id = t.published_version_id
            where t.id = $1 and t.company_id = $2"#,
         id,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_optional(pool)
     .await
@@ -198,7 +198,7 @@ impl Question {
 }
 
 /// The template's current questions in order.
-pub async fn questions(pool: &PgPool, company_id: Uuid, template_id: Uuid) -> sqlx::Result<Vec<Question>> {
+pub async fn questions(pool: &PgPool, company_id: CompanyId, template_id: Uuid) -> sqlx::Result<Vec<Question>> {
     sqlx::query_as!(
         Question,
         r#"select q.id, q.position, q.prompt, q.answer_kind as "answer_kind: _", q.thinking_seconds, q.answer_seconds,
@@ -208,7 +208,7 @@ pub async fn questions(pool: &PgPool, company_id: Uuid, template_id: Uuid) -> sq
            where q.template_id = $1 and t.company_id = $2
            order by q.position"#,
         template_id,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_all(pool)
     .await
@@ -216,7 +216,7 @@ pub async fn questions(pool: &PgPool, company_id: Uuid, template_id: Uuid) -> sq
 
 pub async fn question(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     template_id: Uuid,
     question_id: Uuid,
 ) -> sqlx::Result<Option<Question>> {
@@ -229,7 +229,7 @@ pub async fn question(
            where q.id = $1 and q.template_id = $2 and t.company_id = $3"#,
         question_id,
         template_id,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_optional(pool)
     .await
@@ -240,7 +240,7 @@ pub async fn question(
 /// is not the company's.
 pub async fn create(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     id: Uuid,
     job_id: Uuid,
     fields: &TemplateFields,
@@ -252,7 +252,7 @@ pub async fn create(
          from jobs j where j.id = $3 and j.company_id = $2
          on conflict (id) do nothing",
         id,
-        company_id,
+        company_id as CompanyId,
         job_id,
         fields.name,
         fields.difficulty as Difficulty,
@@ -271,7 +271,7 @@ pub async fn create(
     let exists = sqlx::query_scalar!(
         r#"select exists(select 1 from interview_templates where id = $1 and company_id = $2) as "exists!""#,
         id,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_one(pool)
     .await?;
@@ -281,11 +281,11 @@ pub async fn create(
 /// Locks the template row for the rest of the transaction and checks that it is a
 /// draft. Every change takes this lock, and so does publishing, so a question can never
 /// be added between the copy into a version and the switch to published.
-async fn lock_draft(tx: &mut PgConnection, company_id: Uuid, template_id: Uuid) -> Result<(), EditError> {
+async fn lock_draft(tx: &mut PgConnection, company_id: CompanyId, template_id: Uuid) -> Result<(), EditError> {
     let status = sqlx::query_scalar!(
         r#"select status as "status: TemplateStatus" from interview_templates where id = $1 and company_id = $2 for update"#,
         template_id,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -296,7 +296,7 @@ async fn lock_draft(tx: &mut PgConnection, company_id: Uuid, template_id: Uuid) 
     }
 }
 
-pub async fn update(pool: &PgPool, company_id: Uuid, id: Uuid, fields: &TemplateFields) -> Result<(), EditError> {
+pub async fn update(pool: &PgPool, company_id: CompanyId, id: Uuid, fields: &TemplateFields) -> Result<(), EditError> {
     let mut tx = pool.begin().await?;
     lock_draft(&mut tx, company_id, id).await?;
     sqlx::query!(
@@ -305,7 +305,7 @@ pub async fn update(pool: &PgPool, company_id: Uuid, id: Uuid, fields: &Template
              updated_at = now()
          where id = $1 and company_id = $2",
         id,
-        company_id,
+        company_id as CompanyId,
         fields.name,
         fields.difficulty as Difficulty,
         fields.focus_area,
@@ -319,10 +319,10 @@ pub async fn update(pool: &PgPool, company_id: Uuid, id: Uuid, fields: &Template
     Ok(())
 }
 
-async fn touch(tx: &mut PgConnection, company_id: Uuid, template_id: Uuid) -> sqlx::Result<()> {
+async fn touch(tx: &mut PgConnection, company_id: CompanyId, template_id: Uuid) -> sqlx::Result<()> {
     sqlx::query!(
         "update interview_templates set updated_at = now() where company_id = $1 and id = $2",
-        company_id,
+        company_id as CompanyId,
         template_id
     )
     .execute(tx)
@@ -334,7 +334,7 @@ async fn touch(tx: &mut PgConnection, company_id: Uuid, template_id: Uuid) -> sq
 /// submit adds it once.
 pub async fn add_question(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     template_id: Uuid,
     question_id: Uuid,
     question: &QuestionFields,
@@ -373,7 +373,7 @@ pub async fn add_question(
 
 pub async fn update_question(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     template_id: Uuid,
     question_id: Uuid,
     question: &QuestionFields,
@@ -405,7 +405,7 @@ pub async fn update_question(
 /// Removes a question and closes the gap, so positions stay 1, 2, 3…
 pub async fn remove_question(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     template_id: Uuid,
     question_id: Uuid,
 ) -> Result<(), EditError> {
@@ -444,7 +444,7 @@ pub enum Direction {
 /// (moving up) or last (moving down).
 pub async fn move_question(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     template_id: Uuid,
     question_id: Uuid,
     direction: Direction,
@@ -491,7 +491,7 @@ pub async fn move_question(
 /// Publishes a draft: in one transaction, a new version (the next number) with copies
 /// of the template's fields and questions, then status published pointing at it.
 /// Returns the version number.
-pub async fn publish(pool: &PgPool, company_id: Uuid, template_id: Uuid) -> Result<i32, EditError> {
+pub async fn publish(pool: &PgPool, company_id: CompanyId, template_id: Uuid) -> Result<i32, EditError> {
     let mut tx = pool.begin().await?;
     lock_draft(&mut tx, company_id, template_id).await?;
     let questions = sqlx::query_scalar!(
@@ -537,7 +537,7 @@ pub async fn publish(pool: &PgPool, company_id: Uuid, template_id: Uuid) -> Resu
          where id = $1 and company_id = $3",
         template_id,
         version_id,
-        company_id,
+        company_id as CompanyId,
     )
     .execute(&mut *tx)
     .await?;
@@ -548,12 +548,12 @@ pub async fn publish(pool: &PgPool, company_id: Uuid, template_id: Uuid) -> Resu
 /// Turns a published template back into a draft to change it. Its versions stay as they
 /// are (interviews already sent point at them); until it is published again, it is not
 /// offered for sending. Doing it twice is harmless.
-pub async fn edit_as_new_draft(pool: &PgPool, company_id: Uuid, template_id: Uuid) -> Result<(), EditError> {
+pub async fn edit_as_new_draft(pool: &PgPool, company_id: CompanyId, template_id: Uuid) -> Result<(), EditError> {
     let mut tx = pool.begin().await?;
     let status = sqlx::query_scalar!(
         r#"select status as "status: TemplateStatus" from interview_templates where id = $1 and company_id = $2 for update"#,
         template_id,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -563,7 +563,7 @@ pub async fn edit_as_new_draft(pool: &PgPool, company_id: Uuid, template_id: Uui
             "update interview_templates set status = 'draft', published_version_id = null, updated_at = now()
              where id = $1 and company_id = $2",
             template_id,
-            company_id,
+            company_id as CompanyId,
         )
         .execute(&mut *tx)
         .await?;
@@ -580,7 +580,7 @@ pub struct VersionSummary {
 }
 
 /// Every published version of a template, newest first.
-pub async fn versions(pool: &PgPool, company_id: Uuid, template_id: Uuid) -> sqlx::Result<Vec<VersionSummary>> {
+pub async fn versions(pool: &PgPool, company_id: CompanyId, template_id: Uuid) -> sqlx::Result<Vec<VersionSummary>> {
     sqlx::query_as!(
         VersionSummary,
         r#"select v.id, v.number, v.published_at,
@@ -589,7 +589,7 @@ pub async fn versions(pool: &PgPool, company_id: Uuid, template_id: Uuid) -> sql
            where v.template_id = $1 and v.company_id = $2
            order by v.number desc"#,
         template_id,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_all(pool)
     .await
@@ -597,14 +597,14 @@ pub async fn versions(pool: &PgPool, company_id: Uuid, template_id: Uuid) -> sql
 
 pub async fn version_id_by_number(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     template_id: Uuid,
     number: i32,
 ) -> sqlx::Result<Option<Uuid>> {
     sqlx::query_scalar!(
         "select id from template_versions where template_id = $1 and company_id = $2 and number = $3",
         template_id,
-        company_id,
+        company_id as CompanyId,
         number,
     )
     .fetch_optional(pool)
@@ -625,7 +625,7 @@ pub struct SendableTemplate {
     pub question_count: i64,
 }
 
-pub async fn sendable_templates(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<SendableTemplate>> {
+pub async fn sendable_templates(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<Vec<SendableTemplate>> {
     sqlx::query_as!(
         SendableTemplate,
         r#"select j.id as job_id, j.title as job_title, t.id as template_id, v.id as version_id,
@@ -636,7 +636,7 @@ pub async fn sendable_templates(pool: &PgPool, company_id: Uuid) -> sqlx::Result
            join jobs j on j.id = t.job_id
            where t.company_id = $1 and t.status = 'published' and j.status = 'open'
            order by j.title, j.id, v.name"#,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_all(pool)
     .await
@@ -654,7 +654,7 @@ pub struct QuestionPreview {
 
 pub async fn questions_of_versions(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     version_ids: &[Uuid],
 ) -> sqlx::Result<Vec<QuestionPreview>> {
     sqlx::query_as!(
@@ -665,7 +665,7 @@ pub async fn questions_of_versions(
            where q.version_id = any($1) and v.company_id = $2
            order by q.version_id, q.position"#,
         version_ids,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_all(pool)
     .await
@@ -709,7 +709,7 @@ pub struct VersionWithQuestions {
 /// or another company's.
 pub async fn version_with_questions(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     version_id: Uuid,
 ) -> sqlx::Result<Option<VersionWithQuestions>> {
     let version = sqlx::query_as!(
@@ -722,7 +722,7 @@ pub async fn version_with_questions(
            join jobs j on j.id = t.job_id
            where v.id = $1 and v.company_id = $2"#,
         version_id,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_optional(pool)
     .await?;

@@ -4,7 +4,7 @@ use super::{
     model::{AnswerKind, Difficulty, QuestionForm, TemplateForm, seconds_text},
     store::{Question, Template, TemplateSummary, VersionQuestion, VersionSummary},
 };
-use crate::{dates::When, forms::FieldErrors, jobs::store::JobOption, layout::Shell, pagination::Pager};
+use crate::{dates::When, forms::FieldErrors, jobs::options::JobOption, layout::Shell, pagination::Pager};
 
 pub struct Choice {
     pub value: &'static str,

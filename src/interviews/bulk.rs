@@ -4,7 +4,7 @@
 //! `/candidates/send-interview`, a page that lists the selection (noting who will be
 //! skipped) with the same Select Job / Select Interview Template choice as the single
 //! form. Its POST sends one interview and one queued invitation per candidate, each
-//! idempotent under a key derived from the form's key (`store::bulk_key`), so a double
+//! idempotent under a key derived from the form's key (`lifecycle::bulk_key`), so a double
 //! submit or a retry after a failure part-way never sends anyone two.
 
 use axum::{
@@ -15,7 +15,8 @@ use uuid::Uuid;
 
 use super::{
     handlers::{TEMPLATE_GONE, back_to, chosen_template, no_template_blocker, template_choice},
-    store::{self, BulkSendRequest, CandidateToInvite, SendOutcome},
+    lifecycle::{self, BulkSendRequest, Refused},
+    store::{self, CandidateToInvite},
     views::{BulkRecipient, BulkSendPage},
 };
 use crate::{
@@ -197,17 +198,17 @@ pub async fn send(
     };
     let mut sent = 0usize;
     let mut template_gone = false;
-    for (candidate_id, outcome) in store::send_many(&state.pool, &request, &to_send).await? {
+    for (candidate_id, outcome) in lifecycle::send_many(&state.pool, &request, &to_send).await? {
         let name = names.iter().find(|(id, _)| *id == candidate_id).map_or("", |(_, name)| *name);
         match outcome {
-            SendOutcome::Sent { .. } | SendOutcome::AlreadySent { .. } => sent += 1,
+            Ok(_) => sent += 1,
             // Changed between the check above and the send.
-            SendOutcome::CandidateArchived => skipped.push(format!("{name} (archived)")),
-            SendOutcome::CandidateNotFound => not_found += 1,
-            SendOutcome::TemplateNotAvailable => {
+            Err(Refused::CandidateArchived) => skipped.push(format!("{name} (archived)")),
+            Err(Refused::TemplateNotAvailable) => {
                 template_gone = true;
                 skipped.push(format!("{name} (the template is no longer published)"));
             }
+            Err(_) => not_found += 1,
         }
     }
     if sent == 0 && template_gone {

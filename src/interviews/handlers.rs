@@ -7,8 +7,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
+    lifecycle::{self, Error, Refused, SendRequest, Sent},
     model::InterviewStatus,
-    store::{self, ListFilter, ResendOutcome, SendOutcome, SendRequest},
+    store::{self, ListFilter},
     views::*,
 };
 use crate::{
@@ -18,7 +19,9 @@ use crate::{
     error::{AppError, AppResult},
     evaluation::model::EvaluationStatus,
     extract::{Form, PathId},
+    ids::CompanyId,
     interview_templates::{self, model::AnswerKind},
+    jobs,
     layout::{Flash, Section, Shell, render},
     mail::outbox::EmailStatus,
     pagination::{PageNumber, Pager},
@@ -49,7 +52,7 @@ pub struct SendQuery {
 /// templates with their questions for the preview.
 pub(super) async fn template_choice(
     state: &AppState,
-    company_id: Uuid,
+    company_id: CompanyId,
     selected_job: Option<Uuid>,
     selected_version: Option<Uuid>,
 ) -> AppResult<TemplateChoice> {
@@ -112,7 +115,7 @@ pub(super) fn no_template_blocker() -> Blocker {
 /// be sent now; otherwise the message to show on the form.
 pub(super) async fn chosen_template(
     state: &AppState,
-    company_id: Uuid,
+    company_id: CompanyId,
     job_id: Option<Uuid>,
     version_id: Option<Uuid>,
 ) -> AppResult<Result<(Uuid, Uuid), &'static str>> {
@@ -224,13 +227,13 @@ pub async fn send(
         idempotency_key: input.idempotency_key,
         link_valid_days: state.config.link_valid_days,
     };
-    match store::send(&state.pool, &request).await? {
-        SendOutcome::Sent { email, .. } | SendOutcome::AlreadySent { email, .. } => {
+    match lifecycle::send(&state.pool, &request).await {
+        Ok(Sent { email, .. }) => {
             Ok(Flash::success(format!("Interview invitation sent to {email}")).redirect(&return_to))
         }
-        SendOutcome::CandidateNotFound => Err(AppError::NotFound),
-        SendOutcome::CandidateArchived => again("This candidate is archived.").await,
-        SendOutcome::TemplateNotAvailable => again(TEMPLATE_GONE).await,
+        Err(Error::Refused(Refused::CandidateArchived)) => again("This candidate is archived.").await,
+        Err(Error::Refused(Refused::TemplateNotAvailable)) => again(TEMPLATE_GONE).await,
+        Err(err) => Err(err.into()),
     }
 }
 
@@ -339,7 +342,7 @@ pub async fn list(
         application_id: None,
     };
     let (rows, total) = store::list(&state.pool, user.company_id, &filter, query.page).await?;
-    let jobs = store::jobs(&state.pool, user.company_id)
+    let jobs = jobs::options::all(&state.pool, user.company_id)
         .await?
         .into_iter()
         .map(|j| JobChoice { selected: Some(j.id) == job_id, id: j.id, title: j.title })
@@ -470,20 +473,24 @@ pub async fn resend(
     Form(input): Form<ActionInput>,
 ) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
-    Ok(match store::resend(&state.pool, user.company_id, id).await? {
-        ResendOutcome::Queued { email } => {
+    Ok(match lifecycle::resend(&state.pool, user.company_id, id).await {
+        Ok(email) => {
             Flash::success(format!("Invitation resent to {email} with the same interview link.")).redirect(&to)
         }
-        ResendOutcome::NotFound => return Err(AppError::NotFound),
-        ResendOutcome::Closed(message) => Flash::error(message).redirect(&to),
-        ResendOutcome::TooSoon { minutes } => {
+        Err(Error::Refused(Refused::Illegal { status, .. })) => {
+            let extend_first = if status == InterviewStatus::Expired { " Extend the deadline first." } else { "" };
+            Flash::error(format!("This interview is {status}, so its invitation can't be resent.{extend_first}"))
+                .redirect(&to)
+        }
+        Err(Error::Refused(Refused::TooSoon { minutes })) => {
             let plural = if minutes == 1 { "" } else { "s" };
             Flash::error(format!(
                 "An invitation was sent less than {} minutes ago. You can resend it in {minutes} minute{plural}.",
-                store::RESEND_GAP_MINUTES
+                lifecycle::RESEND_GAP_MINUTES
             ))
             .redirect(&to)
         }
+        Err(err) => return Err(err.into()),
     })
 }
 
@@ -494,10 +501,12 @@ pub async fn cancel(
     Form(input): Form<ActionInput>,
 ) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
-    match store::cancel(&state.pool, user.company_id, id).await? {
-        None => Err(AppError::NotFound),
-        Some(true) => Ok(Flash::success("Interview cancelled. Its link no longer works.").redirect(&to)),
-        Some(false) => Ok(Flash::error("Only a Pending or In Progress interview can be cancelled.").redirect(&to)),
+    match lifecycle::cancel(&state.pool, user.company_id, id).await {
+        Ok(()) => Ok(Flash::success("Interview cancelled. Its link no longer works.").redirect(&to)),
+        Err(Error::Refused(Refused::Illegal { .. })) => {
+            Ok(Flash::error("Only a Pending or In Progress interview can be cancelled.").redirect(&to))
+        }
+        Err(err) => Err(err.into()),
     }
 }
 
@@ -509,9 +518,11 @@ pub async fn extend(
 ) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
     let days = state.config.link_valid_days;
-    match store::extend(&state.pool, user.company_id, id, days).await? {
-        None => Err(AppError::NotFound),
-        Some(true) => Ok(Flash::success(format!("The deadline is now {days} days from today.")).redirect(&to)),
-        Some(false) => Ok(Flash::error("A completed or cancelled interview can't be extended.").redirect(&to)),
+    match lifecycle::extend(&state.pool, user.company_id, id, days).await {
+        Ok(()) => Ok(Flash::success(format!("The deadline is now {days} days from today.")).redirect(&to)),
+        Err(Error::Refused(Refused::Illegal { .. })) => {
+            Ok(Flash::error("A completed or cancelled interview can't be extended.").redirect(&to))
+        }
+        Err(err) => Err(err.into()),
     }
 }

@@ -14,6 +14,7 @@ use crate::{
     auth::CurrentUser,
     error::{AppError, AppResult},
     extract::PathId,
+    ids::CompanyId,
     state::AppState,
 };
 
@@ -29,7 +30,7 @@ pub async fn answer_media(
            where id = $1 and interview_id = $2 and company_id = $3 and media_key is not null"#,
         answer_id,
         interview_id,
-        user.company_id,
+        user.company_id as CompanyId,
     )
     .fetch_optional(&state.pool)
     .await?

@@ -1,13 +1,14 @@
 //! Interviews: the Send Interview modal, the secure link, tracking, resend, cancel and
 //! deadline extension, automatic reminders and bulk send, the Interviews page, the
-//! Interviews tab of an application, and playback of recorded answers.
+//! Interviews tab of an application, and playback of recorded answers. Every change to
+//! an interview, whoever makes it, is a transition of its [`lifecycle`].
 
 mod bulk;
 mod handlers;
+pub mod lifecycle;
 pub mod link;
 mod media;
 pub mod model;
-pub mod reminders;
 pub mod store;
 mod views;
 

@@ -1,16 +1,15 @@
-//! All SQL of interviews: sending, listing, tracking, resend, cancel and expiry.
+//! Reading interviews: the candidates to invite, the Interviews page, one interview and
+//! its timeline. Every change to an interview is the [`lifecycle`](super::lifecycle)'s.
 
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{
-    link,
-    model::{EventKind, InterviewStatus},
-};
+use super::model::{EventKind, InterviewStatus};
 use crate::{
     evaluation::model::{EvaluationStatus, StoredRecommendation},
-    mail::outbox::{self, EmailKind, EmailStatus},
+    ids::CompanyId,
+    mail::outbox::EmailStatus,
     pagination::PageNumber,
 };
 
@@ -21,13 +20,17 @@ pub struct CandidateToInvite {
     pub archived: bool,
 }
 
-pub async fn candidate(pool: &PgPool, company_id: Uuid, candidate_id: Uuid) -> sqlx::Result<Option<CandidateToInvite>> {
+pub async fn candidate(
+    pool: &PgPool,
+    company_id: CompanyId,
+    candidate_id: Uuid,
+) -> sqlx::Result<Option<CandidateToInvite>> {
     sqlx::query_as!(
         CandidateToInvite,
         r#"select id, name, email::text as "email!", archived_at is not null as "archived!"
            from candidates where id = $1 and company_id = $2"#,
         candidate_id,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_optional(pool)
     .await
@@ -37,7 +40,7 @@ pub async fn candidate(pool: &PgPool, company_id: Uuid, candidate_id: Uuid) -> s
 /// (and unknown ids) are left out.
 pub async fn candidates_to_invite(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     ids: &[Uuid],
 ) -> sqlx::Result<Vec<CandidateToInvite>> {
     sqlx::query_as!(
@@ -45,227 +48,11 @@ pub async fn candidates_to_invite(
         r#"select id, name, email::text as "email!", archived_at is not null as "archived!"
            from candidates where company_id = $1 and id = any($2)
            order by name, id"#,
-        company_id,
+        company_id as CompanyId,
         ids,
     )
     .fetch_all(pool)
     .await
-}
-
-pub struct SendRequest {
-    pub company_id: Uuid,
-    pub user_id: Uuid,
-    pub candidate_id: Uuid,
-    pub job_id: Uuid,
-    pub version_id: Uuid,
-    pub idempotency_key: Uuid,
-    pub link_valid_days: i64,
-}
-
-pub enum SendOutcome {
-    Sent {
-        interview_id: Uuid,
-        email: String,
-    },
-    /// The same form was submitted before: nothing new was created.
-    AlreadySent {
-        interview_id: Uuid,
-        email: String,
-    },
-    CandidateNotFound,
-    CandidateArchived,
-    TemplateNotAvailable,
-}
-
-/// Creates the application (if missing), the Pending interview, its first event and the
-/// queued invitation in one transaction. The idempotency key makes a repeated POST, even
-/// a concurrent one, find the interview the first one created.
-pub async fn send(pool: &PgPool, req: &SendRequest) -> sqlx::Result<SendOutcome> {
-    let mut tx = pool.begin().await?;
-    let Some(candidate) = sqlx::query!(
-        r#"select email::text as "email!", archived_at is not null as "archived!"
-           from candidates where id = $1 and company_id = $2 for update"#,
-        req.candidate_id,
-        req.company_id,
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    else {
-        return Ok(SendOutcome::CandidateNotFound);
-    };
-
-    if let Some(existing) = sqlx::query_scalar!(
-        "select id from interviews where company_id = $1 and idempotency_key = $2",
-        req.company_id,
-        req.idempotency_key,
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    {
-        return Ok(SendOutcome::AlreadySent { interview_id: existing, email: candidate.email });
-    }
-    if candidate.archived {
-        return Ok(SendOutcome::CandidateArchived);
-    }
-    let available = sqlx::query_scalar!(
-        r#"select exists(
-             select 1 from interview_templates t join jobs j on j.id = t.job_id
-             where t.published_version_id = $1 and t.status = 'published' and t.job_id = $2
-               and t.company_id = $3 and j.status = 'open') as "ok!""#,
-        req.version_id,
-        req.job_id,
-        req.company_id,
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if !available {
-        return Ok(SendOutcome::TemplateNotAvailable);
-    }
-
-    let application_id = sqlx::query_scalar!(
-        "insert into applications (id, company_id, candidate_id, job_id, stage)
-         values ($1, $2, $3, $4, 'interviewing')
-         on conflict (candidate_id, job_id) do update
-           set stage = case when applications.stage in ('applied', 'screening') then 'interviewing'
-                            else applications.stage end,
-               updated_at = now()
-         returning id",
-        Uuid::new_v4(),
-        req.company_id,
-        req.candidate_id,
-        req.job_id,
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-
-    let interview_id = Uuid::new_v4();
-    sqlx::query!(
-        "insert into interviews (id, company_id, application_id, candidate_id, job_id, template_version_id,
-                                 link_nonce, idempotency_key, sent_by, expires_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(days => $10::int8::int))",
-        interview_id,
-        req.company_id,
-        application_id,
-        req.candidate_id,
-        req.job_id,
-        req.version_id,
-        link::new_nonce(),
-        req.idempotency_key,
-        req.user_id,
-        req.link_valid_days,
-    )
-    .execute(&mut *tx)
-    .await?;
-    outbox::enqueue(&mut tx, req.company_id, interview_id, EmailKind::Invitation, &candidate.email).await?;
-    record_event(
-        &mut tx,
-        req.company_id,
-        interview_id,
-        EventKind::Queued,
-        Some(&format!("Invitation to {}", candidate.email)),
-    )
-    .await?;
-    refresh_candidate_status(&mut tx, req.company_id, req.candidate_id).await?;
-    tx.commit().await?;
-    Ok(SendOutcome::Sent { interview_id, email: candidate.email })
-}
-
-/// One intent to send the same template to several candidates (bulk send).
-pub struct BulkSendRequest {
-    pub company_id: Uuid,
-    pub user_id: Uuid,
-    pub job_id: Uuid,
-    pub version_id: Uuid,
-    /// The bulk form's key; each candidate's interview gets a key derived from it.
-    pub idempotency_key: Uuid,
-    pub link_valid_days: i64,
-}
-
-/// The idempotency key of one candidate's interview in a bulk send: a name-based UUID
-/// (version 8, SHA-256 of the form's key and the candidate's id), so that submitting
-/// the same form again finds every interview the first submit created.
-pub fn bulk_key(form_key: Uuid, candidate_id: Uuid) -> Uuid {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::new()
-        .chain_update(b"hifinity bulk send\0")
-        .chain_update(form_key.as_bytes())
-        .chain_update(candidate_id.as_bytes())
-        .finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_custom_bytes(bytes).into_uuid()
-}
-
-/// Sends the interview to each candidate through [`send`]: one transaction per
-/// candidate (its interview and queued invitation together), each with its own derived
-/// key. A failure part-way leaves the earlier invitations sent, and submitting the same
-/// form again completes the rest without sending anyone a second one.
-pub async fn send_many(
-    pool: &PgPool,
-    req: &BulkSendRequest,
-    candidate_ids: &[Uuid],
-) -> sqlx::Result<Vec<(Uuid, SendOutcome)>> {
-    let mut outcomes = Vec::with_capacity(candidate_ids.len());
-    for &candidate_id in candidate_ids {
-        let request = SendRequest {
-            company_id: req.company_id,
-            user_id: req.user_id,
-            candidate_id,
-            job_id: req.job_id,
-            version_id: req.version_id,
-            idempotency_key: bulk_key(req.idempotency_key, candidate_id),
-            link_valid_days: req.link_valid_days,
-        };
-        outcomes.push((candidate_id, send(pool, &request).await?));
-    }
-    Ok(outcomes)
-}
-
-pub async fn record_event(
-    conn: &mut PgConnection,
-    company_id: Uuid,
-    interview_id: Uuid,
-    kind: EventKind,
-    detail: Option<&str>,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "insert into interview_events (id, interview_id, company_id, kind, detail) values ($1, $2, $3, $4, $5)",
-        Uuid::new_v4(),
-        interview_id,
-        company_id,
-        kind as EventKind,
-        detail,
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// A candidate's status follows their most recently sent interview that is still
-/// Pending, In Progress or Completed; with none, they are New.
-pub async fn refresh_candidate_status(
-    conn: &mut PgConnection,
-    company_id: Uuid,
-    candidate_id: Uuid,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update candidates c set
-           status = coalesce((
-             select case i.status when 'pending' then 'invited'::candidate_status when 'in_progress' then 'active'
-                                  else 'completed' end
-             from interviews i
-             where i.company_id = c.company_id and i.candidate_id = c.id
-               and i.status in ('pending', 'in_progress', 'completed')
-             order by i.created_at desc limit 1), 'new'),
-           last_activity_at = now(),
-           updated_at = now()
-         where c.company_id = $1 and c.id = $2",
-        company_id,
-        candidate_id,
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 #[derive(Default)]
@@ -305,7 +92,7 @@ pub struct InterviewRow {
 
 pub async fn list(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     filter: &ListFilter,
     page: PageNumber,
 ) -> sqlx::Result<(Vec<InterviewRow>, i64)> {
@@ -343,7 +130,7 @@ pub async fn list(
                     case when $8::text = 'score_asc' then done.overall_score end asc nulls last,
                     i.created_at desc, i.id desc
            limit $5 offset $6"#,
-        company_id,
+        company_id as CompanyId,
         filter.status as Option<InterviewStatus>,
         filter.job_id,
         pattern,
@@ -367,7 +154,7 @@ pub async fn list(
              and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
              and ($5::int4 is null or done.overall_score >= $5)
              and ($6::uuid is null or i.application_id = $6)"#,
-        company_id,
+        company_id as CompanyId,
         filter.status as Option<InterviewStatus>,
         filter.job_id,
         pattern,
@@ -381,7 +168,11 @@ pub async fn list(
 
 /// An application's interviews, newest first (the first page: an application rarely has
 /// more than a handful).
-pub async fn for_application(pool: &PgPool, company_id: Uuid, application_id: Uuid) -> sqlx::Result<Vec<InterviewRow>> {
+pub async fn for_application(
+    pool: &PgPool,
+    company_id: CompanyId,
+    application_id: Uuid,
+) -> sqlx::Result<Vec<InterviewRow>> {
     let filter = ListFilter { application_id: Some(application_id), ..Default::default() };
     Ok(list(pool, company_id, &filter, PageNumber::default()).await?.0)
 }
@@ -409,7 +200,7 @@ pub struct InterviewDetail {
     pub completed_at: Option<OffsetDateTime>,
 }
 
-pub async fn detail(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<InterviewDetail>> {
+pub async fn detail(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<InterviewDetail>> {
     sqlx::query_as!(
         InterviewDetail,
         r#"select i.id, i.status as "status: _", c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
@@ -424,7 +215,7 @@ pub async fn detail(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<O
            join template_versions v on v.id = i.template_version_id
            left join users u on u.id = i.sent_by
            where i.company_id = $1 and i.id = $2"#,
-        company_id,
+        company_id as CompanyId,
         id,
     )
     .fetch_optional(pool)
@@ -437,177 +228,14 @@ pub struct Event {
     pub created_at: OffsetDateTime,
 }
 
-pub async fn events(pool: &PgPool, company_id: Uuid, interview_id: Uuid) -> sqlx::Result<Vec<Event>> {
+pub async fn events(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> sqlx::Result<Vec<Event>> {
     sqlx::query_as!(
         Event,
         r#"select kind as "kind: _", detail, created_at from interview_events
            where company_id = $1 and interview_id = $2 order by created_at, id"#,
-        company_id,
+        company_id as CompanyId,
         interview_id,
     )
     .fetch_all(pool)
     .await
-}
-
-/// The least time between two invitations of one interview.
-pub const RESEND_GAP_MINUTES: i64 = 5;
-
-pub enum ResendOutcome {
-    Queued { email: String },
-    NotFound,
-    Closed(String),
-    TooSoon { minutes: i64 },
-}
-
-/// Queues a new email with the same link; creates no interview and changes no progress.
-pub async fn resend(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<ResendOutcome> {
-    let mut tx = pool.begin().await?;
-    let Some(row) = sqlx::query!(
-        r#"select i.status as "status: InterviewStatus", c.email::text as "email!", i.expires_at <= now() as "expired!",
-                  ceil(extract(epoch from i.last_invited_at + make_interval(mins => $3::int8::int) - now()) / 60)::int8 as "wait_minutes!"
-           from interviews i join candidates c on c.id = i.candidate_id
-           where i.company_id = $1 and i.id = $2 for update of i"#,
-        company_id,
-        id,
-        RESEND_GAP_MINUTES,
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    else {
-        return Ok(ResendOutcome::NotFound);
-    };
-    let status = row.status;
-    if !status.is_open() || row.expired {
-        let label = if row.expired && status.is_open() { "Expired" } else { status.label() };
-        return Ok(ResendOutcome::Closed(format!(
-            "This interview is {label}, so its invitation can't be resent.{}",
-            if label == "Expired" { " Extend the deadline first." } else { "" }
-        )));
-    }
-    if row.wait_minutes > 0 {
-        return Ok(ResendOutcome::TooSoon { minutes: row.wait_minutes });
-    }
-    sqlx::query!(
-        "update interviews set last_invited_at = now(), updated_at = now() where company_id = $1 and id = $2",
-        company_id,
-        id
-    )
-    .execute(&mut *tx)
-    .await?;
-    outbox::enqueue(&mut tx, company_id, id, EmailKind::Resend, &row.email).await?;
-    record_event(&mut tx, company_id, id, EventKind::Resent, Some(&format!("Invitation resent to {}", row.email)))
-        .await?;
-    tx.commit().await?;
-    Ok(ResendOutcome::Queued { email: row.email })
-}
-
-/// Cancels an open interview: its link stops working.
-pub async fn cancel(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<bool>> {
-    let mut tx = pool.begin().await?;
-    let Some(candidate_id) = sqlx::query_scalar!(
-        "select candidate_id from interviews where company_id = $1 and id = $2 for update",
-        company_id,
-        id,
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let cancelled = sqlx::query!(
-        "update interviews set status = 'cancelled', updated_at = now()
-         where company_id = $1 and id = $2 and status in ('pending', 'in_progress')",
-        company_id,
-        id,
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if cancelled {
-        record_event(&mut tx, company_id, id, EventKind::Cancelled, None).await?;
-        refresh_candidate_status(&mut tx, company_id, candidate_id).await?;
-    }
-    tx.commit().await?;
-    Ok(Some(cancelled))
-}
-
-/// Moves the deadline to `days` from now (also reopening an expired interview).
-pub async fn extend(pool: &PgPool, company_id: Uuid, id: Uuid, days: i64) -> sqlx::Result<Option<bool>> {
-    let mut tx = pool.begin().await?;
-    let Some(row) = sqlx::query!(
-        r#"select candidate_id, status as "status: InterviewStatus" from interviews
-           where company_id = $1 and id = $2 for update"#,
-        company_id,
-        id,
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    else {
-        return Ok(None);
-    };
-    if !(row.status.is_open() || row.status == InterviewStatus::Expired) {
-        return Ok(Some(false));
-    }
-    sqlx::query!(
-        "update interviews set expires_at = now() + make_interval(days => $2::int8::int), updated_at = now(),
-           status = case when status = 'expired'
-                         then case when started_at is null then 'pending'::interview_status else 'in_progress' end
-                         else status end
-         where company_id = $3 and id = $1",
-        id,
-        days,
-        company_id,
-    )
-    .execute(&mut *tx)
-    .await?;
-    record_event(&mut tx, company_id, id, EventKind::Extended, Some(&format!("New deadline in {days} days"))).await?;
-    refresh_candidate_status(&mut tx, company_id, row.candidate_id).await?;
-    tx.commit().await?;
-    Ok(Some(true))
-}
-
-/// Housekeeping: open interviews past their deadline become Expired.
-pub async fn expire_overdue(pool: &PgPool) -> sqlx::Result<u64> {
-    let mut tx = pool.begin().await?;
-    let expired = sqlx::query!(
-        "update interviews set status = 'expired', updated_at = now()
-         where status in ('pending', 'in_progress') and expires_at <= now()
-         returning id, company_id, candidate_id",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    for row in &expired {
-        record_event(&mut tx, row.company_id, row.id, EventKind::Expired, None).await?;
-        refresh_candidate_status(&mut tx, row.company_id, row.candidate_id).await?;
-    }
-    tx.commit().await?;
-    Ok(expired.len() as u64)
-}
-
-pub struct JobOption {
-    pub id: Uuid,
-    pub title: String,
-}
-
-pub async fn jobs(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<JobOption>> {
-    sqlx::query_as!(JobOption, "select id, title from jobs where company_id = $1 order by title", company_id)
-        .fetch_all(pool)
-        .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bulk_keys_are_stable_and_distinct() {
-        let form = Uuid::new_v4();
-        let (ann, bo) = (Uuid::new_v4(), Uuid::new_v4());
-        assert_eq!(bulk_key(form, ann), bulk_key(form, ann), "a repeated submit finds the same interview");
-        assert_ne!(bulk_key(form, ann), bulk_key(form, bo));
-        assert_ne!(bulk_key(form, ann), bulk_key(Uuid::new_v4(), ann), "a new form is a new intent");
-        assert_ne!(bulk_key(form, ann), form);
-        assert_eq!(bulk_key(form, ann).get_version_num(), 8);
-    }
 }

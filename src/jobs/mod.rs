@@ -6,6 +6,7 @@
 
 mod handlers;
 pub mod model;
+pub mod options;
 pub mod store;
 mod views;
 

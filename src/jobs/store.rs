@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::model::{JobFields, JobStatus};
-use crate::pagination::PageNumber;
+use crate::{ids::CompanyId, pagination::PageNumber};
 
 pub struct JobListRow {
     pub id: Uuid,
@@ -19,7 +19,7 @@ pub struct JobListRow {
 }
 
 /// One page of the company's jobs: open before closed, newest first; and the total.
-pub async fn list(pool: &PgPool, company_id: Uuid, page: PageNumber) -> sqlx::Result<(Vec<JobListRow>, i64)> {
+pub async fn list(pool: &PgPool, company_id: CompanyId, page: PageNumber) -> sqlx::Result<(Vec<JobListRow>, i64)> {
     let rows = sqlx::query_as!(
         JobListRow,
         r#"select j.id, j.title, j.department, j.location, j.status as "status: _", j.created_at,
@@ -31,15 +31,16 @@ pub async fn list(pool: &PgPool, company_id: Uuid, page: PageNumber) -> sqlx::Re
            group by j.id
            order by j.status = 'closed', j.created_at desc, j.id desc
            limit $2 offset $3"#,
-        company_id,
+        company_id as CompanyId,
         page.limit(),
         page.offset(),
     )
     .fetch_all(pool)
     .await?;
-    let total = sqlx::query_scalar!(r#"select count(*) as "count!" from jobs where company_id = $1"#, company_id)
-        .fetch_one(pool)
-        .await?;
+    let total =
+        sqlx::query_scalar!(r#"select count(*) as "count!" from jobs where company_id = $1"#, company_id as CompanyId)
+            .fetch_one(pool)
+            .await?;
     Ok((rows, total))
 }
 
@@ -60,13 +61,13 @@ impl Job {
     }
 }
 
-pub async fn get(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<Job>> {
+pub async fn get(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<Job>> {
     sqlx::query_as!(
         Job,
         r#"select id, title, department, location, description, status as "status: _", created_at, updated_at
            from jobs where id = $1 and company_id = $2"#,
         id,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_optional(pool)
     .await
@@ -75,13 +76,13 @@ pub async fn get(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Opti
 /// Creates the job with `id` (the form's idempotency key). Submitting the same key again
 /// changes nothing; the caller redirects to the job either way.
 /// False when the form was sent before (the key is already a job's id).
-pub async fn create(pool: &PgPool, company_id: Uuid, id: Uuid, job: &JobFields) -> sqlx::Result<bool> {
+pub async fn create(pool: &PgPool, company_id: CompanyId, id: Uuid, job: &JobFields) -> sqlx::Result<bool> {
     let done = sqlx::query!(
         "insert into jobs (id, company_id, title, department, location, description)
          values ($1, $2, $3, $4, $5, $6)
          on conflict (id) do nothing",
         id,
-        company_id,
+        company_id as CompanyId,
         job.title,
         job.department,
         job.location,
@@ -93,12 +94,12 @@ pub async fn create(pool: &PgPool, company_id: Uuid, id: Uuid, job: &JobFields) 
 }
 
 /// False when the company has no such job.
-pub async fn update(pool: &PgPool, company_id: Uuid, id: Uuid, job: &JobFields) -> sqlx::Result<bool> {
+pub async fn update(pool: &PgPool, company_id: CompanyId, id: Uuid, job: &JobFields) -> sqlx::Result<bool> {
     let result = sqlx::query!(
         "update jobs set title = $3, department = $4, location = $5, description = $6, updated_at = now()
          where id = $1 and company_id = $2",
         id,
-        company_id,
+        company_id as CompanyId,
         job.title,
         job.department,
         job.location,
@@ -110,38 +111,14 @@ pub async fn update(pool: &PgPool, company_id: Uuid, id: Uuid, job: &JobFields) 
 }
 
 /// Closes or reopens the job; false when the company has no such job.
-pub async fn set_status(pool: &PgPool, company_id: Uuid, id: Uuid, status: JobStatus) -> sqlx::Result<bool> {
+pub async fn set_status(pool: &PgPool, company_id: CompanyId, id: Uuid, status: JobStatus) -> sqlx::Result<bool> {
     let result = sqlx::query!(
         "update jobs set status = $3, updated_at = now() where id = $1 and company_id = $2",
         id,
-        company_id,
+        company_id as CompanyId,
         status as JobStatus,
     )
     .execute(pool)
     .await?;
     Ok(result.rows_affected() == 1)
-}
-
-pub struct JobOption {
-    pub id: Uuid,
-    pub title: String,
-    pub status: JobStatus,
-}
-
-impl JobOption {
-    pub fn is_closed(&self) -> bool {
-        self.status == JobStatus::Closed
-    }
-}
-
-/// Every job of the company for a select box: open first, then by title.
-pub async fn options(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<JobOption>> {
-    sqlx::query_as!(
-        JobOption,
-        r#"select id, title, status as "status: _" from jobs where company_id = $1
-           order by status = 'closed', lower(title), id"#,
-        company_id,
-    )
-    .fetch_all(pool)
-    .await
 }

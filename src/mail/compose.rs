@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::outbox::EmailKind;
 use crate::{
     config::Config,
+    ids::CompanyId,
     interviews::{link, model::InterviewStatus},
 };
 
@@ -38,7 +39,7 @@ pub struct InvitationData {
 }
 
 /// Loads the emails `ids`; with `company_id`, only that company's.
-pub async fn load(pool: &PgPool, ids: &[Uuid], company_id: Option<Uuid>) -> sqlx::Result<Vec<InvitationData>> {
+pub async fn load(pool: &PgPool, ids: &[Uuid], company_id: Option<CompanyId>) -> sqlx::Result<Vec<InvitationData>> {
     sqlx::query_as!(
         InvitationData,
         r#"select e.id as email_id, e.kind as "kind: _", e.to_address, e.pixel_id, c.name as candidate_name,
@@ -55,7 +56,7 @@ pub async fn load(pool: &PgPool, ids: &[Uuid], company_id: Option<Uuid>) -> sqlx
            left join users u on u.id = i.sent_by
            where e.id = any($1) and ($2::uuid is null or e.company_id = $2)"#,
         ids,
-        company_id,
+        company_id as Option<CompanyId>,
     )
     .fetch_all(pool)
     .await

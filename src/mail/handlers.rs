@@ -46,7 +46,6 @@ fn row_view(row: outbox::EmailRow) -> EmailListRow {
             EmailKind::Invitation => "Invitation",
             EmailKind::Resend => "Resent invitation",
             EmailKind::Reminder => "Reminder",
-            EmailKind::TeamInvitation | EmailKind::TeamNote => "Team invitation",
         },
         to_address: row.to_address,
         candidate_name: row.candidate_name,

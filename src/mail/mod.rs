@@ -1,6 +1,7 @@
-//! Email: composing invitations, the Postgres outbox, SMTP or built-in mailbox delivery,
+//! Email: composing invitations and account emails, the Postgres outbox, SMTP or built-in mailbox delivery,
 //! the Outbox pages of the portal, and the open-tracking pixel.
 
+pub mod account;
 pub mod compose;
 mod handlers;
 pub mod outbox;

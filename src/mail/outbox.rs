@@ -1,14 +1,27 @@
 //! The outbox table: emails are queued in the transaction that decides to send them,
-//! and delivery workers claim them with `FOR UPDATE SKIP LOCKED`.
+//! each with its [`DeliverEmail`] job, which the delivery worker runs.
 
-use sqlx::{PgConnection, PgPool};
+use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::pagination::PageNumber;
+use crate::{
+    ids::CompanyId,
+    interviews::lifecycle,
+    pagination::PageNumber,
+    queue::{self, Job},
+};
 
-/// Workers LISTEN on this channel so a queued email goes out at once.
-pub const CHANNEL: &str = "hifinity_outbox";
+/// The job that delivers one email of the outbox.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DeliverEmail {
+    pub email_id: Uuid,
+}
+
+impl Job for DeliverEmail {
+    const KIND: &'static str = "deliver_email";
+}
 
 /// Why an email is sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
@@ -17,10 +30,6 @@ pub enum EmailKind {
     Invitation,
     Resend,
     Reminder,
-    /// An invitation to join a company's team: an account email, never in the Outbox.
-    TeamInvitation,
-    /// Sent instead of a team invitation to an address that already has an account.
-    TeamNote,
 }
 
 /// Where an email is in delivery; a queued one that failed before waits for a retry.
@@ -34,7 +43,7 @@ pub enum EmailStatus {
 
 pub async fn enqueue(
     conn: &mut PgConnection,
-    company_id: Uuid,
+    company_id: CompanyId,
     interview_id: Uuid,
     kind: EmailKind,
     to: &str,
@@ -43,7 +52,7 @@ pub async fn enqueue(
     sqlx::query!(
         "insert into emails (id, company_id, interview_id, kind, to_address, pixel_id) values ($1, $2, $3, $4, $5, $6)",
         id,
-        company_id,
+        company_id as CompanyId,
         interview_id,
         kind as EmailKind,
         to,
@@ -51,94 +60,55 @@ pub async fn enqueue(
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!("select pg_notify($1, '')", CHANNEL).execute(&mut *conn).await?;
+    queue::enqueue(conn, Some(company_id), &DeliverEmail { email_id: id }).await?;
     Ok(id)
 }
 
-/// Queues an account email about joining a team. It has no interview, which is what
-/// keeps it out of the company's candidate Outbox (whose lists join the interview).
-pub async fn enqueue_team(
-    conn: &mut PgConnection,
-    company_id: Uuid,
-    invitation_id: Uuid,
-    kind: EmailKind,
-    to: &str,
-) -> sqlx::Result<Uuid> {
-    let id = Uuid::new_v4();
-    sqlx::query!(
-        "insert into emails (id, company_id, team_invitation_id, kind, to_address, pixel_id)
-         values ($1, $2, $3, $4, $5, $6)",
-        id,
-        company_id,
-        invitation_id,
-        kind as EmailKind,
-        to,
-        Uuid::new_v4(),
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!("select pg_notify($1, '')", CHANNEL).execute(&mut *conn).await?;
-    Ok(id)
+/// Records that the claim numbered `attempts` is delivering the email (the Outbox
+/// shows the count); false when the email is no longer queued, with nothing to deliver.
+pub async fn record_attempt(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Result<bool> {
+    let updated = sqlx::query!("update emails set attempts = $2 where id = $1 and status = 'queued'", id, attempts)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    Ok(updated == 1)
 }
 
-pub struct Claimed {
-    pub id: Uuid,
-    pub attempts: i32,
-}
-
-/// Takes up to `limit` due emails and leases them for `lease_seconds`: until then no
-/// other worker takes them, and if this one dies they become due again.
-pub async fn claim(pool: &PgPool, limit: i64, lease_seconds: i32) -> sqlx::Result<Vec<Claimed>> {
-    sqlx::query_as!(
-        Claimed,
-        "update emails set attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
-         where id in (
-           select id from emails where status = 'queued' and next_attempt_at <= now()
-           order by next_attempt_at limit $1 for update skip locked)
-         returning id, attempts",
-        limit,
-        lease_seconds as f64,
-    )
-    .fetch_all(pool)
-    .await
-}
-
-/// The `mark_*` functions take the claim's `attempts`: a worker whose lease ran out (and
-/// whose email another worker claimed again) records nothing.
+/// The `mark_*` functions and `give_back` run in the transaction that settles the email's
+/// delivery job, which a worker whose lease ran out can no longer settle; they also match
+/// the claim's `attempts`, the count [`record_attempt`] wrote.
 pub async fn mark_sent(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     id: Uuid,
     attempts: i32,
     transport: &str,
     reply: &str,
     message_id: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "with sent as (
-           update emails set status = 'sent', transport = $2, server_reply = $3, message_id = $4,
-                             sent_at = now(), last_error = null
-           where id = $1 and status = 'queued' and attempts = $5
-           returning interview_id, company_id, to_address),
-         touched as (
-           update interviews set email_sent_at = now() from sent where interviews.id = sent.interview_id)
-         insert into interview_events (id, interview_id, company_id, kind, detail)
-         select gen_random_uuid(), interview_id, company_id, 'sent',
-                'To ' || to_address || case when $2 = 'mailbox' then ' (kept in the Outbox: no SMTP server is configured)' else '' end
-         from sent where interview_id is not null",
+    let sent = sqlx::query!(
+        r#"update emails set status = 'sent', transport = $2, server_reply = $3, message_id = $4,
+                           sent_at = now(), last_error = null
+         where id = $1 and status = 'queued' and attempts = $5
+         returning interview_id, company_id as "company_id: CompanyId", to_address"#,
         id,
         transport,
         reply,
         message_id,
         attempts,
     )
-    .execute(pool)
+    .fetch_optional(&mut *conn)
     .await?;
+    if let Some(sent) = sent {
+        let kept = if transport == "mailbox" { " (kept in the Outbox: no SMTP server is configured)" } else { "" };
+        let detail = format!("To {}{kept}", sent.to_address);
+        lifecycle::email_sent(conn, sent.company_id, sent.interview_id, &detail).await?;
+    }
     Ok(())
 }
 
 /// A transient failure: try again at `retry_at`.
 pub async fn mark_retry(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     id: Uuid,
     attempts: i32,
     error: &str,
@@ -151,64 +121,62 @@ pub async fn mark_retry(
          insert into interview_events (id, interview_id, company_id, kind, detail)
          select gen_random_uuid(), interview_id, company_id, 'retrying',
                 $2 || ' — next attempt at ' || to_char($3 at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC'
-         from retried where interview_id is not null",
+         from retried",
         id,
         error,
         retry_at,
         attempts,
     )
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }
 
 /// A permanent failure, or the last attempt.
-pub async fn mark_failed(pool: &PgPool, id: Uuid, attempts: i32, error: &str) -> sqlx::Result<()> {
+pub async fn mark_failed(db: impl PgExecutor<'_>, id: Uuid, attempts: i32, error: &str) -> sqlx::Result<()> {
     sqlx::query!(
         "with failed as (
            update emails set status = 'failed', last_error = $2 where id = $1 and status = 'queued' and attempts = $3
            returning interview_id, company_id)
          insert into interview_events (id, interview_id, company_id, kind, detail)
-         select gen_random_uuid(), interview_id, company_id, 'failed', $2 from failed where interview_id is not null",
+         select gen_random_uuid(), interview_id, company_id, 'failed', $2 from failed",
         id,
         error,
         attempts,
     )
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }
 
 /// A send abandoned at shutdown: due again at once, and the interrupted attempt does not
 /// count towards the limit.
-pub async fn give_back(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Result<()> {
+pub async fn give_back(db: impl PgExecutor<'_>, id: Uuid, attempts: i32) -> sqlx::Result<()> {
     sqlx::query!(
         "update emails set attempts = attempts - 1, next_attempt_at = now()
          where id = $1 and status = 'queued' and attempts = $2",
         id,
         attempts,
     )
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }
 
 /// The tracking pixel was loaded: the first load of each email is recorded.
 pub async fn mark_opened(pool: &PgPool, pixel_id: Uuid) -> sqlx::Result<()> {
-    sqlx::query!(
-        "with opened as (
-           update emails set opened_at = now() where pixel_id = $1 and opened_at is null
-           returning interview_id, company_id),
-         touched as (
-           update interviews set email_opened_at = coalesce(email_opened_at, now())
-           from opened where interviews.id = opened.interview_id)
-         insert into interview_events (id, interview_id, company_id, kind)
-         select gen_random_uuid(), interview_id, company_id, 'opened' from opened where interview_id is not null",
+    let mut tx = pool.begin().await?;
+    let opened = sqlx::query!(
+        r#"update emails set opened_at = now() where pixel_id = $1 and opened_at is null
+         returning interview_id, company_id as "company_id: CompanyId""#,
         pixel_id,
     )
-    .execute(pool)
+    .fetch_optional(&mut *tx)
     .await?;
-    Ok(())
+    if let Some(opened) = opened {
+        lifecycle::email_opened(&mut tx, opened.company_id, opened.interview_id).await?;
+    }
+    tx.commit().await
 }
 
 pub struct EmailRow {
@@ -230,19 +198,19 @@ pub struct EmailRow {
 
 pub async fn list(
     pool: &PgPool,
-    company_id: Uuid,
+    company_id: CompanyId,
     interview_id: Option<Uuid>,
     page: PageNumber,
 ) -> sqlx::Result<(Vec<EmailRow>, i64)> {
     let rows = sqlx::query_as!(
         EmailRow,
-        r#"select e.id, e.interview_id as "interview_id!", e.kind as "kind: _", e.to_address, c.name as candidate_name,
+        r#"select e.id, e.interview_id, e.kind as "kind: _", e.to_address, c.name as candidate_name,
                   e.status as "status: _", e.transport, e.attempts, e.next_attempt_at, e.last_error, e.server_reply,
                   e.sent_at, e.opened_at, e.created_at
            from emails e join interviews i on i.id = e.interview_id join candidates c on c.id = i.candidate_id
            where e.company_id = $1 and ($2::uuid is null or e.interview_id = $2)
            order by e.created_at desc, e.id desc limit $3 offset $4"#,
-        company_id,
+        company_id as CompanyId,
         interview_id,
         page.limit(),
         page.offset(),
@@ -250,9 +218,8 @@ pub async fn list(
     .fetch_all(pool)
     .await?;
     let total = sqlx::query_scalar!(
-        r#"select count(*) as "count!" from emails
-           where company_id = $1 and interview_id is not null and ($2::uuid is null or interview_id = $2)"#,
-        company_id,
+        r#"select count(*) as "count!" from emails where company_id = $1 and ($2::uuid is null or interview_id = $2)"#,
+        company_id as CompanyId,
         interview_id,
     )
     .fetch_one(pool)
@@ -260,15 +227,15 @@ pub async fn list(
     Ok((rows, total))
 }
 
-pub async fn one(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<EmailRow>> {
+pub async fn one(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<EmailRow>> {
     sqlx::query_as!(
         EmailRow,
-        r#"select e.id, e.interview_id as "interview_id!", e.kind as "kind: _", e.to_address, c.name as candidate_name,
+        r#"select e.id, e.interview_id, e.kind as "kind: _", e.to_address, c.name as candidate_name,
                   e.status as "status: _", e.transport, e.attempts, e.next_attempt_at, e.last_error, e.server_reply,
                   e.sent_at, e.opened_at, e.created_at
            from emails e join interviews i on i.id = e.interview_id join candidates c on c.id = i.candidate_id
            where e.company_id = $1 and e.id = $2"#,
-        company_id,
+        company_id as CompanyId,
         id,
     )
     .fetch_optional(pool)

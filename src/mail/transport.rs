@@ -2,7 +2,9 @@
 //! `SMTP_URL`, the built-in mailbox that keeps them for the portal's Outbox page.
 
 use anyhow::Context;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor, transport::smtp::PoolConfig};
+
+use crate::config::Config;
 
 pub enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -19,11 +21,14 @@ pub enum DeliveryError {
 }
 
 impl Transport {
-    pub fn from_url(smtp_url: Option<&str>) -> anyhow::Result<Self> {
-        let Some(url) = smtp_url else { return Ok(Self::Mailbox) };
+    /// `SMTP_URL`'s server with at most `SMTP_MAX_CONNECTIONS` sessions, or the mailbox.
+    pub fn from_config(config: &Config) -> anyhow::Result<Self> {
+        let Some(url) = config.smtp_url.as_deref() else { return Ok(Self::Mailbox) };
+        let max_size = u32::try_from(config.smtp_max_connections).context("SMTP_MAX_CONNECTIONS is too large")?;
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .context("SMTP_URL is not a valid SMTP address")?
             .timeout(Some(std::time::Duration::from_secs(20)))
+            .pool_config(PoolConfig::new().max_size(max_size))
             .build();
         Ok(Self::Smtp(transport))
     }

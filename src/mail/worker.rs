@@ -1,186 +1,171 @@
-//! The delivery worker: claims due emails, renders and sends them concurrently, and
-//! records each outcome. Transient failures retry with exponential backoff and jitter.
+//! The delivery worker: runs [`DeliverEmail`] jobs on the [`queue`] mechanism, at most
+//! `SMTP_MAX_CONNECTIONS` at once: renders each email, sends it and records the outcome.
+//! Transient failures retry with exponential backoff and jitter.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{sync::Arc, time::Duration};
 
 use rules::backoff::backoff;
+use sqlx::PgPool;
 use time::OffsetDateTime;
-use tokio::{sync::watch, task::JoinSet};
+use tokio::sync::watch;
+use uuid::Uuid;
 
 use super::{
-    compose, outbox,
+    compose,
+    outbox::{self, DeliverEmail},
     transport::{DeliveryError, Transport},
 };
-use crate::{interviews::model::InterviewStatus, queue, state::AppState};
+use crate::{
+    interviews::model::InterviewStatus,
+    queue::{self, Claim, Outcome, worker::Handler},
+    state::AppState,
+};
 
-const BATCH: i64 = 64;
-/// Long enough for a slow SMTP exchange; a crashed worker's emails are due again after it.
-const LEASE_SECONDS: i32 = 120;
 pub const MAX_ATTEMPTS: i32 = 8;
 
-pub async fn run(state: AppState, transport: Arc<Transport>, mut shutdown: watch::Receiver<bool>) {
-    let mut wakeup = queue::Wakeup::listen(&state.pool, outbox::CHANNEL, state.config.workers.poll).await;
-    loop {
-        let stop = async {
-            let _ = shutdown.changed().await;
-        };
-        match deliver_round(&state, &transport, stop).await {
-            Ok(Round::Stopped) => return,
-            Ok(Round::Claimed(0)) => {}
-            // More may be waiting: claim again at once.
-            Ok(Round::Claimed(_)) => continue,
-            Err(err) => tracing::error!(error = ?err, "outbox: delivery round failed"),
-        }
-        tracing::debug!("outbox: idle until notified or polled");
-        tokio::select! {
-            () = wakeup.wait() => {}
-            _ = shutdown.changed() => return,
-        }
-    }
+/// The handler of [`DeliverEmail`] jobs: what it needs to render and send.
+pub struct Delivery {
+    state: AppState,
+    transport: Arc<Transport>,
 }
 
-enum Round {
-    /// How many emails were claimed and delivered or recorded as failed.
-    Claimed(usize),
-    /// Shutdown came mid-round; the emails not yet recorded were given back.
-    Stopped,
+pub async fn run(state: AppState, transport: Arc<Transport>, shutdown: watch::Receiver<bool>) {
+    let (pool, poll, connections) = (state.pool.clone(), state.config.workers.poll, state.config.smtp_max_connections);
+    queue::worker::run(pool, Arc::new(Delivery { state, transport }), connections, poll, shutdown).await
 }
 
-/// One uninterrupted round: claims a batch and delivers it; returns how many were claimed.
+/// Delivers every due email, as the worker would, and returns how many it took.
 pub async fn deliver_due(state: &AppState, transport: &Arc<Transport>) -> anyhow::Result<usize> {
-    match deliver_round(state, transport, std::future::pending()).await? {
-        Round::Claimed(count) => Ok(count),
-        Round::Stopped => unreachable!("a round that is never stopped"),
-    }
+    let delivery = Arc::new(Delivery { state: state.clone(), transport: transport.clone() });
+    queue::worker::run_due(&state.pool, &delivery, state.config.smtp_max_connections).await
 }
 
-/// Claims a batch and sends it concurrently. When `stop` completes first, the sends in
-/// flight are abandoned and their emails given back, so that the next worker sends them
-/// at once instead of after the lease.
-async fn deliver_round(
-    state: &AppState,
-    transport: &Arc<Transport>,
-    stop: impl Future<Output = ()>,
-) -> anyhow::Result<Round> {
-    let claimed = outbox::claim(&state.pool, BATCH, LEASE_SECONDS).await?;
-    if claimed.is_empty() {
-        return Ok(Round::Claimed(0));
-    }
-    let ids: Vec<_> = claimed.iter().map(|c| c.id).collect();
-    let candidates = compose::load(&state.pool, &ids, None).await?.into_iter().map(Email::Candidate);
-    let team = crate::team::mail::load(&state.pool, &ids).await?.into_iter().map(Email::Team);
-    let mut unrecorded = HashMap::new();
-    let mut sends = JoinSet::new();
-    for email in candidates.chain(team) {
-        let id = email.id();
-        let attempts = claimed.iter().find(|c| c.id == id).map_or(1, |c| c.attempts);
-        unrecorded.insert(id, attempts);
-        let (state, transport) = (state.clone(), transport.clone());
-        sends.spawn(async move {
-            if let Err(err) = deliver_one(&state, &transport, email, attempts).await {
-                tracing::error!(error = ?err, "outbox: recording a delivery failed");
+/// How one delivery ended.
+pub enum Delivered {
+    Sent {
+        transport: &'static str,
+        reply: String,
+        message_id: String,
+    },
+    /// A transient failure: try again at `at`.
+    Retry {
+        error: String,
+        at: OffsetDateTime,
+    },
+    Failed(String),
+}
+
+/// Records the outcome on the email, its interview's timeline and its job in one
+/// transaction; a claim that no longer holds the job (another worker took it over after
+/// the lease) records nothing.
+pub async fn record(pool: &PgPool, claim: &Claim, email_id: Uuid, delivered: Delivered) -> sqlx::Result<()> {
+    let outcome = match &delivered {
+        Delivered::Sent { .. } => Outcome::Done,
+        Delivered::Retry { error, at } => Outcome::Retry { error: error.clone(), at: *at },
+        Delivered::Failed(error) => Outcome::Failed(error.clone()),
+    };
+    let mut tx = pool.begin().await?;
+    if queue::settle(&mut *tx, claim, &outcome).await? {
+        let attempts = claim.attempts;
+        match &delivered {
+            Delivered::Sent { transport, reply, message_id } => {
+                outbox::mark_sent(&mut tx, email_id, attempts, transport, reply, message_id).await?
             }
-            id
-        });
-    }
-    let mut stop = std::pin::pin!(stop);
-    loop {
-        tokio::select! {
-            finished = sends.join_next() => match finished {
-                Some(Ok(id)) => {
-                    unrecorded.remove(&id);
-                }
-                Some(Err(err)) => tracing::error!(error = ?err, "outbox: a delivery task stopped unexpectedly"),
-                None => return Ok(Round::Claimed(claimed.len())),
-            },
-            () = &mut stop => break,
+            Delivered::Retry { error, at } => outbox::mark_retry(&mut *tx, email_id, attempts, error, *at).await?,
+            Delivered::Failed(error) => outbox::mark_failed(&mut *tx, email_id, attempts, error).await?,
         }
     }
-    sends.abort_all();
-    while let Some(finished) = sends.join_next().await {
-        if let Ok(id) = finished {
-            unrecorded.remove(&id);
-        }
-    }
-    for (id, attempts) in unrecorded {
-        outbox::give_back(&state.pool, id, attempts).await?;
-    }
-    Ok(Round::Stopped)
+    tx.commit().await
 }
 
-/// A claimed email: a candidate's (about an interview) or a team's (about joining).
-enum Email {
-    Candidate(compose::InvitationData),
-    Team(crate::team::mail::TeamEmailData),
-}
+impl Handler for Delivery {
+    type Job = DeliverEmail;
+    const NAME: &'static str = "outbox";
+    const CRASHED: &'static str = "The delivery stopped unexpectedly too many times";
+    /// Long enough for a slow SMTP exchange.
+    const LEASE: Duration = Duration::from_secs(120);
+    const MAX_ATTEMPTS: i32 = MAX_ATTEMPTS;
 
-impl Email {
-    fn id(&self) -> uuid::Uuid {
-        match self {
-            Self::Candidate(data) => data.email_id,
-            Self::Team(data) => data.email_id,
-        }
+    async fn run(&self, pool: &PgPool, claim: &Claim, job: &DeliverEmail) -> anyhow::Result<()> {
+        let data = match outbox::record_attempt(pool, job.email_id, claim.attempts).await? {
+            true => compose::load(pool, &[job.email_id], None).await?.pop(),
+            false => None,
+        };
+        let Some(data) = data else {
+            // Sent, failed or deleted already: nothing is left to deliver.
+            queue::settle(pool, claim, &Outcome::Done).await?;
+            return Ok(());
+        };
+        let delivered = deliver(&self.state, &self.transport, data, claim.attempts).await;
+        record(pool, claim, job.email_id, delivered).await?;
+        Ok(())
     }
 
-    /// Why it is no longer worth sending, if so.
-    fn stale(&self) -> Option<String> {
-        match self {
-            Self::Candidate(data) => {
-                // Past its deadline counts as expired even before housekeeping marks it
-                // so: the link would only say that it expired.
-                let status = match data.interview_status {
-                    status if status.is_open() && data.expires_at <= OffsetDateTime::now_utc() => {
-                        InterviewStatus::Expired
-                    }
-                    status => status,
-                };
-                (!status.is_open())
-                    .then(|| format!("Not sent: the interview is no longer open ({})", status.label().to_lowercase()))
+    async fn give_up(
+        &self,
+        pool: &PgPool,
+        claim: &Claim,
+        job: Option<&DeliverEmail>,
+        reason: &str,
+    ) -> anyhow::Result<()> {
+        match job {
+            Some(job) => {
+                outbox::record_attempt(pool, job.email_id, claim.attempts).await?;
+                record(pool, claim, job.email_id, Delivered::Failed(reason.to_owned())).await?;
             }
-            Self::Team(data) => data.stale().map(str::to_owned),
+            None => {
+                queue::settle(pool, claim, &Outcome::Failed(reason.to_owned())).await?;
+            }
         }
+        Ok(())
     }
 
-    fn message(&self, config: &crate::config::Config) -> anyhow::Result<(lettre::Message, String)> {
-        match self {
-            Self::Candidate(data) => {
-                compose::render(data, config).and_then(|rendered| compose::message(data, &rendered, config))
-            }
-            Self::Team(data) => crate::team::mail::message(data, config),
+    async fn give_back(&self, pool: &PgPool, claim: &Claim, job: &DeliverEmail) -> anyhow::Result<()> {
+        let mut tx = pool.begin().await?;
+        if queue::settle(&mut *tx, claim, &Outcome::GivenBack).await? {
+            outbox::give_back(&mut *tx, job.email_id, claim.attempts).await?;
         }
+        tx.commit().await?;
+        Ok(())
     }
 }
 
-async fn deliver_one(state: &AppState, transport: &Transport, email: Email, attempts: i32) -> anyhow::Result<()> {
-    let id = email.id();
-    if let Some(reason) = email.stale() {
-        outbox::mark_failed(&state.pool, id, attempts, &reason).await?;
-        return Ok(());
+/// Sends one email; what happened, to be recorded.
+async fn deliver(state: &AppState, transport: &Transport, data: compose::InvitationData, attempts: i32) -> Delivered {
+    // Past its deadline counts as expired even before housekeeping marks it so: the link
+    // would only say that it expired.
+    let status = match data.interview_status {
+        status if status.is_open() && data.expires_at <= OffsetDateTime::now_utc() => InterviewStatus::Expired,
+        status => status,
+    };
+    if !status.is_open() {
+        return Delivered::Failed(format!(
+            "Not sent: the interview is no longer open ({})",
+            status.label().to_lowercase()
+        ));
     }
-    let (message, message_id) = match email.message(&state.config) {
+    let prepared =
+        compose::render(&data, &state.config).and_then(|rendered| compose::message(&data, &rendered, &state.config));
+    let (message, message_id) = match prepared {
         Ok(prepared) => prepared,
         Err(err) => {
-            tracing::error!(error = ?err, email = %id, "outbox: could not build the message");
-            outbox::mark_failed(&state.pool, id, attempts, &format!("Could not build the message: {err:#}")).await?;
-            return Ok(());
+            tracing::error!(error = ?err, email = %data.email_id, "outbox: could not build the message");
+            return Delivered::Failed(format!("Could not build the message: {err:#}"));
         }
     };
     match transport.deliver(message).await {
-        Ok(reply) => outbox::mark_sent(&state.pool, id, attempts, transport.name(), &reply, &message_id).await?,
+        Ok(reply) => Delivered::Sent { transport: transport.name(), reply, message_id },
         Err(DeliveryError::Permanent(reason)) => {
-            tracing::warn!(email = %id, %reason, "outbox: permanently refused");
-            outbox::mark_failed(&state.pool, id, attempts, &reason).await?;
+            tracing::warn!(email = %data.email_id, %reason, "outbox: permanently refused");
+            Delivered::Failed(reason)
         }
         Err(DeliveryError::Transient(reason)) if attempts >= MAX_ATTEMPTS => {
-            tracing::warn!(email = %id, %reason, "outbox: giving up after {attempts} attempts");
-            outbox::mark_failed(&state.pool, id, attempts, &format!("{reason} (gave up after {attempts} attempts)"))
-                .await?;
+            tracing::warn!(email = %data.email_id, %reason, "outbox: giving up after {attempts} attempts");
+            Delivered::Failed(format!("{reason} (gave up after {attempts} attempts)"))
         }
         Err(DeliveryError::Transient(reason)) => {
-            let retry_at = OffsetDateTime::now_utc() + backoff(attempts);
-            tracing::info!(email = %id, %reason, "outbox: will retry");
-            outbox::mark_retry(&state.pool, id, attempts, &reason, retry_at).await?;
+            tracing::info!(email = %data.email_id, %reason, "outbox: will retry");
+            Delivered::Retry { error: reason, at: OffsetDateTime::now_utc() + backoff(attempts) }
         }
     }
-    Ok(())
 }

@@ -1,102 +1,159 @@
-//! The Postgres task queue shared by background workers (evaluations and other work
-//! that must survive restarts). Tasks are queued in the transaction that decides on
-//! them and claimed with `FOR UPDATE SKIP LOCKED` under a lease: a worker that dies
-//! mid-task releases it when the lease ends.
+//! The one mechanism for background work: every job (an email's delivery, an
+//! interview's evaluation, and next webhooks and notifications) is a row of the `tasks`
+//! table, queued in the transaction that decides on it and run by a [`worker`].
+//!
+//! - **Typed payloads**: a [`Job`] names its `KIND` and is stored as JSON; a payload that
+//!   cannot be read back fails its job with the reason, never runs with defaults.
+//! - **Claim and lease**: a worker takes a due job with `FOR UPDATE SKIP LOCKED` and
+//!   moves its `run_at` forward by the lease, so a worker that dies mid-job releases it
+//!   when the lease ends.
+//! - **Attempt fencing**: every claim counts an attempt, and a job is settled only by
+//!   the claim that holds that attempt ([`settle`] says whether it did); a worker whose
+//!   lease ran out and whose job was claimed again records nothing.
+//! - **Retries**: transient failures run again after [`rules::backoff`]; our own errors
+//!   too, up to the job's attempt limit.
+//! - **Shutdown**: a job interrupted by SIGTERM is given back, due at once, and the
+//!   interrupted attempt does not count.
 
+pub mod worker;
+
+use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// Workers LISTEN on this channel to start queued tasks at once.
-pub const CHANNEL: &str = "hifinity_tasks";
+use crate::ids::CompanyId;
 
-pub struct Task {
+/// The channel a kind's workers LISTEN on, so a queued job starts at once.
+pub fn channel(kind: &str) -> String {
+    format!("hifinity_tasks_{kind}")
+}
+
+/// A kind of background work, stored as its serde payload under `KIND`.
+pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
+    const KIND: &'static str;
+}
+
+/// A claimed job's identity and its attempt: the fencing token every outcome carries.
+#[derive(Clone, Debug)]
+pub struct Claim {
     pub id: Uuid,
-    pub company_id: Option<Uuid>,
-    pub kind: String,
-    pub payload: Value,
+    pub company_id: Option<CompanyId>,
     /// Including this one.
     pub attempts: i32,
 }
 
-pub async fn enqueue(
-    conn: &mut PgConnection,
-    company_id: Option<Uuid>,
-    kind: &str,
-    payload: Value,
-) -> sqlx::Result<Uuid> {
+/// A claimed job with its payload read back; `job` is the reason when it can't be read.
+pub struct Claimed<J> {
+    pub claim: Claim,
+    pub job: Result<J, String>,
+}
+
+/// How a run ended, recorded on its job by [`settle`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    /// A transient failure: run again at `at`.
+    Retry {
+        error: String,
+        at: OffsetDateTime,
+    },
+    Failed(String),
+    /// Interrupted at shutdown: due again at once, this attempt not counted.
+    GivenBack,
+}
+
+/// Queues `job` in the caller's transaction and wakes the workers when it commits.
+pub async fn enqueue<J: Job>(conn: &mut PgConnection, company_id: Option<CompanyId>, job: &J) -> sqlx::Result<Uuid> {
     let id = Uuid::new_v4();
+    let payload = serde_json::to_value(job).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
     sqlx::query!(
         "insert into tasks (id, company_id, kind, payload) values ($1, $2, $3, $4)",
         id,
-        company_id,
-        kind,
+        company_id as Option<CompanyId>,
+        J::KIND,
         payload,
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!("select pg_notify($1, $2)", CHANNEL, kind).execute(&mut *conn).await?;
+    sqlx::query!("select pg_notify($1, '')", channel(J::KIND)).execute(&mut *conn).await?;
     Ok(id)
 }
 
-/// Takes the oldest due task of one of `kinds`, leased for `lease_seconds`.
-pub async fn claim(pool: &PgPool, kinds: &[&str], lease_seconds: i32) -> sqlx::Result<Option<Task>> {
-    let kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
-    sqlx::query_as!(
-        Task,
-        "update tasks set status = 'running', attempts = attempts + 1,
+/// Takes the oldest due job of `J`'s kind, leased for `lease`.
+pub async fn claim<J: Job>(pool: &PgPool, lease: std::time::Duration) -> sqlx::Result<Option<Claimed<J>>> {
+    let row = sqlx::query!(
+        r#"update tasks set status = 'running', attempts = attempts + 1,
                           run_at = now() + make_interval(secs => $2)
          where id = (
            select id from tasks
-           where status in ('queued', 'running') and run_at <= now() and kind = any($1)
+           where kind = $1 and status in ('queued', 'running') and run_at <= now()
            order by run_at limit 1 for update skip locked)
-         returning id, company_id, kind, payload, attempts",
-        &kinds,
-        lease_seconds as f64,
+         returning id, company_id as "company_id: CompanyId", payload, attempts"#,
+        J::KIND,
+        lease.as_secs_f64(),
     )
     .fetch_optional(pool)
-    .await
+    .await?;
+    Ok(row.map(|row| Claimed {
+        claim: Claim { id: row.id, company_id: row.company_id, attempts: row.attempts },
+        job: read_payload(row.payload),
+    }))
 }
 
-// `complete`, `retry` and `fail` match the claim's attempt: a worker whose lease ran out
-// (and whose task was claimed again) changes nothing.
-
-pub async fn complete(pool: &PgPool, task: &Task) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update tasks set status = 'done', finished_at = now(), last_error = null where id = $1 and attempts = $2",
-        task.id,
-        task.attempts,
-    )
-    .execute(pool)
-    .await?;
-    Ok(())
+fn read_payload<J: Job>(payload: Value) -> Result<J, String> {
+    serde_json::from_value(payload).map_err(|err| format!("The {} job's payload could not be read: {err}", J::KIND))
 }
 
-/// A transient failure: run again at `at`.
-pub async fn retry(pool: &PgPool, task: &Task, error: &str, at: OffsetDateTime) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update tasks set status = 'queued', run_at = $3, last_error = $4 where id = $1 and attempts = $2",
-        task.id,
-        task.attempts,
-        at,
-        error,
-    )
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
-pub async fn fail(pool: &PgPool, task: &Task, error: &str) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update tasks set status = 'failed', finished_at = now(), last_error = $3 where id = $1 and attempts = $2",
-        task.id,
-        task.attempts,
-        error,
-    )
-    .execute(pool)
-    .await?;
-    Ok(())
+/// Records `outcome` on the claimed job; given the caller's transaction, the product's
+/// own records of the outcome commit with it. Returns false, changing
+/// nothing, when the claim no longer holds the job (its lease ran out and another
+/// worker claimed it): the caller then records nothing either.
+pub async fn settle(db: impl sqlx::PgExecutor<'_>, claim: &Claim, outcome: &Outcome) -> sqlx::Result<bool> {
+    let settled = match outcome {
+        Outcome::Done => sqlx::query!(
+            "update tasks set status = 'done', finished_at = now(), last_error = null
+             where id = $1 and attempts = $2 and status = 'running'",
+            claim.id,
+            claim.attempts,
+        )
+        .execute(db)
+        .await?
+        .rows_affected(),
+        Outcome::Retry { error, at } => sqlx::query!(
+            "update tasks set status = 'queued', run_at = $3, last_error = $4
+             where id = $1 and attempts = $2 and status = 'running'",
+            claim.id,
+            claim.attempts,
+            at,
+            error,
+        )
+        .execute(db)
+        .await?
+        .rows_affected(),
+        Outcome::Failed(error) => sqlx::query!(
+            "update tasks set status = 'failed', finished_at = now(), last_error = $3
+             where id = $1 and attempts = $2 and status = 'running'",
+            claim.id,
+            claim.attempts,
+            error,
+        )
+        .execute(db)
+        .await?
+        .rows_affected(),
+        Outcome::GivenBack => sqlx::query!(
+            "update tasks set status = 'queued', attempts = attempts - 1, run_at = now(),
+                              last_error = 'Interrupted by a restart'
+             where id = $1 and attempts = $2 and status = 'running'",
+            claim.id,
+            claim.attempts,
+        )
+        .execute(db)
+        .await?
+        .rows_affected(),
+    };
+    Ok(settled == 1)
 }
 
 /// How a worker waits for work: a NOTIFY on its channel, or the poll interval, whichever

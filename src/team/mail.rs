@@ -1,6 +1,7 @@
 //! The account emails of joining a team: the invitation with its link, or, to an address
-//! that already has an account, a note saying so (without a link). Rendered at delivery,
-//! like the candidates' emails, because the invitation holds a working link.
+//! that already has an account, a note saying so (without a link). They are account
+//! emails, delivered with the others, and written at delivery from the invitation, whose
+//! working link is never stored.
 
 use anyhow::Context;
 use askama::Template;
@@ -13,14 +14,15 @@ use crate::{
     auth::roles::Role,
     config::Config,
     mail::{
+        account::{AccountEmail, AccountEmailKind},
         compose::{Envelope, mime},
-        outbox::EmailKind,
+        transport::DeliveryError,
     },
 };
 
 pub struct TeamEmailData {
     pub email_id: Uuid,
-    pub kind: EmailKind,
+    pub kind: AccountEmailKind,
     pub to_address: String,
     pub company_name: String,
     pub inviter_name: Option<String>,
@@ -32,22 +34,41 @@ pub struct TeamEmailData {
     pub accepted: bool,
 }
 
-/// The team emails among `ids` (the others are candidates' emails).
-pub async fn load(pool: &PgPool, ids: &[Uuid]) -> sqlx::Result<Vec<TeamEmailData>> {
+async fn load(pool: &PgPool, email: &AccountEmail, invitation_id: Uuid) -> sqlx::Result<Option<TeamEmailData>> {
     sqlx::query_as!(
         TeamEmailData,
-        r#"select e.id as email_id, e.kind as "kind: _", e.to_address, c.name as company_name,
-                  u.name as "inviter_name?", u.email::text as "inviter_email?", i.role as "role: _",
-                  i.id as invitation_id, i.link_nonce, i.expires_at, i.accepted_at is not null as "accepted!"
-           from emails e
-           join team_invitations i on i.id = e.team_invitation_id
+        r#"select $1::uuid as "email_id!", $2::account_email_kind as "kind!: AccountEmailKind", $3::text as "to_address!",
+                  c.name as company_name, u.name as "inviter_name?", u.email::text as "inviter_email?",
+                  i.role as "role: _", i.id as invitation_id, i.link_nonce, i.expires_at,
+                  i.accepted_at is not null as "accepted!"
+           from team_invitations i
            join companies c on c.id = i.company_id
            left join users u on u.id = i.invited_by
-           where e.id = any($1)"#,
-        ids,
+           where i.id = $4"#,
+        email.id,
+        email.kind as AccountEmailKind,
+        email.to_address,
+        invitation_id,
     )
-    .fetch_all(pool)
+    .fetch_optional(pool)
     .await
+}
+
+/// The message of a team email, or why it is not sent: the invitation was accepted,
+/// expired or revoked since it was queued.
+pub async fn build(
+    pool: &PgPool,
+    email: &AccountEmail,
+    invitation_id: Uuid,
+    config: &Config,
+) -> sqlx::Result<Result<(Message, String), DeliveryError>> {
+    let Some(data) = load(pool, email, invitation_id).await? else {
+        return Ok(Err(DeliveryError::Permanent("Not sent: the invitation was revoked".into())));
+    };
+    if let Some(reason) = data.stale() {
+        return Ok(Err(DeliveryError::Permanent(reason.into())));
+    }
+    Ok(message(&data, config).map_err(|err| DeliveryError::Permanent(format!("Could not build the message: {err:#}"))))
 }
 
 impl TeamEmailData {
@@ -85,13 +106,13 @@ struct HtmlPart<'a> {
 }
 
 /// The MIME message, from the company's name; replies reach the inviter.
-pub fn message(data: &TeamEmailData, config: &Config) -> anyhow::Result<(Message, String)> {
+fn message(data: &TeamEmailData, config: &Config) -> anyhow::Result<(Message, String)> {
     let base = config.base_url.as_str().trim_end_matches('/');
     let view = View {
         company_name: data.company_name.clone(),
         inviter: data.inviter_name.clone().unwrap_or_else(|| format!("An admin of {}", data.company_name)),
         role: data.role.label(),
-        link: (data.kind == EmailKind::TeamInvitation)
+        link: (data.kind == AccountEmailKind::TeamInvitation)
             .then(|| super::join_url(config, data.invitation_id, &data.link_nonce)),
         sign_in_url: format!("{base}/sign-in"),
     };

@@ -7,7 +7,8 @@ use uuid::Uuid;
 use super::INVITATION_DAYS;
 use crate::{
     auth::roles::Role,
-    mail::outbox::{self, EmailKind},
+    ids::CompanyId,
+    mail::account::{self, AccountEmailKind},
 };
 
 pub struct Member {
@@ -20,12 +21,12 @@ pub struct Member {
 }
 
 /// Active members first, then deactivated ones.
-pub async fn members(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<Member>> {
+pub async fn members(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<Vec<Member>> {
     sqlx::query_as!(
         Member,
         r#"select id, name, email::text as "email!", role as "role: _", created_at, deactivated_at
            from users where company_id = $1 order by deactivated_at is not null, created_at"#,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_all(pool)
     .await
@@ -39,12 +40,12 @@ pub struct Invitation {
     pub expires_at: OffsetDateTime,
 }
 
-pub async fn pending(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<Invitation>> {
+pub async fn pending(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<Vec<Invitation>> {
     sqlx::query_as!(
         Invitation,
         r#"select id, email::text as "email!", role as "role: _", last_sent_at, expires_at
            from team_invitations where company_id = $1 and accepted_at is null order by created_at desc"#,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_all(pool)
     .await
@@ -52,19 +53,19 @@ pub async fn pending(pool: &PgPool, company_id: Uuid) -> sqlx::Result<Vec<Invita
 
 /// Queues what the address gets: an invitation, or a note when it already has an
 /// account (here or in another company: an address belongs to one company).
-async fn queue_email(conn: &mut PgConnection, company_id: Uuid, invitation_id: Uuid, email: &str) -> sqlx::Result<()> {
+async fn queue_email(conn: &mut PgConnection, invitation_id: Uuid, email: &str) -> sqlx::Result<()> {
     let has_account =
         sqlx::query_scalar!(r#"select exists(select 1 from users where email = $1::text::citext) as "x!""#, email)
             .fetch_one(&mut *conn)
             .await?;
-    let kind = if has_account { EmailKind::TeamNote } else { EmailKind::TeamInvitation };
-    outbox::enqueue_team(conn, company_id, invitation_id, kind, email).await?;
+    let kind = if has_account { AccountEmailKind::TeamNote } else { AccountEmailKind::TeamInvitation };
+    account::enqueue_team(conn, kind, invitation_id, email).await?;
     Ok(())
 }
 
 /// Invites `email` with `role`; inviting an address with a pending invitation sends that
 /// one again with the new role and a new link.
-pub async fn invite(pool: &PgPool, company_id: Uuid, by: Uuid, email: &str, role: Role) -> sqlx::Result<()> {
+pub async fn invite(pool: &PgPool, company_id: CompanyId, by: Uuid, email: &str, role: Role) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     let id = sqlx::query_scalar!(
         "insert into team_invitations (id, company_id, email, role, link_nonce, invited_by, expires_at)
@@ -74,7 +75,7 @@ pub async fn invite(pool: &PgPool, company_id: Uuid, by: Uuid, email: &str, role
                expires_at = excluded.expires_at, last_sent_at = now()
          returning id",
         Uuid::new_v4(),
-        company_id,
+        company_id as CompanyId,
         email,
         role as Role,
         rules::link::new_nonce(),
@@ -83,12 +84,12 @@ pub async fn invite(pool: &PgPool, company_id: Uuid, by: Uuid, email: &str, role
     )
     .fetch_one(&mut *tx)
     .await?;
-    queue_email(&mut tx, company_id, id, email).await?;
+    queue_email(&mut tx, id, email).await?;
     tx.commit().await
 }
 
 /// A new link (the old one stops working) and 7 more days; `None` if not pending here.
-pub async fn resend(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<String>> {
+pub async fn resend(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<String>> {
     let mut tx = pool.begin().await?;
     let email = sqlx::query_scalar!(
         r#"update team_invitations
@@ -96,26 +97,26 @@ pub async fn resend(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<O
            where id = $1 and company_id = $2 and accepted_at is null
            returning email::text as "email!""#,
         id,
-        company_id,
+        company_id as CompanyId,
         rules::link::new_nonce(),
         INVITATION_DAYS,
     )
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(email) = &email {
-        queue_email(&mut tx, company_id, id, email).await?;
+        queue_email(&mut tx, id, email).await?;
     }
     tx.commit().await?;
     Ok(email)
 }
 
 /// Withdraws a pending invitation (with any of its emails not yet sent).
-pub async fn revoke(pool: &PgPool, company_id: Uuid, id: Uuid) -> sqlx::Result<Option<String>> {
+pub async fn revoke(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar!(
         r#"delete from team_invitations where id = $1 and company_id = $2 and accepted_at is null
            returning email::text as "email!""#,
         id,
-        company_id,
+        company_id as CompanyId,
     )
     .fetch_optional(pool)
     .await
@@ -132,17 +133,19 @@ pub enum MemberChange {
 /// both succeed; then whether `member_id` is this company's and the only active admin.
 async fn lock_member(
     conn: &mut PgConnection,
-    company_id: Uuid,
+    company_id: CompanyId,
     member_id: Uuid,
 ) -> sqlx::Result<Option<(String, bool)>> {
-    sqlx::query!("select id from companies where id = $1 for update", company_id).fetch_one(&mut *conn).await?;
+    sqlx::query!("select id from companies where id = $1 for update", company_id as CompanyId)
+        .fetch_one(&mut *conn)
+        .await?;
     let row = sqlx::query!(
         r#"select u.name,
                   u.role = 'admin' and u.deactivated_at is null
                   and not exists (select 1 from users o where o.company_id = $1 and o.id <> u.id
                                   and o.role = 'admin' and o.deactivated_at is null) as "last_admin!"
            from users u where u.id = $2 and u.company_id = $1"#,
-        company_id,
+        company_id as CompanyId,
         member_id,
     )
     .fetch_optional(&mut *conn)
@@ -150,7 +153,7 @@ async fn lock_member(
     Ok(row.map(|r| (r.name, r.last_admin)))
 }
 
-pub async fn set_role(pool: &PgPool, company_id: Uuid, member_id: Uuid, role: Role) -> sqlx::Result<MemberChange> {
+pub async fn set_role(pool: &PgPool, company_id: CompanyId, member_id: Uuid, role: Role) -> sqlx::Result<MemberChange> {
     let mut tx = pool.begin().await?;
     let Some((name, last_admin)) = lock_member(&mut tx, company_id, member_id).await? else {
         return Ok(MemberChange::NotFound);
@@ -158,15 +161,20 @@ pub async fn set_role(pool: &PgPool, company_id: Uuid, member_id: Uuid, role: Ro
     if last_admin && role != Role::Admin {
         return Ok(MemberChange::LastAdmin);
     }
-    sqlx::query!("update users set role = $3 where id = $1 and company_id = $2", member_id, company_id, role as Role)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update users set role = $3 where id = $1 and company_id = $2",
+        member_id,
+        company_id as CompanyId,
+        role as Role
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(MemberChange::Done(name))
 }
 
 /// Deactivates a member and ends their sessions in the same transaction.
-pub async fn deactivate(pool: &PgPool, company_id: Uuid, member_id: Uuid) -> sqlx::Result<MemberChange> {
+pub async fn deactivate(pool: &PgPool, company_id: CompanyId, member_id: Uuid) -> sqlx::Result<MemberChange> {
     let mut tx = pool.begin().await?;
     let Some((name, last_admin)) = lock_member(&mut tx, company_id, member_id).await? else {
         return Ok(MemberChange::NotFound);
@@ -177,7 +185,7 @@ pub async fn deactivate(pool: &PgPool, company_id: Uuid, member_id: Uuid) -> sql
     sqlx::query!(
         "update users set deactivated_at = coalesce(deactivated_at, now()) where id = $1 and company_id = $2",
         member_id,
-        company_id,
+        company_id as CompanyId,
     )
     .execute(&mut *tx)
     .await?;
@@ -189,7 +197,7 @@ pub async fn deactivate(pool: &PgPool, company_id: Uuid, member_id: Uuid) -> sql
 /// What the invitee's link opens.
 pub struct OpenInvitation {
     pub id: Uuid,
-    pub company_id: Uuid,
+    pub company_id: CompanyId,
     pub company_name: String,
     pub email: String,
     pub role: Role,
@@ -200,7 +208,8 @@ pub struct OpenInvitation {
 pub async fn open(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OpenInvitation>> {
     sqlx::query_as!(
         OpenInvitation,
-        r#"select i.id, i.company_id, c.name as company_name, i.email::text as "email!", i.role as "role: _",
+        r#"select i.id, i.company_id as "company_id: CompanyId", c.name as company_name, i.email::text as "email!",
+                  i.role as "role: _",
                   i.link_nonce
            from team_invitations i join companies c on c.id = i.company_id
            where i.id = $1 and i.accepted_at is null and i.expires_at > now()"#,
@@ -250,7 +259,7 @@ pub async fn join(
     sqlx::query!(
         "insert into users (id, company_id, name, email, password_hash, role) values ($1, $2, $3, $4::text::citext, $5, $6)",
         user_id,
-        invitation.company_id,
+        invitation.company_id as CompanyId,
         name,
         invitation.email,
         password_hash,

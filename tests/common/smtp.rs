@@ -26,7 +26,12 @@ pub enum Behaviour {
     /// Keep the sender waiting after its message until [`SmtpServer::release`], then accept.
     HoldUntilReleased,
     /// Keep the message (it is in [`SmtpServer::messages`]) and never answer it.
+    // The stalls serve the tests of the real binary, not every binary that shares this file.
+    #[allow(dead_code)]
     Stall,
+    /// [`Behaviour::Stall`] for the first message to this address; accept every other.
+    #[allow(dead_code)]
+    StallFirstTo(&'static str),
 }
 
 #[derive(Clone)]
@@ -36,6 +41,9 @@ struct Shared {
     /// Messages whose data arrived, whatever the reply.
     arrived: Arc<AtomicUsize>,
     released: watch::Receiver<bool>,
+    /// SMTP sessions open now, and the most that were ever open at once.
+    sessions: Arc<AtomicUsize>,
+    most_sessions: Arc<AtomicUsize>,
 }
 
 pub struct SmtpServer {
@@ -53,13 +61,23 @@ impl SmtpServer {
         let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let (release, released) = watch::channel(false);
-        let shared = Shared { behaviour, received: Default::default(), arrived: Default::default(), released };
+        let shared = Shared {
+            behaviour,
+            received: Default::default(),
+            arrived: Default::default(),
+            released,
+            sessions: Default::default(),
+            most_sessions: Default::default(),
+        };
         let keep = shared.clone();
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
                 let keep = keep.clone();
                 tokio::spawn(async move {
-                    let _ = session(socket, keep).await;
+                    let open = keep.sessions.fetch_add(1, Ordering::SeqCst) + 1;
+                    keep.most_sessions.fetch_max(open, Ordering::SeqCst);
+                    let _ = session(socket, keep.clone()).await;
+                    keep.sessions.fetch_sub(1, Ordering::SeqCst);
                 });
             }
         });
@@ -75,9 +93,19 @@ impl SmtpServer {
         self.shared.received.lock().unwrap().clone()
     }
 
+    /// The messages accepted for `address` (compared without case), oldest first.
+    pub fn messages_to(&self, address: &str) -> Vec<Vec<u8>> {
+        self.messages().into_iter().filter(|message| addressed_to(message, address)).collect()
+    }
+
     /// How many messages were sent to this server, accepted or refused.
     pub fn arrived(&self) -> usize {
         self.shared.arrived.load(Ordering::SeqCst)
+    }
+
+    /// The most SMTP sessions that were open at once.
+    pub fn most_sessions(&self) -> usize {
+        self.shared.most_sessions.load(Ordering::SeqCst)
     }
 
     /// Lets held messages (and later ones) through.
@@ -131,12 +159,20 @@ async fn session(socket: tokio::net::TcpStream, shared: Shared) -> std::io::Resu
                 message.extend_from_slice(data.as_bytes());
             }
             let earlier = shared.arrived.fetch_add(1, Ordering::SeqCst);
-            if shared.behaviour == Behaviour::Stall {
+            let stall = match shared.behaviour {
+                Behaviour::Stall => true,
+                Behaviour::StallFirstTo(address) => {
+                    addressed_to(&message, address)
+                        && !shared.received.lock().unwrap().iter().any(|earlier| addressed_to(earlier, address))
+                }
+                _ => false,
+            };
+            if stall {
                 shared.received.lock().unwrap().push(message);
                 return std::future::pending().await;
             }
             let accept = match shared.behaviour {
-                Behaviour::Accept => true,
+                Behaviour::Accept | Behaviour::StallFirstTo(_) => true,
                 Behaviour::RefuseForNowTimes(n) => earlier >= n,
                 Behaviour::HoldUntilReleased => {
                     let mut released = shared.released.clone();
@@ -166,4 +202,11 @@ async fn session(socket: tokio::net::TcpStream, shared: Shared) -> std::io::Resu
         };
         write.write_all(reply).await?;
     }
+}
+
+/// Whether the message's `To:` header names `address`.
+fn addressed_to(message: &[u8], address: &str) -> bool {
+    let wanted = address.to_lowercase();
+    let text = String::from_utf8_lossy(message).to_lowercase();
+    text.lines().any(|line| line.starts_with("to:") && line.contains(&wanted))
 }

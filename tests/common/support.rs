@@ -13,6 +13,8 @@ use reqwest::{Client, Response, StatusCode, cookie::Jar, redirect::Policy};
 use scraper::{Html, Selector};
 use sqlx::PgPool;
 
+use crate::smtp::{Behaviour, SmtpServer};
+
 pub struct TestApp {
     pub base: String,
     pub state: state::AppState,
@@ -22,6 +24,8 @@ pub struct TestApp {
     /// Shares the cookies but stops at redirects, to assert them.
     pub no_redirect: Client,
     pub jar: Arc<Jar>,
+    /// Where [`TestApp::sign_up`] receives the verification emails, over real SMTP.
+    account_mail: Arc<SmtpServer>,
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -38,7 +42,7 @@ impl TestApp {
     }
 
     /// Like [`TestApp::spawn`], with the settings adjusted first (e.g. an https
-    /// `base_url`, or `trust_forwarded_for`). Requests still go to the real address.
+    /// `base_url`, or `trusted_proxy_hops`). Requests still go to the real address.
     pub async fn spawn_with(pool: PgPool, adjust: impl FnOnce(&mut Config)) -> Self {
         capture_logs();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -51,8 +55,12 @@ impl TestApp {
             base_url: hifinity::config::parse_base_url(&format!("http://{addr}")).unwrap(),
             secret_key: SecretKey::generate(),
             data_dir,
-            trust_forwarded_for: false,
+            trusted_proxy_hops: 0,
             smtp_url: None,
+            smtp_max_connections: 4,
+            mailbox_only: false,
+            sign_ups_per_hour: 5,
+            account_emails_per_hour: 3,
             mail_from: EmailAddress::parse("interviews@hifinity.test").unwrap(),
             link_valid_days: 14,
             media_store: None,
@@ -66,7 +74,8 @@ impl TestApp {
         let jar = Arc::new(Jar::default());
         let client = Client::builder().cookie_provider(jar.clone()).build().unwrap();
         let no_redirect = Client::builder().cookie_provider(jar.clone()).redirect(Policy::none()).build().unwrap();
-        Self { base: format!("http://{addr}"), state, pool, client, no_redirect, jar }
+        let account_mail = Arc::new(SmtpServer::start(Behaviour::Accept).await);
+        Self { base: format!("http://{addr}"), state, pool, client, no_redirect, jar, account_mail }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -83,6 +92,7 @@ impl TestApp {
             client: Client::builder().cookie_provider(jar.clone()).build().unwrap(),
             no_redirect: Client::builder().cookie_provider(jar.clone()).redirect(Policy::none()).build().unwrap(),
             jar,
+            account_mail: self.account_mail.clone(),
         }
     }
 
@@ -94,7 +104,8 @@ impl TestApp {
         Page::from(self.client.post(self.url(path)).form(form).send().await.unwrap()).await
     }
 
-    /// Signs up a new company; the browser is then signed in as its first recruiter.
+    /// Signs up a new company and follows the link of the verification email; the
+    /// browser is then signed in as its first recruiter.
     pub async fn sign_up(&self, company: &str, email: &str) -> Page {
         let page = self
             .post(
@@ -103,6 +114,9 @@ impl TestApp {
             )
             .await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert_eq!(page.text("h1"), "Check your email");
+        let link = link_in_message(&self.account_email_to(email).await);
+        let page = self.get(link.strip_prefix(&self.base).expect("a link to this app")).await;
         assert!(page.body.contains(company), "signed-in page names the company");
         page
     }
@@ -135,6 +149,16 @@ impl TestApp {
         member
     }
 
+    /// The latest account email (verification, note) to `address`, delivered over real
+    /// SMTP to this app's own account mail server, so that the candidate emails a test
+    /// counts at its SMTP server are only the candidates'.
+    pub async fn account_email_to(&self, address: &str) -> Vec<u8> {
+        let config = Config { smtp_url: Some(self.account_mail.url()), ..(*self.state.config).clone() };
+        let transport = Arc::new(hifinity::mail::transport::Transport::from_config(&config).unwrap());
+        while hifinity::mail::account::deliver_due(&self.state, &transport).await.unwrap() > 0 {}
+        self.account_mail.messages_to(address).pop().unwrap_or_else(|| panic!("no account email to {address}"))
+    }
+
     /// Posts the Send Interview form for a candidate, with a fresh form key.
     pub async fn send_interview(&self, candidate_id: uuid::Uuid, job_id: uuid::Uuid, version_id: uuid::Uuid) -> Page {
         self.post(
@@ -161,11 +185,27 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A company's scope for calling the store directly, read from its row as the product
+    /// reads it from a session: there is no other way to make one.
+    pub async fn scope(&self, company_id: uuid::Uuid) -> hifinity::ids::CompanyId {
+        sqlx::query_scalar("select id from companies where id = $1")
+            .bind(company_id)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
     /// Runs delivery rounds until the outbox has nothing due.
     pub async fn deliver_mail(&self) {
-        let transport =
-            Arc::new(hifinity::mail::transport::Transport::from_url(self.state.config.smtp_url.as_deref()).unwrap());
+        let transport = Arc::new(hifinity::mail::transport::Transport::from_config(&self.state.config).unwrap());
         while hifinity::mail::worker::deliver_due(&self.state, &transport).await.unwrap() > 0 {}
+    }
+
+    /// Runs account email deliveries (verification, reset, team) through the app's own
+    /// mail setting until none is due.
+    pub async fn deliver_account_mail(&self) {
+        let transport = Arc::new(hifinity::mail::transport::Transport::from_config(&self.state.config).unwrap());
+        while hifinity::mail::account::deliver_due(&self.state, &transport).await.unwrap() > 0 {}
     }
 }
 
@@ -184,6 +224,14 @@ pub fn link_in(text: &str) -> String {
 pub fn link_in_message(message: &[u8]) -> String {
     let text = mail_parser::MessageParser::default().parse(message).unwrap().body_text(0).unwrap().into_owned();
     link_in(&text)
+}
+
+/// The path (from `prefix` to the end of the link) of the first link in a received
+/// message's text part that contains `prefix`, whatever the host it names.
+pub fn path_in_message(message: &[u8], prefix: &str) -> String {
+    let text = mail_parser::MessageParser::default().parse(message).unwrap().body_text(0).unwrap().into_owned();
+    let start = text.find(prefix).unwrap_or_else(|| panic!("no {prefix} link in:\n{text}"));
+    text[start..].split_whitespace().next().unwrap().to_owned()
 }
 
 static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
@@ -250,6 +298,13 @@ impl Page {
         let html = Html::parse_document(&self.body);
         let selector = Selector::parse(&format!("[name=\"{name}\"]")).unwrap();
         html.select(&selector).next().and_then(|el| el.value().attr("value").map(str::to_owned))
+    }
+
+    /// The `href` of the first element matching `selector`.
+    pub fn link(&self, selector: &str) -> Option<String> {
+        let html = Html::parse_document(&self.body);
+        let selector = Selector::parse(selector).unwrap();
+        html.select(&selector).next().and_then(|el| el.value().attr("href").map(str::to_owned))
     }
 
     pub fn flash(&self) -> String {

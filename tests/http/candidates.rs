@@ -377,8 +377,8 @@ async fn never_invited_candidates_are_deleted_others_archived(pool: PgPool) {
     let job = crate::fixtures::job(&app.pool, company, "Engineer").await;
     let (_, version) = crate::fixtures::published_template(&app.pool, company, job, "Screen").await;
     let user: Uuid = sqlx::query_scalar("select id from users").fetch_one(&app.pool).await.unwrap();
-    let request = hifinity::interviews::store::SendRequest {
-        company_id: company,
+    let request = hifinity::interviews::lifecycle::SendRequest {
+        company_id: app.scope(company).await,
         user_id: user,
         candidate_id: invited,
         job_id: job,
@@ -386,7 +386,7 @@ async fn never_invited_candidates_are_deleted_others_archived(pool: PgPool) {
         idempotency_key: Uuid::new_v4(),
         link_valid_days: 14,
     };
-    hifinity::interviews::store::send(&app.pool, &request).await.unwrap();
+    hifinity::interviews::lifecycle::send(&app.pool, &request).await.unwrap();
     let interview: Uuid = sqlx::query_scalar("select id from interviews").fetch_one(&app.pool).await.unwrap();
     app.post(&format!("/interviews/{interview}/cancel"), &[]).await;
     assert_eq!(count(&app, "select count(*) from candidates where name = 'Ivy Invited' and status = 'new'").await, 1);

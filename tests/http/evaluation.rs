@@ -13,7 +13,10 @@ use axum::{
     http::{HeaderMap, StatusCode, Uri},
     response::{IntoResponse, Response},
 };
-use hifinity::{config::Config, evaluation::Evaluator};
+use hifinity::{
+    config::Config,
+    evaluation::{EvaluateInterview, Evaluator},
+};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -241,7 +244,7 @@ async fn queued_good_text_interview(app: &TestApp, s: &Sendable) -> (Uuid, Uuid)
 /// What the candidate's completion does in its transaction.
 async fn enqueue_evaluation(app: &TestApp, company_id: Uuid, interview_id: Uuid) -> Uuid {
     let mut conn = app.pool.acquire().await.unwrap();
-    hifinity::queue::enqueue(&mut conn, Some(company_id), "evaluate_interview", json!({ "interview_id": interview_id }))
+    hifinity::queue::enqueue(&mut conn, Some(app.scope(company_id).await), &EvaluateInterview { interview_id })
         .await
         .unwrap()
 }
@@ -262,7 +265,7 @@ fn config_with(app: &TestApp, change: impl FnOnce(&mut Config)) -> Config {
 
 /// Runs the evaluation worker until nothing is due; returns how many tasks it took.
 async fn evaluate(app: &TestApp, config: &Config) -> usize {
-    let evaluator = Evaluator::from_config(config, app.state.media.clone()).unwrap();
+    let evaluator = Arc::new(Evaluator::from_config(config, app.state.media.clone()).unwrap());
     hifinity::evaluation::pipeline::run_due(&app.pool, &evaluator).await.unwrap()
 }
 
@@ -684,9 +687,12 @@ async fn an_evaluation_whose_worker_crashed_is_taken_again_after_its_lease_and_w
     make_all_questions_text(&app, &s).await;
     let (interview, task) = queued_good_text_interview(&app, &s).await;
     // A worker claims the task, starts its run and dies.
-    let crashed = hifinity::queue::claim(&app.pool, &[hifinity::evaluation::TASK_KIND], 3600).await.unwrap().unwrap();
-    assert_eq!(crashed.id, task);
-    hifinity::evaluation::store::start_run(&app.pool, s.company_id, interview, task).await.unwrap().unwrap();
+    let crashed = hifinity::queue::claim::<EvaluateInterview>(&app.pool, Duration::from_secs(3600)).await.unwrap();
+    assert_eq!(crashed.unwrap().claim.id, task);
+    hifinity::evaluation::store::start_run(&app.pool, app.scope(s.company_id).await, interview, task)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(evaluate(&app, &app.state.config).await, 0, "not taken again while its lease lasts");
 
     sqlx::query("update tasks set run_at = now() - interval '1 second' where id = $1")
@@ -954,4 +960,32 @@ async fn another_company_cannot_see_or_review_an_evaluation(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(counts, (0, 0, 1));
+}
+
+#[sqlx::test]
+async fn a_job_whose_payload_cannot_be_read_fails_with_the_reason_instead_of_running(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = ready(&app).await;
+    let interview =
+        completed_interview(&app, &s, &[Given::Text(REVIEW), Given::Text(REVIEW), Given::Text(REVIEW)]).await;
+    // Written by another tool, or an older release, in a shape this one can't read.
+    let task = Uuid::new_v4();
+    sqlx::query("insert into tasks (id, company_id, kind, payload) values ($1, $2, 'evaluate_interview', $3)")
+        .bind(task)
+        .bind(s.company_id)
+        .bind(json!({ "interview": interview.to_string() }))
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    assert_eq!(evaluate(&app, &app.state.config).await, 1);
+
+    let (status, attempts, error, _) = task_row(&app, task).await;
+    assert_eq!((status.as_str(), attempts), ("failed", 1));
+    let error = error.unwrap_or_default();
+    assert!(
+        error.starts_with("The evaluate_interview job's payload could not be read: missing field `interview_id`"),
+        "{error}"
+    );
+    assert_eq!(evaluation_rows(&app, interview).await, [], "nothing was evaluated");
 }

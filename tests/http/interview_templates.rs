@@ -597,7 +597,7 @@ async fn published_template_queries_for_sending(pool: PgPool) {
     add_question(&app, &design_draft, "Draft only", "text").await;
     app.post(&format!("/jobs/{closed}/close"), &[]).await;
 
-    let sendable = store::sendable_templates(&app.pool, acme).await.unwrap();
+    let sendable = store::sendable_templates(&app.pool, app.scope(acme).await).await.unwrap();
     assert_eq!(sendable.len(), 1, "only the open job's published template");
     let t = &sendable[0];
     assert_eq!((t.job_id.to_string(), t.job_title.as_str()), (backend.clone(), "Backend Engineer"));
@@ -606,13 +606,16 @@ async fn published_template_queries_for_sending(pool: PgPool) {
         (t.name.as_str(), t.difficulty.as_str(), t.focus_area.as_deref(), t.duration_minutes, t.question_count),
         ("Backend screen", "medium", Some("APIs"), 20, 3)
     );
-    let previews = store::questions_of_versions(&app.pool, acme, &[t.version_id]).await.unwrap();
+    let previews = store::questions_of_versions(&app.pool, app.scope(acme).await, &[t.version_id]).await.unwrap();
     assert_eq!(
         previews.iter().map(|q| q.prompt.as_str()).collect::<Vec<_>>(),
         ["Question 1", "Question 2", "Question 3"]
     );
 
-    let found = store::version_with_questions(&app.pool, acme, t.version_id).await.unwrap().expect("the version");
+    let found = store::version_with_questions(&app.pool, app.scope(acme).await, t.version_id)
+        .await
+        .unwrap()
+        .expect("the version");
     assert_eq!(
         (found.version.number, found.version.job_title.as_str(), found.version.intro.as_deref()),
         (1, "Backend Engineer", Some("Welcome!"))
@@ -625,15 +628,15 @@ async fn published_template_queries_for_sending(pool: PgPool) {
     let globex = app.other_browser();
     globex.sign_up("Globex", "gina@globex.com").await;
     let other = company_id(&globex, "gina@globex.com").await;
-    assert!(store::sendable_templates(&app.pool, other).await.unwrap().is_empty());
-    assert!(store::questions_of_versions(&app.pool, other, &[t.version_id]).await.unwrap().is_empty());
-    assert!(store::version_with_questions(&app.pool, other, t.version_id).await.unwrap().is_none());
-    assert!(store::version_with_questions(&app.pool, acme, Uuid::new_v4()).await.unwrap().is_none());
+    assert!(store::sendable_templates(&app.pool, app.scope(other).await).await.unwrap().is_empty());
+    assert!(store::questions_of_versions(&app.pool, app.scope(other).await, &[t.version_id]).await.unwrap().is_empty());
+    assert!(store::version_with_questions(&app.pool, app.scope(other).await, t.version_id).await.unwrap().is_none());
+    assert!(store::version_with_questions(&app.pool, app.scope(acme).await, Uuid::new_v4()).await.unwrap().is_none());
 
     // While edited as a new draft, the template is not offered; its version still reads.
     app.post(&format!("/interview-templates/{live}/new-draft"), &[]).await;
-    assert!(store::sendable_templates(&app.pool, acme).await.unwrap().is_empty());
-    assert!(store::version_with_questions(&app.pool, acme, t.version_id).await.unwrap().is_some());
+    assert!(store::sendable_templates(&app.pool, app.scope(acme).await).await.unwrap().is_empty());
+    assert!(store::version_with_questions(&app.pool, app.scope(acme).await, t.version_id).await.unwrap().is_some());
 }
 
 #[sqlx::test]
@@ -750,13 +753,16 @@ async fn demo_company_has_jobs_and_templates(pool: PgPool) {
     assert_eq!(templates.texts("td .badge").iter().filter(|b| *b == "Draft").count(), 1);
 
     let company = company_id(&app, hifinity::demo::EMAIL).await;
-    let sendable = store::sendable_templates(&app.pool, company).await.unwrap();
+    let sendable = store::sendable_templates(&app.pool, app.scope(company).await).await.unwrap();
     let mut titles: Vec<&str> = sendable.iter().map(|t| t.job_title.as_str()).collect();
     titles.dedup();
     assert_eq!(titles, ["Customer Success Manager", "Product Designer", "Senior Backend Engineer"]);
     for template in &sendable {
         assert!((3..=5).contains(&template.question_count), "{}", template.name);
-        let version = store::version_with_questions(&app.pool, company, template.version_id).await.unwrap().unwrap();
+        let version = store::version_with_questions(&app.pool, app.scope(company).await, template.version_id)
+            .await
+            .unwrap()
+            .unwrap();
         assert!(version.questions.iter().all(|q| q.key_points.len() >= 3));
     }
 }

@@ -240,7 +240,7 @@ async fn closed_interviews_refuse_resend_and_their_links_say_why(pool: PgPool) {
 
     sqlx::query("update interviews set expires_at = now() - interval '1 minute'").execute(&app.pool).await.unwrap();
     assert_eq!(candidate.get(&path).await.text("h1"), "This interview link has expired");
-    assert_eq!(hifinity::interviews::store::expire_overdue(&app.pool).await.unwrap(), 1);
+    assert_eq!(hifinity::interviews::lifecycle::expire_overdue(&app.pool).await.unwrap(), 1);
     let refused = app.post(&format!("/interviews/{id}/resend"), &[]).await;
     assert!(refused.flash().contains("Expired"), "{}", refused.flash());
 
@@ -327,7 +327,7 @@ async fn smtp_outage_retries_with_the_reason_then_delivers_once(pool: PgPool) {
 
     let smtp = SmtpServer::start_on(port, Behaviour::Accept).await;
     drop(held);
-    sqlx::query("update emails set next_attempt_at = now()").execute(&app.pool).await.unwrap();
+    sqlx::query("update tasks set run_at = now() where kind = 'deliver_email'").execute(&app.pool).await.unwrap();
     app.deliver_mail().await;
     app.deliver_mail().await;
     assert_eq!(smtp.messages().len(), 1);
@@ -384,8 +384,8 @@ async fn two_workers_deliver_each_of_200_emails_exactly_once(pool: PgPool) {
     for i in 0..200 {
         let candidate =
             fixtures::candidate(&app.pool, s.company_id, &format!("Candidate {i}"), &format!("c{i}@example.com")).await;
-        let request = hifinity::interviews::store::SendRequest {
-            company_id: s.company_id,
+        let request = hifinity::interviews::lifecycle::SendRequest {
+            company_id: app.scope(s.company_id).await,
             user_id: sqlx::query_scalar("select id from users").fetch_one(&app.pool).await.unwrap(),
             candidate_id: candidate,
             job_id: s.job_id,
@@ -393,7 +393,7 @@ async fn two_workers_deliver_each_of_200_emails_exactly_once(pool: PgPool) {
             idempotency_key: Uuid::new_v4(),
             link_valid_days: 14,
         };
-        hifinity::interviews::store::send(&app.pool, &request).await.unwrap();
+        hifinity::interviews::lifecycle::send(&app.pool, &request).await.unwrap();
     }
     let second = app.other_browser();
     tokio::join!(app.deliver_mail(), second.deliver_mail());
@@ -567,6 +567,13 @@ async fn interview_in(app: &TestApp, status: &str) -> Uuid {
                 .await
                 .unwrap();
         }
+        // Its deadline has just passed; housekeeping has not marked it Expired yet.
+        "past deadline" => {
+            sqlx::query("update interviews set expires_at = now() - interval '1 minute'")
+                .execute(&app.pool)
+                .await
+                .unwrap();
+        }
         _ => unreachable!("{status}"),
     }
     id
@@ -604,6 +611,55 @@ async fn extend_is_refused_for_a_completed_interview(pool: PgPool) {
     assert_eq!(refused.status, StatusCode::OK);
     assert_eq!(refused.flash(), "A completed or cancelled interview can't be extended.");
     assert_eq!(interview_state(&app).await, before, "the deadline and the timeline are unchanged");
+}
+
+#[sqlx::test]
+async fn cancelling_twice_is_refused_the_second_time(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let id = interview_in(&app, "cancelled").await;
+    let before = interview_state(&app).await;
+    let refused = app.post(&format!("/interviews/{id}/cancel"), &[]).await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert_eq!(refused.flash(), "Only a Pending or In Progress interview can be cancelled.");
+    assert_eq!(refused.text(".page-header .badge"), "Cancelled");
+    assert_eq!(interview_state(&app).await, before, "no second Cancelled event, nothing changed");
+}
+
+#[sqlx::test]
+async fn extend_is_refused_for_a_cancelled_interview(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let id = interview_in(&app, "cancelled").await;
+    let before = interview_state(&app).await;
+    let refused = app.post(&format!("/interviews/{id}/extend"), &[]).await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert_eq!(refused.flash(), "A completed or cancelled interview can't be extended.");
+    assert_eq!(refused.text(".page-header .badge"), "Cancelled");
+    assert_eq!(interview_state(&app).await, before, "still cancelled: its link stays closed");
+}
+
+#[sqlx::test]
+async fn resend_past_the_deadline_is_refused_before_housekeeping_marks_it(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let id = interview_in(&app, "past deadline").await;
+    let before = interview_state(&app).await;
+    let refused = app.post(&format!("/interviews/{id}/resend"), &[]).await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert_eq!(
+        refused.flash(),
+        "This interview is Expired, so its invitation can't be resent. Extend the deadline first."
+    );
+    assert_eq!(interview_state(&app).await, before, "no email queued, nothing changed");
+}
+
+#[sqlx::test]
+async fn an_interview_just_past_its_deadline_can_still_be_cancelled(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let id = interview_in(&app, "past deadline").await;
+    let cancelled = app.post(&format!("/interviews/{id}/cancel"), &[]).await;
+    assert_eq!(cancelled.flash(), "Interview cancelled. Its link no longer works.");
+    assert_eq!(cancelled.text(".page-header .badge"), "Cancelled");
+    assert_eq!(count(&app, "select count(*) from interview_events where kind = 'cancelled'").await, 1);
+    assert_eq!(count(&app, "select count(*) from candidates where status = 'new'").await, 1, "status follows");
 }
 
 #[sqlx::test]

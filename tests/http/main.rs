@@ -1,6 +1,7 @@
 //! HTTP tests: the real app, a real Postgres database per test, a cookie-keeping client,
 //! and a real SMTP conversation on loopback.
 
+mod accounts;
 mod applications;
 mod auth;
 mod bulk_send;
@@ -13,6 +14,7 @@ mod fixtures;
 mod interview_templates;
 mod interviews;
 mod jobs;
+mod lifecycle;
 mod outbox;
 mod reminders;
 mod roles;
@@ -22,6 +24,7 @@ mod settings;
 mod smtp;
 mod states;
 mod team;
+mod tenancy;
 // `captured_logs` serves the logs binary only.
 #[allow(dead_code)]
 #[path = "../common/support.rs"]

@@ -3,7 +3,15 @@
 //! and are taken over (and the fence that keeps a stale worker from recording), and no
 //! email for an interview closed before its delivery.
 
-use hifinity::mail::{outbox, worker::MAX_ATTEMPTS};
+use std::time::Duration;
+
+use hifinity::{
+    mail::{
+        outbox::DeliverEmail,
+        worker::{Delivered, MAX_ATTEMPTS, record},
+    },
+    queue::Claimed,
+};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -11,7 +19,7 @@ use uuid::Uuid;
 use crate::{
     fixtures::{self, Sendable},
     smtp::{Behaviour, SmtpServer},
-    support::{Page, TestApp},
+    support::{Page, TestApp, count},
 };
 
 const RECRUITER: &str = "riley@acme.com";
@@ -39,7 +47,23 @@ async fn email(app: &TestApp) -> (String, i32, Option<String>) {
 
 /// Brings every queued email's next attempt (or the end of its lease) to now.
 async fn make_due(app: &TestApp) {
-    sqlx::query("update emails set next_attempt_at = now() where status = 'queued'").execute(&app.pool).await.unwrap();
+    sqlx::query("update tasks set run_at = now() where kind = 'deliver_email' and status in ('queued', 'running')")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+}
+
+/// What a delivery worker does first: claims the next due email's job, leased for two minutes.
+async fn claim_delivery(app: &TestApp) -> Option<Claimed<DeliverEmail>> {
+    hifinity::queue::claim(&app.pool, Duration::from_secs(120)).await.unwrap()
+}
+
+/// Ends the lease of every claimed delivery, as if its worker had died long ago.
+async fn end_leases(app: &TestApp) {
+    sqlx::query("update tasks set run_at = now() - interval '1 second' where status = 'running'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
 }
 
 /// The Outbox page, checked to be the page itself rather than an error.
@@ -77,7 +101,7 @@ async fn an_email_refused_for_now_every_time_fails_after_the_last_attempt_with_t
     assert!(outbox.text("tbody td:nth-child(3) .muted").contains(&format!("gave up after {MAX_ATTEMPTS} attempts")));
 
     // A failed email is not tried again.
-    sqlx::query("update emails set next_attempt_at = now()").execute(&app.pool).await.unwrap();
+    sqlx::query("update tasks set run_at = now()").execute(&app.pool).await.unwrap();
     app.deliver_mail().await;
     assert_eq!(smtp.arrived(), MAX_ATTEMPTS as usize);
 }
@@ -117,12 +141,11 @@ async fn an_email_whose_lease_expired_is_taken_over_and_sent_once(pool: PgPool) 
     send(&app, &s, s.candidate_id).await;
 
     // A worker claims the email and dies before sending it.
-    let crashed = outbox::claim(&app.pool, 10, 120).await.unwrap();
-    assert_eq!(crashed.len(), 1);
+    assert!(claim_delivery(&app).await.is_some());
     app.deliver_mail().await;
     assert_eq!(smtp.arrived(), 0, "nobody else takes it while the lease lasts");
 
-    sqlx::query("update emails set next_attempt_at = now() - interval '1 second'").execute(&app.pool).await.unwrap();
+    end_leases(&app).await;
     app.deliver_mail().await;
     app.deliver_mail().await;
 
@@ -139,17 +162,18 @@ async fn a_worker_whose_lease_was_taken_over_cannot_record_its_outcome(pool: PgP
     let interview = send(&app, &s, s.candidate_id).await;
 
     // A slow worker claims it; its lease runs out and another worker takes the email over.
-    let stale = outbox::claim(&app.pool, 10, 120).await.unwrap().pop().unwrap();
-    sqlx::query("update emails set next_attempt_at = now() - interval '1 second'").execute(&app.pool).await.unwrap();
+    let stale = claim_delivery(&app).await.unwrap();
+    end_leases(&app).await;
     let other = app.other_browser();
     let round = tokio::spawn(async move { other.deliver_mail().await });
     smtp.wait_for_arrivals(1).await;
 
     // The slow worker comes back with its outcome while the other one is sending.
-    outbox::mark_failed(&app.pool, stale.id, stale.attempts, "Connection reset").await.unwrap();
-    outbox::mark_retry(&app.pool, stale.id, stale.attempts, "Connection reset", time::OffsetDateTime::now_utc())
-        .await
-        .unwrap();
+    let email_id = stale.job.as_ref().unwrap().email_id;
+    let failed = Delivered::Failed("Connection reset".into());
+    record(&app.pool, &stale.claim, email_id, failed).await.unwrap();
+    let retry = Delivered::Retry { error: "Connection reset".into(), at: time::OffsetDateTime::now_utc() };
+    record(&app.pool, &stale.claim, email_id, retry).await.unwrap();
     assert_eq!(email(&app).await, ("queued".to_owned(), 2, None), "the stale outcome changed nothing");
 
     smtp.release();
@@ -208,7 +232,7 @@ async fn no_email_goes_out_for_an_interview_closed_before_its_delivery(pool: PgP
                     .await
                     .unwrap();
                 if how == "expire" {
-                    assert_eq!(hifinity::interviews::store::expire_overdue(&app.pool).await.unwrap(), 1);
+                    assert_eq!(hifinity::interviews::lifecycle::expire_overdue(&app.pool).await.unwrap(), 1);
                 }
             }
             _ => unreachable!(),
@@ -237,4 +261,38 @@ async fn no_email_goes_out_for_an_interview_closed_before_its_delivery(pool: PgP
         assert_eq!(cell(row, ".badge"), "Failed", "{case}");
         assert_eq!(cell(row, "td:nth-child(3) .muted"), reason, "{case}");
     }
+}
+
+#[sqlx::test]
+async fn the_smtp_server_never_has_more_sessions_open_than_smtp_max_connections(pool: PgPool) {
+    let smtp = SmtpServer::start(Behaviour::Accept).await;
+    let smtp_url = smtp.url();
+    let app = TestApp::spawn_with(pool, |config| {
+        config.smtp_url = Some(smtp_url);
+        config.smtp_max_connections = 3;
+    })
+    .await;
+    let s = ready(&app).await;
+    let user_id = sqlx::query_scalar("select id from users").fetch_one(&app.pool).await.unwrap();
+    for i in 0..50 {
+        let candidate =
+            fixtures::candidate(&app.pool, s.company_id, &format!("Candidate {i}"), &format!("c{i}@example.com")).await;
+        let request = hifinity::interviews::lifecycle::SendRequest {
+            company_id: app.scope(s.company_id).await,
+            user_id,
+            candidate_id: candidate,
+            job_id: s.job_id,
+            version_id: s.version_id,
+            idempotency_key: Uuid::new_v4(),
+            link_valid_days: 14,
+        };
+        hifinity::interviews::lifecycle::send(&app.pool, &request).await.unwrap();
+    }
+
+    app.deliver_mail().await;
+
+    assert_eq!(smtp.messages().len(), 50);
+    assert_eq!(count(&app, "select count(*) from emails where status = 'sent'").await, 50);
+    let most = smtp.most_sessions();
+    assert!((1..=3).contains(&most), "at most SMTP_MAX_CONNECTIONS sessions at once, not {most}");
 }

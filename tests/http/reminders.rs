@@ -1,7 +1,7 @@
 //! Automatic reminders: queued by the housekeeping step for Pending interviews
 //! nobody has started, N days after the last invitation, at most the company's limit.
 
-use hifinity::interviews::{reminders, store};
+use hifinity::interviews::lifecycle;
 use mail_parser::MessageParser;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -21,8 +21,8 @@ async fn ready(app: &TestApp) -> Sendable {
 
 /// Sends `s`'s candidate (or `candidate`) an interview; returns its id.
 async fn send_to(app: &TestApp, s: &Sendable, candidate_id: Uuid) -> Uuid {
-    let request = store::SendRequest {
-        company_id: s.company_id,
+    let request = lifecycle::SendRequest {
+        company_id: app.scope(s.company_id).await,
         user_id: sqlx::query_scalar("select id from users where email = $1")
             .bind(RECRUITER)
             .fetch_one(&app.pool)
@@ -34,10 +34,7 @@ async fn send_to(app: &TestApp, s: &Sendable, candidate_id: Uuid) -> Uuid {
         idempotency_key: Uuid::new_v4(),
         link_valid_days: 14,
     };
-    match store::send(&app.pool, &request).await.unwrap() {
-        store::SendOutcome::Sent { interview_id, .. } => interview_id,
-        _ => panic!("the interview was not sent"),
-    }
+    lifecycle::send(&app.pool, &request).await.expect("the interview was not sent").interview_id
 }
 
 /// Moves every interview's last invitation `interval` into the past.
@@ -57,11 +54,11 @@ async fn a_reminder_goes_out_after_the_set_days_with_the_same_link(pool: PgPool)
     app.deliver_mail().await;
 
     age(&app, "1 day 23 hours").await;
-    assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 0, "not before 2 days (the default)");
+    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 0, "not before 2 days (the default)");
 
     age(&app, "2 days 1 minute").await;
-    assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 1);
-    assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 0, "one due moment, one reminder");
+    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 1);
+    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 0, "one due moment, one reminder");
     app.deliver_mail().await;
 
     let messages = smtp.messages();
@@ -90,7 +87,7 @@ async fn an_interview_gets_at_most_the_set_number_of_reminders(pool: PgPool) {
     send_to(&app, &s, s.candidate_id).await;
     for expected in [1, 1, 0, 0] {
         age(&app, "3 days").await;
-        assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), expected);
+        assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), expected);
     }
     assert_eq!(count(&app, "select count(*) from emails where kind = 'reminder'").await, 2);
 
@@ -100,7 +97,7 @@ async fn an_interview_gets_at_most_the_set_number_of_reminders(pool: PgPool) {
     app.post("/settings", &[("reminder_after_days", "2"), ("max_reminders", "1")]).await;
     for expected in [1, 0] {
         age(&app, "3 days").await;
-        assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), expected);
+        assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), expected);
     }
     assert_eq!(count(&app, "select count(*) from emails where kind = 'reminder'").await, 3);
 }
@@ -117,12 +114,12 @@ async fn a_resend_starts_the_wait_again(pool: PgPool) {
         .execute(&app.pool)
         .await
         .unwrap();
-    assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 0, "one day since the resend is not two");
+    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 0, "one day since the resend is not two");
     sqlx::query("update interviews set last_invited_at = last_invited_at - interval '1 day 1 minute'")
         .execute(&app.pool)
         .await
         .unwrap();
-    assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 1, "two days since the resend");
+    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 1, "two days since the resend");
 }
 
 #[sqlx::test]
@@ -148,7 +145,7 @@ async fn no_reminders_for_started_completed_cancelled_or_expired_interviews(pool
     }
     age(&app, "10 days").await;
 
-    assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 1, "only the pending one");
+    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 1, "only the pending one");
     let reminded: Uuid = sqlx::query_scalar("select interview_id from emails where kind = 'reminder'")
         .fetch_one(&app.pool)
         .await
@@ -168,7 +165,7 @@ async fn no_reminder_for_an_archived_candidate(pool: PgPool) {
     assert!(page.flash().starts_with("Ada Lovelace was archived"), "{}", page.flash());
     age(&app, "10 days").await;
 
-    assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 1, "only the candidate still in the list");
+    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 1, "only the candidate still in the list");
     let reminded: Uuid = sqlx::query_scalar("select interview_id from emails where kind = 'reminder'")
         .fetch_one(&app.pool)
         .await
@@ -189,7 +186,7 @@ async fn zero_days_turns_reminders_off(pool: PgPool) {
     let page = app.post("/settings", &[("reminder_after_days", "0"), ("max_reminders", "2")]).await;
     assert_eq!(page.flash(), "Settings saved. Automatic reminders are off.");
     age(&app, "30 days").await;
-    assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 0);
+    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 0);
     assert_eq!(count(&app, "select count(*) from emails where kind = 'reminder'").await, 0);
 }
 
@@ -205,8 +202,8 @@ async fn each_company_uses_its_own_reminder_setting(pool: PgPool) {
     let globex = fixtures::sendable(&other.pool, other.company_id("hank@globex.com").await).await;
     let globex_user: Uuid =
         sqlx::query_scalar("select id from users where email = 'hank@globex.com'").fetch_one(&app.pool).await.unwrap();
-    let request = store::SendRequest {
-        company_id: globex.company_id,
+    let request = lifecycle::SendRequest {
+        company_id: app.scope(globex.company_id).await,
         user_id: globex_user,
         candidate_id: globex.candidate_id,
         job_id: globex.job_id,
@@ -214,15 +211,15 @@ async fn each_company_uses_its_own_reminder_setting(pool: PgPool) {
         idempotency_key: Uuid::new_v4(),
         link_valid_days: 14,
     };
-    store::send(&app.pool, &request).await.unwrap();
+    lifecycle::send(&app.pool, &request).await.unwrap();
 
     age(&app, "3 days").await;
-    assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 1, "Globex's default of 2 days; Acme waits 5");
+    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 1, "Globex's default of 2 days; Acme waits 5");
     let reminded: Uuid =
         sqlx::query_scalar("select company_id from emails where kind = 'reminder'").fetch_one(&app.pool).await.unwrap();
     assert_eq!(reminded, globex.company_id);
     age(&app, "5 days 1 minute").await;
-    assert_eq!(reminders::queue_due(&app.pool).await.unwrap(), 2);
+    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 2);
 }
 
 #[sqlx::test]
@@ -235,8 +232,11 @@ async fn instances_running_at_once_queue_each_reminder_once(pool: PgPool) {
         send_to(&app, &s, candidate).await;
     }
     age(&app, "3 days").await;
-    let (a, b, c) =
-        tokio::join!(reminders::queue_due(&app.pool), reminders::queue_due(&app.pool), reminders::queue_due(&app.pool));
+    let (a, b, c) = tokio::join!(
+        lifecycle::remind_due(&app.pool),
+        lifecycle::remind_due(&app.pool),
+        lifecycle::remind_due(&app.pool)
+    );
     assert_eq!(a.unwrap() + b.unwrap() + c.unwrap(), 250);
     assert_eq!(count(&app, "select count(*) from emails where kind = 'reminder'").await, 250);
     assert_eq!(count(&app, "select count(distinct interview_id) from emails where kind = 'reminder'").await, 250);

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::{
     fixtures,
-    support::{PASSWORD, Page, TestApp},
+    support::{PASSWORD, Page, TestApp, path_in_message},
 };
 
 const RECRUITER: &str = "riley@acme.com";
@@ -168,6 +168,8 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     let sign_in = form(&[("email", RECRUITER), ("password", PASSWORD)]);
     refused_from_another_site(&app, Post::new(&visitor, "/sign-in", "/sign-in", sign_in), c).await;
     refused_from_another_site(&app, Post::new(&visitor, "/sign-out", "/sign-out", form(&[])), c).await;
+    let resend = form(&[("email", "gina@globex.com")]);
+    refused_from_another_site(&app, Post::new(&stranger, "/verify-email", "/verify-email", resend), c).await;
 
     // The team: inviting, resending and revoking; joining by the link; a role; one's
     // other sessions; deactivating.
@@ -357,6 +359,16 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     refused_from_another_site(&app, Post::new(&app, "/interviews/{id}/decision", format!("{i}/decision"), decision), c)
         .await;
 
+    // Passwords: changed by the recruiter, then reset by whoever gets the emailed link
+    // (last, as a reset ends every session).
+    let change = form(&[("current_password", PASSWORD), ("password", "a brand new passphrase")]);
+    refused_from_another_site(&app, Post::new(&app, "/account/password", "/account/password", change), c).await;
+    let forgot = form(&[("email", RECRUITER)]);
+    refused_from_another_site(&app, Post::new(&stranger, "/forgot-password", "/forgot-password", forgot), c).await;
+    let reset_link = path_in_message(&app.account_email_to(RECRUITER).await, "/reset-password/");
+    let reset = form(&[("password", "yet another passphrase")]);
+    refused_from_another_site(&app, Post::new(&stranger, "/reset-password/{token}", reset_link, reset), c).await;
+
     assert_eq!(covered, routes_in_source("post"), "every POST route of the router has a case here");
 }
 
@@ -406,17 +418,22 @@ async fn portal_candidate_and_error_pages_carry_the_security_headers(pool: PgPoo
 
 /// Runs `hifinity serve` with one malformed setting; returns its exit status and stderr.
 fn serve_with(variable: &str, value: &str) -> (std::process::ExitStatus, String) {
+    run_with(&["serve"], &[(variable, value)])
+}
+
+/// Runs `hifinity <args>` with `settings` only; returns its exit status and stderr.
+pub fn run_with(args: &[&str], settings: &[(&str, &str)]) -> (std::process::ExitStatus, String) {
     // An empty folder: no .env is read, and nothing is left behind.
     let dir = std::env::temp_dir().join(format!("hifinity-settings-{}", Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_hifinity"))
-        .arg("serve")
+        .args(args)
         .env_clear()
         .current_dir(&dir)
         // Every setting is read before the database is reached, so it needs no server.
         .env("DATABASE_URL", "postgres://hifinity@127.0.0.1:1/hifinity")
         .env("DATA_DIR", &dir)
-        .env(variable, value)
+        .envs(settings.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -430,7 +447,7 @@ fn serve_with(variable: &str, value: &str) -> (std::process::ExitStatus, String)
         if Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("{variable}={value}: hifinity did not stop within 30 s");
+            panic!("{args:?} with {settings:?}: hifinity did not stop within 30 s");
         }
         std::thread::sleep(Duration::from_millis(20));
     };
@@ -449,6 +466,7 @@ fn a_malformed_setting_stops_start_up_with_one_line_naming_it() {
         ("SECRET_KEY", "not-hex"),
         ("TRUST_FORWARDED_FOR", "sometimes"),
         ("SMTP_URL", "http://x"),
+        ("SMTP_MAX_CONNECTIONS", "0"),
         ("MAIL_FROM", "nobody"),
         ("INTERVIEW_LINK_DAYS", "0"),
         ("MEDIA_STORE", "/var/media"),
@@ -458,6 +476,10 @@ fn a_malformed_setting_stops_start_up_with_one_line_naming_it() {
         ("EVALUATION_TIMEOUT_SECS", "0"),
         ("WORKER_POLL_SECS", "0"),
         ("HOUSEKEEPING_SECS", "an hour"),
+        ("TRUSTED_PROXY_HOPS", "-1"),
+        ("MAILBOX_ONLY", "sometimes"),
+        ("SIGN_UPS_PER_HOUR", "0"),
+        ("ACCOUNT_EMAILS_PER_HOUR", "many"),
     ];
     for (variable, value) in cases {
         let (status, stderr) = serve_with(variable, value);
@@ -473,4 +495,47 @@ fn a_malformed_setting_stops_start_up_with_one_line_naming_it() {
         stderr.lines().collect::<Vec<_>>(),
         ["error: SECRET_KEY is required when APP_ENV=production (64 hex characters)"]
     );
+}
+
+#[test]
+fn production_needs_a_mail_server_unless_the_built_in_mailbox_is_intended() {
+    let key = ("SECRET_KEY", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    let (status, stderr) = run_with(&["serve"], &[("APP_ENV", "production"), key]);
+    assert!(!status.success());
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].starts_with("error: SMTP_URL is required when APP_ENV=production"), "{stderr}");
+    assert!(lines[0].contains("MAILBOX_ONLY=true"), "{stderr}");
+
+    // Intended: start-up goes on to the database (which this test does not run).
+    let (_, stderr) = run_with(&["serve"], &[("APP_ENV", "production"), key, ("MAILBOX_ONLY", "true")]);
+    assert!(!stderr.contains("SMTP_URL"), "{stderr}");
+}
+
+#[test]
+fn the_demo_company_is_refused_in_production() {
+    let key = ("SECRET_KEY", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    let settings = [("APP_ENV", "production"), key, ("SMTP_URL", "smtp://127.0.0.1:1")];
+    let (status, stderr) = run_with(&["demo"], &settings);
+    assert!(!status.success());
+    assert!(stderr.starts_with("error: hifinity demo is refused when APP_ENV=production"), "{stderr}");
+}
+
+#[sqlx::test]
+async fn signed_in_pages_are_never_cached_and_https_is_remembered(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let public = app.get("/sign-in").await;
+    assert!(public.headers.get("strict-transport-security").is_none(), "not over plain HTTP");
+    app.sign_up("Acme", RECRUITER).await;
+    for path in ["/candidates", "/jobs", "/team", "/settings", "/account/password", "/no-such-page"] {
+        let page = app.get(path).await;
+        assert_eq!(page.headers.get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "{path}");
+    }
+
+    let https = TestApp::spawn_with(app.pool.clone(), |config| {
+        config.base_url = hifinity::config::parse_base_url("https://hire.example.com").unwrap();
+    })
+    .await;
+    let page = https.get("/sign-in").await;
+    assert_eq!(page.headers["strict-transport-security"], "max-age=31536000");
 }

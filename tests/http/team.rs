@@ -32,7 +32,7 @@ async fn spawn_with_smtp(pool: PgPool) -> (TestApp, SmtpServer) {
 async fn invite(app: &TestApp, email: &str, role: &str) -> Page {
     let page = app.post("/team/invitations", &[("email", email), ("role", role)]).await;
     assert_eq!(page.flash(), format!("Invitation sent to {email}."));
-    app.deliver_mail().await;
+    app.deliver_account_mail().await;
     page
 }
 
@@ -78,7 +78,10 @@ async fn an_invitee_follows_the_emailed_link_chooses_their_password_and_is_signe
     // An account email: kept out of the company's candidate Outbox.
     let outbox = app.get("/outbox").await;
     assert!(!outbox.body.contains("sam@acme.com"), "{}", outbox.body);
-    assert_eq!(count(&app, "select count(*) from emails where kind = 'team_invitation' and status = 'sent'").await, 1);
+    assert_eq!(
+        count(&app, "select count(*) from account_emails where kind = 'team_invitation' and status = 'sent'").await,
+        1
+    );
 }
 
 #[sqlx::test]
@@ -89,7 +92,7 @@ async fn a_resent_invitation_has_a_new_link_and_a_revoked_one_none(pool: PgPool)
     let id: uuid::Uuid = sqlx::query_scalar("select id from team_invitations").fetch_one(&app.pool).await.unwrap();
     let resent = app.post(&format!("/team/invitations/{id}/resend"), &[]).await;
     assert_eq!(resent.flash(), "Invitation sent again to sam@acme.com. The previous link no longer works.");
-    app.deliver_mail().await;
+    app.deliver_account_mail().await;
     let second = last_link(&smtp, "sam@acme.com");
     assert_ne!(first, second);
     let old = app.other_browser().get(&first.replace(&app.base, "")).await;

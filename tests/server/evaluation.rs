@@ -12,7 +12,7 @@ use crate::{
 async fn a_completed_interview_is_evaluated_and_the_result_is_on_its_page(pool: PgPool) {
     let smtp = SmtpServer::start(Behaviour::Accept).await;
     let server = Server::start(&pool, &[("SMTP_URL", &smtp.url()), ("WORKER_POLL_SECS", "3600")]).await;
-    let interview_id = send_invitation(&server, &pool).await;
+    let interview_id = send_invitation(&server, &pool, Some(&smtp)).await;
     let link = emailed_link(&server, &smtp).await;
 
     complete_interview(&pool, interview_id, &link).await;
@@ -42,7 +42,7 @@ async fn sigterm_during_an_evaluation_gives_the_task_back_at_once(pool: PgPool) 
     let model_url = format!("http://{}/v1", model.local_addr().unwrap());
     let smtp = SmtpServer::start(Behaviour::Accept).await;
     let mut server = Server::start(&pool, &[("SMTP_URL", &smtp.url()), ("EVALUATOR_URL", &model_url)]).await;
-    let interview_id = send_invitation(&server, &pool).await;
+    let interview_id = send_invitation(&server, &pool, Some(&smtp)).await;
     let link = emailed_link(&server, &smtp).await;
     complete_interview(&pool, interview_id, &link).await;
     let (_request, _) = tokio::time::timeout(crate::process::PATIENCE, model.accept())

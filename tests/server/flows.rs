@@ -12,10 +12,20 @@ use crate::{
 };
 
 pub const RECRUITER: &str = "riley@acme.com";
+/// The candidate of [`fixtures::sendable`].
+pub const CANDIDATE: &str = "ada@example.com";
 
-/// Signs up Acme Robotics and sends Ada Lovelace an interview with **Send Interview
-/// Invitation**; returns the interview.
-pub async fn send_invitation(server: &Server, pool: &PgPool) -> Uuid {
+/// Signs up Acme Robotics (see [`sign_up`]) and sends Ada Lovelace an interview with
+/// **Send Interview Invitation**; returns the interview.
+pub async fn send_invitation(server: &Server, pool: &PgPool, smtp: Option<&SmtpServer>) -> Uuid {
+    let s = sign_up(server, pool, smtp).await;
+    send_interview_to(server, pool, &s, s.candidate_id).await
+}
+
+/// Signs up Acme Robotics, confirms the address with the link of the verification email
+/// (at `smtp`, or without a mail server the one the development page shows), and adds a
+/// job whose template is published and one candidate.
+pub async fn sign_up(server: &Server, pool: &PgPool, smtp: Option<&SmtpServer>) -> fixtures::Sendable {
     let signed_up = server
         .post(
             "/sign-up",
@@ -28,32 +38,48 @@ pub async fn send_invitation(server: &Server, pool: &PgPool) -> Uuid {
         )
         .await;
     assert_eq!(signed_up.status, StatusCode::OK, "{}", signed_up.body);
+    let link = match smtp {
+        Some(smtp) => {
+            eventually("the verification email at the SMTP server", server, || async {
+                smtp.messages_to(RECRUITER).first().map(|message| link_in_message(message))
+            })
+            .await
+        }
+        None => signed_up.link(".dev-link").expect("the development page shows the link"),
+    };
+    let verified = server.get(link.strip_prefix(&server.url("")).expect("a link to this server")).await;
+    assert!(verified.url.ends_with("/jobs"), "signed in after confirming: {}", verified.url);
     let company_id: Uuid = sqlx::query_scalar("select company_id from users where email = $1::citext")
         .bind(RECRUITER)
         .fetch_one(pool)
         .await
         .unwrap();
-    let s = fixtures::sendable(pool, company_id).await;
-    let form = server.get(&format!("/candidates/{}/send-interview", s.candidate_id)).await;
+    fixtures::sendable(pool, company_id).await
+}
+
+/// Sends `candidate_id` an interview for `s`'s job with **Send Interview Invitation**;
+/// returns the interview.
+pub async fn send_interview_to(server: &Server, pool: &PgPool, s: &fixtures::Sendable, candidate_id: Uuid) -> Uuid {
+    let form = server.get(&format!("/candidates/{candidate_id}/send-interview")).await;
     let key = form.value_of("idempotency_key").expect("the form carries an idempotency key");
     let sent = server
         .post(
-            &format!("/candidates/{}/send-interview", s.candidate_id),
+            &format!("/candidates/{candidate_id}/send-interview"),
             &[("job_id", &s.job_id.to_string()), ("version_id", &s.version_id.to_string()), ("idempotency_key", &key)],
         )
         .await;
     assert!(sent.flash().starts_with("Interview invitation sent"), "{}", sent.body);
     sqlx::query_scalar("select id from interviews where candidate_id = $1")
-        .bind(s.candidate_id)
+        .bind(candidate_id)
         .fetch_one(pool)
         .await
         .unwrap()
 }
 
-/// The link of the first message the SMTP server received, once it has one.
+/// The link of the first message the candidate received, once there is one.
 pub async fn emailed_link(server: &Server, smtp: &SmtpServer) -> String {
     eventually("the invitation at the SMTP server", server, || async {
-        smtp.messages().first().map(|message| link_in_message(message))
+        smtp.messages_to(CANDIDATE).first().map(|message| link_in_message(message))
     })
     .await
 }

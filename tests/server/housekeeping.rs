@@ -2,7 +2,7 @@ use mail_parser::MessageParser;
 use sqlx::PgPool;
 
 use crate::{
-    flows::{RECRUITER, emailed_link, send_invitation},
+    flows::{CANDIDATE, RECRUITER, emailed_link, send_invitation},
     process::{Server, eventually},
     smtp::{Behaviour, SmtpServer},
 };
@@ -10,7 +10,7 @@ use crate::{
 #[sqlx::test]
 async fn housekeeping_expires_an_interview_past_its_deadline(pool: PgPool) {
     let server = Server::start(&pool, &[("HOUSEKEEPING_SECS", "1")]).await;
-    let interview_id = send_invitation(&server, &pool).await;
+    let interview_id = send_invitation(&server, &pool, None).await;
     sqlx::query("update interviews set expires_at = now() - interval '1 minute' where id = $1")
         .bind(interview_id)
         .execute(&pool)
@@ -35,7 +35,7 @@ async fn housekeeping_expires_an_interview_past_its_deadline(pool: PgPool) {
 async fn housekeeping_sends_a_reminder_when_it_is_due(pool: PgPool) {
     let smtp = SmtpServer::start(Behaviour::Accept).await;
     let server = Server::start(&pool, &[("SMTP_URL", &smtp.url()), ("HOUSEKEEPING_SECS", "1")]).await;
-    let interview_id = send_invitation(&server, &pool).await;
+    let interview_id = send_invitation(&server, &pool, Some(&smtp)).await;
     let invitation_link = emailed_link(&server, &smtp).await;
     // The company's default: a reminder two days after the last invitation.
     sqlx::query("update interviews set last_invited_at = now() - interval '2 days 1 hour' where id = $1")
@@ -44,8 +44,10 @@ async fn housekeeping_sends_a_reminder_when_it_is_due(pool: PgPool) {
         .await
         .unwrap();
 
-    let reminder =
-        eventually("the reminder at the SMTP server", &server, || async { smtp.messages().get(1).cloned() }).await;
+    let reminder = eventually("the reminder at the SMTP server", &server, || async {
+        smtp.messages_to(CANDIDATE).get(1).cloned()
+    })
+    .await;
     let reminder = MessageParser::default().parse(&reminder).unwrap();
     assert!(reminder.subject().unwrap().starts_with("Reminder: "), "{:?}", reminder.subject());
     assert!(reminder.body_text(0).unwrap().contains(&invitation_link), "the reminder carries the same link");
@@ -60,7 +62,7 @@ async fn housekeeping_sends_a_reminder_when_it_is_due(pool: PgPool) {
 #[sqlx::test]
 async fn housekeeping_deletes_expired_sessions_and_keeps_live_ones(pool: PgPool) {
     let server = Server::start(&pool, &[("HOUSEKEEPING_SECS", "1")]).await;
-    send_invitation(&server, &pool).await;
+    send_invitation(&server, &pool, None).await;
     sqlx::query(
         "insert into sessions (token_hash, user_id, expires_at)
          select '\\x00ff'::bytea, id, now() - interval '1 minute' from users where email = $1::citext",

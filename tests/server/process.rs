@@ -41,7 +41,7 @@ impl Server {
             .env("BIND_ADDR", "127.0.0.1:0")
             .env("DATA_DIR", &data_dir)
             .env("NO_COLOR", "1")
-            .env("RUST_LOG", "info,sqlx=warn,hifinity::mail::worker=debug")
+            .env("RUST_LOG", "info,sqlx=warn,hifinity::queue::worker=debug")
             .envs(settings.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -2,7 +2,9 @@
 //! attempts for that account, or from that client address, are refused until the window
 //! ends. The counting itself happens in Postgres (the app's `auth::throttle`).
 
-use std::net::IpAddr;
+use std::{fmt::Display, net::IpAddr};
+
+use crate::domain::SecretKey;
 
 pub const WINDOW_MINUTES: i32 = 15;
 pub const PER_ACCOUNT: i32 = 5;
@@ -15,10 +17,19 @@ pub struct Keys {
 }
 
 impl Keys {
-    /// The account's key ignores the case of the email, so "Ann@X.com" cannot get
-    /// five more tries than "ann@x.com".
-    pub fn new(email: &str, client: IpAddr) -> Self {
-        Self { account: format!("email:{}", email.to_lowercase()), address: format!("ip:{client}") }
+    /// An account is counted by its id; an email with no account by a keyed hash of the
+    /// email, trimmed and lower-cased (so "Ann@X.com" cannot get five more tries than
+    /// "ann@x.com"), so that the table holds no address anyone typed. Both get the same
+    /// limit, so a refusal says nothing about which emails have accounts.
+    pub fn new(account_id: Option<&dyn Display>, email: &str, client: IpAddr, secret: &SecretKey) -> Self {
+        let account = match account_id {
+            Some(id) => format!("user:{id}"),
+            None => {
+                let mac = secret.mac(&[b"sign-in-throttle", email.trim().to_lowercase().as_bytes()]);
+                format!("unknown:{}", mac.iter().map(|b| format!("{b:02x}")).collect::<String>())
+            }
+        };
+        Self { account, address: format!("ip:{client}") }
     }
 
     pub fn account(&self) -> &str {
@@ -53,7 +64,7 @@ mod tests {
     use super::*;
 
     fn keys() -> Keys {
-        Keys::new("Ann@Example.com", "203.0.113.9".parse().unwrap())
+        Keys::new(Some(&"4f7c"), "Ann@Example.com", "203.0.113.9".parse().unwrap(), &SecretKey::generate())
     }
 
     fn count(key: &str, failures: i32, minutes_left: i64) -> Count<'_> {
@@ -61,9 +72,21 @@ mod tests {
     }
 
     #[test]
-    fn an_account_is_counted_whatever_the_case_of_its_email() {
-        assert_eq!(keys().account(), "email:ann@example.com");
+    fn an_account_is_counted_by_its_id() {
+        assert_eq!(keys().account(), "user:4f7c");
         assert_eq!(keys().address(), "ip:203.0.113.9");
+    }
+
+    #[test]
+    fn an_unknown_email_is_counted_by_a_keyed_hash_whatever_its_case() {
+        let secret = SecretKey::generate();
+        let client = "203.0.113.9".parse().unwrap();
+        let upper = Keys::new(None, " Ann@Example.COM ", client, &secret);
+        let lower = Keys::new(None, "ann@example.com", client, &secret);
+        assert_eq!(upper.account(), lower.account());
+        assert!(upper.account().starts_with("unknown:") && !upper.account().contains("ann"), "{}", upper.account());
+        let other_key = Keys::new(None, "ann@example.com", client, &SecretKey::generate());
+        assert_ne!(other_key.account(), lower.account(), "keyed: nobody can compute it without the secret");
     }
 
     #[test]

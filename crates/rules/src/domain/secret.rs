@@ -39,7 +39,13 @@ impl SecretKey {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
         let hex: String = key.0.iter().map(|b| format!("{b:02x}")).collect();
-        std::fs::write(path, hex).with_context(|| format!("writing {}", path.display()))?;
+        // Readable by its owner only: whoever reads it can forge links and flash messages.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(path).with_context(|| format!("creating {}", path.display()))?;
+        std::io::Write::write_all(&mut file, hex.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
         Ok(key)
     }
 
@@ -118,6 +124,12 @@ mod tests {
         let created = SecretKey::load_or_create(&path).unwrap();
         let written = std::fs::read_to_string(&path).unwrap();
         assert_eq!(written.len(), 64);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "readable by its owner only: {mode:o}");
+        }
         let loaded = SecretKey::load_or_create(&path).unwrap();
         assert_eq!(created.mac(&[b"x"]), loaded.mac(&[b"x"]));
         assert_eq!(SecretKey::parse(&written).unwrap().mac(&[b"x"]), created.mac(&[b"x"]));

@@ -1,0 +1,166 @@
+//! What the candidate does through the link: open it, start, answer, complete.
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::{Refused, Result, Transition, lock, record_event};
+use crate::{
+    evaluation::EvaluateInterview, ids::CompanyId, interview_templates::model::AnswerKind,
+    interviews::model::EventKind, queue,
+};
+
+/// The first opening of the link is recorded on the interview and its timeline.
+pub async fn link_opened(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    let first = sqlx::query!(
+        "update interviews set link_opened_at = now() where company_id = $1 and id = $2 and link_opened_at is null",
+        company_id as CompanyId,
+        id,
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if first {
+        record_event(&mut tx, company_id, id, EventKind::LinkOpened, None).await?;
+    }
+    tx.commit().await
+}
+
+/// Pending → In Progress.
+pub async fn start(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let interview = lock(&mut tx, company_id, id).await?;
+    interview.check(Transition::Start)?;
+    sqlx::query!(
+        "update interviews set status = 'in_progress', started_at = now(), updated_at = now()
+         where company_id = $1 and id = $2",
+        company_id as CompanyId,
+        id,
+    )
+    .execute(&mut *tx)
+    .await?;
+    interview.record(&mut tx, EventKind::Started, None).await?;
+    interview.refresh_candidate(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub enum AnswerContent<'a> {
+    Text(&'a str),
+    Video { key: &'a str, media_type: &'a str, bytes: i64 },
+}
+
+/// Saves an answer to one question of an In Progress interview; a second answer is
+/// refused unless the template allows retakes. Returns a retake's earlier media, to
+/// delete now that the new answer is committed.
+pub async fn answer(
+    pool: &PgPool,
+    company_id: CompanyId,
+    id: Uuid,
+    question_id: Uuid,
+    content: AnswerContent<'_>,
+) -> Result<Option<String>> {
+    let mut tx = pool.begin().await?;
+    let interview = lock(&mut tx, company_id, id).await?;
+    interview.check(Transition::Answer)?;
+    let Some(question) = sqlx::query!(
+        r#"select q.answer_kind as "answer_kind: AnswerKind", v.allow_retakes
+           from interviews i
+           join template_versions v on v.id = i.template_version_id
+           join version_questions q on q.version_id = v.id
+           where i.company_id = $1 and i.id = $2 and q.id = $3"#,
+        company_id as CompanyId,
+        id,
+        question_id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Err(Refused::UnknownQuestion.into());
+    };
+    let kind = question.answer_kind;
+    let (text, key, media_type, bytes) = match content {
+        AnswerContent::Text(text) if kind == AnswerKind::Text => (Some(text), None, None, None),
+        AnswerContent::Video { key, media_type, bytes } if kind == AnswerKind::Video => {
+            (None, Some(key), Some(media_type), Some(bytes))
+        }
+        _ => return Err(Refused::WrongKind.into()),
+    };
+    let existing = sqlx::query!(
+        "select id, media_key from answers where interview_id = $1 and question_id = $2",
+        id,
+        question_id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let replaced_media = match existing {
+        Some(_) if !question.allow_retakes => return Err(Refused::AlreadyAnswered.into()),
+        Some(previous) => {
+            sqlx::query!("delete from answers where company_id = $1 and id = $2", company_id as CompanyId, previous.id)
+                .execute(&mut *tx)
+                .await?;
+            previous.media_key
+        }
+        None => None,
+    };
+    sqlx::query!(
+        "insert into answers (id, interview_id, company_id, question_id, answer_kind, text_answer, media_key, media_type, media_bytes)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        Uuid::new_v4(),
+        id,
+        company_id as CompanyId,
+        question_id,
+        kind as AnswerKind,
+        text,
+        key,
+        media_type,
+        bytes,
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "update interviews set updated_at = now() where company_id = $1 and id = $2",
+        company_id as CompanyId,
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    interview.record(&mut tx, EventKind::AnswerSaved, None).await?;
+    tx.commit().await?;
+    Ok(replaced_media)
+}
+
+/// In Progress → Completed with every question answered; queues the evaluation in the
+/// same transaction. The row lock makes two tabs complete it once.
+pub async fn complete(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let interview = lock(&mut tx, company_id, id).await?;
+    interview.check(Transition::Complete)?;
+    let unanswered = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from interviews i
+           join version_questions q on q.version_id = i.template_version_id
+           where i.company_id = $1 and i.id = $2
+             and not exists(select 1 from answers a where a.interview_id = i.id and a.question_id = q.id)"#,
+        company_id as CompanyId,
+        id,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if unanswered > 0 {
+        return Err(Refused::Unanswered(unanswered).into());
+    }
+    sqlx::query!(
+        "update interviews set status = 'completed', completed_at = now(), updated_at = now()
+         where company_id = $1 and id = $2",
+        company_id as CompanyId,
+        id,
+    )
+    .execute(&mut *tx)
+    .await?;
+    interview.record(&mut tx, EventKind::Completed, None).await?;
+    interview.refresh_candidate(&mut tx).await?;
+    queue::enqueue(&mut tx, Some(company_id), &EvaluateInterview { interview_id: id }).await?;
+    tx.commit().await?;
+    Ok(())
+}

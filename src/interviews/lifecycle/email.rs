@@ -1,0 +1,33 @@
+//! What the outbox learns about an interview's emails, recorded in the outbox's own
+//! transaction so that the email's row and the interview agree.
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::record_event;
+use crate::{ids::CompanyId, interviews::model::EventKind};
+
+/// An email of the interview was handed to the transport; `detail` says to whom and how.
+pub async fn email_sent(conn: &mut PgConnection, company_id: CompanyId, id: Uuid, detail: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update interviews set email_sent_at = now() where company_id = $1 and id = $2",
+        company_id as CompanyId,
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    record_event(conn, company_id, id, EventKind::Sent, Some(detail)).await
+}
+
+/// An email of the interview was opened for the first time; the interview keeps the
+/// first open of any of its emails.
+pub async fn email_opened(conn: &mut PgConnection, company_id: CompanyId, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update interviews set email_opened_at = coalesce(email_opened_at, now()) where company_id = $1 and id = $2",
+        company_id as CompanyId,
+        id,
+    )
+    .execute(&mut *conn)
+    .await?;
+    record_event(conn, company_id, id, EventKind::Opened, None).await
+}

@@ -1,0 +1,261 @@
+//! The one owner of an interview's life. Every change to an interview goes through a
+//! transition here, which checks that the interview's state allows it and then, in one
+//! transaction, writes the new state, records the timeline event, refreshes the
+//! candidate's status and queues the work that follows (an email, an evaluation). No
+//! other module writes the `interviews` table (a test reads `src/` to keep it so).
+//!
+//! Adding a transition (replacing the link, choosing a person's review instead of AI,
+//! recording consent, erasing): a [`Transition`] variant, the states it may leave in
+//! [`Transition::allowed_from`], and a function that locks the interview with
+//! [`lock`], checks it and writes; its refusals are [`Refused`] values the callers
+//! turn into what the user sees.
+//!
+//! - [`send`]: a new Pending interview (alone or in bulk) with its queued invitation.
+//! - [`recruiter`]: resend, cancel, extend.
+//! - [`candidate`]: the link opened, start, answer, complete (queues the evaluation).
+//! - [`email`]: the invitation sent and opened, recorded by the outbox.
+//! - [`housekeeping`]: expiry and automatic reminders.
+
+mod candidate;
+mod email;
+mod housekeeping;
+mod recruiter;
+mod send;
+
+pub use candidate::{AnswerContent, answer, complete, link_opened, start};
+pub use email::{email_opened, email_sent};
+pub use housekeeping::{expire_overdue, remind_due};
+pub use recruiter::{RESEND_GAP_MINUTES, cancel, extend, resend};
+pub use send::{BulkSendRequest, SendRequest, Sent, bulk_key, send, send_many};
+
+use std::fmt;
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::model::{EventKind, InterviewStatus};
+use crate::{error::AppError, ids::CompanyId};
+
+/// What can happen to an existing interview.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transition {
+    Resend,
+    Remind,
+    Cancel,
+    Extend,
+    Expire,
+    Start,
+    Answer,
+    Complete,
+}
+
+impl Transition {
+    /// The states this transition may leave. Facts that no state can undo (an email
+    /// sent or opened, the link opened) are recorded in any state and are not
+    /// transitions.
+    pub fn allowed_from(self) -> &'static [InterviewStatus] {
+        use InterviewStatus::*;
+        match self {
+            Self::Resend | Self::Cancel | Self::Expire => &[Pending, InProgress],
+            Self::Remind | Self::Start => &[Pending],
+            Self::Extend => &[Pending, InProgress, Expired],
+            Self::Answer | Self::Complete => &[InProgress],
+        }
+    }
+
+    /// Whether the deadline must not have passed. Housekeeping marks an interview
+    /// Expired only every minute; until then these count it as Expired already, while a
+    /// recruiter can still cancel it or extend it.
+    pub fn needs_time_left(self) -> bool {
+        matches!(self, Self::Resend | Self::Remind | Self::Start | Self::Answer | Self::Complete)
+    }
+
+    fn check(self, status: InterviewStatus, past_deadline: bool) -> std::result::Result<(), Refused> {
+        let status =
+            if past_deadline && status.is_open() && self.needs_time_left() { InterviewStatus::Expired } else { status };
+        if self.allowed_from().contains(&status) { Ok(()) } else { Err(Refused::Illegal { transition: self, status }) }
+    }
+}
+
+impl fmt::Display for Transition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Resend => "resent",
+            Self::Remind => "reminded",
+            Self::Cancel => "cancelled",
+            Self::Extend => "extended",
+            Self::Expire => "expired",
+            Self::Start => "started",
+            Self::Answer => "answered",
+            Self::Complete => "completed",
+        })
+    }
+}
+
+/// Why the lifecycle refused a change; nothing was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// No such interview (or candidate) in this company.
+    #[error("not found")]
+    NotFound,
+    /// The interview's state does not allow the transition.
+    #[error("a {status} interview can't be {transition}")]
+    Illegal { transition: Transition, status: InterviewStatus },
+    #[error("the candidate is archived")]
+    CandidateArchived,
+    #[error("the template is no longer published for this open job")]
+    TemplateNotAvailable,
+    /// An invitation went out less than [`RESEND_GAP_MINUTES`] ago.
+    #[error("resend possible in {minutes} minutes")]
+    TooSoon { minutes: i64 },
+    #[error("the question is not part of this interview")]
+    UnknownQuestion,
+    #[error("the question expects the other kind of answer")]
+    WrongKind,
+    /// The question has an answer and the template allows no retakes.
+    #[error("the question is already answered")]
+    AlreadyAnswered,
+    #[error("{0} questions are not answered")]
+    Unanswered(i64),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Refused(#[from] Refused),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// For callers with nothing better to show: an unknown interview is the 404 page, any
+/// other refusal a conflict.
+impl From<Error> for AppError {
+    fn from(err: Error) -> Self {
+        match err {
+            Error::Refused(Refused::NotFound) => AppError::NotFound,
+            Error::Refused(refused) => AppError::Conflict(refused.to_string()),
+            Error::Database(err) => err.into(),
+        }
+    }
+}
+
+/// An interview locked for the rest of the transaction.
+struct Locked {
+    id: Uuid,
+    company_id: CompanyId,
+    candidate_id: Uuid,
+    status: InterviewStatus,
+    past_deadline: bool,
+}
+
+impl Locked {
+    fn check(&self, transition: Transition) -> std::result::Result<(), Refused> {
+        transition.check(self.status, self.past_deadline)
+    }
+
+    async fn record(&self, conn: &mut PgConnection, kind: EventKind, detail: Option<&str>) -> sqlx::Result<()> {
+        record_event(conn, self.company_id, self.id, kind, detail).await
+    }
+
+    /// The candidate's status follows their interviews: called after every change of state.
+    async fn refresh_candidate(&self, conn: &mut PgConnection) -> sqlx::Result<()> {
+        refresh_candidate_status(conn, self.company_id, self.candidate_id).await
+    }
+}
+
+async fn lock(conn: &mut PgConnection, company_id: CompanyId, id: Uuid) -> Result<Locked> {
+    sqlx::query_as!(
+        Locked,
+        r#"select id, company_id as "company_id: CompanyId", candidate_id, status as "status: _", expires_at <= now() as "past_deadline!"
+           from interviews where company_id = $1 and id = $2 for update"#,
+        company_id as CompanyId,
+        id,
+    )
+    .fetch_optional(conn)
+    .await?
+    .ok_or(Error::Refused(Refused::NotFound))
+}
+
+/// Adds to an interview's timeline. Evaluation records its runs here too; they change
+/// nothing on the interview itself.
+pub async fn record_event(
+    conn: &mut PgConnection,
+    company_id: CompanyId,
+    interview_id: Uuid,
+    kind: EventKind,
+    detail: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into interview_events (id, interview_id, company_id, kind, detail) values ($1, $2, $3, $4, $5)",
+        Uuid::new_v4(),
+        interview_id,
+        company_id as CompanyId,
+        kind as EventKind,
+        detail,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A candidate's status follows their most recently sent interview that is still
+/// Pending, In Progress or Completed; with none, they are New.
+async fn refresh_candidate_status(
+    conn: &mut PgConnection,
+    company_id: CompanyId,
+    candidate_id: Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update candidates c set
+           status = coalesce((
+             select case i.status when 'pending' then 'invited'::candidate_status when 'in_progress' then 'active'
+                                  else 'completed' end
+             from interviews i
+             where i.company_id = c.company_id and i.candidate_id = c.id
+               and i.status in ('pending', 'in_progress', 'completed')
+             order by i.created_at desc limit 1), 'new'),
+           last_activity_at = now(),
+           updated_at = now()
+         where c.company_id = $1 and c.id = $2",
+        company_id as CompanyId,
+        candidate_id,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finished_interview_allows_no_transition_and_only_extend_reopens_an_expired_one() {
+        for transition in [
+            Transition::Resend,
+            Transition::Remind,
+            Transition::Cancel,
+            Transition::Extend,
+            Transition::Expire,
+            Transition::Start,
+            Transition::Answer,
+            Transition::Complete,
+        ] {
+            assert!(transition.check(InterviewStatus::Completed, false).is_err(), "{transition}");
+            assert!(transition.check(InterviewStatus::Cancelled, false).is_err(), "{transition}");
+            assert_eq!(transition.check(InterviewStatus::Expired, false).is_ok(), transition == Transition::Extend);
+        }
+    }
+
+    #[test]
+    fn past_its_deadline_an_open_interview_is_expired_for_the_candidate_and_resend_only() {
+        let refused = Transition::Start.check(InterviewStatus::Pending, true);
+        assert_eq!(refused, Err(Refused::Illegal { transition: Transition::Start, status: InterviewStatus::Expired }));
+        assert!(Transition::Resend.check(InterviewStatus::InProgress, true).is_err());
+        assert!(Transition::Answer.check(InterviewStatus::InProgress, true).is_err());
+        assert!(Transition::Cancel.check(InterviewStatus::Pending, true).is_ok());
+        assert!(Transition::Extend.check(InterviewStatus::InProgress, true).is_ok());
+    }
+}
