@@ -257,7 +257,9 @@ pub async fn join(
     }
     let user_id = Uuid::new_v4();
     sqlx::query!(
-        "insert into users (id, company_id, name, email, password_hash, role) values ($1, $2, $3, $4::text::citext, $5, $6)",
+        // The emailed link reached the address: it is confirmed.
+        "insert into users (id, company_id, name, email, password_hash, role, email_verified_at)
+         values ($1, $2, $3, $4::text::citext, $5, $6, now())",
         user_id,
         invitation.company_id as CompanyId,
         name,

@@ -209,7 +209,10 @@ async fn a_reviewer_reads_plays_rates_and_notes_but_changes_nothing_else(pool: P
     let world = world(pool).await;
     let allowed = walk(&world, Role::Reviewer).await;
     let posts: Vec<_> = allowed.iter().filter(|(m, _)| *m == "POST").map(|(_, r)| *r).collect();
-    assert_eq!(posts, ["/account/sessions/sign-out-others", "/interviews/{id}/answers/{answer_id}/review"]);
+    assert_eq!(
+        posts,
+        ["/account/password", "/account/sessions/sign-out-others", "/interviews/{id}/answers/{answer_id}/review"]
+    );
     for read in
         ["/candidates/{id}", "/applications/{id}", "/interviews/{id}", "/interviews/{id}/answers/{answer_id}/media"]
     {
