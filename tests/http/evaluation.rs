@@ -732,7 +732,11 @@ async fn two_evaluation_workers_at_once_evaluate_each_completion_once(pool: PgPo
 
     assert_eq!(first + second, COMPLETIONS, "each task taken by one worker");
     assert_eq!(
-        count(&app, "select count(*) from tasks where status = 'done' and attempts = 1").await,
+        count(
+            &app,
+            "select count(*) from tasks where kind = 'evaluate_interview' and status = 'done' and attempts = 1"
+        )
+        .await,
         COMPLETIONS as i64
     );
     for interview in interviews {
