@@ -10,10 +10,7 @@ use axum::{
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use crate::{
-    error::{AppError, error_response},
-    ids::RecordId,
-};
+use crate::error::{AppError, error_response};
 
 /// Whether a path parameter holds a record's id: `{id}` or `{…_id}`. Every such
 /// parameter is read by [`PathId`], and no other extractor reads it.
@@ -61,18 +58,6 @@ impl PathIds for (Uuid, Uuid) {
             [first, second] => Some((*first, *second)),
             _ => None,
         }
-    }
-}
-
-impl<T: RecordId> PathIds for T {
-    fn from_ids(ids: &[Uuid]) -> Option<Self> {
-        Uuid::from_ids(ids).map(T::from)
-    }
-}
-
-impl<A: RecordId, B: RecordId> PathIds for (A, B) {
-    fn from_ids(ids: &[Uuid]) -> Option<Self> {
-        <(Uuid, Uuid)>::from_ids(ids).map(|(a, b)| (A::from(a), B::from(b)))
     }
 }
 
