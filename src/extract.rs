@@ -1,6 +1,6 @@
-//! The HTTP edge: the extractors handlers read their path and form input with, whose
-//! rejections are the product's own pages (in the layout), never axum's plain text.
-//! `clippy.toml` refuses axum's `Path`, `RawPathParams` and `Form` everywhere else.
+//! The HTTP edge: the extractors handlers read their path, query and form input with,
+//! whose rejections are the product's own pages (in the layout), never axum's plain text.
+//! `clippy.toml` refuses axum's `Path`, `RawPathParams`, `Query` and `Form` everywhere else.
 
 use axum::{
     extract::{FromRequest, FromRequestParts, Request, rejection::FormRejection},
@@ -122,4 +122,28 @@ fn form_refused(rejection: &FormRejection) -> Response {
         _ => "Some of the form's fields were missing or not what it expects. Go back, reload the page and try again.",
     };
     error_response(status, "This form could not be read", message.to_owned())
+}
+
+/// A page's query string (`?page=2&status=invited`). One that cannot be read (a malformed
+/// id, a number out of range) gets the product's error page, never axum's plain text.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = Response;
+
+    // The one place axum's query extractor is used: its rejection becomes our page.
+    #[allow(clippy::disallowed_types)]
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(query)) => Ok(Self(query)),
+            Err(rejection) => {
+                tracing::debug!(reason = %rejection.body_text(), "query refused");
+                Err(error_response(
+                    StatusCode::BAD_REQUEST,
+                    "This address could not be read",
+                    "Part of this page's address is not what it expects. Go back and follow the link again.".to_owned(),
+                ))
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@
 //! - [`state`]: `AppState`, what every handler and worker shares (pool, settings, media storage).
 //! - [`app`]: the router, middleware, graceful shutdown.
 //! - [`error`]: the handlers' error type and its friendly pages.
-//! - [`extract`]: the HTTP edge: ids in paths, other path text and forms, refused with the product's pages.
+//! - [`extract`]: the HTTP edge: ids in paths, other path text, query strings and forms, refused with the product's pages.
 //! - [`layout`]: the portal layout: navigation, flash messages, error pages.
 //! - [`auth`]: sign-up confirmed by email, sign-in, sessions, passwords (reset, change), cross-site
 //!   refusal, and roles: one table of every route with the least role it needs, enforced before

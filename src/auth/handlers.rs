@@ -1,5 +1,5 @@
 use axum::{
-    extract::{Query, State},
+    extract::State,
     http::HeaderMap,
     response::{IntoResponse, Redirect, Response},
 };
@@ -15,7 +15,7 @@ use super::{
 use crate::{
     domain::{EmailAddress, RequiredText},
     error::{AppError, AppResult},
-    extract::{Form, PathText},
+    extract::{Form, PathText, Query},
     forms::FieldErrors,
     layout::{Flash, Shell, append_cookie, render},
     mail::account::{self, AccountEmailKind},

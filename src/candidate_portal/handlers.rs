@@ -1,7 +1,7 @@
 use askama::Template;
 use axum::{
     body::Body,
-    extract::{FromRequestParts, Query, State},
+    extract::{FromRequestParts, State},
     http::{HeaderMap, StatusCode, header, request::Parts},
     response::{Html, IntoResponse, Redirect, Response},
 };
@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::{store, views::*};
 use crate::{
     error::{AppError, AppResult},
-    extract::{PathId, PathText},
+    extract::{PathId, PathText, Query},
     interview_templates::model::AnswerKind,
     interviews::{
         lifecycle::{self, AnswerContent, Error, Refused},

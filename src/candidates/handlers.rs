@@ -1,7 +1,4 @@
-use axum::{
-    extract::{Query, State},
-    response::Response,
-};
+use axum::{extract::State, response::Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -14,7 +11,7 @@ use crate::{
     applications::{self, store::Added},
     auth::CurrentUser,
     error::{AppError, AppResult},
-    extract::{Form, PathId},
+    extract::{Form, PathId, Query},
     forms::FieldErrors,
     jobs::{self, model::JobStatus},
     layout::{Flash, Section, Shell, render},

@@ -1,6 +1,6 @@
 use askama::Template;
 use axum::{
-    extract::{Query, State},
+    extract::State,
     response::{Html, IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use crate::{
     domain::EmailAddress,
     error::{AppError, AppResult},
     evaluation::model::EvaluationStatus,
-    extract::{Form, PathId},
+    extract::{Form, PathId, Query},
     ids::CompanyId,
     interview_templates::{self, model::AnswerKind},
     jobs,

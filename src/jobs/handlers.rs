@@ -1,7 +1,4 @@
-use axum::{
-    extract::{Query, State},
-    response::Response,
-};
+use axum::{extract::State, response::Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -13,7 +10,7 @@ use super::{
 use crate::{
     auth::CurrentUser,
     error::{AppError, AppResult},
-    extract::{Form, PathId},
+    extract::{Form, PathId, Query},
     forms::{FieldErrors, idempotency_key},
     interview_templates,
     layout::{Flash, Section, Shell, render},

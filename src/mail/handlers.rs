@@ -1,5 +1,5 @@
 use axum::{
-    extract::{Query, State},
+    extract::State,
     http::header,
     response::{Html, IntoResponse, Response},
 };
@@ -15,7 +15,7 @@ use crate::{
     auth::CurrentUser,
     dates::When,
     error::{AppError, AppResult},
-    extract::{PathId, PathText},
+    extract::{PathId, PathText, Query},
     layout::{Section, Shell, render},
     pagination::{PageNumber, Pager},
     state::AppState,

@@ -126,6 +126,22 @@ async fn a_malformed_id_in_any_path_gets_the_not_found_page_in_the_layout(pool: 
 }
 
 #[sqlx::test]
+async fn a_query_string_that_cannot_be_read_gets_an_error_page_in_the_layout(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme Robotics", RECRUITER).await;
+    let token = sent_interview_token(&app).await;
+    let cases = [
+        ("the candidate's question is not an id", format!("/i/{token}/q?question=not-an-id")),
+        ("a filter is given twice", "/candidates?status=new&status=active".to_owned()),
+    ];
+    for (case, path) in cases {
+        let page = app.get(&path).await;
+        let problem = error_page_problem(&page, StatusCode::BAD_REQUEST, "This address could not be read");
+        assert!(problem.is_none(), "{case}: {}", problem.unwrap_or_default());
+    }
+}
+
+#[sqlx::test]
 async fn a_form_body_that_cannot_be_read_gets_an_error_page_in_the_layout(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     app.sign_up("Acme Robotics", RECRUITER).await;
