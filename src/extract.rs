@@ -112,7 +112,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
 }
 
 fn form_refused(rejection: &FormRejection) -> Response {
-    tracing::debug!(reason = %rejection.body_text(), "form refused");
+    tracing::debug!(reason = ?rejection.body_text(), "form refused");
     let status = rejection.status();
     let message = match status {
         StatusCode::PAYLOAD_TOO_LARGE => {
@@ -137,7 +137,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(query)) => Ok(Self(query)),
             Err(rejection) => {
-                tracing::debug!(reason = %rejection.body_text(), "query refused");
+                tracing::debug!(reason = ?rejection.body_text(), "query refused");
                 Err(error_response(
                     StatusCode::BAD_REQUEST,
                     "This address could not be read",

@@ -138,7 +138,7 @@ fn check_email_page(
 ) -> AppResult<Response> {
     let dev_link = link.filter(|_| state.config.shows_account_links());
     if let Some(link) = &dev_link {
-        tracing::info!(to = email, %link, "no SMTP server: the emailed link, for development");
+        tracing::info!(to = ?email, %link, "no SMTP server: the emailed link, for development");
     }
     render(&CheckEmailPage { shell, email: email.to_owned(), for_reset, dev_link })
 }
