@@ -38,6 +38,9 @@ pub struct Config {
     /// Account emails of one kind (verification links, notes, reset links) sent to one
     /// address per hour.
     pub account_emails_per_hour: i32,
+    /// Candidate emails a company in its first week may queue in any 24 hours; `None`
+    /// lifts the cap (a self-hoster's own company).
+    pub new_company_emails_per_day: Option<i64>,
     /// The sender address; the company's name is its display name.
     pub mail_from: EmailAddress,
     /// How long an interview link stays valid after sending.
@@ -218,6 +221,16 @@ impl Config {
         }
         let sign_ups_per_hour = per_hour("SIGN_UPS_PER_HOUR", 5)?;
         let account_emails_per_hour = per_hour("ACCOUNT_EMAILS_PER_HOUR", 3)?;
+        let new_company_emails_per_day = match optional("NEW_COMPANY_EMAILS_PER_DAY")? {
+            None => Some(100),
+            Some(raw) if raw.trim() == "unlimited" => None,
+            Some(raw) => Some(
+                raw.parse::<i64>()
+                    .ok()
+                    .filter(|n| (1..=10_000_000).contains(n))
+                    .context("NEW_COMPANY_EMAILS_PER_DAY must be a whole number from 1 to 10000000, or unlimited")?,
+            ),
+        };
         let mail_from =
             EmailAddress::parse(&optional("MAIL_FROM")?.unwrap_or_else(|| "interviews@hifinity.localhost".into()))
                 .map_err(|message| anyhow::anyhow!("MAIL_FROM is not a valid email address: {message}"))?;
@@ -256,6 +269,7 @@ impl Config {
             mailbox_only,
             sign_ups_per_hour,
             account_emails_per_hour,
+            new_company_emails_per_day,
             mail_from,
             link_valid_days,
             media_store,

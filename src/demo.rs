@@ -78,6 +78,17 @@ pub async fn demo_company(pool: &PgPool) -> sqlx::Result<Option<CompanyId>> {
     .await
 }
 
+/// `--email-cap N`: the demo company's own cap on candidate emails a day, replacing the
+/// server's cap for companies in their first week.
+pub async fn raise_email_cap(pool: &PgPool, cap: i32) -> anyhow::Result<()> {
+    let company_id = demo_company(pool).await?.context("the demo company does not exist")?;
+    sqlx::query!("update companies set daily_email_cap = $2 where id = $1", company_id as CompanyId, cap)
+        .execute(pool)
+        .await?;
+    println!("The demo company may queue {cap} candidate emails a day.");
+    Ok(())
+}
+
 const FIRST_NAMES: &[&str] = &[
     "Ava", "Liam", "Olivia", "Noah", "Emma", "Mateo", "Sofia", "Lucas", "Amara", "Ethan", "Chloé", "Hiroshi", "Priya",
     "Arjun", "Fatima", "Omar", "Ingrid", "Lars", "Mei", "Wei", "Zanele", "Kofi", "Isabella", "Diego", "Hannah",
@@ -294,6 +305,8 @@ async fn seed_interviews(pool: &PgPool, company_id: CompanyId) -> anyhow::Result
             version_id: template.version_id,
             idempotency_key: Uuid::new_v4(),
             link_valid_days: 14,
+            // The operator's own seeding, not a new company's sending.
+            email_cap: crate::interviews::lifecycle::EmailCap(None),
         };
         crate::interviews::lifecycle::send(pool, &request).await?;
     }

@@ -31,6 +31,10 @@ enum Command {
         /// statuses spread over New/Invited/Active/Completed: data for benchmarks.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=10_000_000))]
         candidates: Option<i64>,
+        /// Also let the demo company queue up to N candidate emails a day in its first
+        /// week, instead of the server's cap for new companies (for benchmarks that send).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(1..))]
+        email_cap: Option<i32>,
     },
 }
 
@@ -58,7 +62,7 @@ async fn run() -> anyhow::Result<()> {
             db::migrate(&config.database_url).await?;
             println!("Database is up to date.");
         }
-        Command::Demo { if_empty, candidates } => {
+        Command::Demo { if_empty, candidates, email_cap } => {
             // Its account's password is printed in the README.
             if config.app_env == hifinity::config::AppEnv::Production {
                 anyhow::bail!(
@@ -71,6 +75,9 @@ async fn run() -> anyhow::Result<()> {
                     demo::seed_benchmark(&pool, count).await?;
                 }
                 None => demo::seed(&pool, if_empty).await?,
+            }
+            if let Some(cap) = email_cap {
+                demo::raise_email_cap(&pool, cap).await?;
             }
         }
         Command::Worker => {

@@ -25,7 +25,8 @@ async fn housekeeping(state: AppState, mut shutdown: watch::Receiver<bool>) {
     loop {
         let expired = interviews::lifecycle::expire_overdue(&state.pool).await;
         // After expiry, so an interview past its deadline is never reminded.
-        let reminded = interviews::lifecycle::remind_due(&state.pool).await;
+        let email_cap = interviews::lifecycle::EmailCap(state.config.new_company_emails_per_day);
+        let reminded = interviews::lifecycle::remind_due(&state.pool, email_cap).await;
         let sessions = auth::session::delete_expired(&state.pool).await;
         let throttles = match auth::throttle::delete_expired(&state.pool).await {
             Ok(windows) => auth::rate_limit::delete_expired(&state.pool).await.map(|hours| windows + hours),

@@ -14,8 +14,8 @@ use axum::{
 use uuid::Uuid;
 
 use super::{
-    handlers::{TEMPLATE_GONE, back_to, chosen_template, no_template_blocker, template_choice},
-    lifecycle::{self, BulkSendRequest, Refused},
+    handlers::{TEMPLATE_GONE, back_to, chosen_template, daily_cap_reached, no_template_blocker, template_choice},
+    lifecycle::{self, BulkSendRequest, EmailCap, Refused},
     store::{self, CandidateToInvite},
     views::{BulkRecipient, BulkSendPage},
 };
@@ -195,9 +195,11 @@ pub async fn send(
         version_id,
         idempotency_key: form_key,
         link_valid_days: state.config.link_valid_days,
+        email_cap: EmailCap(state.config.new_company_emails_per_day),
     };
     let mut sent = 0usize;
     let mut template_gone = false;
+    let mut capped = None;
     for (candidate_id, outcome) in lifecycle::send_many(&state.pool, &request, &to_send).await? {
         let name = names.iter().find(|(id, _)| *id == candidate_id).map_or("", |(_, name)| *name);
         match outcome {
@@ -208,13 +210,18 @@ pub async fn send(
                 template_gone = true;
                 skipped.push(format!("{name} (the template is no longer published)"));
             }
+            Err(Refused::DailyEmailCap { cap }) => capped = Some((cap, capped.map_or(1, |(_, n)| n + 1))),
             Err(_) => not_found += 1,
         }
     }
     if sent == 0 && template_gone {
         return show(&state, &user, shell, &input, Some(TEMPLATE_GONE.into())).await;
     }
-    let message = summary(sent, &skipped, not_found);
+    let mut message = summary(sent, &skipped, not_found);
+    if let Some((cap, not_sent)) = capped {
+        let plural = if not_sent == 1 { "invitation was" } else { "invitations were" };
+        message.push_str(&format!(" {not_sent} {plural} not sent: {}", daily_cap_reached(cap)));
+    }
     let flash = if sent > 0 { Flash::success(message) } else { Flash::error(message) };
     Ok(flash.redirect(&return_to))
 }

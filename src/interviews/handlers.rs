@@ -7,7 +7,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    lifecycle::{self, Error, Refused, SendRequest, Sent},
+    lifecycle::{self, EmailCap, Error, Refused, SendRequest, Sent},
     model::InterviewStatus,
     store::{self, ListFilter},
     views::*,
@@ -226,6 +226,7 @@ pub async fn send(
         version_id,
         idempotency_key: input.idempotency_key,
         link_valid_days: state.config.link_valid_days,
+        email_cap: EmailCap(state.config.new_company_emails_per_day),
     };
     match lifecycle::send(&state.pool, &request).await {
         Ok(Sent { email, .. }) => {
@@ -233,6 +234,9 @@ pub async fn send(
         }
         Err(Error::Refused(Refused::CandidateArchived)) => again("This candidate is archived.").await,
         Err(Error::Refused(Refused::TemplateNotAvailable)) => again(TEMPLATE_GONE).await,
+        Err(Error::Refused(Refused::DailyEmailCap { cap })) => {
+            again(&format!("{} This invitation was not sent.", daily_cap_reached(cap))).await
+        }
         Err(err) => Err(err.into()),
     }
 }
@@ -473,7 +477,8 @@ pub async fn resend(
     Form(input): Form<ActionInput>,
 ) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
-    Ok(match lifecycle::resend(&state.pool, user.company_id, id).await {
+    let email_cap = EmailCap(state.config.new_company_emails_per_day);
+    Ok(match lifecycle::resend(&state.pool, user.company_id, id, email_cap).await {
         Ok(email) => {
             Flash::success(format!("Invitation resent to {email} with the same interview link.")).redirect(&to)
         }
@@ -490,8 +495,20 @@ pub async fn resend(
             ))
             .redirect(&to)
         }
+        Err(Error::Refused(Refused::DailyEmailCap { cap })) => {
+            Flash::error(format!("{} The invitation was not resent.", daily_cap_reached(cap))).redirect(&to)
+        }
         Err(err) => return Err(err.into()),
     })
+}
+
+/// Why a new company's candidate email was not queued, and when it can be.
+pub fn daily_cap_reached(cap: i64) -> String {
+    format!(
+        "In its first {} days a company sends at most {cap} candidate emails a day, and that many were \
+         queued in the last 24 hours. Try again later.",
+        lifecycle::NEW_COMPANY_DAYS
+    )
 }
 
 pub async fn cancel(

@@ -117,3 +117,14 @@ pub async fn sendable(pool: &PgPool, company_id: Uuid) -> Sendable {
     let candidate_id = candidate(pool, company_id, "Ada Lovelace", "ada@example.com").await;
     Sendable { company_id, job_id, version_id, candidate_id }
 }
+
+/// What an operator does for a new company that needs to send more than the first
+/// week's daily cap (`hifinity demo --email-cap` for the demo company): sets its own cap.
+pub async fn raise_email_cap(pool: &PgPool, company_id: Uuid, cap: i32) {
+    sqlx::query("update companies set daily_email_cap = $2 where id = $1")
+        .bind(company_id)
+        .bind(cap)
+        .execute(pool)
+        .await
+        .unwrap();
+}

@@ -61,6 +61,7 @@ impl TestApp {
             mailbox_only: false,
             sign_ups_per_hour: 5,
             account_emails_per_hour: 3,
+            new_company_emails_per_day: Some(100),
             mail_from: EmailAddress::parse("interviews@hifinity.test").unwrap(),
             link_valid_days: 14,
             media_store: None,
@@ -76,6 +77,11 @@ impl TestApp {
         let no_redirect = Client::builder().cookie_provider(jar.clone()).redirect(Policy::none()).build().unwrap();
         let account_mail = Arc::new(SmtpServer::start(Behaviour::Accept).await);
         Self { base: format!("http://{addr}"), state, pool, client, no_redirect, jar, account_mail }
+    }
+
+    /// The server's cap on a new company's candidate emails, as the handlers pass it.
+    pub fn email_cap(&self) -> hifinity::interviews::lifecycle::EmailCap {
+        hifinity::interviews::lifecycle::EmailCap(self.state.config.new_company_emails_per_day)
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -385,6 +385,7 @@ async fn never_invited_candidates_are_deleted_others_archived(pool: PgPool) {
         version_id: version,
         idempotency_key: Uuid::new_v4(),
         link_valid_days: 14,
+        email_cap: app.email_cap(),
     };
     hifinity::interviews::lifecycle::send(&app.pool, &request).await.unwrap();
     let interview: Uuid = sqlx::query_scalar("select id from interviews").fetch_one(&app.pool).await.unwrap();

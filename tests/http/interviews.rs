@@ -381,6 +381,7 @@ async fn two_workers_deliver_each_of_200_emails_exactly_once(pool: PgPool) {
     let smtp = SmtpServer::start(Behaviour::Accept).await;
     let app = TestApp::spawn_with_smtp(pool, Some(smtp.url())).await;
     let s = ready(&app).await;
+    fixtures::raise_email_cap(&app.pool, s.company_id, 1000).await;
     for i in 0..200 {
         let candidate =
             fixtures::candidate(&app.pool, s.company_id, &format!("Candidate {i}"), &format!("c{i}@example.com")).await;
@@ -392,6 +393,7 @@ async fn two_workers_deliver_each_of_200_emails_exactly_once(pool: PgPool) {
             version_id: s.version_id,
             idempotency_key: Uuid::new_v4(),
             link_valid_days: 14,
+            email_cap: app.email_cap(),
         };
         hifinity::interviews::lifecycle::send(&app.pool, &request).await.unwrap();
     }

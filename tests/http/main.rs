@@ -8,6 +8,7 @@ mod bulk_send;
 mod candidate_portal;
 mod candidates;
 mod edge;
+mod email_cap;
 mod evaluation;
 #[path = "../common/fixtures.rs"]
 mod fixtures;

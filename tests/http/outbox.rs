@@ -285,6 +285,7 @@ async fn the_smtp_server_never_has_more_sessions_open_than_smtp_max_connections(
             version_id: s.version_id,
             idempotency_key: Uuid::new_v4(),
             link_valid_days: 14,
+            email_cap: app.email_cap(),
         };
         hifinity::interviews::lifecycle::send(&app.pool, &request).await.unwrap();
     }

@@ -33,6 +33,7 @@ async fn send_to(app: &TestApp, s: &Sendable, candidate_id: Uuid) -> Uuid {
         version_id: s.version_id,
         idempotency_key: Uuid::new_v4(),
         link_valid_days: 14,
+        email_cap: app.email_cap(),
     };
     lifecycle::send(&app.pool, &request).await.expect("the interview was not sent").interview_id
 }
@@ -54,11 +55,11 @@ async fn a_reminder_goes_out_after_the_set_days_with_the_same_link(pool: PgPool)
     app.deliver_mail().await;
 
     age(&app, "1 day 23 hours").await;
-    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 0, "not before 2 days (the default)");
+    assert_eq!(lifecycle::remind_due(&app.pool, app.email_cap()).await.unwrap(), 0, "not before 2 days (the default)");
 
     age(&app, "2 days 1 minute").await;
-    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 1);
-    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 0, "one due moment, one reminder");
+    assert_eq!(lifecycle::remind_due(&app.pool, app.email_cap()).await.unwrap(), 1);
+    assert_eq!(lifecycle::remind_due(&app.pool, app.email_cap()).await.unwrap(), 0, "one due moment, one reminder");
     app.deliver_mail().await;
 
     let messages = smtp.messages();
@@ -87,7 +88,7 @@ async fn an_interview_gets_at_most_the_set_number_of_reminders(pool: PgPool) {
     send_to(&app, &s, s.candidate_id).await;
     for expected in [1, 1, 0, 0] {
         age(&app, "3 days").await;
-        assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), expected);
+        assert_eq!(lifecycle::remind_due(&app.pool, app.email_cap()).await.unwrap(), expected);
     }
     assert_eq!(count(&app, "select count(*) from emails where kind = 'reminder'").await, 2);
 
@@ -97,7 +98,7 @@ async fn an_interview_gets_at_most_the_set_number_of_reminders(pool: PgPool) {
     app.post("/settings", &[("reminder_after_days", "2"), ("max_reminders", "1")]).await;
     for expected in [1, 0] {
         age(&app, "3 days").await;
-        assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), expected);
+        assert_eq!(lifecycle::remind_due(&app.pool, app.email_cap()).await.unwrap(), expected);
     }
     assert_eq!(count(&app, "select count(*) from emails where kind = 'reminder'").await, 3);
 }
@@ -114,12 +115,16 @@ async fn a_resend_starts_the_wait_again(pool: PgPool) {
         .execute(&app.pool)
         .await
         .unwrap();
-    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 0, "one day since the resend is not two");
+    assert_eq!(
+        lifecycle::remind_due(&app.pool, app.email_cap()).await.unwrap(),
+        0,
+        "one day since the resend is not two"
+    );
     sqlx::query("update interviews set last_invited_at = last_invited_at - interval '1 day 1 minute'")
         .execute(&app.pool)
         .await
         .unwrap();
-    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 1, "two days since the resend");
+    assert_eq!(lifecycle::remind_due(&app.pool, app.email_cap()).await.unwrap(), 1, "two days since the resend");
 }
 
 #[sqlx::test]
@@ -145,7 +150,7 @@ async fn no_reminders_for_started_completed_cancelled_or_expired_interviews(pool
     }
     age(&app, "10 days").await;
 
-    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 1, "only the pending one");
+    assert_eq!(lifecycle::remind_due(&app.pool, app.email_cap()).await.unwrap(), 1, "only the pending one");
     let reminded: Uuid = sqlx::query_scalar("select interview_id from emails where kind = 'reminder'")
         .fetch_one(&app.pool)
         .await
@@ -165,7 +170,11 @@ async fn no_reminder_for_an_archived_candidate(pool: PgPool) {
     assert!(page.flash().starts_with("Ada Lovelace was archived"), "{}", page.flash());
     age(&app, "10 days").await;
 
-    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 1, "only the candidate still in the list");
+    assert_eq!(
+        lifecycle::remind_due(&app.pool, app.email_cap()).await.unwrap(),
+        1,
+        "only the candidate still in the list"
+    );
     let reminded: Uuid = sqlx::query_scalar("select interview_id from emails where kind = 'reminder'")
         .fetch_one(&app.pool)
         .await
@@ -186,7 +195,7 @@ async fn zero_days_turns_reminders_off(pool: PgPool) {
     let page = app.post("/settings", &[("reminder_after_days", "0"), ("max_reminders", "2")]).await;
     assert_eq!(page.flash(), "Settings saved. Automatic reminders are off.");
     age(&app, "30 days").await;
-    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 0);
+    assert_eq!(lifecycle::remind_due(&app.pool, app.email_cap()).await.unwrap(), 0);
     assert_eq!(count(&app, "select count(*) from emails where kind = 'reminder'").await, 0);
 }
 
@@ -210,22 +219,28 @@ async fn each_company_uses_its_own_reminder_setting(pool: PgPool) {
         version_id: globex.version_id,
         idempotency_key: Uuid::new_v4(),
         link_valid_days: 14,
+        email_cap: app.email_cap(),
     };
     lifecycle::send(&app.pool, &request).await.unwrap();
 
     age(&app, "3 days").await;
-    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 1, "Globex's default of 2 days; Acme waits 5");
+    assert_eq!(
+        lifecycle::remind_due(&app.pool, app.email_cap()).await.unwrap(),
+        1,
+        "Globex's default of 2 days; Acme waits 5"
+    );
     let reminded: Uuid =
         sqlx::query_scalar("select company_id from emails where kind = 'reminder'").fetch_one(&app.pool).await.unwrap();
     assert_eq!(reminded, globex.company_id);
     age(&app, "5 days 1 minute").await;
-    assert_eq!(lifecycle::remind_due(&app.pool).await.unwrap(), 2);
+    assert_eq!(lifecycle::remind_due(&app.pool, app.email_cap()).await.unwrap(), 2);
 }
 
 #[sqlx::test]
 async fn instances_running_at_once_queue_each_reminder_once(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let s = ready(&app).await;
+    fixtures::raise_email_cap(&app.pool, s.company_id, 1000).await;
     for i in 0..250 {
         let candidate =
             fixtures::candidate(&app.pool, s.company_id, &format!("Candidate {i}"), &format!("c{i}@example.com")).await;
@@ -233,9 +248,9 @@ async fn instances_running_at_once_queue_each_reminder_once(pool: PgPool) {
     }
     age(&app, "3 days").await;
     let (a, b, c) = tokio::join!(
-        lifecycle::remind_due(&app.pool),
-        lifecycle::remind_due(&app.pool),
-        lifecycle::remind_due(&app.pool)
+        lifecycle::remind_due(&app.pool, app.email_cap()),
+        lifecycle::remind_due(&app.pool, app.email_cap()),
+        lifecycle::remind_due(&app.pool, app.email_cap())
     );
     assert_eq!(a.unwrap() + b.unwrap() + c.unwrap(), 250);
     assert_eq!(count(&app, "select count(*) from emails where kind = 'reminder'").await, 250);

@@ -8,10 +8,12 @@
 //! scans cheap are used only when the query spells their predicate.
 
 use sqlx::PgPool;
+use time::OffsetDateTime;
+use uuid::Uuid;
 
 #[cfg(doc)]
 use super::Transition;
-use super::{record_event, refresh_candidate_status};
+use super::{EmailCap, Error, record_event, refresh_candidate_status};
 use crate::{
     ids::CompanyId,
     interviews::model::EventKind,
@@ -36,7 +38,7 @@ pub async fn expire_overdue(pool: &PgPool) -> sqlx::Result<u64> {
     Ok(expired.len() as u64)
 }
 
-/// Interviews reminded per transaction; the step loops until none are due.
+/// Due interviews looked at per transaction; the step goes on until it has seen them all.
 const REMINDER_BATCH: i64 = 200;
 
 /// Queues every reminder that is due; returns how many.
@@ -45,48 +47,73 @@ const REMINDER_BATCH: i64 = 200;
 /// transaction, moved on (`last_invited_at`, `reminders_sent`), given its queued email
 /// and its event: another instance running at the same moment skips the locked rows,
 /// and once committed they are no longer due, so one due moment gives exactly one
-/// reminder.
-pub async fn remind_due(pool: &PgPool) -> sqlx::Result<u64> {
+/// reminder. A reminder of a new company that has reached its daily cap is left due
+/// for a later run; the scan moves past it in due order, so it is not looked at again
+/// in this one.
+pub async fn remind_due(pool: &PgPool, email_cap: EmailCap) -> sqlx::Result<u64> {
     let mut total = 0;
+    let mut after = None;
     loop {
-        let queued = remind_batch(pool, REMINDER_BATCH).await?;
+        let (seen, queued) = remind_batch(pool, email_cap, &mut after).await?;
         total += queued;
-        if queued < REMINDER_BATCH as u64 {
+        if seen < REMINDER_BATCH as usize {
             return Ok(total);
         }
     }
 }
 
-async fn remind_batch(pool: &PgPool, limit: i64) -> sqlx::Result<u64> {
+/// Returns how many due interviews it looked at and how many it reminded; `after` is
+/// the due order's position of the last one looked at.
+async fn remind_batch(
+    pool: &PgPool,
+    email_cap: EmailCap,
+    after: &mut Option<(OffsetDateTime, Uuid)>,
+) -> sqlx::Result<(usize, u64)> {
     let mut tx = pool.begin().await?;
+    let (after_at, after_id) = after.unzip();
     let due = sqlx::query!(
-        r#"with due as (
-             select i.id
-             from interviews i
-             join companies co on co.id = i.company_id
-             join candidates c on c.id = i.candidate_id
-             where i.status = 'pending' and i.started_at is null and i.expires_at > now()
-               and c.archived_at is null
-               and co.reminder_after_days > 0
-               and i.reminders_sent < co.max_reminders
-               and i.last_invited_at <= now() - make_interval(days => co.reminder_after_days)
-             order by i.last_invited_at
-             limit $1
-             for update of i skip locked)
-           update interviews i
-           set last_invited_at = now(), reminders_sent = i.reminders_sent + 1, updated_at = now()
-           from due, candidates c, companies co
-           where i.id = due.id and c.id = i.candidate_id and co.id = i.company_id
-           returning i.id, i.company_id as "company_id: CompanyId", c.email::text as "email!", i.reminders_sent, co.max_reminders"#,
-        limit,
+        r#"select i.id, i.company_id as "company_id: CompanyId", i.last_invited_at, c.email::text as "email!",
+                  co.max_reminders
+           from interviews i
+           join companies co on co.id = i.company_id
+           join candidates c on c.id = i.candidate_id
+           where i.status = 'pending' and i.started_at is null and i.expires_at > now()
+             and c.archived_at is null
+             and co.reminder_after_days > 0
+             and i.reminders_sent < co.max_reminders
+             and i.last_invited_at <= now() - make_interval(days => co.reminder_after_days)
+             and ($2::timestamptz is null or (i.last_invited_at, i.id) > ($2, $3))
+           order by i.last_invited_at, i.id
+           limit $1
+           for update of i skip locked"#,
+        REMINDER_BATCH,
+        after_at,
+        after_id,
     )
     .fetch_all(&mut *tx)
     .await?;
+    let mut queued = 0;
     for row in &due {
+        match email_cap.take(&mut tx, row.company_id).await {
+            Ok(()) => {}
+            Err(Error::Refused(_)) => continue,
+            Err(Error::Database(err)) => return Err(err),
+        }
+        let sent = sqlx::query_scalar!(
+            "update interviews set last_invited_at = now(), reminders_sent = reminders_sent + 1, updated_at = now()
+             where company_id = $1 and id = $2
+             returning reminders_sent",
+            row.company_id as CompanyId,
+            row.id,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         outbox::enqueue(&mut tx, row.company_id, row.id, EmailKind::Reminder, &row.email).await?;
-        let detail = format!("Reminder {} of {} to {}", row.reminders_sent, row.max_reminders, row.email);
+        let detail = format!("Reminder {sent} of {} to {}", row.max_reminders, row.email);
         record_event(&mut tx, row.company_id, row.id, EventKind::Reminded, Some(&detail)).await?;
+        queued += 1;
     }
     tx.commit().await?;
-    Ok(due.len() as u64)
+    *after = due.last().map(|row| (row.last_invited_at, row.id));
+    Ok((due.len(), queued))
 }

@@ -15,16 +15,20 @@
 //! - [`candidate`]: the link opened, start, answer, complete (queues the evaluation).
 //! - [`email`]: the invitation sent and opened, recorded by the outbox.
 //! - [`housekeeping`]: expiry and automatic reminders.
+//! - [`quota`]: the daily cap on a new company's candidate emails, taken by every
+//!   transition that queues one.
 
 mod candidate;
 mod email;
 mod housekeeping;
+mod quota;
 mod recruiter;
 mod send;
 
 pub use candidate::{AnswerContent, answer, complete, link_opened, start};
 pub use email::{email_opened, email_sent};
 pub use housekeeping::{expire_overdue, remind_due};
+pub use quota::{EmailCap, NEW_COMPANY_DAYS};
 pub use recruiter::{RESEND_GAP_MINUTES, cancel, extend, resend};
 pub use send::{BulkSendRequest, SendRequest, Sent, bulk_key, send, send_many};
 
@@ -117,6 +121,9 @@ pub enum Refused {
     AlreadyAnswered,
     #[error("{0} questions are not answered")]
     Unanswered(i64),
+    /// A company in its first week has queued its day's candidate emails.
+    #[error("a company in its first week sends at most {cap} candidate emails a day")]
+    DailyEmailCap { cap: i64 },
 }
 
 #[derive(Debug, thiserror::Error)]

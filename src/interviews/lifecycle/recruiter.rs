@@ -3,7 +3,7 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{Refused, Result, Transition, lock};
+use super::{EmailCap, Refused, Result, Transition, lock};
 use crate::{
     ids::CompanyId,
     interviews::model::EventKind,
@@ -15,7 +15,7 @@ pub const RESEND_GAP_MINUTES: i64 = 5;
 
 /// Queues a new email with the same link; creates no interview and changes no progress.
 /// Returns the address it goes to.
-pub async fn resend(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<String> {
+pub async fn resend(pool: &PgPool, company_id: CompanyId, id: Uuid, email_cap: EmailCap) -> Result<String> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::Resend)?;
@@ -33,6 +33,7 @@ pub async fn resend(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<St
     if row.wait_minutes > 0 {
         return Err(Refused::TooSoon { minutes: row.wait_minutes }.into());
     }
+    email_cap.take(&mut tx, company_id).await?;
     sqlx::query!(
         "update interviews set last_invited_at = now(), updated_at = now() where company_id = $1 and id = $2",
         company_id as CompanyId,

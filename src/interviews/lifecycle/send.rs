@@ -3,7 +3,7 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{Error, Refused, Result, record_event, refresh_candidate_status};
+use super::{EmailCap, Error, Refused, Result, record_event, refresh_candidate_status};
 use crate::{
     ids::CompanyId,
     interviews::{link, model::EventKind},
@@ -18,6 +18,7 @@ pub struct SendRequest {
     pub version_id: Uuid,
     pub idempotency_key: Uuid,
     pub link_valid_days: i64,
+    pub email_cap: EmailCap,
 }
 
 /// The interview sent; also the answer to the same form submitted again, which creates
@@ -71,6 +72,7 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> Result<Sent> {
     if !available {
         return Err(Refused::TemplateNotAvailable.into());
     }
+    req.email_cap.take(&mut tx, req.company_id).await?;
 
     let application_id = sqlx::query_scalar!(
         "insert into applications (id, company_id, candidate_id, job_id, stage)
@@ -129,6 +131,7 @@ pub struct BulkSendRequest {
     /// The bulk form's key; each candidate's interview gets a key derived from it.
     pub idempotency_key: Uuid,
     pub link_valid_days: i64,
+    pub email_cap: EmailCap,
 }
 
 /// The idempotency key of one candidate's interview in a bulk send: a name-based UUID
@@ -149,7 +152,8 @@ pub fn bulk_key(form_key: Uuid, candidate_id: Uuid) -> Uuid {
 /// Sends the interview to each candidate through [`send`]: one transaction per
 /// candidate (its interview and queued invitation together), each with its own derived
 /// key. A failure part-way leaves the earlier invitations sent, and submitting the same
-/// form again completes the rest without sending anyone a second one.
+/// form again completes the rest without sending anyone a second one. Once the daily
+/// cap is reached, the rest are refused for it without being tried.
 pub async fn send_many(
     pool: &PgPool,
     req: &BulkSendRequest,
@@ -157,6 +161,11 @@ pub async fn send_many(
 ) -> sqlx::Result<Vec<(Uuid, std::result::Result<Sent, Refused>)>> {
     let mut outcomes = Vec::with_capacity(candidate_ids.len());
     for &candidate_id in candidate_ids {
+        if let Some((_, Err(capped @ Refused::DailyEmailCap { .. }))) = outcomes.last() {
+            let capped = *capped;
+            outcomes.push((candidate_id, Err(capped)));
+            continue;
+        }
         let request = SendRequest {
             company_id: req.company_id,
             user_id: req.user_id,
@@ -165,6 +174,7 @@ pub async fn send_many(
             version_id: req.version_id,
             idempotency_key: bulk_key(req.idempotency_key, candidate_id),
             link_valid_days: req.link_valid_days,
+            email_cap: req.email_cap,
         };
         let outcome = match send(pool, &request).await {
             Ok(sent) => Ok(sent),
