@@ -7,6 +7,7 @@ use super::{
 use crate::{
     auth::{CurrentUser, session},
     error::{AppError, AppResult},
+    extract::PathId,
     layout::{Flash, Section, Shell, render},
     state::AppState,
 };
@@ -27,6 +28,7 @@ pub async fn page(
         .await?
         .into_iter()
         .map(|s| SessionRow {
+            id: s.id,
             device: device::describe(s.user_agent.as_deref()),
             address: s.ip_address.unwrap_or_else(|| "Unknown".to_owned()),
             last_seen: s.last_seen_at.into(),
@@ -46,4 +48,14 @@ pub async fn sign_out_others(
     let ended = session::delete_others(&state.pool, user.user_id, &token).await?;
     let plural = if ended == 1 { "" } else { "s" };
     Ok(Flash::success(format!("Signed out of {ended} other session{plural}.")).redirect("/account"))
+}
+
+/// Ends one session of the user's own (a lost phone, a shared computer); ending this
+/// browser's own is signing out.
+pub async fn sign_out_one(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+    Ok(if session::delete_one(&state.pool, user.user_id, id).await? {
+        Flash::success("Signed out of that session.").redirect("/account")
+    } else {
+        Flash::error("That session had already ended.").redirect("/account")
+    })
 }

@@ -3,6 +3,7 @@ use askama::Template;
 use crate::{dates::When, layout::Shell};
 
 pub struct SessionRow {
+    pub id: uuid::Uuid,
     pub device: String,
     pub address: String,
     pub last_seen: When,

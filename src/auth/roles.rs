@@ -99,6 +99,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     // Your own account.
     ("GET", "/account", Member(Reviewer)),
     ("POST", "/account/sessions/sign-out-others", Member(Reviewer)),
+    ("POST", "/account/sessions/{id}/sign-out", Member(Reviewer)),
     ("GET", "/account/password", Member(Reviewer)),
     ("POST", "/account/password", Member(Reviewer)),
     // The team and the company's settings.
@@ -108,6 +109,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/team/invitations/{id}/revoke", Member(Admin)),
     ("POST", "/team/members/{id}/role", Member(Admin)),
     ("POST", "/team/members/{id}/deactivate", Member(Admin)),
+    ("POST", "/team/members/{id}/reactivate", Member(Admin)),
     ("GET", "/settings", Member(Admin)),
     ("POST", "/settings", Member(Admin)),
     // Jobs and templates: read by everyone, changed by recruiters.

@@ -166,6 +166,7 @@ pub async fn load_user(State(state): State<AppState>, request: Request, next: Ne
 
 /// One of a user's sessions, as the Account page lists it.
 pub struct ActiveSession {
+    pub id: Uuid,
     pub user_agent: Option<String>,
     pub ip_address: Option<String>,
     pub last_seen_at: time::OffsetDateTime,
@@ -177,7 +178,7 @@ pub struct ActiveSession {
 pub async fn active(pool: &PgPool, user_id: Uuid, this_token: &str) -> sqlx::Result<Vec<ActiveSession>> {
     sqlx::query_as!(
         ActiveSession,
-        r#"select user_agent, ip_address, last_seen_at, created_at, token_hash = $2 as "is_this_one!"
+        r#"select id, user_agent, ip_address, last_seen_at, created_at, token_hash = $2 as "is_this_one!"
            from sessions
            where user_id = $1 and expires_at > now()
              and last_seen_at > now() - make_interval(hours => $3::float8::int)
@@ -196,6 +197,12 @@ pub async fn delete_others(pool: &PgPool, user_id: Uuid, keep_token: &str) -> sq
         .execute(pool)
         .await?;
     Ok(done.rows_affected())
+}
+
+/// Ends one of the user's sessions; false when it had already ended (or is not theirs).
+pub async fn delete_one(pool: &PgPool, user_id: Uuid, id: Uuid) -> sqlx::Result<bool> {
+    let done = sqlx::query!("delete from sessions where user_id = $1 and id = $2", user_id, id).execute(pool).await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Ends every session of a user (in the caller's transaction).

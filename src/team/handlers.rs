@@ -143,6 +143,13 @@ pub async fn deactivate(State(state): State<AppState>, user: CurrentUser, PathId
     })
 }
 
+pub async fn reactivate(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+    let change = store::reactivate(&state.pool, user.company_id, id).await?;
+    member_changed(change, &user.company_name, |name| {
+        format!("{name} is active again and can sign in with their password.")
+    })
+}
+
 /// One page whatever the reason a link can't be used (unknown, tampered, expired, used,
 /// revoked, or replaced by a resend).
 fn unusable() -> Response {

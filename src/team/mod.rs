@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/team/invitations/{id}/revoke", post(handlers::revoke))
         .route("/team/members/{id}/role", post(handlers::set_role))
         .route("/team/members/{id}/deactivate", post(handlers::deactivate))
+        .route("/team/members/{id}/reactivate", post(handlers::reactivate))
         .route("/team/join/{token}", get(handlers::join_page).post(handlers::join))
 }
 

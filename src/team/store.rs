@@ -194,6 +194,18 @@ pub async fn deactivate(pool: &PgPool, company_id: CompanyId, member_id: Uuid) -
     Ok(MemberChange::Done(name))
 }
 
+/// Lets a deactivated member sign in again, with their role and password as they were.
+pub async fn reactivate(pool: &PgPool, company_id: CompanyId, member_id: Uuid) -> sqlx::Result<MemberChange> {
+    let name = sqlx::query_scalar!(
+        "update users set deactivated_at = null where id = $1 and company_id = $2 returning name",
+        member_id,
+        company_id as CompanyId,
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(name.map_or(MemberChange::NotFound, MemberChange::Done))
+}
+
 /// What the invitee's link opens.
 pub struct OpenInvitation {
     pub id: Uuid,

@@ -313,6 +313,13 @@ impl Page {
         html.select(&selector).next().and_then(|el| el.value().attr("href").map(str::to_owned))
     }
 
+    /// The `attr` attribute of every element matching `selector` that has one.
+    pub fn attrs(&self, selector: &str, attr: &str) -> Vec<String> {
+        let html = Html::parse_document(&self.body);
+        let selector = Selector::parse(selector).unwrap();
+        html.select(&selector).filter_map(|el| el.value().attr(attr).map(str::to_owned)).collect()
+    }
+
     pub fn flash(&self) -> String {
         self.text(".flash")
     }

@@ -59,6 +59,8 @@ const ROUTES_WITH_IDS: &[(&str, &str)] = &[
     ("POST", "/team/invitations/{id}/revoke"),
     ("POST", "/team/members/{id}/role"),
     ("POST", "/team/members/{id}/deactivate"),
+    ("POST", "/team/members/{id}/reactivate"),
+    ("POST", "/account/sessions/{id}/sign-out"),
     // The candidate's working link, with a malformed question id.
     ("POST", "/i/{token}/answers/{question_id}"),
 ];

@@ -199,6 +199,7 @@ async fn a_recruiter_may_use_everything_but_the_team_and_settings(pool: PgPool) 
         "POST /team/invitations/{id}/resend",
         "POST /team/invitations/{id}/revoke",
         "POST /team/members/{id}/deactivate",
+        "POST /team/members/{id}/reactivate",
         "POST /team/members/{id}/role",
     ];
     assert_eq!(refused, expected.iter().map(|s| s.to_string()).collect());
@@ -211,7 +212,12 @@ async fn a_reviewer_reads_plays_rates_and_notes_but_changes_nothing_else(pool: P
     let posts: Vec<_> = allowed.iter().filter(|(m, _)| *m == "POST").map(|(_, r)| *r).collect();
     assert_eq!(
         posts,
-        ["/account/password", "/account/sessions/sign-out-others", "/interviews/{id}/answers/{answer_id}/review"]
+        [
+            "/account/password",
+            "/account/sessions/sign-out-others",
+            "/account/sessions/{id}/sign-out",
+            "/interviews/{id}/answers/{answer_id}/review"
+        ]
     );
     for read in
         ["/candidates/{id}", "/applications/{id}", "/interviews/{id}", "/interviews/{id}/answers/{answer_id}/media"]

@@ -172,7 +172,7 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     refused_from_another_site(&app, Post::new(&stranger, "/verify-email", "/verify-email", resend), c).await;
 
     // The team: inviting, resending and revoking; joining by the link; a role; one's
-    // other sessions; deactivating.
+    // other sessions, one or all; deactivating and reactivating.
     let invite = |email: &str| form(&[("email", email), ("role", "reviewer")]);
     let post = Post::new(&app, "/team/invitations", "/team/invitations", invite("sam@acme.com"));
     refused_from_another_site(&app, post, c).await;
@@ -198,8 +198,13 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     assert_eq!(app.other_browser().sign_in("sam@acme.com", PASSWORD).await.status, 200);
     let others = "/account/sessions/sign-out-others";
     refused_from_another_site(&app, Post::new(&sam, others, others, form(&[])), c).await;
+    let session = id(&app, &format!("select id from sessions where user_id = '{sam_id}' limit 1")).await;
+    let one = format!("/account/sessions/{session}/sign-out");
+    refused_from_another_site(&app, Post::new(&sam, "/account/sessions/{id}/sign-out", one, form(&[])), c).await;
     let deactivate = format!("/team/members/{sam_id}/deactivate");
     refused_from_another_site(&app, Post::new(&app, "/team/members/{id}/deactivate", deactivate, form(&[])), c).await;
+    let reactivate = format!("/team/members/{sam_id}/reactivate");
+    refused_from_another_site(&app, Post::new(&app, "/team/members/{id}/reactivate", reactivate, form(&[])), c).await;
     let settings = form(&[("reminder_after_days", "3"), ("max_reminders", "1")]);
     refused_from_another_site(&app, Post::new(&app, "/settings", "/settings", settings), c).await;
 

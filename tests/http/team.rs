@@ -205,3 +205,67 @@ async fn each_user_sees_their_sessions_and_can_sign_out_the_others(pool: PgPool)
     assert!(laptop.get("/candidates").await.url.contains("/sign-in"), "the other session ended");
     assert!(app.get("/candidates").await.url.ends_with("/candidates"), "this one goes on");
 }
+
+#[sqlx::test]
+async fn a_reactivated_teammate_signs_in_again_with_their_role(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", ADMIN).await;
+    app.join_team("sam@acme.com", "Sam Sender", "reviewer").await;
+    let sams: uuid::Uuid =
+        sqlx::query_scalar("select id from users where email = 'sam@acme.com'").fetch_one(&app.pool).await.unwrap();
+    app.post(&format!("/team/members/{sams}/deactivate"), &[]).await;
+
+    let team = app.get("/team").await;
+    assert_eq!(team.texts("table.members button").iter().filter(|b| *b == "Reactivate").count(), 1);
+    let done = app.post(&format!("/team/members/{sams}/reactivate"), &[]).await;
+    assert_eq!(done.flash(), "Sam Sender is active again and can sign in with their password.");
+    assert_eq!(count(&app, "select count(*) from users where deactivated_at is not null").await, 0);
+
+    let sam = app.other_browser();
+    let signed_in = sam.sign_in("sam@acme.com", PASSWORD).await;
+    assert!(!signed_in.url.contains("/sign-in"), "signed in again");
+    assert_eq!(count(&app, "select count(*) from users where email = 'sam@acme.com' and role = 'reviewer'").await, 1);
+
+    let elsewhere = app.other_browser();
+    elsewhere.sign_up("Globex", "hank@globex.com").await;
+    let refused = elsewhere.post(&format!("/team/members/{sams}/reactivate"), &[]).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "another company's member");
+}
+
+#[sqlx::test]
+async fn one_other_session_can_be_signed_out_alone(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", ADMIN).await;
+    let (laptop, phone) = (app.other_browser(), app.other_browser());
+    laptop.sign_in(ADMIN, PASSWORD).await;
+    phone.sign_in(ADMIN, PASSWORD).await;
+
+    let account = app.get("/account").await;
+    let forms = account.attrs("table.sessions form", "action");
+    assert_eq!(forms.len(), 2, "one per other session, none for this browser: {forms:?}");
+    let out = app.post(&forms[0], &[]).await;
+    assert_eq!(out.flash(), "Signed out of that session.");
+    assert_eq!(out.texts("table.sessions tbody tr").len(), 2);
+    let ended = [laptop.get("/candidates").await, phone.get("/candidates").await]
+        .iter()
+        .filter(|page| page.url.contains("/sign-in"))
+        .count();
+    assert_eq!(ended, 1, "exactly one of the two other sessions ended");
+    assert!(app.get("/candidates").await.url.ends_with("/candidates"), "this one goes on");
+
+    let again = app.post(&forms[0], &[]).await;
+    assert_eq!(again.flash(), "That session had already ended.");
+    let theirs = app.other_browser();
+    theirs.sign_up("Globex", "hank@globex.com").await;
+    let other_id = forms[1].split('/').nth(3).unwrap();
+    let refused = theirs.post(&format!("/account/sessions/{other_id}/sign-out"), &[]).await;
+    assert_eq!(refused.flash(), "That session had already ended.", "only one's own sessions");
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from sessions s join users u on u.id = s.user_id where u.email = 'riley@acme.com'"
+        )
+        .await,
+        2
+    );
+}
