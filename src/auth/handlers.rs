@@ -279,24 +279,40 @@ pub async fn forgot_password_page(shell: Shell) -> AppResult<Response> {
 }
 
 /// Emails a reset link when the address has an account; the same page in every case.
+/// Where the link is not shown on the page, the lookup and the email happen after the
+/// answer, so the answer takes the same time whether or not the address has an account.
+/// (A restart at that moment loses the email; asking again sends it.)
 pub async fn forgot_password(
     State(state): State<AppState>,
     shell: Shell,
     Form(form): Form<ResendForm>,
 ) -> AppResult<Response> {
     let email = form.email.trim().to_owned();
-    let mut link = None;
-    if let Some(user) = store::credentials(&state.pool, &email).await?
-        && within_email_limit(&state, &email, AccountEmailKind::ResetPassword).await?
-    {
-        let mut tx = state.pool.begin().await?;
-        link = Some(
-            queue_link(&state, &mut tx, AccountEmailKind::ResetPassword, Purpose::ResetPassword, user.user_id, &email)
-                .await?,
-        );
-        tx.commit().await?;
+    if state.config.shows_account_links() {
+        let link = queue_reset(&state, &email).await?;
+        return check_email_page(&state, shell, &email, link, true);
     }
-    check_email_page(&state, shell, &email, link, true)
+    let (background, to) = (state.clone(), email.clone());
+    tokio::spawn(async move {
+        if let Err(err) = queue_reset(&background, &to).await {
+            tracing::warn!(error = ?err, "password reset: the email could not be queued");
+        }
+    });
+    check_email_page(&state, shell, &email, None, true)
+}
+
+/// Queues a reset link for `email` if it has an account and may get one more this hour;
+/// returns the link.
+async fn queue_reset(state: &AppState, email: &str) -> AppResult<Option<String>> {
+    let Some(user) = store::credentials(&state.pool, email).await? else { return Ok(None) };
+    if !within_email_limit(state, email, AccountEmailKind::ResetPassword).await? {
+        return Ok(None);
+    }
+    let mut tx = state.pool.begin().await?;
+    let link = queue_link(state, &mut tx, AccountEmailKind::ResetPassword, Purpose::ResetPassword, user.user_id, email)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(link))
 }
 
 fn expired_link() -> AppError {
