@@ -16,7 +16,7 @@ use tracing::{Span, field::Empty};
 
 use crate::{
     account, applications, auth, candidate_portal, candidates, error::AppError, evaluation, interview_templates,
-    interviews, jobs, layout, mail, settings, state::AppState, static_files, team,
+    interviews, jobs, layout, mail, reviews, settings, state::AppState, static_files, team,
 };
 
 /// Scripts, styles, media and forms only from this origin; no inline script; never framed.
@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(evaluation::router())
         .merge(mail::router())
         .merge(settings::router())
+        .merge(reviews::router())
         .merge(candidate_portal::router())
         .merge(team::router())
         .merge(account::router())

@@ -1,7 +1,7 @@
 //! Times as people read them: "3 hours ago", with the exact time (turned into the
 //! viewer's time zone by app.js) on hover.
 
-use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+use time::{Date, OffsetDateTime, format_description::well_known::Rfc3339, macros::format_description};
 
 #[derive(Clone, Debug)]
 pub struct When {
@@ -15,6 +15,11 @@ impl From<OffsetDateTime> for When {
     fn from(at: OffsetDateTime) -> Self {
         Self { iso: at.format(&Rfc3339).unwrap_or_default(), ago: ago(at, OffsetDateTime::now_utc()) }
     }
+}
+
+/// A calendar day as people write it: "Monday, December 7, 2026".
+pub fn long_date(day: Date) -> String {
+    day.format(format_description!("[weekday], [month repr:long] [day padding:none], [year]")).unwrap_or_default()
 }
 
 fn ago(at: OffsetDateTime, now: OffsetDateTime) -> String {
@@ -38,6 +43,11 @@ fn ago(at: OffsetDateTime, now: OffsetDateTime) -> String {
 mod tests {
     use super::*;
     use time::Duration;
+
+    #[test]
+    fn a_day_is_written_out() {
+        assert_eq!(long_date(time::macros::date!(2026 - 12 - 07)), "Monday, December 7, 2026");
+    }
 
     #[test]
     fn reads_naturally() {

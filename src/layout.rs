@@ -20,7 +20,7 @@ use crate::{
     static_files,
 };
 
-/// The five sections of the Business Portal, in navigation order.
+/// The sections of the Business Portal; [`Section::NAV`] gives the navigation's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
     Candidates,
@@ -28,14 +28,21 @@ pub enum Section {
     InterviewTemplates,
     Interviews,
     Applications,
+    Reviews,
     Team,
     Settings,
     Account,
 }
 
 impl Section {
-    const NAV: [Section; 5] =
-        [Section::Candidates, Section::Jobs, Section::InterviewTemplates, Section::Interviews, Section::Applications];
+    const NAV: [Section; 6] = [
+        Section::Candidates,
+        Section::Jobs,
+        Section::InterviewTemplates,
+        Section::Interviews,
+        Section::Applications,
+        Section::Reviews,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -44,6 +51,7 @@ impl Section {
             Self::InterviewTemplates => "Interview Templates",
             Self::Interviews => "Interviews",
             Self::Applications => "Applications",
+            Self::Reviews => "My reviews",
             Self::Team => "Team",
             Self::Settings => "Settings",
             Self::Account => "Account",
@@ -57,6 +65,7 @@ impl Section {
             Self::InterviewTemplates => "/interview-templates",
             Self::Interviews => "/interviews",
             Self::Applications => "/applications",
+            Self::Reviews => "/reviews",
             Self::Team => "/team",
             Self::Settings => "/settings",
             Self::Account => "/account",

@@ -34,6 +34,7 @@
 //!   `tasks` table, claim, lease, attempt fencing, backoff, give-back at shutdown, and the worker
 //!   that runs a kind's jobs as capacity frees up (`queue::worker::Handler`).
 //! - [`storage`]: media storage: local disk or S3-compatible.
+//! - [`reviews`]: reviewers of an interview or a job, their emails, My reviews, blind review, the team rating.
 //! - [`settings`]: company settings (automatic reminders), for admins.
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
 //! - [`demo`]: the demo company.
@@ -61,6 +62,7 @@ pub mod layout;
 pub mod mail;
 pub mod pagination;
 pub mod queue;
+pub mod reviews;
 pub mod settings;
 pub mod state;
 pub mod static_files;

@@ -112,6 +112,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/team/members/{id}/reactivate", Member(Admin)),
     ("GET", "/settings", Member(Admin)),
     ("POST", "/settings", Member(Admin)),
+    ("POST", "/settings/blind-review", Member(Admin)),
     // Jobs and templates: read by everyone, changed by recruiters.
     ("GET", "/jobs", Member(Reviewer)),
     ("GET", "/jobs/new", Member(Recruiter)),
@@ -121,6 +122,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/jobs/{id}/edit", Member(Recruiter)),
     ("POST", "/jobs/{id}/close", Member(Recruiter)),
     ("POST", "/jobs/{id}/reopen", Member(Recruiter)),
+    ("POST", "/jobs/{id}/reviewers", Member(Recruiter)),
+    ("POST", "/jobs/{id}/reviewers/{user_id}/remove", Member(Recruiter)),
     ("GET", "/interview-templates", Member(Reviewer)),
     ("GET", "/interview-templates/new", Member(Recruiter)),
     ("POST", "/interview-templates/new", Member(Recruiter)),
@@ -168,6 +171,10 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/interviews/{id}/answers/{answer_id}/review", Member(Reviewer)),
     ("POST", "/interviews/{id}/evaluation/rerun", Member(Recruiter)),
     ("POST", "/interviews/{id}/decision", Member(Recruiter)),
+    // Reviewers: everyone has My reviews; recruiters assign.
+    ("GET", "/reviews", Member(Reviewer)),
+    ("POST", "/interviews/{id}/reviewers", Member(Recruiter)),
+    ("POST", "/interviews/{id}/reviewers/{user_id}/remove", Member(Recruiter)),
 ];
 
 /// Who may use `route` with `method` (HEAD as GET); `None` for a route not in the table.

@@ -20,6 +20,7 @@ use crate::{
     interview_templates::model::AnswerKind,
     interviews::model::InterviewStatus,
     layout::Flash,
+    reviews,
     state::AppState,
 };
 
@@ -36,7 +37,11 @@ fn badge_of(status: EvaluationStatus) -> &'static str {
 pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: Uuid) -> AppResult<ReviewSection> {
     let stored = load_review(&state.pool, user.company_id, interview_id).await?;
     let no_transcriber = state.config.evaluation.transcribe_url.is_none();
-    Ok(review_view(interview_id, stored, user, no_transcriber))
+    let standing = reviews::store::standing(&state.pool, user.company_id, interview_id, user.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rate_first = reviews::must_rate_first(&standing, user);
+    Ok(review_view(interview_id, stored, user, no_transcriber, rate_first))
 }
 
 /// What the review section shows, as stored.
@@ -86,8 +91,15 @@ async fn load_review(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -
 }
 
 /// The section as `user` sees it: their own rating preselected, and only the actions
-/// their role allows.
-fn review_view(interview_id: Uuid, stored: StoredReview, user: &CurrentUser, no_transcriber: bool) -> ReviewSection {
+/// their role allows. With `rate_first`, the evaluation's result and the others'
+/// ratings are left out until the user has rated every answer.
+fn review_view(
+    interview_id: Uuid,
+    stored: StoredReview,
+    user: &CurrentUser,
+    no_transcriber: bool,
+    rate_first: bool,
+) -> ReviewSection {
     let user_id = user.user_id;
     let StoredReview { completed, latest, task_pending, previous_done, results, reviews, questions, decision: current } =
         stored;
@@ -132,7 +144,7 @@ fn review_view(interview_id: Uuid, stored: StoredReview, user: &CurrentUser, no_
     };
     let latest_is_done = latest.as_ref().is_some_and(|run| run.status == EvaluationStatus::Done);
     let rerun_label = if latest.is_some() || task_pending { "Re-run evaluation" } else { "Run evaluation" };
-    let shown = if latest_is_done { latest } else { previous_done };
+    let shown = if latest_is_done { latest } else { previous_done }.filter(|_| !rate_first);
     let showing_previous = shown.is_some() && !latest_is_done;
 
     let mut results: HashMap<Uuid, store::AnswerResultRow> = results.into_iter().map(|r| (r.question_id, r)).collect();
@@ -140,7 +152,7 @@ fn review_view(interview_id: Uuid, stored: StoredReview, user: &CurrentUser, no_
         .into_iter()
         .enumerate()
         .map(|(index, row)| {
-            let result = results.remove(&row.question_id);
+            let result = results.remove(&row.question_id).filter(|_| !rate_first);
             let answer_kind = row.answer_id.and(row.answer_kind);
             let (transcript, transcript_note) = match (&result, answer_kind) {
                 (_, None | Some(AnswerKind::Text)) => (None, None),
@@ -173,7 +185,7 @@ fn review_view(interview_id: Uuid, stored: StoredReview, user: &CurrentUser, no_
                 }),
                 reviews: reviews
                     .iter()
-                    .filter(|r| Some(r.answer_id) == row.answer_id)
+                    .filter(|r| Some(r.answer_id) == row.answer_id && (!rate_first || r.user_id == user_id))
                     .map(|r| ReviewView {
                         user_name: r.user_name.clone(),
                         rating: r.rating,
@@ -235,6 +247,7 @@ fn review_view(interview_id: Uuid, stored: StoredReview, user: &CurrentUser, no_
         state: run_state,
         result,
         showing_previous,
+        rate_first,
         questions,
         decision,
     }

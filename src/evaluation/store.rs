@@ -225,6 +225,7 @@ pub async fn finish_run(pool: &PgPool, run: &FinishedRun<'_>) -> sqlx::Result<()
     let by = super::scorer::produced_by(run.provider, run.model, run.version);
     record_event(&mut tx, run.company_id, run.interview_id, EventKind::Evaluated, Some(&format!("{detail} · {by}")))
         .await?;
+    crate::reviews::store::notify_ready(&mut tx, run.company_id, &[run.interview_id]).await?;
     tx.commit().await
 }
 

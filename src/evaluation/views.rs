@@ -16,6 +16,8 @@ pub struct ReviewSection {
     pub result: Option<ResultView>,
     /// The latest run is not done: the result shown is the previous one.
     pub showing_previous: bool,
+    /// The viewer rates every answer before the result and the others' ratings appear.
+    pub rate_first: bool,
     pub questions: Vec<QuestionView>,
     pub decision: DecisionView,
     /// The team's decision is a recruiter's; a reviewer sees it but not the form.

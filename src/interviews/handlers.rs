@@ -250,15 +250,26 @@ pub struct ListQuery {
     sort: Option<String>,
     /// 0–100: only interviews evaluated at least this high.
     min_score: Option<String>,
+    /// `mine`: only the completed interviews waiting for the viewer's ratings.
+    review: Option<String>,
     #[serde(default)]
     page: PageNumber,
 }
 
-const SORTS: [(&str, &str); 3] =
-    [("", "Newest first"), ("score", "Highest score first"), ("score_asc", "Lowest score first")];
+const SORTS: [(&str, &str); 5] = [
+    ("", "Newest first"),
+    ("score", "Highest score first"),
+    ("score_asc", "Lowest score first"),
+    ("rating", "Highest team rating first"),
+    ("rating_asc", "Lowest team rating first"),
+];
 
-/// The Evaluation column: the latest finished score, else the state of the run.
+/// The Evaluation column: the latest finished score, else the state of the run; while
+/// blind review hides the score, only that the evaluation is done.
 fn evaluation_cell(row: &store::InterviewRow) -> EvaluationCell {
+    if row.rate_first && row.evaluation_state == Some(EvaluationStatus::Done) {
+        return EvaluationCell { label: "Done".into(), detail: "Rate it to see the score".into(), badge: "badge-grey" };
+    }
     let recommendation = row.evaluation_recommendation.map(|stored| stored.0);
     let pending = row.evaluation_state.filter(|state| *state != EvaluationStatus::Done);
     match (row.evaluation_score, pending) {
@@ -303,6 +314,10 @@ fn list_row(row: store::InterviewRow) -> InterviewListRow {
     let status = row.status;
     let expired = row.expires_at <= time::OffsetDateTime::now_utc();
     let evaluation = evaluation_cell(&row);
+    let team_rating = match row.team_rating {
+        Some(rating) if !row.rate_first => format!("{rating:.1} / 5 ({})", row.team_raters),
+        _ => String::new(),
+    };
     InterviewListRow {
         id: row.id,
         status,
@@ -323,6 +338,7 @@ fn list_row(row: store::InterviewRow) -> InterviewListRow {
         no_resend_reason: no_resend_reason(status, expired),
         version_number: row.version_number,
         evaluation,
+        team_rating,
     }
 }
 
@@ -337,6 +353,7 @@ pub async fn list(
     let candidate = query.candidate.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     let sort = SORTS.iter().map(|(value, _)| *value).find(|v| !v.is_empty() && query.sort.as_deref() == Some(*v));
     let min_score = query.min_score.as_deref().and_then(|s| s.trim().parse::<i32>().ok()).map(|s| s.clamp(0, 100));
+    let waiting_for_my_review = query.review.as_deref() == Some("mine");
     let filter = ListFilter {
         status,
         job_id,
@@ -344,6 +361,8 @@ pub async fn list(
         min_score,
         sort: sort.map(str::to_owned),
         application_id: None,
+        viewer: viewer(&user),
+        waiting_for_my_review,
     };
     let (rows, total) = store::list(&state.pool, user.company_id, &filter, query.page).await?;
     let jobs = jobs::options::all(&state.pool, user.company_id)
@@ -364,6 +383,7 @@ pub async fn list(
             ("candidate", &candidate_text),
             ("sort", sort.unwrap_or("")),
             ("min_score", &min_score_text),
+            ("review", if waiting_for_my_review { "mine" } else { "" }),
         ],
     );
     let return_to = pager.href(pager.page);
@@ -379,16 +399,22 @@ pub async fn list(
             || job_id.is_some()
             || !candidate_text.is_empty()
             || min_score.is_some()
-            || sort.is_some(),
+            || sort.is_some()
+            || waiting_for_my_review,
         candidate: candidate_text,
         sorts: SORTS
             .iter()
             .map(|&(value, label)| StatusOption { value, label, selected: sort.unwrap_or("") == value })
             .collect(),
         min_score: min_score_text,
+        waiting_for_my_review,
         pager,
         return_to,
     })
+}
+
+fn viewer(user: &CurrentUser) -> store::Viewer {
+    store::Viewer { user_id: user.user_id, is_reviewer: user.role == roles::Role::Reviewer }
 }
 
 /// The Interviews tab of an application's page.
@@ -414,7 +440,7 @@ pub async fn application_section(
     candidate_id: Uuid,
     job_id: Uuid,
 ) -> AppResult<ApplicationInterviews> {
-    let rows = store::for_application(&state.pool, user.company_id, application_id).await?;
+    let rows = store::for_application(&state.pool, user.company_id, application_id, viewer(user)).await?;
     let return_to = application_tab(application_id);
     let send_href = send_interview_href(candidate_id, job_id, &return_to);
     let may_send = roles::may(user, "POST", "/candidates/{id}/send-interview");
@@ -432,6 +458,7 @@ pub async fn show(
     let status = interview.status;
     let expired = interview.expires_at <= time::OffsetDateTime::now_utc();
     let review = crate::evaluation::review_section(&state, &user, id).await?;
+    let reviewers = crate::reviews::interview_section(&state, &user, id).await?;
     render(&ShowPage {
         shell: shell.at(Section::Interviews),
         id,
@@ -461,6 +488,7 @@ pub async fn show(
         can_resend: status.is_open() && !expired,
         return_to: format!("/interviews/{id}"),
         review,
+        reviewers,
     })
 }
 

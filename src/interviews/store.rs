@@ -63,9 +63,24 @@ pub struct ListFilter {
     pub candidate: Option<String>,
     /// Only interviews whose latest evaluation scored at least this (0–100).
     pub min_score: Option<i32>,
-    /// `score` (highest first) or `score_asc`; otherwise newest first.
+    /// `score` (highest first), `score_asc`, `rating` (team rating, highest first) or
+    /// `rating_asc`; otherwise newest first.
     pub sort: Option<String>,
     pub application_id: Option<Uuid>,
+    /// Who is looking: their ratings decide what blind review hides from them.
+    pub viewer: Viewer,
+    /// Only the interviews ready for the viewer's review (completed and evaluated) that
+    /// they have not rated every answer of.
+    pub waiting_for_my_review: bool,
+}
+
+/// The user a list is shown to.
+#[derive(Default, Clone, Copy)]
+pub struct Viewer {
+    pub user_id: Uuid,
+    /// Their role is Reviewer: blind review applies to every interview, not only those
+    /// they are assigned to.
+    pub is_reviewer: bool,
 }
 
 pub struct InterviewRow {
@@ -88,6 +103,10 @@ pub struct InterviewRow {
     /// The overall score and recommendation of the latest finished evaluation.
     pub evaluation_score: Option<i32>,
     pub evaluation_recommendation: Option<StoredRecommendation>,
+    pub team_rating: Option<f64>,
+    pub team_raters: i32,
+    /// Blind review hides the scores and ratings from the viewer until they rated every answer.
+    pub rate_first: bool,
 }
 
 pub async fn list(
@@ -108,8 +127,15 @@ pub async fn list(
                     select 1 from tasks t where t.company_id = i.company_id and t.kind = 'evaluate_interview'
                       and t.payload ->> 'interview_id' = i.id::text and t.status in ('queued', 'running')) then 'queued'::evaluation_status end)
                     as "evaluation_state: _",
-                  done.overall_score as "evaluation_score?", done.recommendation as "evaluation_recommendation?: _"
+                  done.overall_score as "evaluation_score?", done.recommendation as "evaluation_recommendation?: _",
+                  i.team_rating, i.team_raters,
+                  (co.blind_review and ($11 or exists(
+                     select 1 from interview_reviewers r where r.interview_id = i.id and r.user_id = $10))
+                   and (select count(*) from answer_reviews v join answers a on a.id = v.answer_id
+                        where a.interview_id = i.id and v.user_id = $10)
+                     < (select count(*) from answers a where a.interview_id = i.id)) as "rate_first!"
            from interviews i
+           join companies co on co.id = i.company_id
            join candidates c on c.id = i.candidate_id
            join jobs j on j.id = i.job_id
            join template_versions v on v.id = i.template_version_id
@@ -126,8 +152,17 @@ pub async fn list(
              and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
              and ($7::int4 is null or done.overall_score >= $7)
              and ($9::uuid is null or i.application_id = $9)
+             and (not $12 or (i.status = 'completed'
+                  and exists(select 1 from interview_reviewers r where r.interview_id = i.id and r.user_id = $10)
+                  and exists(select 1 from evaluations e
+                             where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done')
+                  and (select count(*) from answer_reviews v join answers a on a.id = v.answer_id
+                       where a.interview_id = i.id and v.user_id = $10)
+                    < (select count(*) from answers a where a.interview_id = i.id)))
            order by case when $8::text = 'score' then done.overall_score end desc nulls last,
                     case when $8::text = 'score_asc' then done.overall_score end asc nulls last,
+                    case when $8::text = 'rating' then i.team_rating end desc nulls last,
+                    case when $8::text = 'rating_asc' then i.team_rating end asc nulls last,
                     i.created_at desc, i.id desc
            limit $5 offset $6"#,
         company_id as CompanyId,
@@ -139,6 +174,9 @@ pub async fn list(
         filter.min_score,
         filter.sort,
         filter.application_id,
+        filter.viewer.user_id,
+        filter.viewer.is_reviewer,
+        filter.waiting_for_my_review,
     )
     .fetch_all(pool)
     .await?;
@@ -153,13 +191,22 @@ pub async fn list(
              and ($3::uuid is null or i.job_id = $3)
              and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
              and ($5::int4 is null or done.overall_score >= $5)
-             and ($6::uuid is null or i.application_id = $6)"#,
+             and ($6::uuid is null or i.application_id = $6)
+             and (not $8 or (i.status = 'completed'
+                  and exists(select 1 from interview_reviewers r where r.interview_id = i.id and r.user_id = $7)
+                  and exists(select 1 from evaluations e
+                             where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done')
+                  and (select count(*) from answer_reviews v join answers a on a.id = v.answer_id
+                       where a.interview_id = i.id and v.user_id = $7)
+                    < (select count(*) from answers a where a.interview_id = i.id)))"#,
         company_id as CompanyId,
         filter.status as Option<InterviewStatus>,
         filter.job_id,
         pattern,
         filter.min_score,
         filter.application_id,
+        filter.viewer.user_id,
+        filter.waiting_for_my_review,
     )
     .fetch_one(pool)
     .await?;
@@ -172,8 +219,9 @@ pub async fn for_application(
     pool: &PgPool,
     company_id: CompanyId,
     application_id: Uuid,
+    viewer: Viewer,
 ) -> sqlx::Result<Vec<InterviewRow>> {
-    let filter = ListFilter { application_id: Some(application_id), ..Default::default() };
+    let filter = ListFilter { application_id: Some(application_id), viewer, ..Default::default() };
     Ok(list(pool, company_id, &filter, PageNumber::default()).await?.0)
 }
 

@@ -2,7 +2,7 @@ use askama::{Template, filters::HtmlSafe};
 use uuid::Uuid;
 
 use super::model::InterviewStatus;
-use crate::{dates::When, evaluation::ReviewSection, layout::Shell, pagination::Pager};
+use crate::{dates::When, evaluation::ReviewSection, layout::Shell, pagination::Pager, reviews::ReviewersSection};
 
 pub struct QuestionLine {
     pub prompt: String,
@@ -116,6 +116,9 @@ pub struct InterviewListRow {
     /// Why the invitation can't be resent ("Completed", "Past its deadline"); empty if it can.
     pub no_resend_reason: &'static str,
     pub evaluation: EvaluationCell,
+    /// "3.5 / 5 (2)": the team rating and how many rated every answer; empty when none
+    /// or while blind review hides it from the viewer.
+    pub team_rating: String,
 }
 
 /// The Evaluation column: a score with the recommendation, or the run's state.
@@ -137,6 +140,8 @@ pub struct ListPage {
     pub filtered: bool,
     pub sorts: Vec<StatusOption>,
     pub min_score: String,
+    /// "Waiting for my review" is ticked.
+    pub waiting_for_my_review: bool,
     pub pager: Pager,
     pub return_to: String,
 }
@@ -188,6 +193,8 @@ pub struct ShowPage {
     pub return_to: String,
     /// The evaluation and review section, loaded by `evaluation::review_section`.
     pub review: ReviewSection,
+    /// The reviewers and the team rating, loaded by `reviews::interview_section`.
+    pub reviewers: ReviewersSection,
 }
 
 #[cfg(test)]
@@ -214,6 +221,7 @@ mod tests {
                 can_resend: false,
                 no_resend_reason: "Completed",
                 evaluation: EvaluationCell { label: String::new(), detail: String::new(), badge: "" },
+                team_rating: String::new(),
             }],
             return_to: format!("/applications/{application_id}?tab=interviews"),
             send_href: "/candidates/send-interview".into(),

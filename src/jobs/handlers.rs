@@ -92,7 +92,8 @@ pub async fn show(
 ) -> AppResult<Response> {
     let job = store::get(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let templates = interview_templates::store::for_job(&state.pool, user.company_id, id).await?;
-    render(&JobPage { shell: shell.at(Section::Jobs), created: job.created_at.into(), job, templates })
+    let reviewers = crate::reviews::job_section(&state, &user, id).await?;
+    render(&JobPage { shell: shell.at(Section::Jobs), created: job.created_at.into(), job, templates, reviewers })
 }
 
 fn edit_form(shell: Shell, id: Uuid, values: JobForm, errors: FieldErrors) -> JobFormPage {

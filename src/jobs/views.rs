@@ -45,6 +45,8 @@ pub struct JobPage {
     pub job: Job,
     pub created: When,
     pub templates: Vec<TemplateSummary>,
+    /// The job's default reviewers, loaded by `reviews::job_section`.
+    pub reviewers: crate::reviews::ReviewersSection,
 }
 
 impl JobPage {

@@ -47,6 +47,8 @@ pub enum AccountEmailKind {
     TeamInvitation,
     /// Sent instead of an invitation to an address that already has an account.
     TeamNote,
+    /// To a reviewer: an interview assigned to them is ready for their review.
+    ReviewRequest,
 }
 
 impl AccountEmailKind {
@@ -58,6 +60,8 @@ impl AccountEmailKind {
             Self::ResetPassword => Some(Purpose::ResetPassword),
             // The invitation's link is rebuilt from the invitation itself.
             Self::TeamInvitation | Self::TeamNote => None,
+            // Its link is the interview's page, behind the reviewer's own sign-in.
+            Self::ReviewRequest => None,
         }
     }
 }
@@ -107,6 +111,29 @@ pub async fn enqueue_team(
     Ok(id)
 }
 
+/// Queues the email telling reviewer `user_id` at `to` that interview `interview_id` is
+/// ready for their review.
+pub async fn enqueue_review(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    to: &str,
+    interview_id: Uuid,
+) -> sqlx::Result<Uuid> {
+    let id = Uuid::new_v4();
+    sqlx::query!(
+        "insert into account_emails (id, kind, to_address, user_id, interview_id) values ($1, $2, $3, $4, $5)",
+        id,
+        AccountEmailKind::ReviewRequest as AccountEmailKind,
+        to,
+        user_id,
+        interview_id,
+    )
+    .execute(&mut *conn)
+    .await?;
+    queue::enqueue(conn, None, &DeliverAccountEmail { email_id: id }).await?;
+    Ok(id)
+}
+
 /// How many `kind` emails went to `to` in the last hour: the product must not become a
 /// way to flood an address that asked for nothing.
 pub async fn sent_within_the_hour(pool: &PgPool, to: &str, kind: AccountEmailKind) -> sqlx::Result<i64> {
@@ -126,9 +153,12 @@ pub struct AccountEmail {
     pub kind: AccountEmailKind,
     pub to_address: String,
     /// The account's holder; a team email's invitee has none yet.
+    pub user_id: Option<Uuid>,
     pub user_name: Option<String>,
     pub token_id: Option<Uuid>,
     pub team_invitation_id: Option<Uuid>,
+    /// The interview a review request is about.
+    pub interview_id: Option<Uuid>,
     pub attempts: i32,
 }
 
@@ -139,9 +169,9 @@ async fn attempt(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Result<Option<
         AccountEmail,
         r#"with attempted as (
              update account_emails set attempts = $2 where id = $1 and status = 'queued'
-             returning id, kind, to_address, user_id, token_id, team_invitation_id, attempts)
-           select a.id, a.kind as "kind!: _", a.to_address as "to_address!", u.name as "user_name?",
-                  a.token_id, a.team_invitation_id, a.attempts as "attempts!"
+             returning id, kind, to_address, user_id, token_id, team_invitation_id, interview_id, attempts)
+           select a.id, a.kind as "kind!: _", a.to_address as "to_address!", a.user_id, u.name as "user_name?",
+                  a.token_id, a.team_invitation_id, a.interview_id, a.attempts as "attempts!"
            from attempted a left join users u on u.id = a.user_id"#,
         id,
         attempts,
@@ -213,11 +243,13 @@ pub fn render(email: &AccountEmail, config: &Config) -> anyhow::Result<AccountVi
         AccountEmailKind::TeamInvitation | AccountEmailKind::TeamNote => {
             anyhow::bail!("a team email is written from its invitation")
         }
+        AccountEmailKind::ReviewRequest => anyhow::bail!("a review request is written from its interview"),
     };
     Ok(view)
 }
 
-fn message(email: &AccountEmail, view: &AccountView, config: &Config) -> anyhow::Result<(Message, String)> {
+/// The MIME message of an account email, from Hifinity.
+pub fn message(email: &AccountEmail, view: &AccountView, config: &Config) -> anyhow::Result<(Message, String)> {
     let from_address = config.mail_from.as_str().parse().context("MAIL_FROM")?;
     let domain = config.mail_from.as_str().rsplit('@').next().unwrap_or("localhost");
     let message_id = format!("<{}@{domain}>", email.id);
@@ -269,9 +301,10 @@ impl Handler for AccountDelivery {
             return Ok(());
         };
         let config = &self.state.config;
-        let built = match email.team_invitation_id {
-            Some(invitation) => crate::team::mail::build(pool, &email, invitation, config).await?,
-            None => render(&email, config)
+        let built = match (email.team_invitation_id, email.interview_id) {
+            (Some(invitation), _) => crate::team::mail::build(pool, &email, invitation, config).await?,
+            (None, Some(interview)) => crate::reviews::mail::build(pool, &email, interview, config).await?,
+            (None, None) => render(&email, config)
                 .and_then(|view| message(&email, &view, config))
                 .map_err(|err| DeliveryError::Permanent(format!("Could not build the message: {err:#}"))),
         };

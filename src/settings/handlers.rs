@@ -23,7 +23,8 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser, shell: Shell
         reminder_after_days: settings.reminder_after_days.to_string(),
         max_reminders: settings.max_reminders.to_string(),
     };
-    render(&SettingsPage { shell: shell.at(Section::Settings), values, errors: FieldErrors::default() })
+    let blind_review = crate::reviews::store::blind_review(&state.pool, user.company_id).await?;
+    render(&SettingsPage { shell: shell.at(Section::Settings), values, errors: FieldErrors::default(), blind_review })
 }
 
 #[derive(Deserialize)]
@@ -62,7 +63,8 @@ pub async fn save(
     let (Some(reminder_after_days), Some(max_reminders)) = (days, max) else {
         let values =
             SettingsValues { reminder_after_days: form.reminder_after_days, max_reminders: form.max_reminders };
-        return render(&SettingsPage { shell: shell.at(Section::Settings), values, errors });
+        let blind_review = crate::reviews::store::blind_review(&state.pool, user.company_id).await?;
+        return render(&SettingsPage { shell: shell.at(Section::Settings), values, errors, blind_review });
     };
     store::save(&state.pool, user.company_id, &CompanySettings { reminder_after_days, max_reminders }).await?;
     Ok(Flash::success(saved_message(reminder_after_days, max_reminders)).redirect("/settings"))

@@ -14,4 +14,6 @@ pub struct SettingsPage {
     pub shell: Shell,
     pub values: SettingsValues,
     pub errors: FieldErrors,
+    /// Reviewers rate every answer before they see the evaluation and each other's ratings.
+    pub blind_review: bool,
 }

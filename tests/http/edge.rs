@@ -23,6 +23,8 @@ const ROUTES_WITH_IDS: &[(&str, &str)] = &[
     ("POST", "/jobs/{id}/edit"),
     ("POST", "/jobs/{id}/close"),
     ("POST", "/jobs/{id}/reopen"),
+    ("POST", "/jobs/{id}/reviewers"),
+    ("POST", "/jobs/{id}/reviewers/{user_id}/remove"),
     ("GET", "/candidates/{id}"),
     ("GET", "/candidates/{id}/edit"),
     ("POST", "/candidates/{id}/edit"),
@@ -51,6 +53,8 @@ const ROUTES_WITH_IDS: &[(&str, &str)] = &[
     ("POST", "/interviews/{id}/evaluation/rerun"),
     ("POST", "/interviews/{id}/answers/{answer_id}/review"),
     ("POST", "/interviews/{id}/decision"),
+    ("POST", "/interviews/{id}/reviewers"),
+    ("POST", "/interviews/{id}/reviewers/{user_id}/remove"),
     ("GET", "/applications/{id}"),
     ("POST", "/applications/{id}/stage"),
     ("GET", "/outbox/{id}"),
@@ -115,7 +119,8 @@ async fn a_malformed_id_in_any_path_gets_the_not_found_page_in_the_layout(pool: 
             .replace("{token}", &token)
             .replace("{id}", "not-an-id")
             .replace("{question_id}", "not-an-id")
-            .replace("{answer_id}", "not-an-id");
+            .replace("{answer_id}", "not-an-id")
+            .replace("{user_id}", "not-an-id");
         let http_method = Method::from_bytes(method.as_bytes()).unwrap();
         // An empty form, whose missing fields are not what is refused: the id is.
         let request = app.client.request(http_method, app.url(&path)).form(&[] as &[(&str, &str)]);

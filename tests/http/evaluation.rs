@@ -26,7 +26,7 @@ use crate::{
     support::{TestApp, count},
 };
 
-const RECRUITER: &str = "riley@acme.com";
+pub(crate) const RECRUITER: &str = "riley@acme.com";
 
 // ---- A local OpenAI-compatible server ----
 
@@ -144,7 +144,7 @@ const CHAT: &str = "/v1/chat/completions";
 
 // ---- Interviews to evaluate ----
 
-async fn ready(app: &TestApp) -> Sendable {
+pub(crate) async fn ready(app: &TestApp) -> Sendable {
     app.sign_up("Acme Robotics", RECRUITER).await;
     fixtures::sendable(&app.pool, app.company_id(RECRUITER).await).await
 }
@@ -235,7 +235,7 @@ async fn completed_interview(app: &TestApp, s: &Sendable, answers: &[Given<'_>])
 }
 
 /// A completed interview of three good typed answers, queued for evaluation: (interview, task).
-async fn queued_good_text_interview(app: &TestApp, s: &Sendable) -> (Uuid, Uuid) {
+pub(crate) async fn queued_good_text_interview(app: &TestApp, s: &Sendable) -> (Uuid, Uuid) {
     let interview =
         completed_interview(app, s, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
     (interview, enqueue_evaluation(app, s.company_id, interview).await)
@@ -249,7 +249,7 @@ async fn enqueue_evaluation(app: &TestApp, company_id: Uuid, interview_id: Uuid)
         .unwrap()
 }
 
-async fn make_all_questions_text(app: &TestApp, s: &Sendable) {
+pub(crate) async fn make_all_questions_text(app: &TestApp, s: &Sendable) {
     sqlx::query("update version_questions set answer_kind = 'text' where version_id = $1")
         .bind(s.version_id)
         .execute(&app.pool)
@@ -264,7 +264,7 @@ fn config_with(app: &TestApp, change: impl FnOnce(&mut Config)) -> Config {
 }
 
 /// Runs the evaluation worker until nothing is due; returns how many tasks it took.
-async fn evaluate(app: &TestApp, config: &Config) -> usize {
+pub(crate) async fn evaluate(app: &TestApp, config: &Config) -> usize {
     let evaluator = Arc::new(Evaluator::from_config(config, app.state.media.clone()).unwrap());
     hifinity::evaluation::pipeline::run_due(&app.pool, &evaluator).await.unwrap()
 }
@@ -770,7 +770,7 @@ async fn without_transcription_video_answers_say_so_and_are_not_scored(pool: PgP
 }
 
 /// A completed interview with three good text answers, evaluated by the built-in rubric.
-async fn evaluated_text_interview(app: &TestApp, s: &Sendable) -> Uuid {
+pub(crate) async fn evaluated_text_interview(app: &TestApp, s: &Sendable) -> Uuid {
     make_all_questions_text(app, s).await;
     let interview =
         completed_interview(app, s, &[Given::Text(GOOD_DESIGN), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;

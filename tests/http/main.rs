@@ -18,6 +18,7 @@ mod jobs;
 mod lifecycle;
 mod outbox;
 mod reminders;
+mod reviews;
 mod roles;
 mod security;
 mod settings;

@@ -85,6 +85,7 @@ impl World {
             .replace("{id}", &id.to_string())
             .replace("{question_id}", &Uuid::new_v4().to_string())
             .replace("{answer_id}", &Uuid::new_v4().to_string())
+            .replace("{user_id}", &Uuid::new_v4().to_string())
     }
 }
 
@@ -195,6 +196,7 @@ async fn a_recruiter_may_use_everything_but_the_team_and_settings(pool: PgPool) 
         "GET /settings",
         "GET /team",
         "POST /settings",
+        "POST /settings/blind-review",
         "POST /team/invitations",
         "POST /team/invitations/{id}/resend",
         "POST /team/invitations/{id}/revoke",

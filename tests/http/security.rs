@@ -364,6 +364,21 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     refused_from_another_site(&app, Post::new(&app, "/interviews/{id}/decision", format!("{i}/decision"), decision), c)
         .await;
 
+    // Reviewers of the job and of the interview, and blind review.
+    let me = id(&app, &format!("select id from users where email = '{RECRUITER}'")).await.to_string();
+    let j = format!("/jobs/{job}/reviewers");
+    let to_job = Post::new(&app, "/jobs/{id}/reviewers", j.clone(), form(&[("user_id", &me)]));
+    refused_from_another_site(&app, to_job, c).await;
+    let assign = form(&[("user_id", &me), ("due_on", "2026-12-07")]);
+    refused_from_another_site(&app, Post::new(&app, "/interviews/{id}/reviewers", format!("{i}/reviewers"), assign), c)
+        .await;
+    let route = "/interviews/{id}/reviewers/{user_id}/remove";
+    refused_from_another_site(&app, Post::new(&app, route, format!("{i}/reviewers/{me}/remove"), form(&[])), c).await;
+    let route = "/jobs/{id}/reviewers/{user_id}/remove";
+    refused_from_another_site(&app, Post::new(&app, route, format!("{j}/{me}/remove"), form(&[])), c).await;
+    let blind = Post::new(&app, "/settings/blind-review", "/settings/blind-review", form(&[]));
+    refused_from_another_site(&app, blind, c).await;
+
     // Passwords: changed by the recruiter, then reset by whoever gets the emailed link
     // (last, as a reset ends every session).
     let change = form(&[("current_password", PASSWORD), ("password", "a brand new passphrase")]);

@@ -108,6 +108,7 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> Result<Sent> {
     )
     .execute(&mut *tx)
     .await?;
+    crate::reviews::store::assign_job_defaults(&mut tx, req.company_id, interview_id, req.job_id).await?;
     outbox::enqueue(&mut tx, req.company_id, interview_id, EmailKind::Invitation, &candidate.email).await?;
     record_event(
         &mut tx,
