@@ -120,6 +120,12 @@ async fn two_hundred_emails_go_out_over_at_most_four_sessions_each_with_its_own_
     assert!((1..=4).contains(&most), "at most SMTP_MAX_CONNECTIONS (4) sessions at once, not {most}");
 }
 
+/// Delivers every due email over `transport`, kept from round to round as a worker
+/// keeps its connections.
+async fn deliver(app: &TestApp, transport: &Arc<Transport>) {
+    while worker::deliver_due(&app.state, transport).await.unwrap() > 0 {}
+}
+
 /// A message that gets no reply (`behaviour` stalls it past the send timeout or drops
 /// the connection after its data): marked outcome unknown, sent once more with the same
 /// Message-ID; every other message is sent once with its own reply.
@@ -129,8 +135,9 @@ async fn unknown_outcome_is_sent_once_more(pool: PgPool, behaviour: Behaviour, r
     let mut to = vec![SLOW.to_owned()];
     to.extend(addresses(20));
     let slow = invite(&app, &s, &to).await[0];
+    let transport = Arc::new(Transport::from_config(&app.state.config).unwrap());
 
-    app.deliver_mail().await;
+    deliver(&app, &transport).await;
 
     each_sent_once_with_its_own_reply(&app, &smtp, SLOW).await;
     let (status, reply, error, stored_id): (String, Option<String>, Option<String>, Option<String>) =
@@ -151,7 +158,7 @@ async fn unknown_outcome_is_sent_once_more(pool: PgPool, behaviour: Behaviour, r
     assert!(outbox.body.contains("Outcome unknown"), "the Outbox says so");
 
     make_due(&app).await;
-    app.deliver_mail().await;
+    deliver(&app, &transport).await;
 
     let copies = smtp.messages_to(SLOW);
     assert_eq!(copies.len(), 2, "sent once more");
@@ -223,7 +230,7 @@ async fn a_refusal_at_any_step_is_recorded_for_its_own_message_only(pool: PgPool
         to.insert(2, refused.to_owned());
         invite(&app, &s, &to).await;
 
-        while worker::deliver_due(&app.state, &transport).await.unwrap() > 0 {}
+        deliver(&app, &transport).await;
 
         let case = format!("{reply} at {step:?}");
         for (address, state, server_reply, error) in emails(&app).await.into_iter().filter(|(a, ..)| to.contains(a)) {
