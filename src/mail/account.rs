@@ -280,11 +280,8 @@ impl Handler for AccountDelivery {
             Ok((message, message_id)) => self.transport.deliver(message).await.map(|reply| (reply, message_id)),
         };
         let transport = self.transport.name();
-        queue::until_written(pool, claim, Self::LEASE, || {
-            let outcome = outcome.as_ref().map(Clone::clone).map_err(|err| err.clone());
-            record(pool, claim, &email, transport, outcome)
-        })
-        .await?;
+        queue::until_written(pool, claim, Self::LEASE, || record(pool, claim, &email, transport, outcome.clone()))
+            .await?;
         Ok(())
     }
 }

@@ -7,7 +7,7 @@ use super::sessions::Sessions;
 use crate::config::Config;
 
 pub enum Transport {
-    Smtp(Sessions),
+    Smtp(Box<Sessions>),
     Mailbox,
 }
 
@@ -28,7 +28,7 @@ impl Transport {
     /// `SMTP_URL`'s server with at most `SMTP_MAX_CONNECTIONS` sessions, or the mailbox.
     pub fn from_config(config: &Config) -> anyhow::Result<Self> {
         let Some(url) = config.smtp_url.as_deref() else { return Ok(Self::Mailbox) };
-        Ok(Self::Smtp(Sessions::new(url, config.smtp_max_connections, config.smtp_timeout)?))
+        Ok(Self::Smtp(Box::new(Sessions::new(url, config.smtp_max_connections, config.smtp_timeout)?)))
     }
 
     pub fn name(&self) -> &'static str {
