@@ -31,6 +31,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The most SMTP sessions open at once, which is also how many emails are sent at once.
     pub smtp_max_connections: usize,
+    /// The longest one message may take to send; after its data went out, a message with
+    /// no reply by then has an unknown outcome.
+    pub smtp_timeout: Duration,
     /// Production without `SMTP_URL` only when this says the built-in mailbox is intended.
     pub mailbox_only: bool,
     /// Sign-ups allowed per client address per hour.
@@ -212,6 +215,15 @@ impl Config {
                 .filter(|n| (1..=100).contains(n))
                 .context("SMTP_MAX_CONNECTIONS must be a whole number from 1 to 100")?,
         };
+        let smtp_timeout = match optional("SMTP_TIMEOUT_SECS")? {
+            None => Duration::from_secs(60),
+            Some(raw) => raw
+                .parse::<u64>()
+                .ok()
+                .filter(|secs| (1..=600).contains(secs))
+                .map(Duration::from_secs)
+                .context("SMTP_TIMEOUT_SECS must be a whole number of seconds from 1 to 600")?,
+        };
         let mailbox_only = flag("MAILBOX_ONLY")?;
         if smtp_url.is_none() && app_env == AppEnv::Production && !mailbox_only {
             bail!(
@@ -266,6 +278,7 @@ impl Config {
             trusted_proxy_hops,
             smtp_url,
             smtp_max_connections,
+            smtp_timeout,
             mailbox_only,
             sign_ups_per_hour,
             account_emails_per_hour,

@@ -69,6 +69,8 @@ pub enum EventKind {
     Sent,
     Failed,
     Retrying,
+    /// An email's data went out with no reply: it is sent once more and may arrive twice.
+    OutcomeUnknown,
     /// The email's tracking pixel was loaded.
     Opened,
     LinkOpened,
@@ -92,6 +94,7 @@ impl EventKind {
             Self::Sent => "Email sent",
             Self::Failed => "Email failed",
             Self::Retrying => "Email delivery failed; will retry",
+            Self::OutcomeUnknown => "Email outcome unknown; sent once more, may arrive twice",
             Self::Opened => "Email opened (may include automatic opens)",
             Self::LinkOpened => "Interview link opened",
             Self::Started => "Interview started",
@@ -109,6 +112,14 @@ impl EventKind {
 
     /// Shown as a problem on the timeline.
     pub fn is_problem(self) -> bool {
-        matches!(self, Self::Failed | Self::Retrying | Self::Cancelled | Self::Expired | Self::EvaluationFailed)
+        matches!(
+            self,
+            Self::Failed
+                | Self::Retrying
+                | Self::OutcomeUnknown
+                | Self::Cancelled
+                | Self::Expired
+                | Self::EvaluationFailed
+        )
     }
 }

@@ -312,7 +312,9 @@ impl Handler for AccountDelivery {
             Err(refused) => Err(refused),
             Ok((message, message_id)) => self.transport.deliver(message).await.map(|reply| (reply, message_id)),
         };
-        record(pool, claim, &email, self.transport.name(), outcome).await?;
+        let transport = self.transport.name();
+        queue::until_written(pool, claim, Self::LEASE, || record(pool, claim, &email, transport, outcome.clone()))
+            .await?;
         Ok(())
     }
 }
@@ -328,11 +330,15 @@ async fn record(
 ) -> sqlx::Result<()> {
     let (status, reply, message_id, error, job_outcome) = match outcome {
         Ok((reply, message_id)) => ("sent", Some(reply), Some(message_id), None, Outcome::Done),
-        Err(DeliveryError::Transient(reason)) if email.attempts < super::worker::MAX_ATTEMPTS => {
+        // An account email whose outcome is unknown is sent again: its link works once,
+        // and a copy does no harm.
+        Err(DeliveryError::Transient(reason) | DeliveryError::Unknown(reason))
+            if email.attempts < super::worker::MAX_ATTEMPTS =>
+        {
             let at = time::OffsetDateTime::now_utc() + rules::backoff::backoff(email.attempts);
             ("queued", None, None, Some(reason.clone()), Outcome::Retry { error: reason, at })
         }
-        Err(DeliveryError::Transient(reason) | DeliveryError::Permanent(reason)) => {
+        Err(DeliveryError::Transient(reason) | DeliveryError::Permanent(reason) | DeliveryError::Unknown(reason)) => {
             tracing::warn!(email = %email.id, %reason, "outbox: an account email could not be sent");
             ("failed", None, None, Some(reason.clone()), Outcome::Failed(reason))
         }

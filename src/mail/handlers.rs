@@ -28,6 +28,15 @@ fn row_view(row: outbox::EmailRow) -> EmailListRow {
         }
         EmailStatus::Sent => ("Sent", "badge-green", row.server_reply.clone().unwrap_or_default()),
         EmailStatus::Failed => ("Failed", "badge-red", row.last_error.clone().unwrap_or_default()),
+        EmailStatus::Queued if row.outcome_unknown_at.is_some() => (
+            "Outcome unknown",
+            "badge-amber",
+            format!(
+                "{} — sent once more {}, with the same Message-ID; it may arrive twice",
+                row.last_error.clone().unwrap_or_default(),
+                When::from(row.next_attempt_at).ago
+            ),
+        ),
         EmailStatus::Queued if row.last_error.is_some() => (
             "Retrying",
             "badge-amber",

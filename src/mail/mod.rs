@@ -5,6 +5,7 @@ pub mod account;
 pub mod compose;
 mod handlers;
 pub mod outbox;
+mod sessions;
 pub mod transport;
 mod views;
 pub mod worker;

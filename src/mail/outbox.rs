@@ -64,14 +64,51 @@ pub async fn enqueue(
     Ok(id)
 }
 
+/// What an attempt found on its email.
+pub struct Attempt {
+    /// The previous attempt ended without its outcome recorded (a crash, a restart): its
+    /// message may have gone out.
+    pub interrupted: bool,
+    /// An earlier attempt's outcome is unknown already: this attempt is its one more send.
+    pub once_more: bool,
+}
+
 /// Records that the claim numbered `attempts` is delivering the email (the Outbox
-/// shows the count); false when the email is no longer queued, with nothing to deliver.
-pub async fn record_attempt(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Result<bool> {
-    let updated = sqlx::query!("update emails set attempts = $2 where id = $1 and status = 'queued'", id, attempts)
-        .execute(pool)
-        .await?
-        .rows_affected();
-    Ok(updated == 1)
+/// shows the count); `None` when the email is no longer queued, with nothing to deliver.
+pub async fn record_attempt(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Result<Option<Attempt>> {
+    sqlx::query_as!(
+        Attempt,
+        r#"update emails e set attempts = $2, sending_since = now()
+           from (select id, sending_since, outcome_unknown_at from emails where id = $1) before
+           where e.id = before.id and e.status = 'queued'
+           returning before.sending_since is not null as "interrupted!",
+                     before.outcome_unknown_at is not null as "once_more!""#,
+        id,
+        attempts,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// The previous attempt ended without its outcome recorded: marks the outcome unknown on
+/// the timeline before this attempt sends the message once more.
+pub async fn mark_interrupted(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Result<()> {
+    sqlx::query!(
+        "with unknown as (
+           update emails set outcome_unknown_at = now() where id = $1 and status = 'queued' and attempts = $2
+           returning interview_id, company_id)
+         insert into interview_events (id, interview_id, company_id, kind, detail)
+         select gen_random_uuid(), interview_id, company_id, 'outcome_unknown',
+                'The previous attempt stopped (a restart or a crash) before its outcome was recorded, '
+                || 'so the message may have gone out. It is sent once more now with the same Message-ID: '
+                || 'it may arrive twice.'
+         from unknown",
+        id,
+        attempts,
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 /// The `mark_*` functions and `give_back` run in the transaction that settles the email's
@@ -87,7 +124,7 @@ pub async fn mark_sent(
 ) -> sqlx::Result<()> {
     let sent = sqlx::query!(
         r#"update emails set status = 'sent', transport = $2, server_reply = $3, message_id = $4,
-                           sent_at = now(), last_error = null
+                           sent_at = now(), last_error = null, sending_since = null
          where id = $1 and status = 'queued' and attempts = $5
          returning interview_id, company_id as "company_id: CompanyId", to_address"#,
         id,
@@ -116,7 +153,7 @@ pub async fn mark_retry(
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "with retried as (
-           update emails set next_attempt_at = $3, last_error = $2 where id = $1 and status = 'queued' and attempts = $4
+           update emails set next_attempt_at = $3, last_error = $2, sending_since = null where id = $1 and status = 'queued' and attempts = $4
            returning interview_id, company_id)
          insert into interview_events (id, interview_id, company_id, kind, detail)
          select gen_random_uuid(), interview_id, company_id, 'retrying',
@@ -136,7 +173,7 @@ pub async fn mark_retry(
 pub async fn mark_failed(db: impl PgExecutor<'_>, id: Uuid, attempts: i32, error: &str) -> sqlx::Result<()> {
     sqlx::query!(
         "with failed as (
-           update emails set status = 'failed', last_error = $2 where id = $1 and status = 'queued' and attempts = $3
+           update emails set status = 'failed', last_error = $2, sending_since = null where id = $1 and status = 'queued' and attempts = $3
            returning interview_id, company_id)
          insert into interview_events (id, interview_id, company_id, kind, detail)
          select gen_random_uuid(), interview_id, company_id, 'failed', $2 from failed",
@@ -149,8 +186,43 @@ pub async fn mark_failed(db: impl PgExecutor<'_>, id: Uuid, attempts: i32, error
     Ok(())
 }
 
+/// The message's data went out and no reply came: it may have been delivered. It is sent
+/// once more at `retry_at`, with the same `message_id` (so a receiving system can drop
+/// the copy), and the timeline says it may arrive twice.
+pub async fn mark_unknown(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    attempts: i32,
+    error: &str,
+    message_id: &str,
+    retry_at: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "with unknown as (
+           update emails set next_attempt_at = $3, last_error = $2, message_id = $5, outcome_unknown_at = now(),
+                             sending_since = null
+           where id = $1 and status = 'queued' and attempts = $4
+           returning interview_id, company_id)
+         insert into interview_events (id, interview_id, company_id, kind, detail)
+         select gen_random_uuid(), interview_id, company_id, 'outcome_unknown',
+                $2 || ' — the message went out but no reply came, so it may have arrived. It is sent once more at '
+                || to_char($3 at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS')
+                || ' UTC with the same Message-ID: it may arrive twice.'
+         from unknown",
+        id,
+        error,
+        retry_at,
+        attempts,
+        message_id,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// A send abandoned at shutdown: due again at once, and the interrupted attempt does not
-/// count towards the limit.
+/// count towards the limit. Its `sending_since` stays: the next attempt cannot know
+/// whether the message went out, and marks its outcome unknown.
 pub async fn give_back(db: impl PgExecutor<'_>, id: Uuid, attempts: i32) -> sqlx::Result<()> {
     sqlx::query!(
         "update emails set attempts = attempts - 1, next_attempt_at = now()
@@ -192,6 +264,8 @@ pub struct EmailRow {
     pub last_error: Option<String>,
     pub server_reply: Option<String>,
     pub sent_at: Option<OffsetDateTime>,
+    /// An attempt ended with the message out and no reply.
+    pub outcome_unknown_at: Option<OffsetDateTime>,
     pub opened_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
 }
@@ -206,7 +280,7 @@ pub async fn list(
         EmailRow,
         r#"select e.id, e.interview_id, e.kind as "kind: _", e.to_address, c.name as candidate_name,
                   e.status as "status: _", e.transport, e.attempts, e.next_attempt_at, e.last_error, e.server_reply,
-                  e.sent_at, e.opened_at, e.created_at
+                  e.sent_at, e.outcome_unknown_at, e.opened_at, e.created_at
            from emails e join interviews i on i.id = e.interview_id join candidates c on c.id = i.candidate_id
            where e.company_id = $1 and ($2::uuid is null or e.interview_id = $2)
            order by e.created_at desc, e.id desc limit $3 offset $4"#,
@@ -232,7 +306,7 @@ pub async fn one(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result
         EmailRow,
         r#"select e.id, e.interview_id, e.kind as "kind: _", e.to_address, c.name as candidate_name,
                   e.status as "status: _", e.transport, e.attempts, e.next_attempt_at, e.last_error, e.server_reply,
-                  e.sent_at, e.opened_at, e.created_at
+                  e.sent_at, e.outcome_unknown_at, e.opened_at, e.created_at
            from emails e join interviews i on i.id = e.interview_id join candidates c on c.id = i.candidate_id
            where e.company_id = $1 and e.id = $2"#,
         company_id as CompanyId,

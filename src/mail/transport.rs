@@ -1,36 +1,34 @@
-//! Where messages go: an SMTP server (lettre's pooled async transport) or, with no
-//! `SMTP_URL`, the built-in mailbox that keeps them for the portal's Outbox page.
+//! Where messages go: an SMTP server (through the [`Sessions`] delivery owns) or, with
+//! no `SMTP_URL`, the built-in mailbox that keeps them for the portal's Outbox page.
 
-use anyhow::Context;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor, transport::smtp::PoolConfig};
+use lettre::Message;
 
+use super::sessions::Sessions;
 use crate::config::Config;
 
 pub enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(Box<Sessions>),
     Mailbox,
 }
 
-/// Why a delivery failed, and whether trying again can help.
-#[derive(Debug)]
+/// Why a delivery was not confirmed, and what trying again means.
+#[derive(Clone, Debug)]
 pub enum DeliveryError {
-    /// 4xx replies, refused connections, timeouts.
+    /// 4xx replies, refused connections, timeouts before the message went out: it was
+    /// not delivered, and trying again can help.
     Transient(String),
     /// 5xx replies: the server will never accept this message.
     Permanent(String),
+    /// The message's data went out and no reply came (a timeout, a dropped connection):
+    /// it may have been delivered.
+    Unknown(String),
 }
 
 impl Transport {
     /// `SMTP_URL`'s server with at most `SMTP_MAX_CONNECTIONS` sessions, or the mailbox.
     pub fn from_config(config: &Config) -> anyhow::Result<Self> {
         let Some(url) = config.smtp_url.as_deref() else { return Ok(Self::Mailbox) };
-        let max_size = u32::try_from(config.smtp_max_connections).context("SMTP_MAX_CONNECTIONS is too large")?;
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .context("SMTP_URL is not a valid SMTP address")?
-            .timeout(Some(std::time::Duration::from_secs(20)))
-            .pool_config(PoolConfig::new().max_size(max_size))
-            .build();
-        Ok(Self::Smtp(transport))
+        Ok(Self::Smtp(Box::new(Sessions::new(url, config.smtp_max_connections, config.smtp_timeout)?)))
     }
 
     pub fn name(&self) -> &'static str {
@@ -42,43 +40,26 @@ impl Transport {
 
     /// Delivers `message`; returns the server's reply.
     pub async fn deliver(&self, message: Message) -> Result<String, DeliveryError> {
-        match self {
-            Self::Mailbox => Ok("Kept in the Hifinity outbox (no SMTP server configured)".into()),
-            // Bounded well within the worker's lease, so no other worker takes it meanwhile.
-            Self::Smtp(smtp) => match tokio::time::timeout(SEND_TIMEOUT, smtp.send(message)).await {
-                Err(_) => Err(DeliveryError::Transient(format!(
-                    "No answer from the SMTP server within {} s",
-                    SEND_TIMEOUT.as_secs()
-                ))),
-                Ok(Ok(response)) => {
-                    Ok(format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" ")))
+        let sessions = match self {
+            Self::Mailbox => return Ok("Kept in the Hifinity outbox (no SMTP server configured)".into()),
+            Self::Smtp(sessions) => sessions,
+        };
+        match sessions.send(message.envelope(), &message.formatted()).await {
+            Ok(response) => Ok(format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" "))),
+            Err(failure) => Err(match failure.code {
+                Some(code) if (500..600).contains(&code) && !is_configuration(code) => {
+                    DeliveryError::Permanent(failure.reason)
                 }
-                Ok(Err(err)) if err.is_permanent() && !is_configuration(&err) => {
-                    Err(DeliveryError::Permanent(describe(&err)))
-                }
-                Ok(Err(err)) => Err(DeliveryError::Transient(describe(&err))),
-            },
+                Some(_) => DeliveryError::Transient(failure.reason),
+                None if failure.data_sent => DeliveryError::Unknown(failure.reason),
+                None => DeliveryError::Transient(failure.reason),
+            }),
         }
     }
 }
 
-/// The longest one message may take to send.
-pub const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
-
 /// 5xx replies about our own credentials or TLS (530, 534, 535, 538) are fixed by
 /// correcting SMTP_URL, not by giving up on the email: they are retried.
-fn is_configuration(err: &lettre::transport::smtp::Error) -> bool {
-    err.status().is_some_and(|code| matches!(code.to_string().as_str(), "530" | "534" | "535" | "538"))
-}
-
-/// The whole error chain: lettre's top level says little ("network error").
-fn describe(err: &lettre::transport::smtp::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
+fn is_configuration(code: u16) -> bool {
+    matches!(code, 530 | 534 | 535 | 538)
 }

@@ -1,6 +1,9 @@
 //! The delivery worker: runs [`DeliverEmail`] jobs on the [`queue`] mechanism, at most
 //! `SMTP_MAX_CONNECTIONS` at once: renders each email, sends it and records the outcome.
-//! Transient failures retry with exponential backoff and jitter.
+//! Transient failures retry with exponential backoff and jitter. A message whose data
+//! went out with no reply (or whose attempt ended without its outcome recorded) has an
+//! unknown outcome: it is sent once more, after the backoff, with the same Message-ID,
+//! never a third time.
 
 use std::{sync::Arc, time::Duration};
 
@@ -29,18 +32,25 @@ pub struct Delivery {
     transport: Arc<Transport>,
 }
 
+/// Emails in flight per SMTP session: while one is on the wire, others are claimed,
+/// rendered and recorded. The transport keeps the sessions themselves to
+/// `SMTP_MAX_CONNECTIONS`.
+const PER_SESSION: usize = 4;
+
 pub async fn run(state: AppState, transport: Arc<Transport>, shutdown: watch::Receiver<bool>) {
-    let (pool, poll, connections) = (state.pool.clone(), state.config.workers.poll, state.config.smtp_max_connections);
-    queue::worker::run(pool, Arc::new(Delivery { state, transport }), connections, poll, shutdown).await
+    let (pool, poll) = (state.pool.clone(), state.config.workers.poll);
+    let in_flight = state.config.smtp_max_connections * PER_SESSION;
+    queue::worker::run(pool, Arc::new(Delivery { state, transport }), in_flight, poll, shutdown).await
 }
 
 /// Delivers every due email, as the worker would, and returns how many it took.
 pub async fn deliver_due(state: &AppState, transport: &Arc<Transport>) -> anyhow::Result<usize> {
     let delivery = Arc::new(Delivery { state: state.clone(), transport: transport.clone() });
-    queue::worker::run_due(&state.pool, &delivery, state.config.smtp_max_connections).await
+    queue::worker::run_due(&state.pool, &delivery, state.config.smtp_max_connections * PER_SESSION).await
 }
 
 /// How one delivery ended.
+#[derive(Clone)]
 pub enum Delivered {
     Sent {
         transport: &'static str,
@@ -52,8 +62,17 @@ pub enum Delivered {
         error: String,
         at: OffsetDateTime,
     },
+    /// The message went out and no reply came: send it once more at `at`.
+    Unknown {
+        error: String,
+        message_id: String,
+        at: OffsetDateTime,
+    },
     Failed(String),
 }
+
+/// The sends that went out twice without a reply may both have arrived.
+const NOT_A_THIRD_TIME: &str = "it may have arrived, and it is not sent a third time";
 
 /// Records the outcome on the email, its interview's timeline and its job in one
 /// transaction; a claim that no longer holds the job (another worker took it over after
@@ -61,7 +80,9 @@ pub enum Delivered {
 pub async fn record(pool: &PgPool, claim: &Claim, email_id: Uuid, delivered: Delivered) -> sqlx::Result<()> {
     let outcome = match &delivered {
         Delivered::Sent { .. } => Outcome::Done,
-        Delivered::Retry { error, at } => Outcome::Retry { error: error.clone(), at: *at },
+        Delivered::Retry { error, at } | Delivered::Unknown { error, at, .. } => {
+            Outcome::Retry { error: error.clone(), at: *at }
+        }
         Delivered::Failed(error) => Outcome::Failed(error.clone()),
     };
     let mut tx = pool.begin().await?;
@@ -72,6 +93,9 @@ pub async fn record(pool: &PgPool, claim: &Claim, email_id: Uuid, delivered: Del
                 outbox::mark_sent(&mut tx, email_id, attempts, transport, reply, message_id).await?
             }
             Delivered::Retry { error, at } => outbox::mark_retry(&mut *tx, email_id, attempts, error, *at).await?,
+            Delivered::Unknown { error, message_id, at } => {
+                outbox::mark_unknown(&mut *tx, email_id, attempts, error, message_id, *at).await?
+            }
             Delivered::Failed(error) => outbox::mark_failed(&mut *tx, email_id, attempts, error).await?,
         }
     }
@@ -86,18 +110,40 @@ impl Handler for Delivery {
     const LEASE: Duration = Duration::from_secs(120);
     const MAX_ATTEMPTS: i32 = MAX_ATTEMPTS;
 
+    /// Long enough for the sends in flight to get their replies on a responsive server.
+    const GRACE: Duration = Duration::from_secs(5);
+
     async fn run(&self, pool: &PgPool, claim: &Claim, job: &DeliverEmail) -> anyhow::Result<()> {
-        let data = match outbox::record_attempt(pool, job.email_id, claim.attempts).await? {
-            true => compose::load(pool, &[job.email_id], None).await?.pop(),
-            false => None,
-        };
-        let Some(data) = data else {
+        let Some(attempt) = outbox::record_attempt(pool, job.email_id, claim.attempts).await? else {
             // Sent, failed or deleted already: nothing is left to deliver.
             queue::settle(pool, claim, &Outcome::Done).await?;
             return Ok(());
         };
-        let delivered = deliver(&self.state, &self.transport, data, claim.attempts).await;
-        record(pool, claim, job.email_id, delivered).await?;
+        let delivered = match attempt {
+            outbox::Attempt { interrupted: true, once_more: true } => Some(Delivered::Failed(format!(
+                "The attempt sending it once more stopped before its outcome was recorded: {NOT_A_THIRD_TIME}"
+            ))),
+            outbox::Attempt { interrupted, .. } => {
+                if interrupted {
+                    outbox::mark_interrupted(pool, job.email_id, claim.attempts).await?;
+                }
+                match compose::load(pool, &[job.email_id], None).await?.pop() {
+                    Some(data) => {
+                        let once_more = interrupted || attempt.once_more;
+                        Some(deliver(&self.state, &self.transport, data, claim.attempts, once_more).await)
+                    }
+                    None => None,
+                }
+            }
+        };
+        match delivered {
+            Some(delivered) => {
+                queue::until_written(pool, claim, Self::LEASE, || record(pool, claim, job.email_id, delivered.clone()))
+                    .await?
+            }
+            // Deleted meanwhile: nothing is left to deliver.
+            None => queue::settle(pool, claim, &Outcome::Done).await.map(drop)?,
+        }
         Ok(())
     }
 
@@ -130,8 +176,15 @@ impl Handler for Delivery {
     }
 }
 
-/// Sends one email; what happened, to be recorded.
-async fn deliver(state: &AppState, transport: &Transport, data: compose::InvitationData, attempts: i32) -> Delivered {
+/// Sends one email (`once_more` after an attempt whose outcome is unknown); what
+/// happened, to be recorded.
+async fn deliver(
+    state: &AppState,
+    transport: &Transport,
+    data: compose::InvitationData,
+    attempts: i32,
+    once_more: bool,
+) -> Delivered {
     // Past its deadline counts as expired even before housekeeping marks it so: the link
     // would only say that it expired.
     let status = match data.interview_status {
@@ -158,6 +211,14 @@ async fn deliver(state: &AppState, transport: &Transport, data: compose::Invitat
         Err(DeliveryError::Permanent(reason)) => {
             tracing::warn!(email = %data.email_id, %reason, "outbox: permanently refused");
             Delivered::Failed(reason)
+        }
+        Err(DeliveryError::Unknown(reason)) if once_more || attempts >= MAX_ATTEMPTS => {
+            tracing::warn!(email = %data.email_id, %reason, "outcome: unknown, not sent again");
+            Delivered::Failed(format!("{reason}. The message went out with no reply: {NOT_A_THIRD_TIME}"))
+        }
+        Err(DeliveryError::Unknown(reason)) => {
+            tracing::warn!(email = %data.email_id, %reason, "outbox: outcome unknown; sending once more");
+            Delivered::Unknown { error: reason, message_id, at: OffsetDateTime::now_utc() + backoff(attempts) }
         }
         Err(DeliveryError::Transient(reason)) if attempts >= MAX_ATTEMPTS => {
             tracing::warn!(email = %data.email_id, %reason, "outbox: giving up after {attempts} attempts");

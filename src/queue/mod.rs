@@ -12,8 +12,12 @@
 //!   lease ran out and whose job was claimed again records nothing.
 //! - **Retries**: transient failures run again after [`rules::backoff`]; our own errors
 //!   too, up to the job's attempt limit.
-//! - **Shutdown**: a job interrupted by SIGTERM is given back, due at once, and the
-//!   interrupted attempt does not count.
+//! - **Recording outcomes**: a write that fails is tried again, extending the lease,
+//!   until it is written or the lease ends ([`until_written`]), so work done is not
+//!   redone because one database write after it failed.
+//! - **Shutdown**: on SIGTERM a worker stops claiming, lets the jobs in flight finish
+//!   for its kind's grace period, and gives the rest back, due at once, the interrupted
+//!   attempt not counted.
 
 pub mod worker;
 
@@ -42,6 +46,9 @@ pub struct Claim {
     pub company_id: Option<CompanyId>,
     /// Including this one.
     pub attempts: i32,
+    /// When the lease ends at the latest (read before claiming, so never later than the
+    /// database's).
+    pub lease_ends: tokio::time::Instant,
 }
 
 /// A claimed job with its payload read back; `job` is the reason when it can't be read.
@@ -83,6 +90,7 @@ pub async fn enqueue<J: Job>(conn: &mut PgConnection, company_id: Option<Company
 
 /// Takes the oldest due job of `J`'s kind, leased for `lease`.
 pub async fn claim<J: Job>(pool: &PgPool, lease: std::time::Duration) -> sqlx::Result<Option<Claimed<J>>> {
+    let lease_ends = tokio::time::Instant::now() + lease;
     let row = sqlx::query!(
         r#"update tasks set status = 'running', attempts = attempts + 1,
                           run_at = now() + make_interval(secs => $2)
@@ -97,7 +105,7 @@ pub async fn claim<J: Job>(pool: &PgPool, lease: std::time::Duration) -> sqlx::R
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|row| Claimed {
-        claim: Claim { id: row.id, company_id: row.company_id, attempts: row.attempts },
+        claim: Claim { id: row.id, company_id: row.company_id, attempts: row.attempts, lease_ends },
         job: read_payload(row.payload),
     }))
 }
@@ -154,6 +162,56 @@ pub async fn settle(db: impl sqlx::PgExecutor<'_>, claim: &Claim, outcome: &Outc
         .rows_affected(),
     };
     Ok(settled == 1)
+}
+
+/// Moves the claimed job's lease end to `lease` from now; false when the claim no
+/// longer holds the job.
+pub async fn extend(pool: &PgPool, claim: &Claim, lease: std::time::Duration) -> sqlx::Result<bool> {
+    let extended = sqlx::query!(
+        "update tasks set run_at = now() + make_interval(secs => $3)
+         where id = $1 and attempts = $2 and status = 'running'",
+        claim.id,
+        claim.attempts,
+        lease.as_secs_f64(),
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(extended == 1)
+}
+
+/// Runs `write` (the recording of a job's outcome) until it succeeds, trying again after
+/// a pause when it fails and extending the claim's lease meanwhile; gives up with the last
+/// error once the lease would end first, or when another worker holds the job.
+pub async fn until_written<T, Fut>(
+    pool: &PgPool,
+    claim: &Claim,
+    lease: std::time::Duration,
+    mut write: impl FnMut() -> Fut,
+) -> sqlx::Result<T>
+where
+    Fut: Future<Output = sqlx::Result<T>>,
+{
+    let mut lease_ends = claim.lease_ends;
+    let mut pause = std::time::Duration::from_millis(100);
+    loop {
+        let err = match write().await {
+            Ok(written) => return Ok(written),
+            Err(err) => err,
+        };
+        if tokio::time::Instant::now() + pause >= lease_ends {
+            return Err(err);
+        }
+        tracing::warn!(error = ?err, "recording an outcome failed; trying again");
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(std::time::Duration::from_secs(5));
+        let asked = tokio::time::Instant::now();
+        match extend(pool, claim, lease).await {
+            Ok(true) => lease_ends = asked + lease,
+            Ok(false) => return Err(err),
+            Err(_) => {}
+        }
+    }
 }
 
 /// How a worker waits for work: a NOTIFY on its channel, or the poll interval, whichever

@@ -1,6 +1,7 @@
 //! Runs one kind of job: claims a due job whenever it has room for one more (up to its
 //! concurrency), so a slow job delays only itself; waits for a NOTIFY or the poll when
-//! nothing is due; gives the jobs in flight back when shutdown comes.
+//! nothing is due; when shutdown comes, stops claiming, lets the jobs in flight finish for
+//! the kind's grace period and gives the rest back.
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
@@ -24,6 +25,8 @@ pub trait Handler: Send + Sync + 'static {
     const LEASE: Duration;
     /// Attempts in all, for transient failures and our own errors alike.
     const MAX_ATTEMPTS: i32;
+    /// How long the jobs in flight may finish at shutdown before they are given back.
+    const GRACE: Duration = Duration::ZERO;
 
     /// Runs one job and settles it. An error is ours (the database, a bug): the worker
     /// retries the job with backoff, and gives it up on its last attempt.
@@ -73,7 +76,7 @@ pub async fn run<H: Handler>(
     let mut in_flight = HashMap::new();
     loop {
         let mut nothing_due = false;
-        while running.len() < concurrency {
+        while running.len() < concurrency && !*shutdown.borrow() {
             match super::claim::<H::Job>(&pool, H::LEASE).await {
                 Ok(Some(claimed)) => {
                     let claimed = Arc::new(claimed);
@@ -109,7 +112,17 @@ pub async fn run<H: Handler>(
             _ = shutdown.changed() => break,
         }
     }
-    // The jobs in flight are due again at once rather than when their lease ends.
+    // The jobs in flight finish if they can within the grace period; the rest are due
+    // again at once rather than when their lease ends.
+    let grace = tokio::time::Instant::now() + H::GRACE;
+    while !running.is_empty() {
+        match tokio::time::timeout_at(grace, running.join_next_with_id()).await {
+            Ok(Some(finished)) => {
+                in_flight.remove(&finished.map_or_else(|err| err.id(), |(id, ())| id));
+            }
+            Ok(None) | Err(_) => break,
+        }
+    }
     running.abort_all();
     while let Some(finished) = running.join_next_with_id().await {
         let id = match finished {

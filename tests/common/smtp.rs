@@ -12,6 +12,17 @@ use tokio::{
     sync::watch,
 };
 
+/// Where in the SMTP conversation [`Behaviour::RefuseAt`] refuses.
+#[allow(dead_code)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Mail,
+    Rcpt,
+    Data,
+    /// The reply to the message's data.
+    EndOfData,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Behaviour {
     Accept,
@@ -32,6 +43,18 @@ pub enum Behaviour {
     /// [`Behaviour::Stall`] for the first message to this address; accept every other.
     #[allow(dead_code)]
     StallFirstTo(&'static str),
+    /// Close the connection with no reply after the data of the first message to this
+    /// address (it is in [`SmtpServer::messages`]); accept every other.
+    #[allow(dead_code)]
+    DropAfterDataFirstTo(&'static str),
+    /// Answer `reply` (a 4xx or 5xx line) at `step` of every message to `to` (at
+    /// [`Step::Mail`], before any recipient is named, of every message); accept the rest.
+    #[allow(dead_code)]
+    RefuseAt {
+        step: Step,
+        to: &'static str,
+        reply: &'static str,
+    },
 }
 
 #[derive(Clone)]
@@ -103,6 +126,12 @@ impl SmtpServer {
         self.shared.arrived.load(Ordering::SeqCst)
     }
 
+    /// The SMTP sessions open now.
+    #[allow(dead_code)]
+    pub fn sessions(&self) -> usize {
+        self.shared.sessions.load(Ordering::SeqCst)
+    }
+
     /// The most SMTP sessions that were open at once.
     pub fn most_sessions(&self) -> usize {
         self.shared.most_sessions.load(Ordering::SeqCst)
@@ -128,22 +157,35 @@ async fn session(socket: tokio::net::TcpStream, shared: Shared) -> std::io::Resu
     let mut lines = BufReader::new(read);
     write.write_all(b"220 test.local ESMTP ready\r\n").await?;
     let mut line = String::new();
+    // The recipient of the message in progress.
+    let mut recipient = String::new();
+    let refusal = |step: Step, recipient: &str| match shared.behaviour {
+        Behaviour::RefuseAt { step: at, to, reply } if at == step && (step == Step::Mail || to == recipient) => {
+            Some(format!("{reply}\r\n"))
+        }
+        _ => None,
+    };
     loop {
         line.clear();
         if lines.read_line(&mut line).await? == 0 {
             return Ok(());
         }
         let command = line.trim_end().to_ascii_uppercase();
-        let reply: &[u8] = if command.starts_with("EHLO") {
-            b"250-test.local\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
-        } else if command.starts_with("HELO")
-            || command.starts_with("MAIL")
-            || command.starts_with("RCPT")
-            || command.starts_with("RSET")
-            || command.starts_with("NOOP")
-        {
-            b"250 OK\r\n"
+        let reply: String = if command.starts_with("EHLO") {
+            "250-test.local\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n".into()
+        } else if command.starts_with("MAIL") {
+            recipient.clear();
+            refusal(Step::Mail, &recipient).unwrap_or_else(|| "250 OK\r\n".into())
+        } else if command.starts_with("RCPT") {
+            recipient = line.trim_end().split(['<', '>']).nth(1).unwrap_or_default().to_lowercase();
+            refusal(Step::Rcpt, &recipient).unwrap_or_else(|| "250 OK\r\n".into())
+        } else if command.starts_with("HELO") || command.starts_with("RSET") || command.starts_with("NOOP") {
+            "250 OK\r\n".into()
         } else if command == "DATA" {
+            if let Some(refused) = refusal(Step::Data, &recipient) {
+                write.write_all(refused.as_bytes()).await?;
+                continue;
+            }
             write.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await?;
             let mut message = Vec::new();
             loop {
@@ -159,48 +201,66 @@ async fn session(socket: tokio::net::TcpStream, shared: Shared) -> std::io::Resu
                 message.extend_from_slice(data.as_bytes());
             }
             let earlier = shared.arrived.fetch_add(1, Ordering::SeqCst);
+            let first_to = |address: &str| {
+                addressed_to(&message, address)
+                    && !shared.received.lock().unwrap().iter().any(|earlier| addressed_to(earlier, address))
+            };
             let stall = match shared.behaviour {
                 Behaviour::Stall => true,
-                Behaviour::StallFirstTo(address) => {
-                    addressed_to(&message, address)
-                        && !shared.received.lock().unwrap().iter().any(|earlier| addressed_to(earlier, address))
-                }
+                Behaviour::StallFirstTo(address) => first_to(address),
                 _ => false,
             };
+            let drop_connection =
+                matches!(shared.behaviour, Behaviour::DropAfterDataFirstTo(address) if first_to(address));
             if stall {
+                // Never answers; the session ends when the sender closes it.
                 shared.received.lock().unwrap().push(message);
-                return std::future::pending().await;
+                while lines.read_line(&mut line).await? > 0 {}
+                return Ok(());
             }
-            let accept = match shared.behaviour {
-                Behaviour::Accept | Behaviour::StallFirstTo(_) => true,
-                Behaviour::RefuseForNowTimes(n) => earlier >= n,
-                Behaviour::HoldUntilReleased => {
-                    let mut released = shared.released.clone();
-                    let _ = released.wait_for(|released| *released).await;
-                    true
-                }
-                Behaviour::RefuseForNow
-                | Behaviour::RefuseForGood
-                | Behaviour::RefuseCredentials
-                | Behaviour::Stall => false,
-            };
-            if accept {
+            if drop_connection {
                 shared.received.lock().unwrap().push(message);
-                b"250 2.0.0 Ok: queued as TEST\r\n"
+                return Ok(());
+            }
+            if let Some(refused) = refusal(Step::EndOfData, &recipient) {
+                refused
             } else {
-                match shared.behaviour {
-                    Behaviour::RefuseForGood => b"550 5.1.1 Mailbox unavailable\r\n",
-                    Behaviour::RefuseCredentials => b"535 5.7.8 Authentication credentials invalid\r\n",
-                    _ => b"451 4.3.0 Try again later\r\n",
+                let accept = match shared.behaviour {
+                    Behaviour::Accept
+                    | Behaviour::StallFirstTo(_)
+                    | Behaviour::DropAfterDataFirstTo(_)
+                    | Behaviour::RefuseAt { .. } => true,
+                    Behaviour::RefuseForNowTimes(n) => earlier >= n,
+                    Behaviour::HoldUntilReleased => {
+                        let mut released = shared.released.clone();
+                        let _ = released.wait_for(|released| *released).await;
+                        true
+                    }
+                    Behaviour::RefuseForNow
+                    | Behaviour::RefuseForGood
+                    | Behaviour::RefuseCredentials
+                    | Behaviour::Stall => false,
+                };
+                if accept {
+                    shared.received.lock().unwrap().push(message);
+                    // Names the message, so that a reply recorded for another is told apart.
+                    format!("250 2.0.0 Ok: queued as {} for <{recipient}>\r\n", earlier + 1)
+                } else {
+                    match shared.behaviour {
+                        Behaviour::RefuseForGood => "550 5.1.1 Mailbox unavailable\r\n",
+                        Behaviour::RefuseCredentials => "535 5.7.8 Authentication credentials invalid\r\n",
+                        _ => "451 4.3.0 Try again later\r\n",
+                    }
+                    .into()
                 }
             }
         } else if command == "QUIT" {
             write.write_all(b"221 Bye\r\n").await?;
             return Ok(());
         } else {
-            b"502 Command not implemented\r\n"
+            "502 Command not implemented\r\n".into()
         };
-        write.write_all(reply).await?;
+        write.write_all(reply.as_bytes()).await?;
     }
 }
 

@@ -58,6 +58,7 @@ impl TestApp {
             trusted_proxy_hops: 0,
             smtp_url: None,
             smtp_max_connections: 4,
+            smtp_timeout: std::time::Duration::from_secs(60),
             mailbox_only: false,
             sign_ups_per_hour: 5,
             account_emails_per_hour: 3,

@@ -7,6 +7,7 @@ mod auth;
 mod bulk_send;
 mod candidate_portal;
 mod candidates;
+mod delivery;
 mod edge;
 mod email_cap;
 mod evaluation;
