@@ -457,6 +457,11 @@ pub async fn show(
         can_resend: status.is_open() && !expired,
         return_to: format!("/interviews/{id}"),
         review,
+        consent: interview.consented_at.zip(interview.consent_notice_version).map(|(at, notice_version)| Consent {
+            at: at.into(),
+            notice_version,
+            ip: interview.consent_ip,
+        }),
     })
 }
 

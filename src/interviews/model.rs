@@ -82,6 +82,8 @@ pub enum EventKind {
     Cancelled,
     Extended,
     Expired,
+    /// The candidate agreed to the notice.
+    Consented,
 }
 
 impl EventKind {
@@ -104,6 +106,7 @@ impl EventKind {
             Self::Cancelled => "Interview cancelled",
             Self::Extended => "Deadline extended",
             Self::Expired => "Interview expired",
+            Self::Consented => "Candidate agreed to the notice",
         }
     }
 

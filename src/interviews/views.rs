@@ -188,6 +188,15 @@ pub struct ShowPage {
     pub return_to: String,
     /// The evaluation and review section, loaded by `evaluation::review_section`.
     pub review: ReviewSection,
+    /// The candidate's agreement to the notice, once given.
+    pub consent: Option<Consent>,
+}
+
+/// When the candidate agreed to the notice, to which version of it, and from where.
+pub struct Consent {
+    pub at: When,
+    pub notice_version: String,
+    pub ip: Option<String>,
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@ use crate::{forms::FieldErrors, layout::Shell};
 pub struct SettingsValues {
     pub reminder_after_days: String,
     pub max_reminders: String,
+    pub privacy_text: String,
+    pub privacy_contact: String,
 }
 
 #[derive(Template)]

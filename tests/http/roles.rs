@@ -195,6 +195,7 @@ async fn a_recruiter_may_use_everything_but_the_team_and_settings(pool: PgPool) 
         "GET /settings",
         "GET /team",
         "POST /settings",
+        "POST /settings/privacy",
         "POST /team/invitations",
         "POST /team/invitations/{id}/resend",
         "POST /team/invitations/{id}/revoke",

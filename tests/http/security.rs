@@ -202,6 +202,9 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     refused_from_another_site(&app, Post::new(&app, "/team/members/{id}/deactivate", deactivate, form(&[])), c).await;
     let settings = form(&[("reminder_after_days", "3"), ("max_reminders", "1")]);
     refused_from_another_site(&app, Post::new(&app, "/settings", "/settings", settings), c).await;
+    let privacy =
+        form(&[("privacy_text", "We keep applications for a year."), ("privacy_contact", "privacy@acme.com")]);
+    refused_from_another_site(&app, Post::new(&app, "/settings/privacy", "/settings/privacy", privacy), c).await;
 
     // Jobs.
     let new_job = form(&[("title", "Data Engineer"), ("idempotency_key", &key())]);
@@ -334,6 +337,8 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
             .fetch_all(&app.pool)
             .await
             .unwrap();
+    let consent = Post::new(&candidate_browser, "/i/{token}/consent", format!("{link}/consent"), form(&[]));
+    refused_from_another_site(&app, consent, c).await;
     let start = Post::new(&candidate_browser, "/i/{token}/start", format!("{link}/start"), form(&[]));
     refused_from_another_site(&app, start, c).await;
     let video = Body::Raw("video/webm", webm(2000));

@@ -1,4 +1,7 @@
-//! What the candidate does through the link: open it, start, answer, complete.
+//! What the candidate does through the link: open it, agree to the notice, start, answer,
+//! complete.
+
+use std::net::IpAddr;
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -27,11 +30,42 @@ pub async fn link_opened(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx
     tx.commit().await
 }
 
-/// Pending → In Progress.
+/// The candidate agrees to the notice: when, to which version of its text, and from
+/// which address. Agreeing again changes nothing: the first agreement stands.
+pub async fn consent(
+    pool: &PgPool,
+    company_id: CompanyId,
+    id: Uuid,
+    notice_version: &str,
+    client_ip: IpAddr,
+) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let interview = lock(&mut tx, company_id, id).await?;
+    interview.check(Transition::Consent)?;
+    if interview.consented {
+        return Ok(());
+    }
+    sqlx::query!(
+        "update interviews set consented_at = now(), consent_notice_version = $3, consent_ip = $4, updated_at = now()
+         where company_id = $1 and id = $2",
+        company_id as CompanyId,
+        id,
+        notice_version,
+        client_ip.to_string(),
+    )
+    .execute(&mut *tx)
+    .await?;
+    interview.record(&mut tx, EventKind::Consented, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Pending → In Progress, once the candidate agreed to the notice.
 pub async fn start(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<()> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::Start)?;
+    interview.check_consented()?;
     sqlx::query!(
         "update interviews set status = 'in_progress', started_at = now(), updated_at = now()
          where company_id = $1 and id = $2",
@@ -64,6 +98,7 @@ pub async fn answer(
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::Answer)?;
+    interview.check_consented()?;
     let Some(question) = sqlx::query!(
         r#"select q.answer_kind as "answer_kind: AnswerKind", v.allow_retakes
            from interviews i

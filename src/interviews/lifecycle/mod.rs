@@ -12,7 +12,8 @@
 //!
 //! - [`send`]: a new Pending interview (alone or in bulk) with its queued invitation.
 //! - [`recruiter`]: resend, cancel, extend.
-//! - [`candidate`]: the link opened, start, answer, complete (queues the evaluation).
+//! - [`candidate`]: the link opened, consent to the notice, start, answer, complete
+//!   (queues the evaluation).
 //! - [`email`]: the invitation sent and opened, recorded by the outbox.
 //! - [`housekeeping`]: expiry and automatic reminders.
 
@@ -22,7 +23,7 @@ mod housekeeping;
 mod recruiter;
 mod send;
 
-pub use candidate::{AnswerContent, answer, complete, link_opened, start};
+pub use candidate::{AnswerContent, answer, complete, consent, link_opened, start};
 pub use email::{email_opened, email_sent};
 pub use housekeeping::{expire_overdue, remind_due};
 pub use recruiter::{RESEND_GAP_MINUTES, cancel, extend, resend};
@@ -44,6 +45,7 @@ pub enum Transition {
     Cancel,
     Extend,
     Expire,
+    Consent,
     Start,
     Answer,
     Complete,
@@ -58,6 +60,8 @@ impl Transition {
         match self {
             Self::Resend | Self::Cancel | Self::Expire => &[Pending, InProgress],
             Self::Remind | Self::Start => &[Pending],
+            // An interview started before consent existed may still be agreed to.
+            Self::Consent => &[Pending, InProgress],
             Self::Extend => &[Pending, InProgress, Expired],
             Self::Answer | Self::Complete => &[InProgress],
         }
@@ -67,7 +71,7 @@ impl Transition {
     /// Expired only every minute; until then these count it as Expired already, while a
     /// recruiter can still cancel it or extend it.
     pub fn needs_time_left(self) -> bool {
-        matches!(self, Self::Resend | Self::Remind | Self::Start | Self::Answer | Self::Complete)
+        matches!(self, Self::Resend | Self::Remind | Self::Consent | Self::Start | Self::Answer | Self::Complete)
     }
 
     fn check(self, status: InterviewStatus, past_deadline: bool) -> std::result::Result<(), Refused> {
@@ -85,6 +89,7 @@ impl fmt::Display for Transition {
             Self::Cancel => "cancelled",
             Self::Extend => "extended",
             Self::Expire => "expired",
+            Self::Consent => "agreed to",
             Self::Start => "started",
             Self::Answer => "answered",
             Self::Complete => "completed",
@@ -108,6 +113,9 @@ pub enum Refused {
     /// An invitation went out less than [`RESEND_GAP_MINUTES`] ago.
     #[error("resend possible in {minutes} minutes")]
     TooSoon { minutes: i64 },
+    /// The candidate has not agreed to the notice: nothing is recorded before they do.
+    #[error("the candidate has not agreed to the notice")]
+    NoConsent,
     #[error("the question is not part of this interview")]
     UnknownQuestion,
     #[error("the question expects the other kind of answer")]
@@ -148,11 +156,17 @@ struct Locked {
     candidate_id: Uuid,
     status: InterviewStatus,
     past_deadline: bool,
+    consented: bool,
 }
 
 impl Locked {
     fn check(&self, transition: Transition) -> std::result::Result<(), Refused> {
         transition.check(self.status, self.past_deadline)
+    }
+
+    /// What the candidate does once past the notice needs their agreement to it.
+    fn check_consented(&self) -> std::result::Result<(), Refused> {
+        if self.consented { Ok(()) } else { Err(Refused::NoConsent) }
     }
 
     async fn record(&self, conn: &mut PgConnection, kind: EventKind, detail: Option<&str>) -> sqlx::Result<()> {
@@ -168,7 +182,8 @@ impl Locked {
 async fn lock(conn: &mut PgConnection, company_id: CompanyId, id: Uuid) -> Result<Locked> {
     sqlx::query_as!(
         Locked,
-        r#"select id, company_id as "company_id: CompanyId", candidate_id, status as "status: _", expires_at <= now() as "past_deadline!"
+        r#"select id, company_id as "company_id: CompanyId", candidate_id, status as "status: _", expires_at <= now() as "past_deadline!",
+                  consented_at is not null as "consented!"
            from interviews where company_id = $1 and id = $2 for update"#,
         company_id as CompanyId,
         id,
@@ -239,6 +254,7 @@ mod tests {
             Transition::Cancel,
             Transition::Extend,
             Transition::Expire,
+            Transition::Consent,
             Transition::Start,
             Transition::Answer,
             Transition::Complete,
