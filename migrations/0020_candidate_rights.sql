@@ -1,4 +1,5 @@
--- The candidate's rights: what they are told before an interview, and their agreement to it.
+-- The candidate's rights: what they are told before an interview, their agreement to it,
+-- and their choice of a person's review instead of AI.
 
 -- What a company adds to the notice candidates read before an interview, and where
 -- they write to ask about their data. Empty: the notice says to reply to the invitation.
@@ -15,6 +16,10 @@ alter table interviews
     add column consent_ip text,
     add constraint interviews_consent_whole
         check ((consented_at is null) = (consent_notice_version is null)
-               and (consent_ip is null or consented_at is not null));
+               and (consent_ip is null or consented_at is not null)),
+    -- The candidate asked for a person to review the answers instead of AI: the
+    -- interview is never transcribed nor sent to the evaluator.
+    add column human_review_requested_at timestamptz;
 
 alter type interview_event_kind add value 'consented';
+alter type interview_event_kind add value 'human_review_requested';

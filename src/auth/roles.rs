@@ -93,6 +93,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     // The candidate's pages: the link itself is the key.
     ("GET", "/i/{token}", Public),
     ("POST", "/i/{token}/consent", Public),
+    ("POST", "/i/{token}/human-review", Public),
     ("POST", "/i/{token}/start", Public),
     ("GET", "/i/{token}/q", Public),
     ("POST", "/i/{token}/answers/{question_id}", Public),

@@ -142,6 +142,7 @@ pub async fn landing(
             deadline,
             notice,
             consented: interview.consented_at.is_some(),
+            human_review: interview.human_review_requested_at.is_some(),
         },
     )
 }
@@ -155,6 +156,17 @@ pub async fn consent(
 ) -> AppResult<Response> {
     let notice = Notice::of(&interview, &state.config.evaluation);
     match lifecycle::consent(&state.pool, interview.company_id, interview.id, &notice.version, client).await {
+        Ok(()) | Err(Error::Refused(_)) => Ok(Redirect::to(&format!("/i/{token}")).into_response()),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// **Please have a person review my answers instead of AI**, before starting.
+pub async fn human_review(
+    State(state): State<AppState>,
+    OpenInterview { token, interview }: OpenInterview,
+) -> AppResult<Response> {
+    match lifecycle::request_human_review(&state.pool, interview.company_id, interview.id).await {
         Ok(()) | Err(Error::Refused(_)) => Ok(Redirect::to(&format!("/i/{token}")).into_response()),
         Err(err) => Err(err.into()),
     }

@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/i/{token}", get(handlers::landing))
         .route("/i/{token}/consent", post(handlers::consent))
+        .route("/i/{token}/human-review", post(handlers::human_review))
         .route("/i/{token}/start", post(handlers::start))
         .route("/i/{token}/q", get(handlers::question))
         // Recordings stream to storage under MAX_ANSWER_MB, not the form body limit.

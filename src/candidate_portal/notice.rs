@@ -110,8 +110,8 @@ impl Notice {
         parts.push(part(
             "Your choices".into(),
             vec![format!(
-                "You can ask {company} to delete your recordings and data, for a copy of them, or for a person to review your answers instead of AI: {write_to}."
-            )],
+                "You can ask {company} to delete your recordings and data, or for a copy of them: {write_to}."
+            ), "Before you start, you can choose on this page to have a person review your answers instead of AI: they are then not transcribed or scored automatically.".into()],
         ));
         if !facts.privacy_text.is_empty() {
             parts.push(part(
@@ -162,7 +162,7 @@ mod tests {
         assert!(text(&model).contains("speech-to-text service"));
         assert!(!text(&model).contains("built-in rubric"));
         let typed = Notice::new(&NoticeFacts { has_video: false, ..facts() });
-        assert!(!text(&typed).contains("speech-to-text") && !text(&typed).contains("transcribed"));
+        assert!(!text(&typed).contains("speech-to-text") && !text(&typed).contains("Spoken answers"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub struct LinkedInterview {
     pub expires_at: OffsetDateTime,
     pub link_opened_at: Option<OffsetDateTime>,
     pub consented_at: Option<OffsetDateTime>,
+    pub human_review_requested_at: Option<OffsetDateTime>,
     pub candidate_name: String,
     pub company_name: String,
     pub job_title: String,
@@ -32,7 +33,7 @@ pub async fn interview(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<LinkedInt
     sqlx::query_as!(
         LinkedInterview,
         r#"select i.id, i.company_id as "company_id: CompanyId", i.template_version_id, v.allow_retakes, i.link_nonce,
-                  i.status as "status: _", i.expires_at, i.link_opened_at, i.consented_at,
+                  i.status as "status: _", i.expires_at, i.link_opened_at, i.consented_at, i.human_review_requested_at,
                   c.name as candidate_name, co.name as company_name, j.title as job_title,
                   v.intro, v.duration_minutes,
                   (select count(*) from version_questions q where q.version_id = v.id) as "question_count!",

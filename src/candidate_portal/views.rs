@@ -23,6 +23,8 @@ pub struct LandingPage {
     pub notice: Notice,
     /// The candidate agreed to the notice: the device check and Start follow it.
     pub consented: bool,
+    /// The candidate asked for a person's review instead of AI.
+    pub human_review: bool,
 }
 
 #[derive(Template)]

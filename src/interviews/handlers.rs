@@ -457,6 +457,7 @@ pub async fn show(
         can_resend: status.is_open() && !expired,
         return_to: format!("/interviews/{id}"),
         review,
+        human_review: interview.human_review_requested_at.is_some(),
         consent: interview.consented_at.zip(interview.consent_notice_version).map(|(at, notice_version)| Consent {
             at: at.into(),
             notice_version,

@@ -84,6 +84,8 @@ pub enum EventKind {
     Expired,
     /// The candidate agreed to the notice.
     Consented,
+    /// The candidate asked for a person's review instead of AI.
+    HumanReviewRequested,
 }
 
 impl EventKind {
@@ -107,6 +109,7 @@ impl EventKind {
             Self::Extended => "Deadline extended",
             Self::Expired => "Interview expired",
             Self::Consented => "Candidate agreed to the notice",
+            Self::HumanReviewRequested => "Candidate asked for a person's review instead of AI",
         }
     }
 

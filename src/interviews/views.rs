@@ -190,6 +190,8 @@ pub struct ShowPage {
     pub review: ReviewSection,
     /// The candidate's agreement to the notice, once given.
     pub consent: Option<Consent>,
+    /// The candidate asked for a person's review instead of AI.
+    pub human_review: bool,
 }
 
 /// When the candidate agreed to the notice, to which version of it, and from where.

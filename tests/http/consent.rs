@@ -15,7 +15,7 @@ use crate::{
 const ADMIN: &str = "riley@acme.com";
 
 /// A company with an interview sent to Ada, and the path of its link.
-async fn invited(app: &TestApp) -> (Sendable, Uuid, String) {
+pub async fn invited(app: &TestApp) -> (Sendable, Uuid, String) {
     app.sign_up("Acme Robotics", ADMIN).await;
     let s = fixtures::sendable(&app.pool, app.company_id(ADMIN).await).await;
     let sent = app.send_interview(s.candidate_id, s.job_id, s.version_id).await;
@@ -118,7 +118,7 @@ async fn the_notice_says_how_answers_are_evaluated_as_configured(pool: PgPool) {
     let text = notice(&app.other_browser().get(&path).await);
     assert!(text.contains("an AI model (gpt-4o-mini) scores the content of each answer"), "{text}");
     assert!(text.contains("a speech-to-text service turns your recordings into text"), "{text}");
-    assert!(!text.contains("built-in rubric") && !text.contains("not transcribed"), "{text}");
+    assert!(!text.contains("built-in rubric") && !text.contains("Spoken answers are not transcribed"), "{text}");
 }
 
 #[sqlx::test]

@@ -12,6 +12,7 @@ mod edge;
 mod evaluation;
 #[path = "../common/fixtures.rs"]
 mod fixtures;
+mod human_review;
 mod interview_templates;
 mod interviews;
 mod jobs;

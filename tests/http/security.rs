@@ -320,6 +320,18 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
         .await;
     refused_from_another_site(&app, Post::new(&app, "/interviews/{id}/extend", format!("{i}/extend"), form(&[])), c)
         .await;
+    // A candidate's choice of a person's review instead of AI, on Grace's interview.
+    let grace_browser = app.other_browser();
+    let grace_nonce: Vec<u8> = sqlx::query_scalar("select link_nonce from interviews where id = $1")
+        .bind(graces)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let grace_link =
+        format!("/i/{}", hifinity::interviews::link::token(&app.state.config.secret_key, graces, &grace_nonce));
+    let human_review =
+        Post::new(&grace_browser, "/i/{token}/human-review", format!("{grace_link}/human-review"), form(&[]));
+    refused_from_another_site(&app, human_review, c).await;
     let cancel = Post::new(&app, "/interviews/{id}/cancel", format!("/interviews/{graces}/cancel"), form(&[]));
     refused_from_another_site(&app, cancel, c).await;
 

@@ -60,6 +60,28 @@ pub async fn consent(
     Ok(())
 }
 
+/// The candidate asks for a person to review their answers instead of AI, before
+/// starting: the interview is then never transcribed nor sent to the evaluator. Asking
+/// again changes nothing.
+pub async fn request_human_review(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let interview = lock(&mut tx, company_id, id).await?;
+    interview.check(Transition::HumanReview)?;
+    if interview.human_review {
+        return Ok(());
+    }
+    sqlx::query!(
+        "update interviews set human_review_requested_at = now(), updated_at = now() where company_id = $1 and id = $2",
+        company_id as CompanyId,
+        id,
+    )
+    .execute(&mut *tx)
+    .await?;
+    interview.record(&mut tx, EventKind::HumanReviewRequested, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Pending → In Progress, once the candidate agreed to the notice.
 pub async fn start(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<()> {
     let mut tx = pool.begin().await?;
@@ -167,7 +189,8 @@ pub async fn answer(
 }
 
 /// In Progress → Completed with every question answered; queues the evaluation in the
-/// same transaction. The row lock makes two tabs complete it once.
+/// same transaction, unless the candidate asked for a person's review instead. The row
+/// lock makes two tabs complete it once.
 pub async fn complete(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<()> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
@@ -195,7 +218,9 @@ pub async fn complete(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<
     .await?;
     interview.record(&mut tx, EventKind::Completed, None).await?;
     interview.refresh_candidate(&mut tx).await?;
-    queue::enqueue(&mut tx, Some(company_id), &EvaluateInterview { interview_id: id }).await?;
+    if !interview.human_review {
+        queue::enqueue(&mut tx, Some(company_id), &EvaluateInterview { interview_id: id }).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

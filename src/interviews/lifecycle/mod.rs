@@ -12,8 +12,8 @@
 //!
 //! - [`send`]: a new Pending interview (alone or in bulk) with its queued invitation.
 //! - [`recruiter`]: resend, cancel, extend.
-//! - [`candidate`]: the link opened, consent to the notice, start, answer, complete
-//!   (queues the evaluation).
+//! - [`candidate`]: the link opened, consent to the notice, a person's review instead of
+//!   AI, start, answer, complete (queues the evaluation unless a person reviews).
 //! - [`email`]: the invitation sent and opened, recorded by the outbox.
 //! - [`housekeeping`]: expiry and automatic reminders.
 
@@ -23,7 +23,7 @@ mod housekeeping;
 mod recruiter;
 mod send;
 
-pub use candidate::{AnswerContent, answer, complete, consent, link_opened, start};
+pub use candidate::{AnswerContent, answer, complete, consent, link_opened, request_human_review, start};
 pub use email::{email_opened, email_sent};
 pub use housekeeping::{expire_overdue, remind_due};
 pub use recruiter::{RESEND_GAP_MINUTES, cancel, extend, resend};
@@ -46,6 +46,7 @@ pub enum Transition {
     Extend,
     Expire,
     Consent,
+    HumanReview,
     Start,
     Answer,
     Complete,
@@ -59,7 +60,8 @@ impl Transition {
         use InterviewStatus::*;
         match self {
             Self::Resend | Self::Cancel | Self::Expire => &[Pending, InProgress],
-            Self::Remind | Self::Start => &[Pending],
+            // Chosen before starting, so no answer is given under the other promise.
+            Self::Remind | Self::HumanReview | Self::Start => &[Pending],
             // An interview started before consent existed may still be agreed to.
             Self::Consent => &[Pending, InProgress],
             Self::Extend => &[Pending, InProgress, Expired],
@@ -71,7 +73,16 @@ impl Transition {
     /// Expired only every minute; until then these count it as Expired already, while a
     /// recruiter can still cancel it or extend it.
     pub fn needs_time_left(self) -> bool {
-        matches!(self, Self::Resend | Self::Remind | Self::Consent | Self::Start | Self::Answer | Self::Complete)
+        matches!(
+            self,
+            Self::Resend
+                | Self::Remind
+                | Self::Consent
+                | Self::HumanReview
+                | Self::Start
+                | Self::Answer
+                | Self::Complete
+        )
     }
 
     fn check(self, status: InterviewStatus, past_deadline: bool) -> std::result::Result<(), Refused> {
@@ -90,6 +101,7 @@ impl fmt::Display for Transition {
             Self::Extend => "extended",
             Self::Expire => "expired",
             Self::Consent => "agreed to",
+            Self::HumanReview => "given a person's review instead of AI",
             Self::Start => "started",
             Self::Answer => "answered",
             Self::Complete => "completed",
@@ -157,6 +169,8 @@ struct Locked {
     status: InterviewStatus,
     past_deadline: bool,
     consented: bool,
+    /// The candidate asked for a person's review instead of AI.
+    human_review: bool,
 }
 
 impl Locked {
@@ -183,7 +197,8 @@ async fn lock(conn: &mut PgConnection, company_id: CompanyId, id: Uuid) -> Resul
     sqlx::query_as!(
         Locked,
         r#"select id, company_id as "company_id: CompanyId", candidate_id, status as "status: _", expires_at <= now() as "past_deadline!",
-                  consented_at is not null as "consented!"
+                  consented_at is not null as "consented!",
+                  human_review_requested_at is not null as "human_review!"
            from interviews where company_id = $1 and id = $2 for update"#,
         company_id as CompanyId,
         id,
@@ -255,6 +270,7 @@ mod tests {
             Transition::Extend,
             Transition::Expire,
             Transition::Consent,
+            Transition::HumanReview,
             Transition::Start,
             Transition::Answer,
             Transition::Complete,
