@@ -17,7 +17,8 @@
 //! - [`interview_templates`]: templates and their ordered questions, publish into immutable versions.
 //! - [`interviews`]: Send Interview, the secure link, tracking, resend, the Interviews page; its
 //!   `lifecycle` is the one writer of an interview (transition, event, candidate status, queued work).
-//! - [`candidate_portal`]: what the candidate sees at the link, opened by its `OpenInterview` extractor.
+//! - [`candidate_portal`]: what the candidate sees at the link (the notice they agree to first), opened by its
+//!   `OpenInterview` extractor.
 //! - [`mail`]: invitation emails, the outbox and its delivery job (at most `SMTP_MAX_CONNECTIONS` at once);
 //!   account emails (verification, reset, team invitations), never on an Outbox page.
 //! - [`candidates`]: the Candidates page (search, status filter, pages), create, edit, delete or archive.
@@ -35,7 +36,7 @@
 //!   that runs a kind's jobs as capacity frees up (`queue::worker::Handler`).
 //! - [`storage`]: media storage: local disk or S3-compatible.
 //! - [`reviews`]: reviewers of an interview or a job, their emails, My reviews, blind review, the team rating.
-//! - [`settings`]: company settings (automatic reminders), for admins.
+//! - [`settings`]: company settings (automatic reminders, the privacy text of the candidates' notice), for admins.
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
 //! - [`demo`]: the demo company.
 

@@ -92,6 +92,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/e/{pixel}", Public),
     // The candidate's pages: the link itself is the key.
     ("GET", "/i/{token}", Public),
+    ("POST", "/i/{token}/consent", Public),
+    ("POST", "/i/{token}/human-review", Public),
     ("POST", "/i/{token}/start", Public),
     ("GET", "/i/{token}/q", Public),
     ("POST", "/i/{token}/answers/{question_id}", Public),
@@ -113,6 +115,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/settings", Member(Admin)),
     ("POST", "/settings", Member(Admin)),
     ("POST", "/settings/blind-review", Member(Admin)),
+    ("POST", "/settings/privacy", Member(Admin)),
     // Jobs and templates: read by everyone, changed by recruiters.
     ("GET", "/jobs", Member(Reviewer)),
     ("GET", "/jobs/new", Member(Recruiter)),

@@ -10,8 +10,9 @@ use serde::Deserialize;
 use time::{OffsetDateTime, macros::format_description};
 use uuid::Uuid;
 
-use super::{store, views::*};
+use super::{notice::Notice, store, views::*};
 use crate::{
+    auth::ClientIp,
     error::{AppError, AppResult},
     extract::{PathId, PathText, Query},
     interview_templates::model::AnswerKind,
@@ -123,6 +124,7 @@ pub async fn landing(
         .format(format_description!("[month repr:long] [day padding:none], [year] at [hour]:[minute] UTC"))
         .unwrap_or_default();
     let answered = store::questions(&state.pool, &interview).await?.iter().filter(|q| q.answered).count();
+    let notice = Notice::of(&interview, &state.config.evaluation);
     page(
         StatusCode::OK,
         &LandingPage {
@@ -138,17 +140,46 @@ pub async fn landing(
             question_count: interview.question_count,
             video_questions: interview.video_questions,
             deadline,
+            notice,
+            consented: interview.consented_at.is_some(),
+            human_review: interview.human_review_requested_at.is_some(),
         },
     )
 }
 
+/// **I agree**: the agreement to the notice the candidate was shown, recorded with its
+/// version and the address it came from; the landing page then offers the device check.
+pub async fn consent(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    OpenInterview { token, interview }: OpenInterview,
+) -> AppResult<Response> {
+    let notice = Notice::of(&interview, &state.config.evaluation);
+    match lifecycle::consent(&state.pool, interview.company_id, interview.id, &notice.version, client).await {
+        Ok(()) | Err(Error::Refused(_)) => Ok(Redirect::to(&format!("/i/{token}")).into_response()),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// **Please have a person review my answers instead of AI**, before starting.
+pub async fn human_review(
+    State(state): State<AppState>,
+    OpenInterview { token, interview }: OpenInterview,
+) -> AppResult<Response> {
+    match lifecycle::request_human_review(&state.pool, interview.company_id, interview.id).await {
+        Ok(()) | Err(Error::Refused(_)) => Ok(Redirect::to(&format!("/i/{token}")).into_response()),
+        Err(err) => Err(err.into()),
+    }
+}
+
 /// **Start interview**: Pending → In Progress, then the first question (already
-/// started, it resumes).
+/// started, it resumes). Without the candidate's agreement to the notice, back to it.
 pub async fn start(
     State(state): State<AppState>,
     OpenInterview { token, interview }: OpenInterview,
 ) -> AppResult<Response> {
     match lifecycle::start(&state.pool, interview.company_id, interview.id).await {
+        Err(Error::Refused(Refused::NoConsent)) => Ok(Redirect::to(&format!("/i/{token}")).into_response()),
         Ok(()) | Err(Error::Refused(_)) => Ok(Redirect::to(&format!("/i/{token}/q")).into_response()),
         Err(err) => Err(err.into()),
     }
@@ -223,6 +254,9 @@ fn refusal(refused: Refused) -> (StatusCode, &'static str) {
     match refused {
         Refused::Illegal { status: InterviewStatus::Pending, .. } => {
             (StatusCode::CONFLICT, "Start the interview before answering.")
+        }
+        Refused::NoConsent => {
+            (StatusCode::FORBIDDEN, "Read the notice on your interview's page and choose I agree before answering.")
         }
         Refused::AlreadyAnswered => (StatusCode::CONFLICT, "This question already has a saved answer."),
         Refused::UnknownQuestion => (StatusCode::NOT_FOUND, "This question is not part of your interview."),
@@ -348,6 +382,9 @@ async fn video_answer(
     // Refuse early what would be refused after the upload.
     if interview.status != InterviewStatus::InProgress {
         return Ok((StatusCode::CONFLICT, "Start the interview before answering.").into_response());
+    }
+    if interview.consented_at.is_none() {
+        return Ok(refusal(Refused::NoConsent).into_response());
     }
     let questions = store::questions(&state.pool, &interview).await?;
     match questions.iter().find(|q| q.id == question_id) {

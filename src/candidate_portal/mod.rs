@@ -1,4 +1,5 @@
-//! What a candidate sees at `/i/<token>`: the landing page with the device check, one
+//! What a candidate sees at `/i/<token>`: the landing page with the notice they agree to
+//! before anything else, then the device check, one
 //! question at a time (recorded video streamed to storage, or typed text), resume at the
 //! first unanswered question, completion, and clear pages for links that are unknown,
 //! cancelled, expired or already completed.
@@ -6,6 +7,7 @@
 //! and kept out of logs (routes are logged by template) and Referer headers.
 
 mod handlers;
+mod notice;
 mod store;
 mod views;
 
@@ -22,6 +24,8 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/i/{token}", get(handlers::landing))
+        .route("/i/{token}/consent", post(handlers::consent))
+        .route("/i/{token}/human-review", post(handlers::human_review))
         .route("/i/{token}/start", post(handlers::start))
         .route("/i/{token}/q", get(handlers::question))
         // Recordings stream to storage under MAX_ANSWER_MB, not the form body limit.

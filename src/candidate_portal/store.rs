@@ -16,6 +16,8 @@ pub struct LinkedInterview {
     pub status: InterviewStatus,
     pub expires_at: OffsetDateTime,
     pub link_opened_at: Option<OffsetDateTime>,
+    pub consented_at: Option<OffsetDateTime>,
+    pub human_review_requested_at: Option<OffsetDateTime>,
     pub candidate_name: String,
     pub company_name: String,
     pub job_title: String,
@@ -23,17 +25,20 @@ pub struct LinkedInterview {
     pub duration_minutes: i32,
     pub question_count: i64,
     pub video_questions: i64,
+    pub privacy_text: String,
+    pub privacy_contact: String,
 }
 
 pub async fn interview(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<LinkedInterview>> {
     sqlx::query_as!(
         LinkedInterview,
         r#"select i.id, i.company_id as "company_id: CompanyId", i.template_version_id, v.allow_retakes, i.link_nonce,
-                  i.status as "status: _", i.expires_at, i.link_opened_at,
+                  i.status as "status: _", i.expires_at, i.link_opened_at, i.consented_at, i.human_review_requested_at,
                   c.name as candidate_name, co.name as company_name, j.title as job_title,
                   v.intro, v.duration_minutes,
                   (select count(*) from version_questions q where q.version_id = v.id) as "question_count!",
-                  (select count(*) from version_questions q where q.version_id = v.id and q.answer_kind = 'video') as "video_questions!"
+                  (select count(*) from version_questions q where q.version_id = v.id and q.answer_kind = 'video') as "video_questions!",
+                  co.privacy_text, co.privacy_contact
            from interviews i
            join candidates c on c.id = i.candidate_id
            join companies co on co.id = i.company_id

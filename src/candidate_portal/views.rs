@@ -1,6 +1,7 @@
 use askama::Template;
 use uuid::Uuid;
 
+use super::notice::Notice;
 use crate::static_files;
 
 #[derive(Template)]
@@ -19,6 +20,11 @@ pub struct LandingPage {
     pub question_count: i64,
     pub video_questions: i64,
     pub deadline: String,
+    pub notice: Notice,
+    /// The candidate agreed to the notice: the device check and Start follow it.
+    pub consented: bool,
+    /// The candidate asked for a person's review instead of AI.
+    pub human_review: bool,
 }
 
 #[derive(Template)]

@@ -6,6 +6,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{
+    HUMAN_REVIEW_ONLY,
     model::{Decision, EvaluationStatus, TranscriptSource},
     pipeline::NO_TRANSCRIBER,
     rubric, scorer,
@@ -47,6 +48,8 @@ pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: 
 /// What the review section shows, as stored.
 struct StoredReview {
     completed: bool,
+    /// The candidate asked for a person's review instead of AI: no run, ever.
+    human_review: bool,
     latest: Option<store::EvaluationRow>,
     /// No run yet, but the evaluation task is queued.
     task_pending: bool,
@@ -80,6 +83,7 @@ async fn load_review(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -
     };
     Ok(StoredReview {
         completed,
+        human_review: store::human_review_requested(pool, company_id, interview_id).await?,
         task_pending,
         previous_done,
         results,
@@ -101,8 +105,17 @@ fn review_view(
     rate_first: bool,
 ) -> ReviewSection {
     let user_id = user.user_id;
-    let StoredReview { completed, latest, task_pending, previous_done, results, reviews, questions, decision: current } =
-        stored;
+    let StoredReview {
+        completed,
+        human_review,
+        latest,
+        task_pending,
+        previous_done,
+        results,
+        reviews,
+        questions,
+        decision: current,
+    } = stored;
     let waiting = latest.as_ref().is_some_and(|run| run.status.is_waiting());
     let run_state = match &latest {
         Some(run) => {
@@ -128,6 +141,14 @@ fn review_view(
             label: "Queued",
             badge: "badge-amber",
             message: Some("Waiting for a worker.".into()),
+            retry: None,
+            since: None,
+            requested_by: None,
+        }),
+        None if human_review => Some(RunState {
+            label: "Person's review",
+            badge: "badge-grey",
+            message: Some(HUMAN_REVIEW_ONLY.into()),
             retry: None,
             since: None,
             requested_by: None,
@@ -239,6 +260,7 @@ fn review_view(
     ReviewSection {
         interview_id,
         can_rerun: completed
+            && !human_review
             && !waiting
             && !task_pending
             && roles::may(user, "POST", "/interviews/{id}/evaluation/rerun"),
@@ -264,6 +286,7 @@ pub async fn rerun(State(state): State<AppState>, user: CurrentUser, PathId(id):
             Flash::error("An evaluation of this interview is already queued or running.").redirect(&to)
         }
         RerunOutcome::NotCompleted => Flash::error("Only a completed interview can be evaluated.").redirect(&to),
+        RerunOutcome::HumanReview => Flash::error(HUMAN_REVIEW_ONLY).redirect(&to),
         RerunOutcome::NotFound => return Err(AppError::NotFound),
     })
 }

@@ -45,6 +45,10 @@ impl Job for EvaluateInterview {
     const KIND: &'static str = "evaluate_interview";
 }
 
+/// Why an interview whose candidate asked for a person's review is never evaluated.
+pub const HUMAN_REVIEW_ONLY: &str =
+    "The candidate asked for a person's review instead of AI: this interview is not transcribed or evaluated.";
+
 /// What the service interfaces return: a boxed future, so that the pipeline can hold
 /// whichever implementation the configuration chose (`Arc<dyn Scorer>`).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -17,7 +17,7 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::{
-    EvaluateInterview, MediaSource, ServiceError,
+    EvaluateInterview, HUMAN_REVIEW_ONLY, MediaSource, ServiceError,
     llm::LlmScorer,
     model::{AnswerContent, InterviewForScoring, QuestionForScoring, TranscriptSource},
     rubric::RubricScorer,
@@ -122,6 +122,10 @@ async fn process(pool: &PgPool, evaluator: &Evaluator, claim: &Claim, interview_
     let Some(interview) = store::task_interview(pool, company_id, interview_id).await? else {
         return settle(pool, claim, Outcome::Failed("the interview no longer exists".into())).await;
     };
+    // Refused before any run, transcription or scoring: the candidate was promised none.
+    if interview.human_review {
+        return settle(pool, claim, Outcome::Failed(HUMAN_REVIEW_ONLY.into())).await;
+    }
     let Some(evaluation_id) = store::start_run(pool, company_id, interview_id, claim.id).await? else {
         // Its result was written before the task could be marked done.
         return settle(pool, claim, Outcome::Done).await;

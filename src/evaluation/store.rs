@@ -23,6 +23,8 @@ use crate::{
 pub struct TaskInterview {
     pub status: InterviewStatus,
     pub job_title: String,
+    /// The candidate asked for a person's review instead of AI.
+    pub human_review: bool,
 }
 
 pub async fn task_interview(
@@ -32,7 +34,8 @@ pub async fn task_interview(
 ) -> sqlx::Result<Option<TaskInterview>> {
     sqlx::query_as!(
         TaskInterview,
-        r#"select i.status as "status: _", j.title as job_title from interviews i join jobs j on j.id = i.job_id
+        r#"select i.status as "status: _", j.title as job_title, i.human_review_requested_at is not null as "human_review!"
+           from interviews i join jobs j on j.id = i.job_id
            where i.company_id = $1 and i.id = $2"#,
         company_id as CompanyId,
         interview_id,
@@ -446,11 +449,24 @@ pub async fn interview_status(
     .await
 }
 
+/// Whether the candidate asked for a person's review instead of AI.
+pub async fn human_review_requested(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select human_review_requested_at is not null as "requested!" from interviews where company_id = $1 and id = $2"#,
+        company_id as CompanyId,
+        interview_id,
+    )
+    .fetch_one(pool)
+    .await
+}
+
 pub enum RerunOutcome {
     Queued,
     NotFound,
     NotCompleted,
     AlreadyPending,
+    /// The candidate asked for a person's review instead of AI.
+    HumanReview,
 }
 
 /// Queues a new run (a new evaluation row and its task) unless one is already waiting.
@@ -462,8 +478,9 @@ pub async fn queue_rerun(
     user_id: Uuid,
 ) -> sqlx::Result<RerunOutcome> {
     let mut tx = pool.begin().await?;
-    let Some(status) = sqlx::query_scalar!(
-        r#"select status as "status: InterviewStatus" from interviews where company_id = $1 and id = $2 for update"#,
+    let Some(interview) = sqlx::query!(
+        r#"select status as "status: InterviewStatus", human_review_requested_at is not null as "human_review!"
+           from interviews where company_id = $1 and id = $2 for update"#,
         company_id as CompanyId,
         interview_id,
     )
@@ -472,7 +489,10 @@ pub async fn queue_rerun(
     else {
         return Ok(RerunOutcome::NotFound);
     };
-    if status != InterviewStatus::Completed {
+    if interview.human_review {
+        return Ok(RerunOutcome::HumanReview);
+    }
+    if interview.status != InterviewStatus::Completed {
         return Ok(RerunOutcome::NotCompleted);
     }
     let pending = sqlx::query_scalar!(

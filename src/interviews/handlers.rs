@@ -489,6 +489,12 @@ pub async fn show(
         return_to: format!("/interviews/{id}"),
         review,
         reviewers,
+        human_review: interview.human_review_requested_at.is_some(),
+        consent: interview.consented_at.zip(interview.consent_notice_version).map(|(at, notice_version)| Consent {
+            at: at.into(),
+            notice_version,
+            ip: interview.consent_ip,
+        }),
     })
 }
 

@@ -84,6 +84,10 @@ pub enum EventKind {
     Cancelled,
     Extended,
     Expired,
+    /// The candidate agreed to the notice.
+    Consented,
+    /// The candidate asked for a person's review instead of AI.
+    HumanReviewRequested,
 }
 
 impl EventKind {
@@ -107,6 +111,8 @@ impl EventKind {
             Self::Cancelled => "Interview cancelled",
             Self::Extended => "Deadline extended",
             Self::Expired => "Interview expired",
+            Self::Consented => "Candidate agreed to the notice",
+            Self::HumanReviewRequested => "Candidate asked for a person's review instead of AI",
         }
     }
 

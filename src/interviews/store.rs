@@ -246,6 +246,10 @@ pub struct InterviewDetail {
     pub link_opened_at: Option<OffsetDateTime>,
     pub started_at: Option<OffsetDateTime>,
     pub completed_at: Option<OffsetDateTime>,
+    pub consented_at: Option<OffsetDateTime>,
+    pub consent_notice_version: Option<String>,
+    pub consent_ip: Option<String>,
+    pub human_review_requested_at: Option<OffsetDateTime>,
 }
 
 pub async fn detail(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<InterviewDetail>> {
@@ -256,7 +260,8 @@ pub async fn detail(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Res
                   v.number as version_number, v.duration_minutes,
                   (select count(*) from version_questions q where q.version_id = v.id) as "question_count!",
                   u.name as "sent_by?", i.created_at, i.expires_at, i.email_sent_at, i.email_opened_at,
-                  i.link_opened_at, i.started_at, i.completed_at
+                  i.link_opened_at, i.started_at, i.completed_at,
+                  i.consented_at, i.consent_notice_version, i.consent_ip, i.human_review_requested_at
            from interviews i
            join candidates c on c.id = i.candidate_id
            join jobs j on j.id = i.job_id

@@ -195,6 +195,17 @@ pub struct ShowPage {
     pub review: ReviewSection,
     /// The reviewers and the team rating, loaded by `reviews::interview_section`.
     pub reviewers: ReviewersSection,
+    /// The candidate's agreement to the notice, once given.
+    pub consent: Option<Consent>,
+    /// The candidate asked for a person's review instead of AI.
+    pub human_review: bool,
+}
+
+/// When the candidate agreed to the notice, to which version of it, and from where.
+pub struct Consent {
+    pub at: When,
+    pub notice_version: String,
+    pub ip: Option<String>,
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@ use axum::{extract::State, response::Response};
 use serde::Deserialize;
 
 use super::{
-    store::{self, CompanySettings},
+    store::{self, CompanySettings, PrivacySettings},
     views::{SettingsPage, SettingsValues},
 };
 use crate::{
@@ -10,6 +10,7 @@ use crate::{
     error::AppResult,
     extract::Form,
     forms::{FieldErrors, whole_number},
+    ids::CompanyId,
     layout::{Flash, Section, Shell, render},
     state::AppState,
 };
@@ -17,14 +18,26 @@ use crate::{
 pub const MAX_REMINDER_DAYS: i32 = 30;
 pub const MAX_REMINDERS: i32 = 2;
 
-pub async fn page(State(state): State<AppState>, user: CurrentUser, shell: Shell) -> AppResult<Response> {
-    let settings = store::get(&state.pool, user.company_id).await?;
-    let values = SettingsValues {
+/// The longest privacy text and contact a company can give candidates.
+pub const MAX_PRIVACY_TEXT_CHARS: usize = 4000;
+pub const MAX_PRIVACY_CONTACT_CHARS: usize = 200;
+
+/// The saved settings as the form shows them.
+async fn saved_values(state: &AppState, company_id: CompanyId) -> AppResult<SettingsValues> {
+    let settings = store::get(&state.pool, company_id).await?;
+    let privacy = store::privacy(&state.pool, company_id).await?;
+    Ok(SettingsValues {
         reminder_after_days: settings.reminder_after_days.to_string(),
         max_reminders: settings.max_reminders.to_string(),
-    };
-    let blind_review = crate::reviews::store::blind_review(&state.pool, user.company_id).await?;
-    render(&SettingsPage { shell: shell.at(Section::Settings), values, errors: FieldErrors::default(), blind_review })
+        privacy_text: privacy.text,
+        privacy_contact: privacy.contact,
+        blind_review: crate::reviews::store::blind_review(&state.pool, company_id).await?,
+    })
+}
+
+pub async fn page(State(state): State<AppState>, user: CurrentUser, shell: Shell) -> AppResult<Response> {
+    let values = saved_values(&state, user.company_id).await?;
+    render(&SettingsPage { shell: shell.at(Section::Settings), values, errors: FieldErrors::default() })
 }
 
 #[derive(Deserialize)]
@@ -61,13 +74,51 @@ pub async fn save(
         ),
     );
     let (Some(reminder_after_days), Some(max_reminders)) = (days, max) else {
-        let values =
-            SettingsValues { reminder_after_days: form.reminder_after_days, max_reminders: form.max_reminders };
-        let blind_review = crate::reviews::store::blind_review(&state.pool, user.company_id).await?;
-        return render(&SettingsPage { shell: shell.at(Section::Settings), values, errors, blind_review });
+        let values = SettingsValues {
+            reminder_after_days: form.reminder_after_days,
+            max_reminders: form.max_reminders,
+            ..saved_values(&state, user.company_id).await?
+        };
+        return render(&SettingsPage { shell: shell.at(Section::Settings), values, errors });
     };
     store::save(&state.pool, user.company_id, &CompanySettings { reminder_after_days, max_reminders }).await?;
     Ok(Flash::success(saved_message(reminder_after_days, max_reminders)).redirect("/settings"))
+}
+
+#[derive(Deserialize)]
+pub struct PrivacyForm {
+    #[serde(default)]
+    privacy_text: String,
+    #[serde(default)]
+    privacy_contact: String,
+}
+
+/// The company's words in the notice every candidate reads before an interview.
+pub async fn save_privacy(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    shell: Shell,
+    Form(form): Form<PrivacyForm>,
+) -> AppResult<Response> {
+    let privacy =
+        PrivacySettings { text: form.privacy_text.trim().to_owned(), contact: form.privacy_contact.trim().to_owned() };
+    let mut errors = FieldErrors::default();
+    if privacy.text.chars().count() > MAX_PRIVACY_TEXT_CHARS {
+        errors.add("privacy_text", format!("Keep the privacy text under {MAX_PRIVACY_TEXT_CHARS} characters."));
+    }
+    if privacy.contact.chars().count() > MAX_PRIVACY_CONTACT_CHARS {
+        errors.add("privacy_contact", format!("Keep the contact under {MAX_PRIVACY_CONTACT_CHARS} characters."));
+    }
+    if !errors.is_empty() {
+        let values = SettingsValues {
+            privacy_text: form.privacy_text,
+            privacy_contact: form.privacy_contact,
+            ..saved_values(&state, user.company_id).await?
+        };
+        return render(&SettingsPage { shell: shell.at(Section::Settings), values, errors });
+    }
+    store::save_privacy(&state.pool, user.company_id, &privacy).await?;
+    Ok(Flash::success("Privacy notice saved. Candidates read it before their next interview.").redirect("/settings"))
 }
 
 fn saved_message(days: i32, max: i32) -> String {

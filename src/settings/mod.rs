@@ -1,15 +1,20 @@
 //! Company settings: automatic reminders to candidates who have not started their
-//! interview. Every recruiter of the company can change them; each company sees
-//! and changes only its own.
+//! interview, and the company's words in the notice candidates read before one.
+//! Admins change them; each company sees and changes only its own.
 
 mod handlers;
 pub mod store;
 mod views;
 
-use axum::{Router, routing::get};
+use axum::{
+    Router,
+    routing::{get, post},
+};
 
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/settings", get(handlers::page).post(handlers::save))
+    Router::new()
+        .route("/settings", get(handlers::page).post(handlers::save))
+        .route("/settings/privacy", post(handlers::save_privacy))
 }

@@ -31,3 +31,33 @@ pub async fn save(pool: &PgPool, company_id: CompanyId, settings: &CompanySettin
     .await?;
     Ok(())
 }
+
+/// What the company adds to the notice candidates read before an interview.
+pub struct PrivacySettings {
+    /// The company's own words on how it handles candidates' data; may be empty.
+    pub text: String,
+    /// Where candidates write about their data; empty: they reply to the invitation.
+    pub contact: String,
+}
+
+pub async fn privacy(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<PrivacySettings> {
+    sqlx::query_as!(
+        PrivacySettings,
+        r#"select privacy_text as text, privacy_contact as contact from companies where id = $1"#,
+        company_id as CompanyId,
+    )
+    .fetch_one(pool)
+    .await
+}
+
+pub async fn save_privacy(pool: &PgPool, company_id: CompanyId, privacy: &PrivacySettings) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update companies set privacy_text = $2, privacy_contact = $3 where id = $1",
+        company_id as CompanyId,
+        privacy.text,
+        privacy.contact,
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}

@@ -6,6 +6,11 @@ use crate::{forms::FieldErrors, layout::Shell};
 pub struct SettingsValues {
     pub reminder_after_days: String,
     pub max_reminders: String,
+    pub privacy_text: String,
+    pub privacy_contact: String,
+    /// Reviewers rate every answer before they see the evaluation and each other's ratings
+    /// (saved on its own form, so never "as typed").
+    pub blind_review: bool,
 }
 
 #[derive(Template)]
@@ -14,6 +19,4 @@ pub struct SettingsPage {
     pub shell: Shell,
     pub values: SettingsValues,
     pub errors: FieldErrors,
-    /// Reviewers rate every answer before they see the evaluation and each other's ratings.
-    pub blind_review: bool,
 }

@@ -69,9 +69,12 @@ async fn a_candidate_records_resumes_and_completes_and_the_recruiter_plays_the_a
 
     let browser = Browser::start().await;
 
-    // The landing page's device check passes with the fake camera and microphone.
+    // The notice comes first; after I agree, the device check passes with the fake
+    // camera and microphone.
     browser.goto(&link).await;
     assert_eq!(browser.text("h1").await, "Video interview: Senior Backend Engineer");
+    assert_eq!(browser.text("#notice-title").await, "Before you start: about this interview and your data");
+    browser.click("[data-consent]").await;
     for check in ["camera", "microphone", "recording"] {
         browser.find(&format!("[data-check={check}].check-ok")).await;
     }
@@ -217,6 +220,7 @@ async fn a_recording_stopped_after_the_interview_was_cancelled_shows_the_candida
 
     let browser = Browser::start().await;
     browser.goto(&link).await;
+    browser.click("[data-consent]").await;
     browser.wait_for_text("[data-device-status]", "Your camera and microphone work").await;
     browser.click("[data-start]").await;
     browser.wait_for_text(".question-progress", "Question 1 of 3").await;

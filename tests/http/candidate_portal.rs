@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::{
     fixtures::{self, Sendable},
     smtp::{Behaviour, SmtpServer},
-    support::{TestApp, link_in_message},
+    support::{Page, TestApp, link_in_message},
 };
 
 const RECRUITER: &str = "riley@acme.com";
@@ -85,9 +85,15 @@ impl Sent {
         std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
     }
 
+    /// Agrees to the notice, then starts (or resumes) the interview.
+    async fn start(&self) -> Page {
+        self.candidate.post(&format!("{}/consent", self.path), &[]).await;
+        self.candidate.post(&format!("{}/start", self.path), &[]).await
+    }
+
     /// Starts the interview and answers every question (two recordings, one typed).
     async fn answer_all(&self) {
-        self.candidate.post(&format!("{}/start", self.path), &[]).await;
+        self.start().await;
         assert_eq!(self.upload(self.questions[0], "video/webm", webm(1000)).await.0, StatusCode::CREATED);
         assert_eq!(self.upload(self.questions[1], "video/webm", webm(1000)).await.0, StatusCode::CREATED);
         let review = self
@@ -131,8 +137,11 @@ async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 async fn a_candidate_answers_resumes_and_completes(pool: PgPool) {
     let s = sent_interview(pool).await;
     let landing = s.candidate.get(&s.path).await;
-    assert_eq!(landing.text("[data-start]"), "Start interview");
-    assert!(landing.body.contains("data-device-check"), "the device check");
+    assert_eq!(landing.text("[data-consent]"), "I agree");
+    assert!(!landing.body.contains("data-device-check") && !landing.body.contains("data-start"), "the notice first");
+    let agreed = s.candidate.post(&format!("{}/consent", s.path), &[]).await;
+    assert_eq!(agreed.text("[data-start]"), "Start interview");
+    assert!(agreed.body.contains("data-device-check"), "the device check");
 
     let first = s.candidate.post(&format!("{}/start", s.path), &[]).await;
     assert_eq!(first.text(".question-progress span"), "Question 1 of 3");
@@ -215,7 +224,7 @@ async fn a_candidate_answers_resumes_and_completes(pool: PgPool) {
 #[sqlx::test]
 async fn uploads_are_bounded_in_size_and_type(pool: PgPool) {
     let s = sent_interview(pool).await;
-    s.candidate.post(&format!("{}/start", s.path), &[]).await;
+    s.start().await;
 
     let (status, message) = s.upload(s.questions[0], "video/webm", webm(6 * 1024 * 1024)).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -245,7 +254,7 @@ async fn answers_are_checked_against_the_interview(pool: PgPool) {
     let (status, message) = s.upload(s.questions[0], "video/webm", webm(1000)).await;
     assert_eq!((status, message.as_str()), (StatusCode::CONFLICT, "Start the interview before answering."));
 
-    s.candidate.post(&format!("{}/start", s.path), &[]).await;
+    s.start().await;
     assert_eq!(s.upload(Uuid::new_v4(), "video/webm", webm(1000)).await.0, StatusCode::NOT_FOUND);
     assert_eq!(
         s.upload(s.questions[2], "video/webm", webm(1000)).await.0,
@@ -267,7 +276,7 @@ async fn answers_are_checked_against_the_interview(pool: PgPool) {
 async fn retakes_replace_the_answer_when_the_template_allows_them(pool: PgPool) {
     let s = sent_interview(pool).await;
     sqlx::query("update template_versions set allow_retakes = true").execute(&s.app.pool).await.unwrap();
-    s.candidate.post(&format!("{}/start", s.path), &[]).await;
+    s.start().await;
     assert_eq!(s.upload(s.questions[0], "video/webm", webm(1000)).await.0, StatusCode::CREATED);
     assert_eq!(s.upload(s.questions[0], "video/webm", webm(2000)).await.0, StatusCode::CREATED);
     assert_eq!(s.count("select count(*) from answers").await, 1);
@@ -278,7 +287,7 @@ async fn retakes_replace_the_answer_when_the_template_allows_them(pool: PgPool) 
 #[sqlx::test]
 async fn two_tabs_complete_once(pool: PgPool) {
     let s = sent_interview(pool).await;
-    s.candidate.post(&format!("{}/start", s.path), &[]).await;
+    s.start().await;
     s.upload(s.questions[0], "video/webm", webm(1000)).await;
     s.upload(s.questions[1], "video/webm", webm(1000)).await;
     s.candidate.post(&format!("{}/answers/{}", s.path, s.questions[2]), &[("text", "An answer.")]).await;
@@ -297,7 +306,7 @@ async fn two_tabs_complete_once(pool: PgPool) {
 #[sqlx::test]
 async fn an_upload_over_the_limit_is_refused_while_streaming_and_nothing_stays_stored(pool: PgPool) {
     let s = sent_interview(pool).await;
-    s.candidate.post(&format!("{}/start", s.path), &[]).await;
+    s.start().await;
     let limit = s.app.state.config.max_answer_bytes as usize;
     let chunk = 64 * 1024;
     let (chunks, response) = s.streamed_upload(s.questions[0]);
@@ -376,15 +385,17 @@ impl Closed {
 
 async fn starting_is_refused(pool: PgPool, closed: Closed) {
     let s = sent_interview(pool).await;
+    s.candidate.post(&format!("{}/consent", s.path), &[]).await;
     closed.close(&s).await;
     let before = database_state(&s).await;
+    closed.assert_shown(&s.candidate.post(&format!("{}/consent", s.path), &[]).await);
     closed.assert_shown(&s.candidate.post(&format!("{}/start", s.path), &[]).await);
     assert_eq!(database_state(&s).await, before, "nothing changed");
 }
 
 async fn answering_is_refused(pool: PgPool, closed: Closed) {
     let s = sent_interview(pool).await;
-    s.candidate.post(&format!("{}/start", s.path), &[]).await;
+    s.start().await;
     closed.close(&s).await;
     let before = database_state(&s).await;
     let typed = s.candidate.post(&format!("{}/answers/{}", s.path, s.questions[2]), &[("text", "Too late.")]).await;
@@ -483,6 +494,7 @@ async fn a_recording_plays_only_under_its_own_interview(pool: PgPool) {
     assert_eq!(s.smtp.messages().len(), 2);
     let grace_path = emailed_path(&s.app, &s.smtp, 1);
     let grace_browser = s.app.other_browser();
+    grace_browser.post(&format!("{grace_path}/consent"), &[]).await;
     grace_browser.post(&format!("{grace_path}/start"), &[]).await;
     let grace_upload = grace_browser
         .client
@@ -493,7 +505,7 @@ async fn a_recording_plays_only_under_its_own_interview(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(grace_upload.status(), StatusCode::CREATED);
-    s.candidate.post(&format!("{}/start", s.path), &[]).await;
+    s.start().await;
     assert_eq!(s.upload(s.questions[0], "video/webm", webm(1000)).await.0, StatusCode::CREATED);
 
     let answer_of = |interview: Uuid| {

@@ -7,12 +7,14 @@ mod auth;
 mod bulk_send;
 mod candidate_portal;
 mod candidates;
+mod consent;
 mod delivery;
 mod edge;
 mod email_cap;
 mod evaluation;
 #[path = "../common/fixtures.rs"]
 mod fixtures;
+mod human_review;
 mod interview_templates;
 mod interviews;
 mod jobs;

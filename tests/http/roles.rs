@@ -197,6 +197,7 @@ async fn a_recruiter_may_use_everything_but_the_team_and_settings(pool: PgPool) 
         "GET /team",
         "POST /settings",
         "POST /settings/blind-review",
+        "POST /settings/privacy",
         "POST /team/invitations",
         "POST /team/invitations/{id}/resend",
         "POST /team/invitations/{id}/revoke",

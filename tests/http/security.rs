@@ -207,6 +207,9 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     refused_from_another_site(&app, Post::new(&app, "/team/members/{id}/reactivate", reactivate, form(&[])), c).await;
     let settings = form(&[("reminder_after_days", "3"), ("max_reminders", "1")]);
     refused_from_another_site(&app, Post::new(&app, "/settings", "/settings", settings), c).await;
+    let privacy =
+        form(&[("privacy_text", "We keep applications for a year."), ("privacy_contact", "privacy@acme.com")]);
+    refused_from_another_site(&app, Post::new(&app, "/settings/privacy", "/settings/privacy", privacy), c).await;
 
     // Jobs.
     let new_job = form(&[("title", "Data Engineer"), ("idempotency_key", &key())]);
@@ -322,6 +325,18 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
         .await;
     refused_from_another_site(&app, Post::new(&app, "/interviews/{id}/extend", format!("{i}/extend"), form(&[])), c)
         .await;
+    // A candidate's choice of a person's review instead of AI, on Grace's interview.
+    let grace_browser = app.other_browser();
+    let grace_nonce: Vec<u8> = sqlx::query_scalar("select link_nonce from interviews where id = $1")
+        .bind(graces)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let grace_link =
+        format!("/i/{}", hifinity::interviews::link::token(&app.state.config.secret_key, graces, &grace_nonce));
+    let human_review =
+        Post::new(&grace_browser, "/i/{token}/human-review", format!("{grace_link}/human-review"), form(&[]));
+    refused_from_another_site(&app, human_review, c).await;
     let cancel = Post::new(&app, "/interviews/{id}/cancel", format!("/interviews/{graces}/cancel"), form(&[]));
     refused_from_another_site(&app, cancel, c).await;
 
@@ -339,6 +354,8 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
             .fetch_all(&app.pool)
             .await
             .unwrap();
+    let consent = Post::new(&candidate_browser, "/i/{token}/consent", format!("{link}/consent"), form(&[]));
+    refused_from_another_site(&app, consent, c).await;
     let start = Post::new(&candidate_browser, "/i/{token}/start", format!("{link}/start"), form(&[]));
     refused_from_another_site(&app, start, c).await;
     let video = Body::Raw("video/webm", webm(2000));

@@ -103,6 +103,7 @@ async fn a_candidates_requests_are_logged_by_route_never_with_the_link(pool: PgP
     let logs = LogWindow::open();
 
     assert_eq!(candidate.get(&path).await.status, StatusCode::OK);
+    assert_eq!(candidate.post(&format!("{path}/consent"), &[]).await.status, StatusCode::OK);
     assert_eq!(candidate.post(&format!("{path}/start"), &[]).await.status, StatusCode::OK);
     for question in &questions[..2] {
         let mut webm = vec![0x1A, 0x45, 0xDF, 0xA3];
@@ -123,9 +124,11 @@ async fn a_candidates_requests_are_logged_by_route_never_with_the_link(pool: PgP
     assert_eq!(done.text("h1"), "This interview is already completed");
 
     logs.assert_no_secret(&token_of(&path));
-    // Each request is logged once, by its route: the landing (opened, and after completing),
-    // start, the question (after starting and after the typed answer), answers, completion.
-    assert_eq!(logs.served("/i/{token}"), 2, "{}", logs.text());
+    // Each request is logged once, by its route: the landing (opened, after agreeing to the
+    // notice, and after completing), consent, start, the question (after starting and after
+    // the typed answer), answers, completion.
+    assert_eq!(logs.served("/i/{token}"), 3, "{}", logs.text());
+    assert_eq!(logs.served("/i/{token}/consent"), 1);
     assert_eq!(logs.served("/i/{token}/start"), 1);
     assert_eq!(logs.served("/i/{token}/q"), 2);
     assert_eq!(logs.served("/i/{token}/answers/{question_id}"), 3);

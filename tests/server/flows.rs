@@ -97,6 +97,8 @@ pub async fn complete_interview(pool: &PgPool, interview_id: Uuid, link: &str) {
     let candidate = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let landing = candidate.get(link).send().await.unwrap();
     assert_eq!(landing.status(), StatusCode::OK);
+    let agreed = candidate.post(format!("{link}/consent")).send().await.unwrap();
+    assert_eq!(agreed.status(), StatusCode::OK);
     let started = candidate.post(format!("{link}/start")).send().await.unwrap();
     assert_eq!(started.status(), StatusCode::OK);
     let questions: Vec<(Uuid, String)> = sqlx::query_as(

@@ -1,4 +1,7 @@
-//! What the candidate does through the link: open it, start, answer, complete.
+//! What the candidate does through the link: open it, agree to the notice, start, answer,
+//! complete.
+
+use std::net::IpAddr;
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -27,11 +30,64 @@ pub async fn link_opened(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx
     tx.commit().await
 }
 
-/// Pending → In Progress.
+/// The candidate agrees to the notice: when, to which version of its text, and from
+/// which address. Agreeing again changes nothing: the first agreement stands.
+pub async fn consent(
+    pool: &PgPool,
+    company_id: CompanyId,
+    id: Uuid,
+    notice_version: &str,
+    client_ip: IpAddr,
+) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let interview = lock(&mut tx, company_id, id).await?;
+    interview.check(Transition::Consent)?;
+    if interview.consented {
+        return Ok(());
+    }
+    sqlx::query!(
+        "update interviews set consented_at = now(), consent_notice_version = $3, consent_ip = $4, updated_at = now()
+         where company_id = $1 and id = $2",
+        company_id as CompanyId,
+        id,
+        notice_version,
+        client_ip.to_string(),
+    )
+    .execute(&mut *tx)
+    .await?;
+    interview.record(&mut tx, EventKind::Consented, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The candidate asks for a person to review their answers instead of AI, before
+/// starting: the interview is then never transcribed nor sent to the evaluator. Asking
+/// again changes nothing.
+pub async fn request_human_review(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let interview = lock(&mut tx, company_id, id).await?;
+    interview.check(Transition::HumanReview)?;
+    if interview.human_review {
+        return Ok(());
+    }
+    sqlx::query!(
+        "update interviews set human_review_requested_at = now(), updated_at = now() where company_id = $1 and id = $2",
+        company_id as CompanyId,
+        id,
+    )
+    .execute(&mut *tx)
+    .await?;
+    interview.record(&mut tx, EventKind::HumanReviewRequested, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Pending → In Progress, once the candidate agreed to the notice.
 pub async fn start(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<()> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::Start)?;
+    interview.check_consented()?;
     sqlx::query!(
         "update interviews set status = 'in_progress', started_at = now(), updated_at = now()
          where company_id = $1 and id = $2",
@@ -64,6 +120,7 @@ pub async fn answer(
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::Answer)?;
+    interview.check_consented()?;
     let Some(question) = sqlx::query!(
         r#"select q.answer_kind as "answer_kind: AnswerKind", v.allow_retakes
            from interviews i
@@ -132,7 +189,8 @@ pub async fn answer(
 }
 
 /// In Progress → Completed with every question answered; queues the evaluation in the
-/// same transaction. The row lock makes two tabs complete it once.
+/// same transaction, unless the candidate asked for a person's review instead. The row
+/// lock makes two tabs complete it once.
 pub async fn complete(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<()> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
@@ -160,7 +218,9 @@ pub async fn complete(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<
     .await?;
     interview.record(&mut tx, EventKind::Completed, None).await?;
     interview.refresh_candidate(&mut tx).await?;
-    queue::enqueue(&mut tx, Some(company_id), &EvaluateInterview { interview_id: id }).await?;
+    if !interview.human_review {
+        queue::enqueue(&mut tx, Some(company_id), &EvaluateInterview { interview_id: id }).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

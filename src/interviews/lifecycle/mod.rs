@@ -12,7 +12,8 @@
 //!
 //! - [`send`]: a new Pending interview (alone or in bulk) with its queued invitation.
 //! - [`recruiter`]: resend, cancel, extend.
-//! - [`candidate`]: the link opened, start, answer, complete (queues the evaluation).
+//! - [`candidate`]: the link opened, consent to the notice, a person's review instead of
+//!   AI, start, answer, complete (queues the evaluation unless a person reviews).
 //! - [`email`]: the invitation sent and opened, recorded by the outbox.
 //! - [`housekeeping`]: expiry and automatic reminders.
 //! - [`quota`]: the daily cap on a new company's candidate emails, taken by every
@@ -25,7 +26,7 @@ mod quota;
 mod recruiter;
 mod send;
 
-pub use candidate::{AnswerContent, answer, complete, link_opened, start};
+pub use candidate::{AnswerContent, answer, complete, consent, link_opened, request_human_review, start};
 pub use email::{email_opened, email_sent};
 pub use housekeeping::{expire_overdue, remind_due};
 pub use quota::{EmailCap, NEW_COMPANY_DAYS};
@@ -48,6 +49,8 @@ pub enum Transition {
     Cancel,
     Extend,
     Expire,
+    Consent,
+    HumanReview,
     Start,
     Answer,
     Complete,
@@ -61,7 +64,10 @@ impl Transition {
         use InterviewStatus::*;
         match self {
             Self::Resend | Self::Cancel | Self::Expire => &[Pending, InProgress],
-            Self::Remind | Self::Start => &[Pending],
+            // Chosen before starting, so no answer is given under the other promise.
+            Self::Remind | Self::HumanReview | Self::Start => &[Pending],
+            // An interview started before consent existed may still be agreed to.
+            Self::Consent => &[Pending, InProgress],
             Self::Extend => &[Pending, InProgress, Expired],
             Self::Answer | Self::Complete => &[InProgress],
         }
@@ -71,7 +77,16 @@ impl Transition {
     /// Expired only every minute; until then these count it as Expired already, while a
     /// recruiter can still cancel it or extend it.
     pub fn needs_time_left(self) -> bool {
-        matches!(self, Self::Resend | Self::Remind | Self::Start | Self::Answer | Self::Complete)
+        matches!(
+            self,
+            Self::Resend
+                | Self::Remind
+                | Self::Consent
+                | Self::HumanReview
+                | Self::Start
+                | Self::Answer
+                | Self::Complete
+        )
     }
 
     fn check(self, status: InterviewStatus, past_deadline: bool) -> std::result::Result<(), Refused> {
@@ -89,6 +104,8 @@ impl fmt::Display for Transition {
             Self::Cancel => "cancelled",
             Self::Extend => "extended",
             Self::Expire => "expired",
+            Self::Consent => "agreed to",
+            Self::HumanReview => "given a person's review instead of AI",
             Self::Start => "started",
             Self::Answer => "answered",
             Self::Complete => "completed",
@@ -112,6 +129,9 @@ pub enum Refused {
     /// An invitation went out less than [`RESEND_GAP_MINUTES`] ago.
     #[error("resend possible in {minutes} minutes")]
     TooSoon { minutes: i64 },
+    /// The candidate has not agreed to the notice: nothing is recorded before they do.
+    #[error("the candidate has not agreed to the notice")]
+    NoConsent,
     #[error("the question is not part of this interview")]
     UnknownQuestion,
     #[error("the question expects the other kind of answer")]
@@ -155,11 +175,19 @@ struct Locked {
     candidate_id: Uuid,
     status: InterviewStatus,
     past_deadline: bool,
+    consented: bool,
+    /// The candidate asked for a person's review instead of AI.
+    human_review: bool,
 }
 
 impl Locked {
     fn check(&self, transition: Transition) -> std::result::Result<(), Refused> {
         transition.check(self.status, self.past_deadline)
+    }
+
+    /// What the candidate does once past the notice needs their agreement to it.
+    fn check_consented(&self) -> std::result::Result<(), Refused> {
+        if self.consented { Ok(()) } else { Err(Refused::NoConsent) }
     }
 
     async fn record(&self, conn: &mut PgConnection, kind: EventKind, detail: Option<&str>) -> sqlx::Result<()> {
@@ -175,7 +203,9 @@ impl Locked {
 async fn lock(conn: &mut PgConnection, company_id: CompanyId, id: Uuid) -> Result<Locked> {
     sqlx::query_as!(
         Locked,
-        r#"select id, company_id as "company_id: CompanyId", candidate_id, status as "status: _", expires_at <= now() as "past_deadline!"
+        r#"select id, company_id as "company_id: CompanyId", candidate_id, status as "status: _", expires_at <= now() as "past_deadline!",
+                  consented_at is not null as "consented!",
+                  human_review_requested_at is not null as "human_review!"
            from interviews where company_id = $1 and id = $2 for update"#,
         company_id as CompanyId,
         id,
@@ -246,6 +276,8 @@ mod tests {
             Transition::Cancel,
             Transition::Extend,
             Transition::Expire,
+            Transition::Consent,
+            Transition::HumanReview,
             Transition::Start,
             Transition::Answer,
             Transition::Complete,
