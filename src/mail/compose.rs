@@ -150,7 +150,8 @@ pub struct Envelope<'a> {
     pub reply_to: Option<(&'a str, &'a str)>,
 }
 
-/// A text and HTML message; its Message-ID is derived from the email's id.
+/// A text and HTML message, signed with DKIM when it is configured; its Message-ID is
+/// derived from the email's id.
 pub fn mime(
     envelope: &Envelope<'_>,
     subject: &str,
@@ -173,7 +174,7 @@ pub fn mime(
     {
         builder = builder.reply_to(Mailbox::new(Some(name.to_owned()), address));
     }
-    let message = builder
+    let mut message = builder
         .multipart(
             MultiPart::alternative()
                 .singlepart(
@@ -184,5 +185,8 @@ pub fn mime(
                 ),
         )
         .context("building the message")?;
+    if let Some(dkim) = &config.dkim {
+        dkim.sign(&mut message);
+    }
     Ok((message, message_id))
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod compose;
+pub mod dkim;
 mod handlers;
 pub mod outbox;
 pub mod transport;

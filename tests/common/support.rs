@@ -62,6 +62,7 @@ impl TestApp {
             sign_ups_per_hour: 5,
             account_emails_per_hour: 3,
             mail_from: EmailAddress::parse("interviews@hifinity.test").unwrap(),
+            dkim: None,
             link_valid_days: 14,
             media_store: None,
             max_answer_bytes: 5 * 1024 * 1024,

@@ -7,6 +7,7 @@ mod auth;
 mod bulk_send;
 mod candidate_portal;
 mod candidates;
+mod dkim;
 mod edge;
 mod evaluation;
 #[path = "../common/fixtures.rs"]
