@@ -110,6 +110,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/team/members/{id}/deactivate", Member(Admin)),
     ("GET", "/settings", Member(Admin)),
     ("POST", "/settings", Member(Admin)),
+    ("GET", "/settings/emails", Member(Admin)),
+    ("POST", "/settings/emails", Member(Admin)),
     // Jobs and templates: read by everyone, changed by recruiters.
     ("GET", "/jobs", Member(Reviewer)),
     ("GET", "/jobs/new", Member(Recruiter)),

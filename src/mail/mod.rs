@@ -6,6 +6,7 @@ pub mod compose;
 pub mod dkim;
 mod handlers;
 pub mod outbox;
+pub mod texts;
 pub mod transport;
 mod views;
 pub mod worker;

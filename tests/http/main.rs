@@ -9,6 +9,7 @@ mod candidate_portal;
 mod candidates;
 mod dkim;
 mod edge;
+mod email_texts;
 mod evaluation;
 #[path = "../common/fixtures.rs"]
 mod fixtures;

@@ -202,6 +202,8 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     refused_from_another_site(&app, Post::new(&app, "/team/members/{id}/deactivate", deactivate, form(&[])), c).await;
     let settings = form(&[("reminder_after_days", "3"), ("max_reminders", "1")]);
     refused_from_another_site(&app, Post::new(&app, "/settings", "/settings", settings), c).await;
+    let text = form(&[("kind", "invitation"), ("subject", "Hi"), ("body", "{{interview_link}}"), ("action", "save")]);
+    refused_from_another_site(&app, Post::new(&app, "/settings/emails", "/settings/emails", text), c).await;
 
     // Jobs.
     let new_job = form(&[("title", "Data Engineer"), ("idempotency_key", &key())]);
