@@ -6,7 +6,10 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use anyhow::{Context, bail};
 use url::Url;
 
-use crate::domain::{EmailAddress, SecretKey};
+use crate::{
+    domain::{EmailAddress, SecretKey},
+    mail::dkim::Dkim,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AppEnv {
@@ -46,6 +49,8 @@ pub struct Config {
     pub new_company_emails_per_day: Option<i64>,
     /// The sender address; the company's name is its display name.
     pub mail_from: EmailAddress,
+    /// Signs every message with DKIM when `DKIM_DOMAIN`, `DKIM_SELECTOR` and `DKIM_PRIVATE_KEY` are set.
+    pub dkim: Option<Dkim>,
     /// How long an interview link stays valid after sending.
     pub link_valid_days: i64,
     /// `s3://bucket/prefix` for S3-compatible media storage; `None` keeps media under DATA_DIR.
@@ -246,6 +251,8 @@ impl Config {
         let mail_from =
             EmailAddress::parse(&optional("MAIL_FROM")?.unwrap_or_else(|| "interviews@hifinity.localhost".into()))
                 .map_err(|message| anyhow::anyhow!("MAIL_FROM is not a valid email address: {message}"))?;
+        let dkim =
+            Dkim::from_settings(optional("DKIM_DOMAIN")?, optional("DKIM_SELECTOR")?, optional("DKIM_PRIVATE_KEY")?)?;
         let link_valid_days = match optional("INTERVIEW_LINK_DAYS")? {
             None => 14,
             Some(raw) => raw
@@ -284,6 +291,7 @@ impl Config {
             account_emails_per_hour,
             new_company_emails_per_day,
             mail_from,
+            dkim,
             link_valid_days,
             media_store,
             max_answer_bytes: max_answer_mb * 1024 * 1024,

@@ -116,6 +116,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/settings", Member(Admin)),
     ("POST", "/settings/blind-review", Member(Admin)),
     ("POST", "/settings/privacy", Member(Admin)),
+    ("GET", "/settings/emails", Member(Admin)),
+    ("POST", "/settings/emails", Member(Admin)),
     // Jobs and templates: read by everyone, changed by recruiters.
     ("GET", "/jobs", Member(Reviewer)),
     ("GET", "/jobs/new", Member(Recruiter)),

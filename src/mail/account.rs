@@ -9,16 +9,16 @@ use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
 use askama::Template;
-use lettre::{
-    Message,
-    message::{Mailbox, MultiPart, SinglePart, header::ContentType},
-};
+use lettre::Message;
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use super::transport::{DeliveryError, Transport};
+use super::{
+    compose::{Envelope, mime},
+    transport::{DeliveryError, Transport},
+};
 use crate::{
     auth::tokens::{self, Purpose},
     config::Config,
@@ -250,24 +250,16 @@ pub fn render(email: &AccountEmail, config: &Config) -> anyhow::Result<AccountVi
 
 /// The MIME message of an account email, from Hifinity.
 pub fn message(email: &AccountEmail, view: &AccountView, config: &Config) -> anyhow::Result<(Message, String)> {
-    let from_address = config.mail_from.as_str().parse().context("MAIL_FROM")?;
-    let domain = config.mail_from.as_str().rsplit('@').next().unwrap_or("localhost");
-    let message_id = format!("<{}@{domain}>", email.id);
     let html = HtmlPart { e: view }.render().context("rendering the HTML part")?;
     let text = TextPart { e: view }.render().context("rendering the text part")?;
-    let message = Message::builder()
-        .from(Mailbox::new(Some("Hifinity".into()), from_address))
-        .to(Mailbox::new(email.user_name.clone(), email.to_address.parse().context("recipient address")?))
-        .subject(view.subject.clone())
-        .message_id(Some(message_id.clone()))
-        .date_now()
-        .multipart(
-            MultiPart::alternative()
-                .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(text))
-                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html)),
-        )
-        .context("building the message")?;
-    Ok((message, message_id))
+    let envelope = Envelope {
+        email_id: email.id,
+        from_name: "Hifinity",
+        to_name: email.user_name.as_deref(),
+        to_address: &email.to_address,
+        reply_to: None,
+    };
+    mime(&envelope, &view.subject, &text, &html, config)
 }
 
 /// The handler of [`DeliverAccountEmail`] jobs. They are few, so one runs at a time; the

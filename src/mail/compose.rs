@@ -1,5 +1,6 @@
-//! Invitation emails: the data they need, their HTML and plain-text parts (askama),
-//! and the MIME message. Rendered at delivery time because they hold the link.
+//! Invitation emails: the data they need, the company's text merged into a plain-text
+//! part and an HTML part (askama frames it), and the MIME message. Rendered at delivery
+//! time because they hold the link, so a changed text applies from then on.
 
 use anyhow::Context;
 use askama::Template;
@@ -11,7 +12,10 @@ use sqlx::PgPool;
 use time::{OffsetDateTime, macros::format_description};
 use uuid::Uuid;
 
-use super::outbox::EmailKind;
+use super::{
+    outbox::EmailKind,
+    texts::{self, EmailText, EmailTextKind, Values},
+};
 use crate::{
     config::Config,
     ids::CompanyId,
@@ -36,6 +40,9 @@ pub struct InvitationData {
     pub expires_at: OffsetDateTime,
     pub recruiter_name: Option<String>,
     pub recruiter_email: Option<String>,
+    /// The company's own text for this kind of email, if it wrote one.
+    pub text_subject: Option<String>,
+    pub text_body: Option<String>,
 }
 
 /// Loads the emails `ids`; with `company_id`, only that company's.
@@ -46,7 +53,8 @@ pub async fn load(pool: &PgPool, ids: &[Uuid], company_id: Option<CompanyId>) ->
                   co.name as company_name, j.title as job_title, v.intro, v.duration_minutes,
                   (select count(*) from version_questions q where q.version_id = v.id) as "question_count!",
                   i.id as interview_id, i.status as "interview_status: _", i.link_nonce, i.expires_at,
-                  u.name as "recruiter_name?", u.email::text as "recruiter_email?"
+                  u.name as "recruiter_name?", u.email::text as "recruiter_email?",
+                  t.subject as "text_subject?", t.body as "text_body?"
            from emails e
            join interviews i on i.id = e.interview_id
            join candidates c on c.id = i.candidate_id
@@ -54,6 +62,8 @@ pub async fn load(pool: &PgPool, ids: &[Uuid], company_id: Option<CompanyId>) ->
            join jobs j on j.id = i.job_id
            join template_versions v on v.id = i.template_version_id
            left join users u on u.id = i.sent_by
+           left join company_email_texts t on t.company_id = e.company_id
+                and t.kind = (case when e.kind = 'invitation' then 'invitation' else 'reminder' end)::email_text_kind
            where e.id = any($1) and ($2::uuid is null or e.company_id = $2)"#,
         ids,
         company_id as Option<CompanyId>,
@@ -62,38 +72,22 @@ pub async fn load(pool: &PgPool, ids: &[Uuid], company_id: Option<CompanyId>) ->
     .await
 }
 
+/// The HTML frame around the body made from the company's text.
 #[derive(Template)]
 #[template(path = "emails/invitation.html")]
 struct HtmlPart<'a> {
-    e: &'a InvitationView,
-}
-
-#[derive(Template)]
-#[template(path = "emails/invitation.txt")]
-struct TextPart<'a> {
-    e: &'a InvitationView,
-}
-
-/// What both parts show.
-pub struct InvitationView {
-    pub is_reminder: bool,
-    pub candidate_name: String,
-    pub company_name: String,
-    pub job_title: String,
-    pub intro: Option<String>,
-    pub duration_minutes: i32,
-    pub question_count: i64,
-    pub link: String,
-    pub deadline: String,
-    pub pixel_url: String,
-    pub recruiter_name: Option<String>,
+    subject: &'a str,
+    company_name: &'a str,
+    /// Made by [`texts::merge`], every merged value escaped.
+    body: &'a str,
+    pixel_url: &'a str,
 }
 
 pub struct Rendered {
     pub subject: String,
     pub text: String,
     pub html: String,
-    pub view: InvitationView,
+    pub link: String,
 }
 
 pub fn render(data: &InvitationData, config: &Config) -> anyhow::Result<Rendered> {
@@ -101,27 +95,35 @@ pub fn render(data: &InvitationData, config: &Config) -> anyhow::Result<Rendered
     let base = config.base_url.as_str().trim_end_matches('/');
     let deadline_format =
         format_description!("[weekday], [month repr:long] [day padding:none], [year] at [hour]:[minute] UTC");
-    let view = InvitationView {
-        is_reminder: data.kind != EmailKind::Invitation,
+    let kind = match data.kind {
+        EmailKind::Invitation => EmailTextKind::Invitation,
+        EmailKind::Resend | EmailKind::Reminder => EmailTextKind::Reminder,
+    };
+    let text = match (&data.text_subject, &data.text_body) {
+        (Some(subject), Some(body)) => EmailText { subject: subject.clone(), body: body.clone() },
+        _ => kind.default_text(),
+    };
+    let values = Values {
         candidate_name: data.candidate_name.clone(),
-        company_name: data.company_name.clone(),
         job_title: data.job_title.clone(),
-        intro: data.intro.clone(),
+        company_name: data.company_name.clone(),
+        deadline: data.expires_at.format(deadline_format).context("formatting the deadline")?,
         duration_minutes: data.duration_minutes,
         question_count: data.question_count,
         link: link::url(&config.base_url, &token),
-        deadline: data.expires_at.format(deadline_format).context("formatting the deadline")?,
-        pixel_url: format!("{base}/e/{}.gif", data.pixel_id),
-        recruiter_name: data.recruiter_name.clone(),
+        intro: data.intro.clone(),
     };
-    let subject = if view.is_reminder {
-        format!("Reminder: your video interview for {} at {}", view.job_title, view.company_name)
-    } else {
-        format!("Video interview invitation: {} at {}", view.job_title, view.company_name)
-    };
-    let html = HtmlPart { e: &view }.render().context("rendering the HTML part")?;
-    let text = TextPart { e: &view }.render().context("rendering the text part")?;
-    Ok(Rendered { subject, text, html, view })
+    let merged = texts::merge(&text, &values);
+    let pixel_url = format!("{base}/e/{}.gif", data.pixel_id);
+    let html = HtmlPart {
+        subject: &merged.subject,
+        company_name: &data.company_name,
+        body: &merged.html,
+        pixel_url: &pixel_url,
+    }
+    .render()
+    .context("rendering the HTML part")?;
+    Ok(Rendered { subject: merged.subject, text: merged.text, html, link: values.link })
 }
 
 /// The MIME message: From is the company's name at `MAIL_FROM`, replies go to the
@@ -150,7 +152,8 @@ pub struct Envelope<'a> {
     pub reply_to: Option<(&'a str, &'a str)>,
 }
 
-/// A text and HTML message; its Message-ID is derived from the email's id.
+/// A text and HTML message, signed with DKIM when it is configured; its Message-ID is
+/// derived from the email's id.
 pub fn mime(
     envelope: &Envelope<'_>,
     subject: &str,
@@ -173,7 +176,7 @@ pub fn mime(
     {
         builder = builder.reply_to(Mailbox::new(Some(name.to_owned()), address));
     }
-    let message = builder
+    let mut message = builder
         .multipart(
             MultiPart::alternative()
                 .singlepart(
@@ -184,5 +187,8 @@ pub fn mime(
                 ),
         )
         .context("building the message")?;
+    if let Some(dkim) = &config.dkim {
+        dkim.sign(&mut message);
+    }
     Ok((message, message_id))
 }

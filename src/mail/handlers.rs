@@ -103,7 +103,7 @@ pub async fn show(
         from: format!("{} <{}>", data.company_name, state.config.mail_from),
         subject: rendered.subject,
         text: rendered.text,
-        link: rendered.view.link,
+        link: rendered.link,
     })
 }
 

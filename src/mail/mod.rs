@@ -3,8 +3,10 @@
 
 pub mod account;
 pub mod compose;
+pub mod dkim;
 mod handlers;
 pub mod outbox;
+pub mod texts;
 mod sessions;
 pub mod transport;
 mod views;

@@ -1,7 +1,9 @@
 //! Company settings: automatic reminders to candidates who have not started their
-//! interview, and the company's words in the notice candidates read before one.
-//! Admins change them; each company sees and changes only its own.
+//! interview, the invitation and reminder emails' texts, and the company's words in the
+//! notice candidates read before one. Admins change them; each company sees and changes
+//! only its own.
 
+mod emails;
 mod handlers;
 pub mod store;
 mod views;
@@ -17,4 +19,5 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/settings", get(handlers::page).post(handlers::save))
         .route("/settings/privacy", post(handlers::save_privacy))
+        .route("/settings/emails", get(emails::page).post(emails::submit))
 }

@@ -1,6 +1,10 @@
 use askama::Template;
 
-use crate::{forms::FieldErrors, layout::Shell};
+use crate::{
+    forms::FieldErrors,
+    layout::Shell,
+    mail::texts::{EmailText, EmailTextKind, Merged},
+};
 
 /// The values as typed, so a refused form shows them again.
 pub struct SettingsValues {
@@ -19,4 +23,25 @@ pub struct SettingsPage {
     pub shell: Shell,
     pub values: SettingsValues,
     pub errors: FieldErrors,
+}
+
+/// One email's form: the text as saved or as typed, its errors, and a preview when asked.
+pub struct EmailTextForm {
+    pub kind: EmailTextKind,
+    pub text: EmailText,
+    pub errors: FieldErrors,
+    pub preview: Option<Merged>,
+}
+
+pub struct MergeFieldRow {
+    pub name: String,
+    pub meaning: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "settings/emails.html")]
+pub struct EmailsPage {
+    pub shell: Shell,
+    pub forms: Vec<EmailTextForm>,
+    pub fields: Vec<MergeFieldRow>,
 }

@@ -64,6 +64,7 @@ impl TestApp {
             account_emails_per_hour: 3,
             new_company_emails_per_day: Some(100),
             mail_from: EmailAddress::parse("interviews@hifinity.test").unwrap(),
+            dkim: None,
             link_valid_days: 14,
             media_store: None,
             max_answer_bytes: 5 * 1024 * 1024,

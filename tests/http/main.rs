@@ -9,8 +9,10 @@ mod candidate_portal;
 mod candidates;
 mod consent;
 mod delivery;
+mod dkim;
 mod edge;
 mod email_cap;
+mod email_texts;
 mod evaluation;
 #[path = "../common/fixtures.rs"]
 mod fixtures;

@@ -210,6 +210,8 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     let privacy =
         form(&[("privacy_text", "We keep applications for a year."), ("privacy_contact", "privacy@acme.com")]);
     refused_from_another_site(&app, Post::new(&app, "/settings/privacy", "/settings/privacy", privacy), c).await;
+    let text = form(&[("kind", "invitation"), ("subject", "Hi"), ("body", "{{interview_link}}"), ("action", "save")]);
+    refused_from_another_site(&app, Post::new(&app, "/settings/emails", "/settings/emails", text), c).await;
 
     // Jobs.
     let new_job = form(&[("title", "Data Engineer"), ("idempotency_key", &key())]);
