@@ -33,6 +33,8 @@ async fn app_sending_to(pool: PgPool, smtp: &SmtpServer, timeout: Duration) -> (
     .await;
     app.sign_up("Acme Robotics", RECRUITER).await;
     let s = fixtures::sendable(&app.pool, app.company_id(RECRUITER).await).await;
+    // Delivery tests queue hundreds of invitations: more than a new company's daily cap.
+    fixtures::raise_email_cap(&app.pool, s.company_id, 10_000).await;
     (app, s)
 }
 
@@ -52,6 +54,7 @@ async fn invite(app: &TestApp, s: &Sendable, addresses: &[String]) -> Vec<Uuid> 
             version_id: s.version_id,
             idempotency_key: Uuid::new_v4(),
             link_valid_days: 14,
+            email_cap: app.email_cap(),
         };
         interviews.push(hifinity::interviews::lifecycle::send(&app.pool, &request).await.unwrap().interview_id);
     }
