@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::{
     fixtures::{self, Sendable},
     smtp::{Behaviour, SmtpServer},
-    support::{Page, TestApp, count, link_in_message},
+    support::{PASSWORD, Page, TestApp, count, link_in_message},
 };
 
 const RECRUITER: &str = "riley@acme.com";
@@ -127,7 +127,10 @@ async fn a_repeated_or_concurrent_bulk_submit_invites_no_one_twice(pool: PgPool)
     let sent = submit(&app, &sel.s, &all, &key).await;
     assert_eq!(sent.flash(), "Interview invitations sent to 2 candidates. Skipped: Cy Diaz (archived).");
 
-    let (again, twice) = tokio::join!(submit(&app, &sel.s, &all, &key), submit(&app, &sel.s, &all, &key));
+    // The same user signed in on a second browser, so each answer keeps its own flash cookie.
+    let tab = app.other_browser();
+    tab.sign_in(RECRUITER, PASSWORD).await;
+    let (again, twice) = tokio::join!(submit(&app, &sel.s, &all, &key), submit(&tab, &sel.s, &all, &key));
     assert_eq!(again.flash(), sent.flash());
     assert_eq!(twice.flash(), sent.flash());
     assert_eq!(count(&app, "select count(*) from interviews").await, 2);
