@@ -165,6 +165,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/interviews", Member(Reviewer)),
     ("GET", "/interviews/{id}", Member(Reviewer)),
     ("POST", "/interviews/{id}/resend", Member(Recruiter)),
+    ("POST", "/interviews/{id}/new-link", Member(Recruiter)),
     ("POST", "/interviews/{id}/cancel", Member(Recruiter)),
     ("POST", "/interviews/{id}/extend", Member(Recruiter)),
     ("GET", "/outbox", Member(Recruiter)),

@@ -34,8 +34,9 @@ fn page(status: StatusCode, view: &impl Template) -> AppResult<Response> {
 }
 
 /// The interview the link in the path opens: one the candidate can still take. Any
-/// other link is refused with the page that says why (unknown or tampered, cancelled,
-/// expired, or the thank-you page of a completed one) before the handler runs.
+/// other link is refused with the page that says why (unknown or tampered, replaced by a
+/// newer link, cancelled, expired, or the thank-you page of a completed one) before the
+/// handler runs.
 pub struct OpenInterview {
     pub token: String,
     pub interview: store::LinkedInterview,
@@ -51,9 +52,17 @@ impl FromRequestParts<AppState> for OpenInterview {
             Err(err) => return Err(err.into_response()),
         };
         let Some(claimed) = ClaimedToken::parse(&token) else { return Err(invalid_link()) };
+        let key = &state.config.secret_key;
         let interview = match store::interview(&state.pool, claimed.interview_id).await {
-            Ok(Some(interview)) if claimed.verify(&state.config.secret_key, &interview.link_nonce) => interview,
-            Ok(_) => return Err(invalid_link()),
+            Ok(Some(interview)) if claimed.verify(key, &interview.link_nonce) => interview,
+            Ok(Some(interview)) => {
+                return Err(match store::retired_nonces(&state.pool, interview.id).await {
+                    Ok(retired) if retired.iter().any(|nonce| claimed.verify(key, nonce)) => replaced_link(),
+                    Ok(_) => invalid_link(),
+                    Err(err) => AppError::from(err).into_response(),
+                });
+            }
+            Ok(None) => return Err(invalid_link()),
             Err(err) => return Err(AppError::from(err).into_response()),
         };
         match closed(&interview) {
@@ -69,6 +78,20 @@ fn invalid_link() -> Response {
         &ClosedPage::new(
             "This interview link is not valid",
             "Check that you opened the whole link from your invitation email. If it still doesn't work, reply to that email to ask for a new one.",
+        ),
+    )
+    .unwrap_or_else(IntoResponse::into_response)
+}
+
+/// A genuine link the interview no longer answers to: it says so and nothing else
+/// about the interview, since whoever holds it may not be the candidate. Gone rather
+/// than not found: the link was real and was retired on purpose.
+fn replaced_link() -> Response {
+    page(
+        StatusCode::GONE,
+        &ClosedPage::new(
+            "This interview link was replaced",
+            "A new link was sent for this interview. Use the link in the most recent email you received.",
         ),
     )
     .unwrap_or_else(IntoResponse::into_response)

@@ -51,6 +51,13 @@ pub async fn interview(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<LinkedInt
     .await
 }
 
+/// The nonces of the interview's replaced links, to tell an old link from a made-up one.
+pub async fn retired_nonces(pool: &PgPool, interview_id: Uuid) -> sqlx::Result<Vec<Vec<u8>>> {
+    sqlx::query_scalar!("select link_nonce from retired_interview_links where interview_id = $1", interview_id)
+        .fetch_all(pool)
+        .await
+}
+
 pub struct QuestionState {
     pub id: Uuid,
     pub prompt: String,

@@ -13,6 +13,10 @@ use crate::{
     error::{AppError, AppResult},
     extract::{Form, PathId, Query},
     forms::FieldErrors,
+    interviews::{
+        daily_cap_reached,
+        lifecycle::{EmailCap, Error, Refused},
+    },
     jobs::{self, model::JobStatus},
     layout::{Flash, Section, Shell, render},
     pagination::{PageNumber, Pager},
@@ -214,16 +218,32 @@ pub async fn update(
         Ok(candidate) => candidate,
         Err(errors) => return render(&form_page(shell, Some(id), form, errors)),
     };
-    match store::update(&state.pool, user.company_id, id, &candidate).await? {
-        Updated::Updated => Ok(Flash::success("Changes saved.").redirect(&format!("/candidates/{id}"))),
-        Updated::NotFound => Err(AppError::NotFound),
-        Updated::EmailTaken(existing) => {
+    let email_cap = EmailCap(state.config.new_company_emails_per_day);
+    match store::update(&state.pool, user.company_id, id, &candidate, email_cap).await {
+        Ok(Updated::Updated { new_links: 0 }) => {
+            Ok(Flash::success("Changes saved.").redirect(&format!("/candidates/{id}")))
+        }
+        Ok(Updated::Updated { new_links }) => Ok(Flash::success(format!(
+            "Changes saved. {} sent to {} with a new link; the old link now says it was replaced.",
+            if new_links == 1 { "An invitation was" } else { "Invitations were" },
+            candidate.email.as_str()
+        ))
+        .redirect(&format!("/candidates/{id}"))),
+        Ok(Updated::NotFound) => Err(AppError::NotFound),
+        Ok(Updated::EmailTaken(existing)) => {
             let mut errors = FieldErrors::default();
             errors.add("email", DUPLICATE_EMAIL);
             let mut page = form_page(shell, Some(id), form, errors);
             page.duplicate = Some(existing);
             render(&page)
         }
+        // The corrected address needs new links, and the cap allows no more emails today.
+        Err(Error::Refused(Refused::DailyEmailCap { cap })) => {
+            let mut errors = FieldErrors::default();
+            errors.add("email", format!("{} The address was not changed.", daily_cap_reached(cap)));
+            render(&form_page(shell, Some(id), form, errors))
+        }
+        Err(err) => Err(err.into()),
     }
 }
 

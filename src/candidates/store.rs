@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::model::{CandidateStatus, NewCandidate, Search, StatusFilter};
 use crate::{
     ids::CompanyId,
+    interviews::lifecycle::{self, EmailCap},
     pagination::{PER_PAGE, PageNumber},
 };
 
@@ -236,12 +237,40 @@ pub async fn create(pool: &PgPool, company_id: CompanyId, id: Uuid, candidate: &
 }
 
 pub enum Updated {
-    Updated,
+    /// Saved; with a corrected address, this many interviews got a new link sent to it.
+    Updated {
+        new_links: usize,
+    },
     NotFound,
     EmailTaken(ExistingCandidate),
 }
 
-pub async fn update(pool: &PgPool, company_id: CompanyId, id: Uuid, candidate: &NewCandidate) -> sqlx::Result<Updated> {
+/// Saves the candidate. A corrected address gives their open interviews new links, in
+/// the same transaction, so the address and the links never disagree; a new company's
+/// daily email cap may refuse that, and then nothing is saved.
+pub async fn update(
+    pool: &PgPool,
+    company_id: CompanyId,
+    id: Uuid,
+    candidate: &NewCandidate,
+    email_cap: EmailCap,
+) -> lifecycle::Result<Updated> {
+    let mut tx = pool.begin().await?;
+    let email_changed = sqlx::query_scalar!(
+        r#"select email <> $3::text::citext as "changed!" from candidates where company_id = $1 and id = $2"#,
+        company_id as CompanyId,
+        id,
+        candidate.email.as_str(),
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(email_changed) = email_changed else { return Ok(Updated::NotFound) };
+    // The interviews before the candidate: the order every transition locks them in.
+    let new_links = if email_changed {
+        lifecycle::address_corrected(&mut tx, company_id, id, candidate.email.as_str(), email_cap).await?
+    } else {
+        0
+    };
     let result = sqlx::query!(
         "update candidates set name = $3, email = $4::text::citext, phone = $5, notes = $6, updated_at = now()
          where company_id = $1 and id = $2",
@@ -252,18 +281,23 @@ pub async fn update(pool: &PgPool, company_id: CompanyId, id: Uuid, candidate: &
         candidate.phone,
         candidate.notes,
     )
-    .execute(pool)
+    .execute(&mut *tx)
     .await;
     match result {
         Ok(done) if done.rows_affected() == 0 => Ok(Updated::NotFound),
-        Ok(_) => Ok(Updated::Updated),
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(Updated::Updated { new_links })
+        }
         Err(err) if err.as_database_error().is_some_and(|db| db.is_unique_violation()) => {
+            // Nothing of this edit is kept, new links included.
+            drop(tx);
             match find_by_email(pool, company_id, candidate.email.as_str()).await? {
                 Some(existing) => Ok(Updated::EmailTaken(existing)),
-                None => Err(err),
+                None => Err(err.into()),
             }
         }
-        Err(err) => Err(err),
+        Err(err) => Err(err.into()),
     }
 }
 

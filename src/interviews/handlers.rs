@@ -536,6 +536,32 @@ pub async fn resend(
     })
 }
 
+/// A new link, for one forwarded or leaked: the old one stops working and says it was
+/// replaced; the candidate is emailed the new one; progress stays.
+pub async fn new_link(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    Form(input): Form<ActionInput>,
+) -> AppResult<Response> {
+    let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
+    let email_cap = EmailCap(state.config.new_company_emails_per_day);
+    Ok(match lifecycle::new_link(&state.pool, user.company_id, id, email_cap).await {
+        Ok(email) => Flash::success(format!(
+            "A new interview link was sent to {email}. The old link no longer opens the interview; answers given are kept."
+        ))
+        .redirect(&to),
+        Err(Error::Refused(Refused::Illegal { status, .. })) => {
+            let extend_first = if status == InterviewStatus::Expired { " Extend the deadline first." } else { "" };
+            Flash::error(format!("This interview is {status}, so it can't get a new link.{extend_first}")).redirect(&to)
+        }
+        Err(Error::Refused(Refused::DailyEmailCap { cap })) => {
+            Flash::error(format!("{} No new link was issued.", daily_cap_reached(cap))).redirect(&to)
+        }
+        Err(err) => return Err(err.into()),
+    })
+}
+
 /// Why a new company's candidate email was not queued, and when it can be.
 pub fn daily_cap_reached(cap: i64) -> String {
     format!(

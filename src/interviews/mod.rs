@@ -1,4 +1,4 @@
-//! Interviews: the Send Interview modal, the secure link, tracking, resend, cancel and
+//! Interviews: the Send Interview modal, the secure link, tracking, resend, a new link, cancel and
 //! deadline extension, automatic reminders and bulk send, the Interviews page, the
 //! Interviews tab of an application, and playback of recorded answers. Every change to
 //! an interview, whoever makes it, is a transition of its [`lifecycle`].
@@ -12,7 +12,7 @@ pub mod model;
 pub mod store;
 mod views;
 
-pub use handlers::{application_section, application_tab, send_interview_href};
+pub use handlers::{application_section, application_tab, daily_cap_reached, send_interview_href};
 pub use views::ApplicationInterviews;
 
 use axum::{
@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/interviews", get(handlers::list))
         .route("/interviews/{id}", get(handlers::show))
         .route("/interviews/{id}/resend", post(handlers::resend))
+        .route("/interviews/{id}/new-link", post(handlers::new_link))
         .route("/interviews/{id}/cancel", post(handlers::cancel))
         .route("/interviews/{id}/extend", post(handlers::extend))
         .route("/interviews/{id}/answers/{answer_id}/media", get(media::answer_media))

@@ -88,6 +88,8 @@ pub enum EventKind {
     Consented,
     /// The candidate asked for a person's review instead of AI.
     HumanReviewRequested,
+    /// The interview got a new link; the old one now says it was replaced.
+    LinkReplaced,
 }
 
 impl EventKind {
@@ -113,6 +115,7 @@ impl EventKind {
             Self::Expired => "Interview expired",
             Self::Consented => "Candidate agreed to the notice",
             Self::HumanReviewRequested => "Candidate asked for a person's review instead of AI",
+            Self::LinkReplaced => "Link replaced",
         }
     }
 

@@ -47,6 +47,7 @@ const ROUTES_WITH_IDS: &[(&str, &str)] = &[
     ("POST", "/interview-templates/{id}/questions/{question_id}/move-down"),
     ("GET", "/interviews/{id}"),
     ("POST", "/interviews/{id}/resend"),
+    ("POST", "/interviews/{id}/new-link"),
     ("POST", "/interviews/{id}/cancel"),
     ("POST", "/interviews/{id}/extend"),
     ("GET", "/interviews/{id}/answers/{answer_id}/media"),

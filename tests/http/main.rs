@@ -21,6 +21,7 @@ mod interview_templates;
 mod interviews;
 mod jobs;
 mod lifecycle;
+mod new_link;
 mod outbox;
 mod reminders;
 mod reviews;

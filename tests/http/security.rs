@@ -325,6 +325,8 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     let i = format!("/interviews/{interview}");
     refused_from_another_site(&app, Post::new(&app, "/interviews/{id}/resend", format!("{i}/resend"), form(&[])), c)
         .await;
+    let new_link = Post::new(&app, "/interviews/{id}/new-link", format!("{i}/new-link"), form(&[]));
+    refused_from_another_site(&app, new_link, c).await;
     refused_from_another_site(&app, Post::new(&app, "/interviews/{id}/extend", format!("{i}/extend"), form(&[])), c)
         .await;
     // A candidate's choice of a person's review instead of AI, on Grace's interview.

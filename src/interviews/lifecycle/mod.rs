@@ -4,14 +4,14 @@
 //! candidate's status and queues the work that follows (an email, an evaluation). No
 //! other module writes the `interviews` table (a test reads `src/` to keep it so).
 //!
-//! Adding a transition (replacing the link, choosing a person's review instead of AI,
+//! Adding a transition (choosing a person's review instead of AI,
 //! recording consent, erasing): a [`Transition`] variant, the states it may leave in
 //! [`Transition::allowed_from`], and a function that locks the interview with
 //! [`lock`], checks it and writes; its refusals are [`Refused`] values the callers
 //! turn into what the user sees.
 //!
 //! - [`send`]: a new Pending interview (alone or in bulk) with its queued invitation.
-//! - [`recruiter`]: resend, cancel, extend.
+//! - [`recruiter`]: resend, a new link (issued, or for a corrected address), cancel, extend.
 //! - [`candidate`]: the link opened, consent to the notice, a person's review instead of
 //!   AI, start, answer, complete (queues the evaluation unless a person reviews).
 //! - [`email`]: the invitation sent and opened, recorded by the outbox.
@@ -30,7 +30,7 @@ pub use candidate::{AnswerContent, answer, complete, consent, link_opened, reque
 pub use email::{email_opened, email_sent};
 pub use housekeeping::{expire_overdue, remind_due};
 pub use quota::{EmailCap, NEW_COMPANY_DAYS};
-pub use recruiter::{RESEND_GAP_MINUTES, cancel, extend, resend};
+pub use recruiter::{RESEND_GAP_MINUTES, address_corrected, cancel, extend, new_link, resend};
 pub use send::{BulkSendRequest, SendRequest, Sent, bulk_key, send, send_many};
 
 use std::fmt;
@@ -45,6 +45,7 @@ use crate::{error::AppError, ids::CompanyId};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Transition {
     Resend,
+    ReplaceLink,
     Remind,
     Cancel,
     Extend,
@@ -63,7 +64,7 @@ impl Transition {
     pub fn allowed_from(self) -> &'static [InterviewStatus] {
         use InterviewStatus::*;
         match self {
-            Self::Resend | Self::Cancel | Self::Expire => &[Pending, InProgress],
+            Self::Resend | Self::ReplaceLink | Self::Cancel | Self::Expire => &[Pending, InProgress],
             // Chosen before starting, so no answer is given under the other promise.
             Self::Remind | Self::HumanReview | Self::Start => &[Pending],
             // An interview started before consent existed may still be agreed to.
@@ -80,6 +81,7 @@ impl Transition {
         matches!(
             self,
             Self::Resend
+                | Self::ReplaceLink
                 | Self::Remind
                 | Self::Consent
                 | Self::HumanReview
@@ -100,6 +102,7 @@ impl fmt::Display for Transition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Resend => "resent",
+            Self::ReplaceLink => "given a new link",
             Self::Remind => "reminded",
             Self::Cancel => "cancelled",
             Self::Extend => "extended",
@@ -272,6 +275,7 @@ mod tests {
     fn a_finished_interview_allows_no_transition_and_only_extend_reopens_an_expired_one() {
         for transition in [
             Transition::Resend,
+            Transition::ReplaceLink,
             Transition::Remind,
             Transition::Cancel,
             Transition::Extend,

@@ -1,12 +1,13 @@
-//! What a recruiter does to a sent interview: resend the invitation, cancel, extend.
+//! What a recruiter does to a sent interview: resend the invitation, give it a new link,
+//! cancel, extend.
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::{EmailCap, Refused, Result, Transition, lock};
+use super::{EmailCap, Locked, Refused, Result, Transition, lock};
 use crate::{
     ids::CompanyId,
-    interviews::model::EventKind,
+    interviews::{link, model::EventKind},
     mail::outbox::{self, EmailKind},
 };
 
@@ -45,6 +46,83 @@ pub async fn resend(pool: &PgPool, company_id: CompanyId, id: Uuid, email_cap: E
     interview.record(&mut tx, EventKind::Resent, Some(&format!("Invitation resent to {}", row.email))).await?;
     tx.commit().await?;
     Ok(row.email)
+}
+
+/// Issues a new link (the current one was forwarded or leaked) and queues an invitation
+/// with it to the candidate's address. Returns that address.
+pub async fn new_link(pool: &PgPool, company_id: CompanyId, id: Uuid, email_cap: EmailCap) -> Result<String> {
+    let mut tx = pool.begin().await?;
+    let interview = lock(&mut tx, company_id, id).await?;
+    interview.check(Transition::ReplaceLink)?;
+    let email = sqlx::query_scalar!(
+        r#"select email::text as "email!" from candidates where company_id = $1 and id = $2"#,
+        company_id as CompanyId,
+        interview.candidate_id,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    replace_link(&mut tx, &interview, &email, email_cap).await?;
+    tx.commit().await?;
+    Ok(email)
+}
+
+/// A candidate's address is being corrected (in the caller's transaction, which saves it):
+/// each of their interviews the candidate can still take gets a new link, sent to
+/// `email`, since the old one went to an address that may not be theirs. Returns how
+/// many did.
+pub async fn address_corrected(
+    conn: &mut PgConnection,
+    company_id: CompanyId,
+    candidate_id: Uuid,
+    email: &str,
+    email_cap: EmailCap,
+) -> Result<usize> {
+    let ids = sqlx::query_scalar!(
+        "select id from interviews
+         where company_id = $1 and candidate_id = $2 and status in ('pending', 'in_progress') and expires_at > now()
+         order by id",
+        company_id as CompanyId,
+        candidate_id,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut replaced = 0;
+    for id in ids {
+        let interview = lock(conn, company_id, id).await?;
+        // Closed since it was listed: its link opens nothing anyway.
+        if interview.check(Transition::ReplaceLink).is_ok() {
+            replace_link(conn, &interview, email, email_cap).await?;
+            replaced += 1;
+        }
+    }
+    Ok(replaced)
+}
+
+/// Retires the interview's nonce (kept only so the old link can say it was replaced)
+/// and queues an invitation with the new link. Answers stay; the resend wait starts
+/// again from this invitation.
+async fn replace_link(conn: &mut PgConnection, interview: &Locked, email: &str, email_cap: EmailCap) -> Result<()> {
+    email_cap.take(conn, interview.company_id).await?;
+    sqlx::query!(
+        "insert into retired_interview_links (interview_id, company_id, link_nonce)
+         select id, company_id, link_nonce from interviews where company_id = $1 and id = $2",
+        interview.company_id as CompanyId,
+        interview.id,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update interviews set link_nonce = $3, last_invited_at = now(), updated_at = now()
+         where company_id = $1 and id = $2",
+        interview.company_id as CompanyId,
+        interview.id,
+        link::new_nonce(),
+    )
+    .execute(&mut *conn)
+    .await?;
+    outbox::enqueue(conn, interview.company_id, interview.id, EmailKind::Resend, email).await?;
+    interview.record(conn, EventKind::LinkReplaced, Some(&format!("New invitation queued to {email}"))).await?;
+    Ok(())
 }
 
 /// Cancels an open interview: its link stops working.
