@@ -73,6 +73,28 @@ pub struct Attempt {
     pub once_more: bool,
 }
 
+/// Withdraws the interview's emails that are still queued: they are rendered at
+/// delivery, so once the interview's link is replaced they would carry the new link to
+/// whatever address they were queued for. Their delivery jobs then find nothing to
+/// deliver; the Outbox shows them failed with `reason`.
+pub async fn withdraw_queued(
+    conn: &mut PgConnection,
+    company_id: CompanyId,
+    interview_id: Uuid,
+    reason: &str,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query!(
+        "update emails set status = 'failed', last_error = $3
+         where company_id = $1 and interview_id = $2 and status = 'queued'",
+        company_id as CompanyId,
+        interview_id,
+        reason,
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// Records that the claim numbered `attempts` is delivering the email (the Outbox
 /// shows the count); `None` when the email is no longer queued, with nothing to deliver.
 pub async fn record_attempt(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Result<Option<Attempt>> {

@@ -174,3 +174,24 @@ async fn a_reviewer_is_refused_and_another_companys_interview_is_not_found(pool:
     assert_eq!(count(&app, "select count(*) from emails").await, 1);
     assert_eq!(count(&app, "select count(*) from interview_events where kind = 'link_replaced'").await, 0);
 }
+
+#[sqlx::test]
+async fn an_invitation_still_queued_to_the_old_address_is_withdrawn_not_sent_with_the_new_link(pool: PgPool) {
+    let smtp = SmtpServer::start(Behaviour::Accept).await;
+    let app = TestApp::spawn_with_smtp(pool, Some(smtp.url())).await;
+    let (s, id, _) = delivered(&app, &smtp).await;
+    sqlx::query("update interviews set last_invited_at = now() - interval '1 hour'").execute(&app.pool).await.unwrap();
+    let resent = app.post(&format!("/interviews/{id}/resend"), &[]).await;
+    assert!(resent.flash().starts_with("Invitation resent to ada@example.com"), "{}", resent.flash());
+
+    // Corrected before that resend was delivered.
+    let edit = format!("/candidates/{}/edit", s.candidate_id);
+    app.post(&edit, &[("name", "Ada King"), ("email", "ada.king@example.org")]).await;
+    app.deliver_mail().await;
+    assert_eq!(smtp.messages_to("ada@example.com").len(), 1, "only the first invitation, with the old link");
+    assert_eq!(smtp.messages_to("ada.king@example.org").len(), 1);
+    assert_eq!(
+        count(&app, "select count(*) from emails where status = 'failed' and to_address = 'ada@example.com' and last_error like 'Not sent: the interview''s link was replaced%'").await,
+        1
+    );
+}

@@ -99,10 +99,13 @@ pub async fn address_corrected(
 }
 
 /// Retires the interview's nonce (kept only so the old link can say it was replaced)
-/// and queues an invitation with the new link. Answers stay; the resend wait starts
-/// again from this invitation.
+/// and queues an invitation with the new link, withdrawing any invitation still queued
+/// (it would carry the new link, perhaps to the old address). Answers stay; the resend
+/// wait starts again from this invitation.
 async fn replace_link(conn: &mut PgConnection, interview: &Locked, email: &str, email_cap: EmailCap) -> Result<()> {
     email_cap.take(conn, interview.company_id).await?;
+    let reason = "Not sent: the interview's link was replaced before delivery";
+    outbox::withdraw_queued(conn, interview.company_id, interview.id, reason).await?;
     sqlx::query!(
         "insert into retired_interview_links (interview_id, company_id, link_nonce)
          select id, company_id, link_nonce from interviews where company_id = $1 and id = $2",
