@@ -99,7 +99,8 @@ impl Notice {
         parts.push(part(
             "How long they are kept".into(),
             vec![format!(
-                "{company} keeps your answers while it considers your application, and deletes them when you ask."
+                "{company} keeps your answers while it considers your application; they are not deleted on a \
+                 schedule. You can ask {company} to delete them (see below)."
             )],
         ));
         let write_to = if facts.privacy_contact.is_empty() {
