@@ -19,12 +19,14 @@ impl EmailCap {
     /// Takes room for one more candidate email, or refuses it. A new company's row
     /// stays locked until the caller's transaction ends, so concurrent sends are
     /// counted one after another and the cap holds; an established company's row is
-    /// not locked at all.
+    /// not locked at all. The lock is `no key update`: the caller's rows that refer to
+    /// the company already hold a key-share lock on it, which `for update` would
+    /// wait on, deadlocking concurrent sends.
     pub(super) async fn take(self, conn: &mut PgConnection, company_id: CompanyId) -> Result<()> {
         let cap = sqlx::query_scalar!(
             "select coalesce(daily_email_cap::int8, $2) from companies
              where id = $1 and created_at > now() - make_interval(days => $3)
-             for update",
+             for no key update",
             company_id as CompanyId,
             self.0,
             NEW_COMPANY_DAYS,
@@ -32,9 +34,14 @@ impl EmailCap {
         .fetch_optional(&mut *conn)
         .await?;
         let Some(Some(cap)) = cap else { return Ok(()) };
+        // Counts no further than the cap: a raised cap must not make every send scan a
+        // day's worth of emails.
         let queued = sqlx::query_scalar!(
-            r#"select count(*) as "n!" from emails where company_id = $1 and created_at > now() - interval '24 hours'"#,
+            r#"select count(*) as "n!" from (
+                 select 1 from emails where company_id = $1 and created_at > now() - interval '24 hours' limit $2
+               ) recent"#,
             company_id as CompanyId,
+            cap,
         )
         .fetch_one(&mut *conn)
         .await?;

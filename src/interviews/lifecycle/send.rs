@@ -72,8 +72,6 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> Result<Sent> {
     if !available {
         return Err(Refused::TemplateNotAvailable.into());
     }
-    req.email_cap.take(&mut tx, req.company_id).await?;
-
     let application_id = sqlx::query_scalar!(
         "insert into applications (id, company_id, candidate_id, job_id, stage)
          values ($1, $2, $3, $4, 'interviewing')
@@ -109,6 +107,9 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> Result<Sent> {
     .execute(&mut *tx)
     .await?;
     crate::reviews::store::assign_job_defaults(&mut tx, req.company_id, interview_id, req.job_id).await?;
+    // Last before the invitation is queued: a new company's row stays locked from here
+    // to the commit, so its sends wait on each other only for this short tail.
+    req.email_cap.take(&mut tx, req.company_id).await?;
     outbox::enqueue(&mut tx, req.company_id, interview_id, EmailKind::Invitation, &candidate.email).await?;
     record_event(
         &mut tx,
