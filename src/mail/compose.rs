@@ -90,6 +90,35 @@ pub struct Rendered {
     pub link: String,
 }
 
+/// What stands for the link's token wherever an email is kept or shown with SMTP
+/// configured: only the candidate's email holds the working link.
+pub const MASK: &str = "••••••••";
+
+/// An email as it was sent, its link masked: kept with the email so the Outbox shows
+/// what actually went out, without the database holding a working link.
+#[derive(Clone, Debug)]
+pub struct SentCopy {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The interview link as the Outbox shows it with SMTP configured.
+pub fn masked_link(config: &Config) -> String {
+    link::url(&config.base_url, MASK)
+}
+
+impl Rendered {
+    pub fn masked(&self, config: &Config) -> SentCopy {
+        let masked = masked_link(config);
+        SentCopy {
+            subject: self.subject.clone(),
+            text: self.text.replace(&self.link, &masked),
+            html: self.html.replace(&self.link, &masked),
+        }
+    }
+}
+
 pub fn render(data: &InvitationData, config: &Config) -> anyhow::Result<Rendered> {
     let token = link::token(&config.secret_key, data.interview_id, &data.link_nonce);
     let base = config.base_url.as_str().trim_end_matches('/');

@@ -16,6 +16,7 @@ use crate::{
     dates::When,
     error::{AppError, AppResult},
     extract::{PathId, PathText, Query},
+    ids::CompanyId,
     layout::{Section, Shell, render},
     pagination::{PageNumber, Pager},
     state::AppState,
@@ -86,8 +87,42 @@ pub async fn list(
     })
 }
 
-/// Shows an email as the candidate receives it, with its working link: the way to
-/// follow the whole flow on a laptop with no mail server.
+/// The email a recruiter is shown, and its interview link as shown.
+struct Shown {
+    copy: compose::SentCopy,
+    link: String,
+    /// Whether `link` works: only in the built-in mailbox mode, where the Outbox is the
+    /// only way to reach it.
+    working_link: bool,
+    /// What version this is, when it is not the live one.
+    note: &'static str,
+}
+
+/// With no SMTP server, the email rendered now with its working link: the way to follow
+/// the whole flow on a laptop. Otherwise the copy kept when it was sent, or before that a
+/// preview, its link masked either way.
+async fn shown(state: &AppState, company_id: CompanyId, id: Uuid) -> AppResult<Shown> {
+    let config = &state.config;
+    let mailbox_mode = config.smtp_url.is_none();
+    if !mailbox_mode && let Some(copy) = outbox::sent_copy(&state.pool, company_id, id).await? {
+        let note = "As sent. The link is hidden: only the candidate's email holds the working link.";
+        return Ok(Shown { copy, link: compose::masked_link(config), working_link: false, note });
+    }
+    let data = compose::load(&state.pool, &[id], Some(company_id)).await?.pop().ok_or(AppError::NotFound)?;
+    let rendered = compose::render(&data, config)?;
+    Ok(if mailbox_mode {
+        let copy = compose::SentCopy { subject: rendered.subject, text: rendered.text, html: rendered.html };
+        Shown { copy, link: rendered.link, working_link: true, note: "" }
+    } else {
+        Shown {
+            copy: rendered.masked(config),
+            link: compose::masked_link(config),
+            working_link: false,
+            note: "Not sent yet: a preview of the email as it stands now, made again when it is sent. The link is hidden.",
+        }
+    })
+}
+
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -95,29 +130,29 @@ pub async fn show(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let row = outbox::one(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
-    let data = compose::load(&state.pool, &[id], Some(user.company_id)).await?.pop().ok_or(AppError::NotFound)?;
-    let rendered = compose::render(&data, &state.config)?;
+    let shown = shown(&state, user.company_id, id).await?;
     render(&EmailPage {
         shell: shell.at(Section::Interviews),
         row: row_view(row),
-        from: format!("{} <{}>", data.company_name, state.config.mail_from),
-        subject: rendered.subject,
-        text: rendered.text,
-        link: rendered.link,
+        from: format!("{} <{}>", user.company_name, state.config.mail_from),
+        subject: shown.copy.subject,
+        text: shown.copy.text,
+        link: shown.link,
+        working_link: shown.working_link,
+        note: shown.note,
     })
 }
 
 /// The HTML part, framed by the email page. Its own policy allows the email's inline
 /// styles but no images, so viewing it never counts as the candidate opening it.
 pub async fn show_html(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
-    let data = compose::load(&state.pool, &[id], Some(user.company_id)).await?.pop().ok_or(AppError::NotFound)?;
-    let rendered = compose::render(&data, &state.config)?;
+    let shown = shown(&state, user.company_id, id).await?;
     Ok((
         [
             (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"),
             (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
         ],
-        Html(rendered.html),
+        Html(shown.copy.html),
     )
         .into_response())
 }

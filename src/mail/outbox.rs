@@ -6,6 +6,7 @@ use sqlx::{PgConnection, PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::compose::SentCopy;
 use crate::{
     ids::CompanyId,
     interviews::lifecycle,
@@ -143,10 +144,12 @@ pub async fn mark_sent(
     transport: &str,
     reply: &str,
     message_id: &str,
+    copy: &SentCopy,
 ) -> sqlx::Result<()> {
     let sent = sqlx::query!(
         r#"update emails set status = 'sent', transport = $2, server_reply = $3, message_id = $4,
-                           sent_at = now(), last_error = null, sending_since = null
+                           sent_at = now(), last_error = null, sending_since = null,
+                           sent_subject = $6, sent_text = $7, sent_html = $8
          where id = $1 and status = 'queued' and attempts = $5
          returning interview_id, company_id as "company_id: CompanyId", to_address"#,
         id,
@@ -154,6 +157,9 @@ pub async fn mark_sent(
         reply,
         message_id,
         attempts,
+        copy.subject,
+        copy.text,
+        copy.html,
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -336,4 +342,16 @@ pub async fn one(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result
     )
     .fetch_optional(pool)
     .await
+}
+
+/// The email as it was sent (its link masked); `None` until it is sent.
+pub async fn sent_copy(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<SentCopy>> {
+    let row = sqlx::query!(
+        "select sent_subject, sent_text, sent_html from emails where company_id = $1 and id = $2",
+        company_id as CompanyId,
+        id,
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|row| Some(SentCopy { subject: row.sent_subject?, text: row.sent_text?, html: row.sent_html? })))
 }

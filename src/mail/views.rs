@@ -33,4 +33,6 @@ pub struct EmailPage {
     pub subject: String,
     pub text: String,
     pub link: String,
+    pub working_link: bool,
+    pub note: &'static str,
 }

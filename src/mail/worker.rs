@@ -56,6 +56,7 @@ pub enum Delivered {
         transport: &'static str,
         reply: String,
         message_id: String,
+        copy: Box<compose::SentCopy>,
     },
     /// A transient failure: try again at `at`.
     Retry {
@@ -89,8 +90,8 @@ pub async fn record(pool: &PgPool, claim: &Claim, email_id: Uuid, delivered: Del
     if queue::settle(&mut *tx, claim, &outcome).await? {
         let attempts = claim.attempts;
         match &delivered {
-            Delivered::Sent { transport, reply, message_id } => {
-                outbox::mark_sent(&mut tx, email_id, attempts, transport, reply, message_id).await?
+            Delivered::Sent { transport, reply, message_id, copy } => {
+                outbox::mark_sent(&mut tx, email_id, attempts, transport, reply, message_id, copy).await?
             }
             Delivered::Retry { error, at } => outbox::mark_retry(&mut *tx, email_id, attempts, error, *at).await?,
             Delivered::Unknown { error, message_id, at } => {
@@ -197,9 +198,11 @@ async fn deliver(
             status.label().to_lowercase()
         ));
     }
-    let prepared =
-        compose::render(&data, &state.config).and_then(|rendered| compose::message(&data, &rendered, &state.config));
-    let (message, message_id) = match prepared {
+    let prepared = compose::render(&data, &state.config).and_then(|rendered| {
+        let (message, message_id) = compose::message(&data, &rendered, &state.config)?;
+        Ok((message, message_id, rendered.masked(&state.config)))
+    });
+    let (message, message_id, copy) = match prepared {
         Ok(prepared) => prepared,
         Err(err) => {
             tracing::error!(error = ?err, email = %data.email_id, "outbox: could not build the message");
@@ -207,7 +210,7 @@ async fn deliver(
         }
     };
     match transport.deliver(message).await {
-        Ok(reply) => Delivered::Sent { transport: transport.name(), reply, message_id },
+        Ok(reply) => Delivered::Sent { transport: transport.name(), reply, message_id, copy: Box::new(copy) },
         Err(DeliveryError::Permanent(reason)) => {
             tracing::warn!(email = %data.email_id, %reason, "outbox: permanently refused");
             Delivered::Failed(reason)

@@ -118,3 +118,52 @@ async fn restore_the_default_brings_back_the_built_in_text(pool: PgPool) {
     assert_eq!(count(&app, "select count(*) from company_email_texts").await, 0);
     assert!(page.body.contains("Reminder: your video interview for {{job_title}} at {{company_name}}"));
 }
+
+#[sqlx::test]
+async fn with_smtp_the_outbox_shows_the_email_as_sent_with_its_link_masked(pool: PgPool) {
+    let smtp = SmtpServer::start(Behaviour::Accept).await;
+    let app = TestApp::spawn_with_smtp(pool, Some(smtp.url())).await;
+    app.sign_up("Acme Robotics", ADMIN).await;
+    let s = fixtures::sendable(&app.pool, app.company_id(ADMIN).await).await;
+    app.send_interview(s.candidate_id, s.job_id, s.version_id).await;
+    let email_id: uuid::Uuid = sqlx::query_scalar("select id from emails").fetch_one(&app.pool).await.unwrap();
+    let masked = format!("{}/i/••••••••", app.base);
+
+    // Before delivery: a preview, its link hidden.
+    let preview = app.get(&format!("/outbox/{email_id}")).await;
+    assert!(preview.text(".email-version").starts_with("Not sent yet"), "{}", preview.body);
+    assert_eq!(preview.text(".masked-link"), masked);
+    assert!(preview.texts("dd a.break").is_empty(), "no working link to follow");
+
+    app.deliver_mail().await;
+    let raw = smtp.messages().pop().expect("the invitation");
+    let received = MessageParser::default().parse(&raw).unwrap();
+    let link = link_in(&received.body_text(0).unwrap());
+    let token = link.rsplit('/').next().unwrap().to_owned();
+    assert!(!preview.body.contains(&token), "the preview never held the token");
+
+    // A text saved after delivery changes what is sent next, not what the Outbox shows was sent.
+    let saved =
+        app.post("/settings/emails", &text_form("invitation", "Changed", "New text {{interview_link}}", "save")).await;
+    assert_eq!(saved.status, StatusCode::OK);
+    let page = app.get(&format!("/outbox/{email_id}")).await;
+    assert_eq!(Some(page.text("h1").as_str()), received.subject());
+    assert!(page.text(".email-version").starts_with("As sent."), "{}", page.body);
+    assert_eq!(page.text(".masked-link"), masked);
+    let text = page.text(".email-text");
+    assert!(text.contains(&masked) && !text.contains("New text"), "{text}");
+    let html = app.get(&format!("/outbox/{email_id}/html")).await;
+    assert!(html.body.contains(&format!("href=\"{masked}\"")) && html.body.contains("Start your interview"));
+    for shown in [&page.body, &html.body] {
+        assert!(!shown.contains(&token), "no page shows the working link");
+    }
+    let held: i64 = sqlx::query_scalar(
+        "select count(*) from emails where sent_text is not null and sent_html is not null
+           and strpos(sent_text || sent_html, $1) = 0",
+    )
+    .bind(&token)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(held, 1, "the copy is kept, without the working link");
+}
