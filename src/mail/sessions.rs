@@ -23,7 +23,11 @@ use lettre::{
         response::Response,
     },
 };
-use tokio::{net::TcpStream, sync::Semaphore, time::timeout_at};
+use tokio::{
+    net::TcpStream,
+    sync::{Semaphore, SemaphorePermit},
+    time::timeout_at,
+};
 
 /// An idle connection this long may have been closed by the server: it is checked
 /// (`NOOP`) before it carries a message.
@@ -74,43 +78,21 @@ impl Sessions {
         })
     }
 
-    /// Sends `email` to the envelope's recipients; the server's reply to its data.
-    pub async fn send(&self, envelope: &Envelope, email: &[u8]) -> Result<Response, Failure> {
+    /// Room for one more message, waited for within the send timeout (which then goes on
+    /// bounding the message's exchange).
+    pub async fn slot(&self) -> Result<Slot<'_>, Failure> {
         let deadline = tokio::time::Instant::now() + self.timeout;
-        let no_reply = |data_sent| Failure {
+        match timeout_at(deadline, self.permits.acquire()).await {
+            Ok(Ok(permit)) => Ok(Slot { sessions: self, _permit: permit, deadline }),
+            _ => Err(self.no_reply(false)),
+        }
+    }
+
+    fn no_reply(&self, data_sent: bool) -> Failure {
+        Failure {
             reason: format!("No answer from the SMTP server within {} s", self.timeout.as_secs()),
             code: None,
             data_sent,
-        };
-        let Ok(_permit) = timeout_at(deadline, self.permits.acquire()).await else { return Err(no_reply(false)) };
-        let mut data_sent = false;
-        let result = timeout_at(deadline, async {
-            // A connection closed while idle fails before any of the message goes out:
-            // a fresh one takes over.
-            if let Some(mut reused) = self.take_idle().await {
-                match converse(&mut reused, envelope, email, &mut data_sent).await {
-                    Err(err) if !data_sent && err.code.is_none() => {}
-                    done => return (Some(reused), done),
-                }
-            }
-            let mut fresh = match self.server.connect().await {
-                Ok(fresh) => fresh,
-                Err(err) => return (None, Err(Failure { reason: err, code: None, data_sent: false })),
-            };
-            let done = converse(&mut fresh, envelope, email, &mut data_sent).await;
-            (Some(fresh), done)
-        })
-        .await;
-        match result {
-            Err(_) => Err(no_reply(data_sent)),
-            Ok((connection, Ok(reply))) => {
-                if let Some(connection) = connection {
-                    self.idle.lock().unwrap().push((connection, Instant::now()));
-                }
-                Ok(reply)
-            }
-            // Refused or broken: the connection is dropped (closed), never reused.
-            Ok((_, Err(failure))) => Err(failure),
         }
     }
 
@@ -121,6 +103,50 @@ impl Sessions {
             if since.elapsed() < CHECK_AFTER || connection.test_connected().await {
                 return Some(connection);
             }
+        }
+    }
+}
+
+/// Room for one message on a session: taken before the message's attempt is recorded,
+/// so only messages that hold one can be caught mid-conversation by a crash.
+pub struct Slot<'a> {
+    sessions: &'a Sessions,
+    _permit: SemaphorePermit<'a>,
+    deadline: tokio::time::Instant,
+}
+
+impl Slot<'_> {
+    /// Sends `email` to the envelope's recipients; the server's reply to its data.
+    pub async fn send(self, envelope: &Envelope, email: &[u8]) -> Result<Response, Failure> {
+        let sessions = self.sessions;
+        let mut data_sent = false;
+        let result = timeout_at(self.deadline, async {
+            // A connection closed while idle fails before any of the message goes out:
+            // a fresh one takes over.
+            if let Some(mut reused) = sessions.take_idle().await {
+                match converse(&mut reused, envelope, email, &mut data_sent).await {
+                    Err(err) if !data_sent && err.code.is_none() => {}
+                    done => return (Some(reused), done),
+                }
+            }
+            let mut fresh = match sessions.server.connect().await {
+                Ok(fresh) => fresh,
+                Err(err) => return (None, Err(Failure { reason: err, code: None, data_sent: false })),
+            };
+            let done = converse(&mut fresh, envelope, email, &mut data_sent).await;
+            (Some(fresh), done)
+        })
+        .await;
+        match result {
+            Err(_) => Err(sessions.no_reply(data_sent)),
+            Ok((connection, Ok(reply))) => {
+                if let Some(connection) = connection {
+                    sessions.idle.lock().unwrap().push((connection, Instant::now()));
+                }
+                Ok(reply)
+            }
+            // Refused or broken: the connection is dropped (closed), never reused.
+            Ok((_, Err(failure))) => Err(failure),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use lettre::Message;
 
-use super::sessions::Sessions;
+use super::sessions::{self, Sessions};
 use crate::config::Config;
 
 pub enum Transport {
@@ -40,21 +40,45 @@ impl Transport {
 
     /// Delivers `message`; returns the server's reply.
     pub async fn deliver(&self, message: Message) -> Result<String, DeliveryError> {
-        let sessions = match self {
-            Self::Mailbox => return Ok("Kept in the Hifinity outbox (no SMTP server configured)".into()),
-            Self::Smtp(sessions) => sessions,
-        };
-        match sessions.send(message.envelope(), &message.formatted()).await {
-            Ok(response) => Ok(format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" "))),
-            Err(failure) => Err(match failure.code {
-                Some(code) if (500..600).contains(&code) && !is_configuration(code) => {
-                    DeliveryError::Permanent(failure.reason)
-                }
-                Some(_) => DeliveryError::Transient(failure.reason),
-                None if failure.data_sent => DeliveryError::Unknown(failure.reason),
-                None => DeliveryError::Transient(failure.reason),
-            }),
+        self.slot().await?.deliver(message).await
+    }
+
+    /// Room for one more message: a session's turn, or at once for the mailbox.
+    pub async fn slot(&self) -> Result<Slot<'_>, DeliveryError> {
+        match self {
+            Self::Mailbox => Ok(Slot::Mailbox),
+            Self::Smtp(sessions) => sessions.slot().await.map(Slot::Smtp).map_err(classify),
         }
+    }
+}
+
+/// Room for one message, held from before its attempt is recorded until its reply.
+pub enum Slot<'a> {
+    Smtp(sessions::Slot<'a>),
+    Mailbox,
+}
+
+impl Slot<'_> {
+    /// Delivers `message`; returns the server's reply.
+    pub async fn deliver(self, message: Message) -> Result<String, DeliveryError> {
+        let slot = match self {
+            Self::Mailbox => return Ok("Kept in the Hifinity outbox (no SMTP server configured)".into()),
+            Self::Smtp(slot) => slot,
+        };
+        match slot.send(message.envelope(), &message.formatted()).await {
+            Ok(response) => Ok(format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" "))),
+            Err(failure) => Err(classify(failure)),
+        }
+    }
+}
+
+/// What an unconfirmed message's failure means for trying again.
+fn classify(failure: sessions::Failure) -> DeliveryError {
+    match failure.code {
+        Some(code) if (500..600).contains(&code) && !is_configuration(code) => DeliveryError::Permanent(failure.reason),
+        Some(_) => DeliveryError::Transient(failure.reason),
+        None if failure.data_sent => DeliveryError::Unknown(failure.reason),
+        None => DeliveryError::Transient(failure.reason),
     }
 }
 

@@ -7,6 +7,7 @@
 
 use std::{sync::Arc, time::Duration};
 
+use lettre::Message;
 use rules::backoff::backoff;
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -115,34 +116,12 @@ impl Handler for Delivery {
     const GRACE: Duration = Duration::from_secs(5);
 
     async fn run(&self, pool: &PgPool, claim: &Claim, job: &DeliverEmail) -> anyhow::Result<()> {
-        let Some(attempt) = outbox::record_attempt(pool, job.email_id, claim.attempts).await? else {
-            // Sent, failed or deleted already: nothing is left to deliver.
-            queue::settle(pool, claim, &Outcome::Done).await?;
-            return Ok(());
-        };
-        let delivered = match attempt {
-            outbox::Attempt { interrupted: true, once_more: true } => Some(Delivered::Failed(format!(
-                "The attempt sending it once more stopped before its outcome was recorded: {NOT_A_THIRD_TIME}"
-            ))),
-            outbox::Attempt { interrupted, .. } => {
-                if interrupted {
-                    outbox::mark_interrupted(pool, job.email_id, claim.attempts).await?;
-                }
-                match compose::load(pool, &[job.email_id], None).await?.pop() {
-                    Some(data) => {
-                        let once_more = interrupted || attempt.once_more;
-                        Some(deliver(&self.state, &self.transport, data, claim.attempts, once_more).await)
-                    }
-                    None => None,
-                }
-            }
-        };
-        match delivered {
+        match self.attempt(pool, claim, job.email_id).await? {
             Some(delivered) => {
                 queue::until_written(pool, claim, Self::LEASE, || record(pool, claim, job.email_id, delivered.clone()))
                     .await?
             }
-            // Deleted meanwhile: nothing is left to deliver.
+            // Sent, failed or deleted already: nothing is left to deliver.
             None => queue::settle(pool, claim, &Outcome::Done).await.map(drop)?,
         }
         Ok(())
@@ -177,15 +156,45 @@ impl Handler for Delivery {
     }
 }
 
-/// Sends one email (`once_more` after an attempt whose outcome is unknown); what
-/// happened, to be recorded.
-async fn deliver(
+impl Delivery {
+    /// One attempt at the email: what happened, to be recorded; `None` when nothing is
+    /// left to deliver. The attempt is recorded once a session has room for the message,
+    /// so a crash leaves at most one message per session whose outcome is unknown.
+    async fn attempt(&self, pool: &PgPool, claim: &Claim, email_id: Uuid) -> anyhow::Result<Option<Delivered>> {
+        let attempts = claim.attempts;
+        let Some(data) = compose::load(pool, &[email_id], None).await?.pop() else { return Ok(None) };
+        let (message, message_id, copy) = match prepare(&self.state, &data) {
+            Ok(prepared) => prepared,
+            Err(failed) => return Ok(outbox::record_attempt(pool, email_id, attempts).await?.map(|_| failed)),
+        };
+        let slot = self.transport.slot().await;
+        let Some(attempt) = outbox::record_attempt(pool, email_id, attempts).await? else { return Ok(None) };
+        if attempt.interrupted && attempt.once_more {
+            return Ok(Some(Delivered::Failed(format!(
+                "The attempt sending it once more stopped before its outcome was recorded: {NOT_A_THIRD_TIME}"
+            ))));
+        }
+        if attempt.interrupted {
+            outbox::mark_interrupted(pool, email_id, attempts).await?;
+        }
+        let sent = match slot {
+            Ok(slot) => slot.deliver(message).await,
+            Err(err) => Err(err),
+        };
+        let once_more = attempt.interrupted || attempt.once_more;
+        Ok(Some(match sent {
+            Ok(reply) => Delivered::Sent { transport: self.transport.name(), reply, message_id, copy: Box::new(copy) },
+            Err(err) => failed(err, email_id, attempts, once_more, message_id),
+        }))
+    }
+}
+
+/// The email's message, its Message-ID and the copy the Outbox keeps; or why it is not
+/// sent: its interview closed before its delivery, or the message could not be built.
+fn prepare(
     state: &AppState,
-    transport: &Transport,
-    data: compose::InvitationData,
-    attempts: i32,
-    once_more: bool,
-) -> Delivered {
+    data: &compose::InvitationData,
+) -> Result<(Message, String, compose::SentCopy), Delivered> {
     // Past its deadline counts as expired even before housekeeping marks it so: the link
     // would only say that it expired.
     let status = match data.interview_status {
@@ -193,42 +202,43 @@ async fn deliver(
         status => status,
     };
     if !status.is_open() {
-        return Delivered::Failed(format!(
+        return Err(Delivered::Failed(format!(
             "Not sent: the interview is no longer open ({})",
             status.label().to_lowercase()
-        ));
+        )));
     }
-    let prepared = compose::render(&data, &state.config).and_then(|rendered| {
-        let (message, message_id) = compose::message(&data, &rendered, &state.config)?;
+    let built = compose::render(data, &state.config).and_then(|rendered| {
+        let (message, message_id) = compose::message(data, &rendered, &state.config)?;
         Ok((message, message_id, rendered.masked(&state.config)))
     });
-    let (message, message_id, copy) = match prepared {
-        Ok(prepared) => prepared,
-        Err(err) => {
-            tracing::error!(error = ?err, email = %data.email_id, "outbox: could not build the message");
-            return Delivered::Failed(format!("Could not build the message: {err:#}"));
-        }
-    };
-    match transport.deliver(message).await {
-        Ok(reply) => Delivered::Sent { transport: transport.name(), reply, message_id, copy: Box::new(copy) },
-        Err(DeliveryError::Permanent(reason)) => {
-            tracing::warn!(email = %data.email_id, %reason, "outbox: permanently refused");
+    built.map_err(|err| {
+        tracing::error!(error = ?err, email = %data.email_id, "outbox: could not build the message");
+        Delivered::Failed(format!("Could not build the message: {err:#}"))
+    })
+}
+
+/// What a failed send means for the email (`once_more` after an attempt whose outcome is
+/// unknown): try again, send once more, or give up.
+fn failed(err: DeliveryError, email_id: Uuid, attempts: i32, once_more: bool, message_id: String) -> Delivered {
+    match err {
+        DeliveryError::Permanent(reason) => {
+            tracing::warn!(email = %email_id, %reason, "outbox: permanently refused");
             Delivered::Failed(reason)
         }
-        Err(DeliveryError::Unknown(reason)) if once_more || attempts >= MAX_ATTEMPTS => {
-            tracing::warn!(email = %data.email_id, %reason, "outcome: unknown, not sent again");
+        DeliveryError::Unknown(reason) if once_more || attempts >= MAX_ATTEMPTS => {
+            tracing::warn!(email = %email_id, %reason, "outcome: unknown, not sent again");
             Delivered::Failed(format!("{reason}. The message went out with no reply: {NOT_A_THIRD_TIME}"))
         }
-        Err(DeliveryError::Unknown(reason)) => {
-            tracing::warn!(email = %data.email_id, %reason, "outbox: outcome unknown; sending once more");
+        DeliveryError::Unknown(reason) => {
+            tracing::warn!(email = %email_id, %reason, "outbox: outcome unknown; sending once more");
             Delivered::Unknown { error: reason, message_id, at: OffsetDateTime::now_utc() + backoff(attempts) }
         }
-        Err(DeliveryError::Transient(reason)) if attempts >= MAX_ATTEMPTS => {
-            tracing::warn!(email = %data.email_id, %reason, "outbox: giving up after {attempts} attempts");
+        DeliveryError::Transient(reason) if attempts >= MAX_ATTEMPTS => {
+            tracing::warn!(email = %email_id, %reason, "outbox: giving up after {attempts} attempts");
             Delivered::Failed(format!("{reason} (gave up after {attempts} attempts)"))
         }
-        Err(DeliveryError::Transient(reason)) => {
-            tracing::info!(email = %data.email_id, %reason, "outbox: will retry");
+        DeliveryError::Transient(reason) => {
+            tracing::info!(email = %email_id, %reason, "outbox: will retry");
             Delivered::Retry { error: reason, at: OffsetDateTime::now_utc() + backoff(attempts) }
         }
     }

@@ -4,9 +4,9 @@
 //!
 //! - **Typed payloads**: a [`Job`] names its `KIND` and is stored as JSON; a payload that
 //!   cannot be read back fails its job with the reason, never runs with defaults.
-//! - **Claim and lease**: a worker takes a due job with `FOR UPDATE SKIP LOCKED` and
-//!   moves its `run_at` forward by the lease, so a worker that dies mid-job releases it
-//!   when the lease ends.
+//! - **Claim and lease**: a worker takes due jobs (as many as it has room for, in one
+//!   statement) with `FOR UPDATE SKIP LOCKED` and moves their `run_at` forward by the
+//!   lease, so a worker that dies mid-job releases them when the lease ends.
 //! - **Attempt fencing**: every claim counts an attempt, and a job is settled only by
 //!   the claim that holds that attempt ([`settle`] says whether it did); a worker whose
 //!   lease ran out and whose job was claimed again records nothing.
@@ -88,26 +88,32 @@ pub async fn enqueue<J: Job>(conn: &mut PgConnection, company_id: Option<Company
     Ok(id)
 }
 
-/// Takes the oldest due job of `J`'s kind, leased for `lease`.
-pub async fn claim<J: Job>(pool: &PgPool, lease: std::time::Duration) -> sqlx::Result<Option<Claimed<J>>> {
+/// Takes up to `limit` of the oldest due jobs of `J`'s kind in one statement, each leased
+/// for `lease`: a worker with room for several claims them at once rather than one
+/// statement (and one commit) per job.
+pub async fn claim<J: Job>(pool: &PgPool, lease: std::time::Duration, limit: usize) -> sqlx::Result<Vec<Claimed<J>>> {
     let lease_ends = tokio::time::Instant::now() + lease;
-    let row = sqlx::query!(
+    let rows = sqlx::query!(
         r#"update tasks set status = 'running', attempts = attempts + 1,
                           run_at = now() + make_interval(secs => $2)
-         where id = (
+         where id = any(array(
            select id from tasks
            where kind = $1 and status in ('queued', 'running') and run_at <= now()
-           order by run_at limit 1 for update skip locked)
+           order by run_at limit $3 for update skip locked))
          returning id, company_id as "company_id: CompanyId", payload, attempts"#,
         J::KIND,
         lease.as_secs_f64(),
+        i64::try_from(limit).unwrap_or(i64::MAX),
     )
-    .fetch_optional(pool)
+    .fetch_all(pool)
     .await?;
-    Ok(row.map(|row| Claimed {
-        claim: Claim { id: row.id, company_id: row.company_id, attempts: row.attempts, lease_ends },
-        job: read_payload(row.payload),
-    }))
+    Ok(rows
+        .into_iter()
+        .map(|row| Claimed {
+            claim: Claim { id: row.id, company_id: row.company_id, attempts: row.attempts, lease_ends },
+            job: read_payload(row.payload),
+        })
+        .collect())
 }
 
 fn read_payload<J: Job>(payload: Value) -> Result<J, String> {

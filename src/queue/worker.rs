@@ -76,21 +76,21 @@ pub async fn run<H: Handler>(
     let mut in_flight = HashMap::new();
     loop {
         let mut nothing_due = false;
-        while running.len() < concurrency && !*shutdown.borrow() {
-            match super::claim::<H::Job>(&pool, H::LEASE).await {
-                Ok(Some(claimed)) => {
-                    let claimed = Arc::new(claimed);
-                    let task = running.spawn(execute(handler.clone(), pool.clone(), claimed.clone()));
-                    in_flight.insert(task.id(), claimed);
-                }
-                Ok(None) => {
-                    nothing_due = true;
-                    break;
+        let room = concurrency - running.len();
+        if room > 0 && !*shutdown.borrow() {
+            match super::claim::<H::Job>(&pool, H::LEASE, room).await {
+                Ok(claimed) => {
+                    // Fewer than asked for: nothing else is due until a NOTIFY or the poll.
+                    nothing_due = claimed.len() < room;
+                    for claimed in claimed {
+                        let claimed = Arc::new(claimed);
+                        let task = running.spawn(execute(handler.clone(), pool.clone(), claimed.clone()));
+                        in_flight.insert(task.id(), claimed);
+                    }
                 }
                 Err(err) => {
                     tracing::error!(error = ?err, "{}: claiming failed", H::NAME);
                     nothing_due = true;
-                    break;
                 }
             }
         }
@@ -100,14 +100,20 @@ pub async fn run<H: Handler>(
         tokio::select! {
             () = wakeup.wait(), if nothing_due => {}
             Some(finished) = running.join_next_with_id() => {
-                let id = match finished {
-                    Ok((id, ())) => id,
-                    Err(err) => {
-                        tracing::error!(error = ?err, "{}: a job stopped unexpectedly", H::NAME);
-                        err.id()
-                    }
-                };
-                in_flight.remove(&id);
+                // Every job that has finished by now makes room, so the next claim takes
+                // them all in one statement.
+                let mut finished = Some(finished);
+                while let Some(result) = finished {
+                    let id = match result {
+                        Ok((id, ())) => id,
+                        Err(err) => {
+                            tracing::error!(error = ?err, "{}: a job stopped unexpectedly", H::NAME);
+                            err.id()
+                        }
+                    };
+                    in_flight.remove(&id);
+                    finished = running.try_join_next_with_id();
+                }
             }
             _ = shutdown.changed() => break,
         }
@@ -146,10 +152,12 @@ pub async fn run_due<H: Handler>(pool: &PgPool, handler: &Arc<H>, concurrency: u
     let mut running = JoinSet::new();
     let mut count = 0;
     loop {
-        while running.len() < concurrency {
-            let Some(claimed) = super::claim::<H::Job>(pool, H::LEASE).await? else { break };
-            count += 1;
-            running.spawn(execute(handler.clone(), pool.clone(), Arc::new(claimed)));
+        let room = concurrency - running.len();
+        if room > 0 {
+            for claimed in super::claim::<H::Job>(pool, H::LEASE, room).await? {
+                count += 1;
+                running.spawn(execute(handler.clone(), pool.clone(), Arc::new(claimed)));
+            }
         }
         match running.join_next().await {
             Some(finished) => finished?,

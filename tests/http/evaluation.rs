@@ -687,7 +687,8 @@ async fn an_evaluation_whose_worker_crashed_is_taken_again_after_its_lease_and_w
     make_all_questions_text(&app, &s).await;
     let (interview, task) = queued_good_text_interview(&app, &s).await;
     // A worker claims the task, starts its run and dies.
-    let crashed = hifinity::queue::claim::<EvaluateInterview>(&app.pool, Duration::from_secs(3600)).await.unwrap();
+    let crashed =
+        hifinity::queue::claim::<EvaluateInterview>(&app.pool, Duration::from_secs(3600), 1).await.unwrap().pop();
     assert_eq!(crashed.unwrap().claim.id, task);
     hifinity::evaluation::store::start_run(&app.pool, app.scope(s.company_id).await, interview, task)
         .await

@@ -55,7 +55,7 @@ async fn make_due(app: &TestApp) {
 
 /// What a delivery worker does first: claims the next due email's job, leased for two minutes.
 async fn claim_delivery(app: &TestApp) -> Option<Claimed<DeliverEmail>> {
-    hifinity::queue::claim(&app.pool, Duration::from_secs(120)).await.unwrap()
+    hifinity::queue::claim(&app.pool, Duration::from_secs(120), 1).await.unwrap().pop()
 }
 
 /// Ends the lease of every claimed delivery, as if its worker had died long ago.
