@@ -94,7 +94,7 @@ async fn remind_batch(
     .await?;
     let mut queued = 0;
     for row in &due {
-        match email_cap.take(&mut tx, row.company_id).await {
+        match email_cap.take(&mut tx, row.company_id, 0).await {
             Ok(()) => {}
             Err(Error::Refused(_)) => continue,
             Err(Error::Database(err)) => return Err(err),

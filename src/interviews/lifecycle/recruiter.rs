@@ -34,7 +34,7 @@ pub async fn resend(pool: &PgPool, company_id: CompanyId, id: Uuid, email_cap: E
     if row.wait_minutes > 0 {
         return Err(Refused::TooSoon { minutes: row.wait_minutes }.into());
     }
-    email_cap.take(&mut tx, company_id).await?;
+    email_cap.take(&mut tx, company_id, 0).await?;
     sqlx::query!(
         "update interviews set last_invited_at = now(), updated_at = now() where company_id = $1 and id = $2",
         company_id as CompanyId,
@@ -103,7 +103,7 @@ pub async fn address_corrected(
 /// (it would carry the new link, perhaps to the old address). Answers stay; the resend
 /// wait starts again from this invitation.
 async fn replace_link(conn: &mut PgConnection, interview: &Locked, email: &str, email_cap: EmailCap) -> Result<()> {
-    email_cap.take(conn, interview.company_id).await?;
+    email_cap.take(conn, interview.company_id, 0).await?;
     let reason = "Not sent: the interview's link was replaced before delivery";
     outbox::withdraw_queued(conn, interview.company_id, interview.id, reason).await?;
     sqlx::query!(

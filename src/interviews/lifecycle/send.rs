@@ -107,9 +107,6 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> Result<Sent> {
     .execute(&mut *tx)
     .await?;
     crate::reviews::store::assign_job_defaults(&mut tx, req.company_id, interview_id, req.job_id).await?;
-    // Last before the invitation is queued: a new company's row stays locked from here
-    // to the commit, so its sends wait on each other only for this short tail.
-    req.email_cap.take(&mut tx, req.company_id).await?;
     outbox::enqueue(&mut tx, req.company_id, interview_id, EmailKind::Invitation, &candidate.email).await?;
     record_event(
         &mut tx,
@@ -120,6 +117,10 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> Result<Sent> {
     )
     .await?;
     refresh_candidate_status(&mut tx, req.company_id, req.candidate_id).await?;
+    // Last before the commit, counting the invitation just queued: a new company's row
+    // stays locked from here to the commit, so its sends wait on each other only for
+    // this moment.
+    req.email_cap.take(&mut tx, req.company_id, 1).await?;
     tx.commit().await?;
     Ok(Sent { interview_id, email: candidate.email })
 }
