@@ -95,7 +95,13 @@ pub fn read(bytes: &[u8]) -> Result<Vec<FileRow>, Refused> {
     }
     let mut rows = Vec::new();
     for record in reader.records() {
-        let line = |position: Option<&csv::Position>| position.map_or(0, csv::Position::line);
+        // Counted from the bytes: a record's position is where the reader started, before
+        // any blank lines it skipped, and its own line count leaves those out.
+        let line = |position: Option<&csv::Position>| {
+            let Some(start) = position.and_then(|p| usize::try_from(p.byte()).ok()) else { return 0 };
+            let blank = text[start..].bytes().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+            text.as_bytes()[..start + blank].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+        };
         let record = record.map_err(|err| Refused::Unreadable { line: line(err.position()) })?;
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
@@ -120,6 +126,8 @@ pub fn read(bytes: &[u8]) -> Result<Vec<FileRow>, Refused> {
             };
             *target = field.trim().to_owned();
         }
+        // A spreadsheet cell may break a name over lines; a name is one line.
+        row.name = row.name.split_whitespace().collect::<Vec<_>>().join(" ");
         rows.push(row);
     }
     if rows.is_empty() {
@@ -183,12 +191,12 @@ mod tests {
 
     #[test]
     fn quotes_commas_and_line_breaks_inside_fields_are_read() {
-        let file = "Email,Name,Job\nada@example.com,\"Lovelace, Ada \"\"Countess\"\"\",\"Backend\nEngineer\"\n\nbob@example.com,Bob,\n";
+        let file = "Email,Name,Job\nada@example.com,\"Lovelace, Ada \"\"Countess\"\"\",\"Backend\nEngineer\"\n\nbob@example.com,\"Bob\n Smith\",\n";
         assert_eq!(
             read(file.as_bytes()).unwrap(),
             [
                 row(2, "Lovelace, Ada \"Countess\"", "ada@example.com", "", "Backend\nEngineer"),
-                row(5, "Bob", "bob@example.com", "", ""),
+                row(5, "Bob Smith", "bob@example.com", "", ""),
             ]
         );
     }
