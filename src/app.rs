@@ -15,8 +15,9 @@ use tower_http::{catch_panic::CatchPanicLayer, set_header::SetResponseHeaderLaye
 use tracing::{Span, field::Empty};
 
 use crate::{
-    account, applications, auth, candidate_portal, candidates, error::AppError, evaluation, interview_templates,
-    interviews, jobs, layout, mail, reviews, settings, state::AppState, static_files, team,
+    account, applications, auth, candidate_import, candidate_portal, candidates, error::AppError, evaluation,
+    interview_templates, interviews, jobs, layout, mail, reviews, settings, sharing, state::AppState, static_files,
+    team,
 };
 
 /// Scripts, styles, media and forms only from this origin; no inline script; never framed.
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(jobs::router())
         .merge(interview_templates::router())
+        .merge(candidate_import::router())
         .merge(candidates::router())
         .merge(applications::router())
         .merge(interviews::router())
@@ -49,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(mail::router())
         .merge(settings::router())
         .merge(reviews::router())
+        .merge(sharing::router())
         .merge(candidate_portal::router())
         .merge(team::router())
         .merge(account::router())

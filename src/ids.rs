@@ -6,8 +6,8 @@
 //!
 //! A [`CompanyId`] has no constructor from a bare uuid. It is read from the database by
 //! the few places that establish whose request or work this is — the signed-in user's
-//! session, a verified candidate link, a claimed background job — or made for a company
-//! being created. Everything else receives it from them.
+//! session, a verified candidate link, a claimed background job — taken from a verified
+//! share link, or made for a company being created. Everything else receives it from them.
 
 use uuid::Uuid;
 
@@ -20,5 +20,10 @@ impl CompanyId {
     /// The id of a company being created (sign-up, the demo company).
     pub fn for_new_company() -> Self {
         Self(Uuid::new_v4())
+    }
+
+    /// The company that created a share link whose token was verified.
+    pub fn of_share_link(share: &crate::sharing::VerifiedShare) -> Self {
+        Self(share.company_uuid())
     }
 }

@@ -21,11 +21,12 @@
 //!   `OpenInterview` extractor.
 //! - [`mail`]: invitation emails, the outbox and its delivery job (at most `SMTP_MAX_CONNECTIONS` at once);
 //!   account emails (verification, reset, team invitations), never on an Outbox page.
+//! - [`candidate_import`]: candidates from a CSV file, previewed row by row (kept in Postgres), then imported in one transaction.
 //! - [`candidates`]: the Candidates page (search, status filter, pages), create, edit, delete or archive.
 //! - [`applications`]: a candidate for a job, its stage, and the application page with its Interviews tab.
 //! - [`evaluation`]: transcription, scoring (AI or the built-in rubric) as a job, and the recruiters' review.
 //! - [`domain`]: validated values shared by features (email address, required text, secret key).
-//! - [`ids`]: `CompanyId`, the company a statement is scoped to; made only from a session, a candidate link or claimed work.
+//! - [`ids`]: `CompanyId`, the company a statement is scoped to; made only from a session, a candidate link, a share link or claimed work.
 //! - [`forms`]: per-field error messages, idempotency keys, safe return paths.
 //! - [`dates`]: "2 days ago" rendering.
 //! - [`db`]: the pool and migrations.
@@ -36,6 +37,8 @@
 //!   that runs a kind's jobs as capacity frees up (`queue::worker::Handler`).
 //! - [`storage`]: media storage: local disk or S3-compatible.
 //! - [`reviews`]: reviewers of an interview or a job, their emails, My reviews, blind review, the team rating.
+//! - [`sharing`]: read-only share links of an interview or a job's completed interviews, for
+//!   people without an account: expiry, revocation, and a log of every view.
 //! - [`settings`]: company settings (automatic reminders, the privacy text of the candidates' notice), for admins.
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
 //! - [`demo`]: the demo company.
@@ -44,6 +47,7 @@ pub mod account;
 pub mod app;
 pub mod applications;
 pub mod auth;
+pub mod candidate_import;
 pub mod candidate_portal;
 pub mod candidates;
 pub mod config;
@@ -65,6 +69,7 @@ pub mod pagination;
 pub mod queue;
 pub mod reviews;
 pub mod settings;
+pub mod sharing;
 pub mod state;
 pub mod static_files;
 pub mod storage;

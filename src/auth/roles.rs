@@ -98,6 +98,10 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/i/{token}/q", Public),
     ("POST", "/i/{token}/answers/{question_id}", Public),
     ("POST", "/i/{token}/complete", Public),
+    // Share links: the link itself is the key, and its pages only read.
+    ("GET", "/s/{token}", Public),
+    ("GET", "/s/{token}/interviews/{id}", Public),
+    ("GET", "/s/{token}/interviews/{id}/answers/{answer_id}/media", Public),
     // Your own account.
     ("GET", "/account", Member(Reviewer)),
     ("POST", "/account/sessions/sign-out-others", Member(Reviewer)),
@@ -149,6 +153,10 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/candidates/new", Member(Recruiter)),
     ("POST", "/candidates/new", Member(Recruiter)),
     ("GET", "/candidates/{id}", Member(Reviewer)),
+    ("GET", "/candidates/import", Member(Recruiter)),
+    ("POST", "/candidates/import", Member(Recruiter)),
+    ("GET", "/candidates/import/{id}", Member(Recruiter)),
+    ("POST", "/candidates/import/{id}", Member(Recruiter)),
     ("GET", "/candidates/{id}/edit", Member(Recruiter)),
     ("POST", "/candidates/{id}/edit", Member(Recruiter)),
     ("POST", "/candidates/{id}/delete", Member(Recruiter)),
@@ -164,6 +172,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/candidates/{id}/send-interview", Member(Recruiter)),
     ("GET", "/interviews", Member(Reviewer)),
     ("GET", "/interviews/{id}", Member(Reviewer)),
+    // Exports carry every candidate's details out of the portal: recruiters'.
+    ("GET", "/interviews/export", Member(Recruiter)),
+    ("GET", "/jobs/{id}/export", Member(Recruiter)),
     ("POST", "/interviews/{id}/resend", Member(Recruiter)),
     ("POST", "/interviews/{id}/new-link", Member(Recruiter)),
     ("POST", "/interviews/{id}/cancel", Member(Recruiter)),
@@ -181,6 +192,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/reviews", Member(Reviewer)),
     ("POST", "/interviews/{id}/reviewers", Member(Recruiter)),
     ("POST", "/interviews/{id}/reviewers/{user_id}/remove", Member(Recruiter)),
+    // Sharing outside the portal is a recruiter's; the interview page lists the shares to all.
+    ("POST", "/interviews/{id}/shares", Member(Recruiter)),
+    ("POST", "/interviews/{id}/shares/{share_id}/revoke", Member(Recruiter)),
 ];
 
 /// Who may use `route` with `method` (HEAD as GET); `None` for a route not in the table.

@@ -94,7 +94,10 @@ impl Notice {
         parts.push(part("How your answers are evaluated".into(), evaluation));
         parts.push(part(
             "Who sees your answers".into(),
-            vec![format!("Only members of {company}'s hiring team, signed in to Hifinity, see and play your answers.")],
+            vec![format!(
+                "Members of {company}'s hiring team, signed in to Hifinity, see and play your answers, and so do \
+                 people they share them with through a private read-only link that expires and can be withdrawn."
+            )],
         ));
         parts.push(part(
             "How long they are kept".into(),

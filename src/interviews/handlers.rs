@@ -7,6 +7,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
+    export,
     lifecycle::{self, EmailCap, Error, Refused, SendRequest, Sent},
     model::InterviewStatus,
     store::{self, ListFilter},
@@ -342,28 +343,36 @@ fn list_row(row: store::InterviewRow) -> InterviewListRow {
     }
 }
 
+/// What the Interviews page's query string selects, for `user`.
+fn list_filter(query: &ListQuery, user: &CurrentUser) -> ListFilter {
+    ListFilter {
+        status: query.status.as_deref().and_then(InterviewStatus::parse),
+        job_id: query.job.as_deref().and_then(|s| Uuid::parse_str(s).ok()),
+        candidate: query.candidate.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned),
+        min_score: query.min_score.as_deref().and_then(|s| s.trim().parse::<i32>().ok()).map(|s| s.clamp(0, 100)),
+        sort: SORTS
+            .iter()
+            .map(|(value, _)| *value)
+            .find(|v| !v.is_empty() && query.sort.as_deref() == Some(*v))
+            .map(str::to_owned),
+        application_id: None,
+        viewer: viewer(user),
+        waiting_for_my_review: query.review.as_deref() == Some("mine"),
+    }
+}
+
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let status = query.status.as_deref().and_then(InterviewStatus::parse);
-    let job_id = query.job.as_deref().and_then(|s| Uuid::parse_str(s).ok());
-    let candidate = query.candidate.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-    let sort = SORTS.iter().map(|(value, _)| *value).find(|v| !v.is_empty() && query.sort.as_deref() == Some(*v));
-    let min_score = query.min_score.as_deref().and_then(|s| s.trim().parse::<i32>().ok()).map(|s| s.clamp(0, 100));
-    let waiting_for_my_review = query.review.as_deref() == Some("mine");
-    let filter = ListFilter {
-        status,
-        job_id,
-        candidate: candidate.clone(),
-        min_score,
-        sort: sort.map(str::to_owned),
-        application_id: None,
-        viewer: viewer(&user),
-        waiting_for_my_review,
-    };
+    let filter = list_filter(&query, &user);
+    let (status, job_id, min_score, waiting_for_my_review) =
+        (filter.status, filter.job_id, filter.min_score, filter.waiting_for_my_review);
+    let candidate = filter.candidate.clone();
+    let sort = filter.sort.clone();
+    let sort = sort.as_deref();
     let (rows, total) = store::list(&state.pool, user.company_id, &filter, query.page).await?;
     let jobs = jobs::options::all(&state.pool, user.company_id)
         .await?
@@ -413,6 +422,23 @@ pub async fn list(
     })
 }
 
+/// **Export CSV** of the Interviews page: every interview its filters select, in its order.
+pub async fn export(State(state): State<AppState>, user: CurrentUser, Query(query): Query<ListQuery>) -> Response {
+    let filter = list_filter(&query, &user);
+    export::csv_response(state.pool.clone(), user.company_id, filter, &export::file_name("interviews"))
+}
+
+/// A job's interviews and their results as CSV.
+pub async fn export_job(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(job_id): PathId,
+) -> AppResult<Response> {
+    jobs::store::get(&state.pool, user.company_id, job_id).await?.ok_or(AppError::NotFound)?;
+    let filter = ListFilter { job_id: Some(job_id), viewer: viewer(&user), ..ListFilter::default() };
+    Ok(export::csv_response(state.pool.clone(), user.company_id, filter, &export::file_name("job-results")))
+}
+
 fn viewer(user: &CurrentUser) -> store::Viewer {
     store::Viewer { user_id: user.user_id, is_reviewer: user.role == roles::Role::Reviewer }
 }
@@ -459,6 +485,7 @@ pub async fn show(
     let expired = interview.expires_at <= time::OffsetDateTime::now_utc();
     let review = crate::evaluation::review_section(&state, &user, id).await?;
     let reviewers = crate::reviews::interview_section(&state, &user, id).await?;
+    let shares = crate::sharing::interview_section(&state, &user, id).await?;
     render(&ShowPage {
         shell: shell.at(Section::Interviews),
         id,
@@ -489,6 +516,7 @@ pub async fn show(
         return_to: format!("/interviews/{id}"),
         review,
         reviewers,
+        shares,
         human_review: interview.human_review_requested_at.is_some(),
         consent: interview.consented_at.zip(interview.consent_notice_version).map(|(at, notice_version)| Consent {
             at: at.into(),

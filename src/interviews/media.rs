@@ -1,5 +1,5 @@
-//! Recorded answers played back to the company's recruiters, with HTTP Range support so
-//! the player can seek without downloading the whole file.
+//! Recorded answers played back to the company's recruiters (and through share links),
+//! with HTTP Range support so the player can seek without downloading the whole file.
 
 use axum::{
     body::Body,
@@ -35,7 +35,26 @@ pub async fn answer_media(
     .fetch_optional(&state.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let size = state.media.size(&media.media_key).await?;
+    recording(&state, &media.media_key, &media.media_type, &headers).await
+}
+
+/// Whether the request asks for a recording from its start: a new play rather than the
+/// player seeking or fetching the rest.
+pub fn from_the_start(headers: &HeaderMap) -> bool {
+    match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(range) => range.trim().strip_prefix("bytes=").is_some_and(|r| r.starts_with("0-")),
+    }
+}
+
+/// The stored recording `media_key`, whole or the range the request asks for.
+pub async fn recording(
+    state: &AppState,
+    media_key: &str,
+    media_type: &str,
+    headers: &HeaderMap,
+) -> AppResult<Response> {
+    let size = state.media.size(media_key).await?;
 
     let requested = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
     let (status, range) = match requested.map(|r| parse_range(r, size)) {
@@ -47,13 +66,13 @@ pub async fn answer_media(
         }
     };
     let length = range.as_ref().map_or(size, |r| r.end - r.start);
-    let stream = state.media.read(&media.media_key, range.clone()).await?;
+    let stream = state.media.read(media_key, range.clone()).await?;
     let mut response = Response::new(Body::from_stream(stream));
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&media.media_type).unwrap_or(HeaderValue::from_static("video/webm")),
+        HeaderValue::from_str(media_type).unwrap_or(HeaderValue::from_static("video/webm")),
     );
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));

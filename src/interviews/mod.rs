@@ -1,13 +1,15 @@
 //! Interviews: the Send Interview modal, the secure link, tracking, resend, a new link, cancel and
 //! deadline extension, automatic reminders and bulk send, the Interviews page, the
-//! Interviews tab of an application, and playback of recorded answers. Every change to
+//! Interviews tab of an application, playback of recorded answers, and the CSV export of
+//! the Interviews page (as filtered) and of a job's interviews. Every change to
 //! an interview, whoever makes it, is a transition of its [`lifecycle`].
 
 mod bulk;
+mod export;
 mod handlers;
 pub mod lifecycle;
 pub mod link;
-mod media;
+pub mod media;
 pub mod model;
 pub mod store;
 mod views;
@@ -27,6 +29,8 @@ pub fn router() -> Router<AppState> {
         .route("/candidates/send-interview", get(bulk::page).post(bulk::send))
         .route("/candidates/{id}/send-interview", get(handlers::send_page).post(handlers::send))
         .route("/interviews", get(handlers::list))
+        .route("/interviews/export", get(handlers::export))
+        .route("/jobs/{id}/export", get(handlers::export_job))
         .route("/interviews/{id}", get(handlers::show))
         .route("/interviews/{id}/resend", post(handlers::resend))
         .route("/interviews/{id}/new-link", post(handlers::new_link))

@@ -2,7 +2,10 @@ use askama::{Template, filters::HtmlSafe};
 use uuid::Uuid;
 
 use super::model::InterviewStatus;
-use crate::{dates::When, evaluation::ReviewSection, layout::Shell, pagination::Pager, reviews::ReviewersSection};
+use crate::{
+    dates::When, evaluation::ReviewSection, layout::Shell, pagination::Pager, reviews::ReviewersSection,
+    sharing::SharesSection,
+};
 
 pub struct QuestionLine {
     pub prompt: String,
@@ -195,6 +198,8 @@ pub struct ShowPage {
     pub review: ReviewSection,
     /// The reviewers and the team rating, loaded by `reviews::interview_section`.
     pub reviewers: ReviewersSection,
+    /// The share links and their views, loaded by `sharing::interview_section`.
+    pub shares: SharesSection,
     /// The candidate's agreement to the notice, once given.
     pub consent: Option<Consent>,
     /// The candidate asked for a person's review instead of AI.

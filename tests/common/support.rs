@@ -30,6 +30,21 @@ pub struct TestApp {
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
+const BOUNDARY: &str = "hifinity-test-boundary";
+/// The content type of [`multipart_file`]'s body.
+pub const MULTIPART_CONTENT_TYPE: &str = "multipart/form-data; boundary=hifinity-test-boundary";
+
+/// A `multipart/form-data` body with the file `file_name` in the field `file`.
+pub fn multipart_file(file_name: &str, contents: &[u8]) -> Vec<u8> {
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(contents);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
 impl TestApp {
     pub async fn spawn(pool: PgPool) -> Self {
         Self::spawn_with_smtp(pool, None).await
@@ -110,6 +125,12 @@ impl TestApp {
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
         Page::from(self.client.post(self.url(path)).form(form).send().await.unwrap()).await
+    }
+
+    /// Posts a form whose one field, `file`, is a file upload, as a browser does.
+    pub async fn upload(&self, path: &str, file_name: &str, contents: &[u8]) -> Page {
+        let request = self.client.post(self.url(path)).header("content-type", MULTIPART_CONTENT_TYPE);
+        Page::from(request.body(multipart_file(file_name, contents)).send().await.unwrap()).await
     }
 
     /// Signs up a new company and follows the link of the verification email; the

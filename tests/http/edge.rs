@@ -56,6 +56,15 @@ const ROUTES_WITH_IDS: &[(&str, &str)] = &[
     ("POST", "/interviews/{id}/decision"),
     ("POST", "/interviews/{id}/reviewers"),
     ("POST", "/interviews/{id}/reviewers/{user_id}/remove"),
+    ("POST", "/interviews/{id}/shares"),
+    ("POST", "/interviews/{id}/shares/{share_id}/revoke"),
+    ("GET", "/jobs/{id}/export"),
+    ("GET", "/candidates/import/{id}"),
+    ("POST", "/candidates/import/{id}"),
+    // A share link's pages, with the candidate's token in place of a share's: the
+    // malformed id is what is refused.
+    ("GET", "/s/{token}/interviews/{id}"),
+    ("GET", "/s/{token}/interviews/{id}/answers/{answer_id}/media"),
     ("GET", "/applications/{id}"),
     ("POST", "/applications/{id}/stage"),
     ("GET", "/outbox/{id}"),
@@ -121,7 +130,8 @@ async fn a_malformed_id_in_any_path_gets_the_not_found_page_in_the_layout(pool: 
             .replace("{id}", "not-an-id")
             .replace("{question_id}", "not-an-id")
             .replace("{answer_id}", "not-an-id")
-            .replace("{user_id}", "not-an-id");
+            .replace("{user_id}", "not-an-id")
+            .replace("{share_id}", "not-an-id");
         let http_method = Method::from_bytes(method.as_bytes()).unwrap();
         // An empty form, whose missing fields are not what is refused: the id is.
         let request = app.client.request(http_method, app.url(&path)).form(&[] as &[(&str, &str)]);

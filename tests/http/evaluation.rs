@@ -158,14 +158,14 @@ async fn questions(app: &TestApp, s: &Sendable) -> Vec<Uuid> {
         .unwrap()
 }
 
-enum Given<'a> {
+pub(crate) enum Given<'a> {
     Text(&'a str),
     Video(&'a [u8]),
     Nothing,
 }
 
 /// A completed interview with these answers (one per question, in order).
-async fn completed_interview(app: &TestApp, s: &Sendable, answers: &[Given<'_>]) -> Uuid {
+pub(crate) async fn completed_interview(app: &TestApp, s: &Sendable, answers: &[Given<'_>]) -> Uuid {
     let application_id = Uuid::new_v4();
     sqlx::query(
         "insert into applications (id, company_id, candidate_id, job_id, stage) values ($1, $2, $3, $4, 'interviewing')

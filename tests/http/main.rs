@@ -8,6 +8,7 @@ mod bulk_send;
 mod candidate_portal;
 mod candidates;
 mod consent;
+mod csv;
 mod delivery;
 mod dkim;
 mod edge;
@@ -28,6 +29,7 @@ mod reviews;
 mod roles;
 mod security;
 mod settings;
+mod sharing;
 #[path = "../common/smtp.rs"]
 mod smtp;
 mod states;

@@ -86,6 +86,7 @@ impl World {
             .replace("{question_id}", &Uuid::new_v4().to_string())
             .replace("{answer_id}", &Uuid::new_v4().to_string())
             .replace("{user_id}", &Uuid::new_v4().to_string())
+            .replace("{share_id}", &Uuid::new_v4().to_string())
     }
 }
 
@@ -228,6 +229,9 @@ async fn a_reviewer_reads_plays_rates_and_notes_but_changes_nothing_else(pool: P
         ["/candidates/{id}", "/applications/{id}", "/interviews/{id}", "/interviews/{id}/answers/{answer_id}/media"]
     {
         assert!(allowed.contains(&("GET", read)), "a reviewer reads {read}");
+    }
+    for refused in ["/interviews/export", "/jobs/{id}/export", "/candidates/import"] {
+        assert!(!allowed.contains(&("GET", refused)), "a reviewer may not GET {refused}");
     }
     let links: Vec<_> =
         allowed.iter().filter(|(_, r)| r.starts_with("/outbox") || r.contains("send-interview")).collect();

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::{
     fixtures,
-    support::{PASSWORD, Page, TestApp, path_in_message},
+    support::{MULTIPART_CONTENT_TYPE, PASSWORD, Page, TestApp, multipart_file, path_in_message},
 };
 
 const RECRUITER: &str = "riley@acme.com";
@@ -399,6 +399,21 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     refused_from_another_site(&app, Post::new(&app, route, format!("{j}/{me}/remove"), form(&[])), c).await;
     let blind = Post::new(&app, "/settings/blind-review", "/settings/blind-review", form(&[]));
     refused_from_another_site(&app, blind, c).await;
+
+    // A share link of the interview, then its revocation.
+    let share = form(&[("days", "7"), ("scope", "interview")]);
+    refused_from_another_site(&app, Post::new(&app, "/interviews/{id}/shares", format!("{i}/shares"), share), c).await;
+    let share_id = id(&app, "select id from share_links").await;
+    let route = "/interviews/{id}/shares/{share_id}/revoke";
+    refused_from_another_site(&app, Post::new(&app, route, format!("{i}/shares/{share_id}/revoke"), form(&[])), c)
+        .await;
+
+    // Candidates from a CSV file: its preview, then the import.
+    let file = Body::Raw(MULTIPART_CONTENT_TYPE, multipart_file("new.csv", b"name,email\nNew Person,new@acme.com\n"));
+    refused_from_another_site(&app, Post::new(&app, "/candidates/import", "/candidates/import", file), c).await;
+    let import = id(&app, "select id from candidate_imports").await;
+    let route = "/candidates/import/{id}";
+    refused_from_another_site(&app, Post::new(&app, route, format!("/candidates/import/{import}"), form(&[])), c).await;
 
     // Passwords: changed by the recruiter, then reset by whoever gets the emailed link
     // (last, as a reset ends every session).

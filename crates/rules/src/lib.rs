@@ -9,4 +9,5 @@ pub mod link;
 pub mod pagination;
 pub mod password;
 pub mod range;
+pub mod spreadsheet;
 pub mod throttle;

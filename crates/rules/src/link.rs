@@ -5,8 +5,8 @@
 //! working link cannot be made without the key. The 128-bit tag is checked in constant
 //! time; a resend rebuilds the identical link.
 //!
-//! A teammate's invitation to join a company is the same kind of token under its own
-//! purpose, so neither kind of link ever opens the other.
+//! A teammate's invitation to join a company and a read-only share link are the same
+//! kind of token, each under its own purpose, so no kind of link ever opens another.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use rand::RngCore;
@@ -28,6 +28,7 @@ pub fn new_nonce() -> Vec<u8> {
 pub enum Purpose {
     Interview,
     TeamInvitation,
+    ShareLink,
 }
 
 impl Purpose {
@@ -35,6 +36,7 @@ impl Purpose {
         match self {
             Self::Interview => b"interview-link",
             Self::TeamInvitation => b"team-invitation",
+            Self::ShareLink => b"share-link",
         }
     }
 }
@@ -121,6 +123,11 @@ mod tests {
         assert!(claimed.verify_for(Purpose::TeamInvitation, &key, &nonce));
         assert!(!claimed.verify(&key, &nonce), "not an interview's link");
         assert!(!claimed.verify_for(Purpose::TeamInvitation, &key, &new_nonce()), "another nonce");
+        let share = token_for(Purpose::ShareLink, &key, id, &nonce);
+        let claimed = ClaimedToken::parse(&share).unwrap();
+        assert!(claimed.verify_for(Purpose::ShareLink, &key, &nonce));
+        assert!(!claimed.verify(&key, &nonce), "a share link is not an interview's link");
+        assert!(!claimed.verify_for(Purpose::TeamInvitation, &key, &nonce));
     }
 
     #[test]
