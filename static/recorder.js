@@ -1,6 +1,7 @@
 // Records one video answer: thinking countdown, recording with a countdown that stops
 // by itself, then an upload with progress. A failed upload keeps the recording in
-// memory so it can be sent again.
+// memory so it can be sent again. The times are what the server says is left (a reload
+// resumes rather than restarts); an interview without time limits has no countdowns.
 "use strict";
 
 function pickType() {
@@ -38,6 +39,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   const uploadBox = $("[data-upload]");
   const progress = $("[data-upload-progress]");
   const error = $("[data-error]");
+  const unlimited = "unlimited" in root.dataset;
   const thinking = Number(root.dataset.thinking);
   const answerTime = Number(root.dataset.answer);
 
@@ -80,7 +82,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     phase.textContent = "Recording";
     stop.hidden = false;
     stop.focus();
-    const stopTimer = countdown(answerTime, (left) => { timer.textContent = `${seconds(left)} left to answer`; }, () => {
+    const stopTimer = unlimited ? () => {} : countdown(answerTime, (left) => { timer.textContent = `${seconds(left)} left to answer`; }, () => {
       if (recorder.state !== "inactive") recorder.stop();
     });
     stop.addEventListener("click", () => {
@@ -131,7 +133,11 @@ document.addEventListener("DOMContentLoaded", async () => {
     xhr.send(blob);
   };
 
-  if (thinking > 0) {
+  if (unlimited) {
+    phase.textContent = "Think about your answer, then start recording";
+    recordNow.hidden = false;
+    recordNow.addEventListener("click", startRecording, { once: true });
+  } else if (thinking > 0) {
     phase.textContent = "Think about your answer";
     recordNow.hidden = false;
     recordNow.addEventListener("click", startRecording, { once: true });

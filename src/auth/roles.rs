@@ -168,6 +168,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/interviews/{id}/new-link", Member(Recruiter)),
     ("POST", "/interviews/{id}/cancel", Member(Recruiter)),
     ("POST", "/interviews/{id}/extend", Member(Recruiter)),
+    ("POST", "/interviews/{id}/time-allowance", Member(Recruiter)),
     ("GET", "/outbox", Member(Recruiter)),
     ("GET", "/outbox/{id}", Member(Recruiter)),
     ("GET", "/outbox/{id}/html", Member(Recruiter)),

@@ -101,6 +101,9 @@ pub fn seconds_text(seconds: i32) -> String {
     }
 }
 
+/// The most retakes per question a template may grant.
+pub const MAX_RETAKES: i32 = 5;
+
 /// What the template form posts (create and edit). Missing fields are empty, so they
 /// get messages on the form.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -112,8 +115,8 @@ pub struct TemplateForm {
     pub focus_area: String,
     pub duration_minutes: String,
     pub intro: String,
-    /// A checkbox: present ("on") when ticked.
-    pub allow_retakes: Option<String>,
+    /// Retakes per question, 0–5; empty is none.
+    pub retakes: String,
     pub idempotency_key: String,
 }
 
@@ -124,7 +127,8 @@ pub struct TemplateFields {
     pub focus_area: Option<String>,
     pub duration_minutes: i32,
     pub intro: Option<String>,
-    pub allow_retakes: bool,
+    /// How many times a candidate may answer each question again, counted on the server.
+    pub retakes: i32,
 }
 
 impl TemplateForm {
@@ -145,8 +149,15 @@ impl TemplateForm {
             ),
         );
         let intro = errors.check("intro", optional_text(&self.intro, 4_000, true));
-        match (name, difficulty, focus_area, duration_minutes, intro) {
-            (Some(name), Some(difficulty), Some(focus_area), Some(duration_minutes), Some(intro))
+        let retakes = match self.retakes.trim() {
+            "" => Some(0),
+            raw => errors.check(
+                "retakes",
+                whole_number(raw, 0, MAX_RETAKES, "Enter the retakes per question as a whole number from 0 to 5."),
+            ),
+        };
+        match (name, difficulty, focus_area, duration_minutes, intro, retakes) {
+            (Some(name), Some(difficulty), Some(focus_area), Some(duration_minutes), Some(intro), Some(retakes))
                 if errors.is_empty() =>
             {
                 Ok(TemplateFields {
@@ -155,7 +166,7 @@ impl TemplateForm {
                     focus_area,
                     duration_minutes,
                     intro,
-                    allow_retakes: self.allow_retakes.is_some(),
+                    retakes,
                 })
             }
             _ => Err(errors),
@@ -296,11 +307,14 @@ mod tests {
             name: "Backend screen".into(),
             difficulty: "hard".into(),
             duration_minutes: "25".into(),
-            allow_retakes: Some("on".into()),
+            retakes: "2".into(),
             ..Default::default()
         };
         let fields = form.parse().unwrap();
-        assert_eq!((fields.difficulty, fields.duration_minutes, fields.allow_retakes), (Difficulty::Hard, 25, true));
+        assert_eq!((fields.difficulty, fields.duration_minutes, fields.retakes), (Difficulty::Hard, 25, 2));
+        let none = TemplateForm { retakes: String::new(), ..form.clone() }.parse().unwrap();
+        assert_eq!(none.retakes, 0);
+        assert!(TemplateForm { retakes: "6".into(), ..form }.parse().unwrap_err().has("retakes"));
         let errors = TemplateForm { difficulty: "extreme".into(), ..Default::default() }.parse().unwrap_err();
         assert_eq!(errors.get("difficulty"), Some("Choose a difficulty."));
         assert!(errors.has("name") && errors.has("duration_minutes"));

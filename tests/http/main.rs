@@ -31,8 +31,10 @@ mod settings;
 #[path = "../common/smtp.rs"]
 mod smtp;
 mod states;
+mod steering;
 mod team;
 mod tenancy;
+mod timing;
 // `captured_logs` serves the logs binary only.
 #[allow(dead_code)]
 #[path = "../common/support.rs"]

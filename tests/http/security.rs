@@ -366,8 +366,10 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     let answer = |q: Uuid| format!("{link}/answers/{q}");
     let first_answer = Post::new(&candidate_browser, "/i/{token}/answers/{question_id}", answer(questions[0]), video);
     refused_from_another_site(&app, first_answer, c).await;
+    candidate_browser.get(&format!("{link}/q?question={}", questions[1])).await;
     let upload = candidate_browser.client.post(app.url(&answer(questions[1]))).header("content-type", "video/webm");
     assert_eq!(upload.body(webm(2000)).send().await.unwrap().status(), StatusCode::CREATED);
+    candidate_browser.get(&format!("{link}/q?question={}", questions[2])).await;
     let typed = candidate_browser.post(&answer(questions[2]), &[("text", "Correctness first, kindly.")]).await;
     assert_eq!(typed.status, StatusCode::OK, "{}", typed.body);
     let complete = Post::new(&candidate_browser, "/i/{token}/complete", format!("{link}/complete"), form(&[]));
