@@ -660,6 +660,7 @@ pub async fn seed_jobs_and_templates(pool: &PgPool, company_id: CompanyId) -> an
                 duration_minutes: demo.duration_minutes,
                 intro: Some(demo.intro.into()),
                 retakes: 0,
+                practice_prompt: None,
             };
             interview_templates::store::create(pool, company_id, template_id, job_id, &fields).await?;
             for question in demo.questions {

@@ -95,6 +95,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/i/{token}/consent", Public),
     ("POST", "/i/{token}/human-review", Public),
     ("POST", "/i/{token}/start", Public),
+    ("GET", "/i/{token}/practice", Public),
     ("GET", "/i/{token}/q", Public),
     ("POST", "/i/{token}/answers/{question_id}", Public),
     ("POST", "/i/{token}/complete", Public),

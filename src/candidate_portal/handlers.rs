@@ -167,6 +167,7 @@ pub async fn landing(
             consented: interview.consented_at.is_some(),
             human_review: interview.human_review_requested_at.is_some(),
             unlimited_time: interview.time_allowance == TimeAllowance::Unlimited,
+            practice: interview.practice_prompt.is_some(),
         },
     )
 }
@@ -207,6 +208,26 @@ pub async fn start(
         Ok(()) | Err(Error::Refused(_)) => Ok(Redirect::to(&format!("/i/{token}/q")).into_response()),
         Err(err) => Err(err.into()),
     }
+}
+
+/// The template's practice question, before the real ones, as often as the candidate
+/// likes: nothing of it reaches the server. Offered once the candidate agreed to the
+/// notice and until they start.
+pub async fn practice(OpenInterview { token, interview }: OpenInterview) -> AppResult<Response> {
+    let prompt = match interview.practice_prompt {
+        Some(prompt) if interview.consented_at.is_some() && interview.status == InterviewStatus::Pending => prompt,
+        _ => return Ok(Redirect::to(&format!("/i/{token}")).into_response()),
+    };
+    page(
+        StatusCode::OK,
+        &PracticePage {
+            asset_version: static_files::version(),
+            token,
+            company_name: interview.company_name,
+            job_title: interview.job_title,
+            prompt,
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -298,7 +319,12 @@ fn question_page(
         prompt: q.prompt.clone(),
         is_video: q.answer_kind == AnswerKind::Video,
         timing: window.thinking_seconds.zip(window.answer_seconds).zip(window.remaining(now)).map(
-            |((thinking, answer), (thinking_left, answer_left))| Timing { thinking, answer, thinking_left, answer_left },
+            |((thinking, answer), (thinking_left, answer_left))| Timing {
+                thinking,
+                answer,
+                thinking_left,
+                answer_left,
+            },
         ),
         max_chars: TEXT_ANSWER_MAX_CHARS,
         attempt: window.attempt,
@@ -327,10 +353,9 @@ fn refusal(refused: Refused) -> (StatusCode, &'static str) {
             StatusCode::CONFLICT,
             "This question was not shown to you yet. Open your interview link to continue with your next question.",
         ),
-        Refused::TooLate => (
-            StatusCode::CONFLICT,
-            "The time for this question ended before your answer arrived, so it was not saved.",
-        ),
+        Refused::TooLate => {
+            (StatusCode::CONFLICT, "The time for this question ended before your answer arrived, so it was not saved.")
+        }
         Refused::UnknownQuestion => (StatusCode::NOT_FOUND, "This question is not part of your interview."),
         Refused::WrongKind => (StatusCode::UNPROCESSABLE_ENTITY, "This question expects a different kind of answer."),
         _ => (StatusCode::CONFLICT, "This interview is no longer open for answers."),
@@ -383,13 +408,12 @@ async fn text_answer(
         let Some(index) = questions.iter().position(|q| q.id == question_id) else {
             return Ok(refusal(Refused::UnknownQuestion).into_response());
         };
-        let window = match lifecycle::show_question(&state.pool, interview.company_id, interview.id, question_id, false)
-            .await
-        {
-            Ok(window) => window,
-            Err(Error::Refused(refused)) => return Ok(refusal(refused).into_response()),
-            Err(err) => return Err(err.into()),
-        };
+        let window =
+            match lifecycle::show_question(&state.pool, interview.company_id, interview.id, question_id, false).await {
+                Ok(window) => window,
+                Err(Error::Refused(refused)) => return Ok(refusal(refused).into_response()),
+                Err(err) => return Err(err.into()),
+            };
         let now = OffsetDateTime::now_utc();
         let view = question_page(&token, &interview, &questions, index, &window, now, Some(problem), form.text);
         return page(StatusCode::UNPROCESSABLE_ENTITY, &view);

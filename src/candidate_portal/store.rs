@@ -18,6 +18,8 @@ pub struct LinkedInterview {
     /// Retakes per question the template grants.
     pub retakes: i32,
     pub time_allowance: TimeAllowance,
+    /// The template's unscored practice question, if it offers one.
+    pub practice_prompt: Option<String>,
     pub link_nonce: Vec<u8>,
     pub status: InterviewStatus,
     pub expires_at: OffsetDateTime,
@@ -39,7 +41,7 @@ pub async fn interview(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<LinkedInt
     sqlx::query_as!(
         LinkedInterview,
         r#"select i.id, i.company_id as "company_id: CompanyId", i.template_version_id, v.retakes, i.link_nonce,
-                  i.time_allowance as "time_allowance: _",
+                  i.time_allowance as "time_allowance: _", v.practice_prompt,
                   i.status as "status: _", i.expires_at, i.link_opened_at, i.consented_at, i.human_review_requested_at,
                   c.name as candidate_name, co.name as company_name, j.title as job_title,
                   v.intro, v.duration_minutes,

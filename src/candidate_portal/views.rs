@@ -27,6 +27,19 @@ pub struct LandingPage {
     pub human_review: bool,
     /// A recruiter lifted the time limits for this candidate.
     pub unlimited_time: bool,
+    /// The template offers a practice question.
+    pub practice: bool,
+}
+
+/// The unscored practice question: recorded and played back in the browser only.
+#[derive(Template)]
+#[template(path = "candidate_portal/practice.html")]
+pub struct PracticePage {
+    pub asset_version: &'static str,
+    pub token: String,
+    pub company_name: String,
+    pub job_title: String,
+    pub prompt: String,
 }
 
 #[derive(Template)]

@@ -1,9 +1,9 @@
 use std::collections::HashMap;
 
 use axum::{extract::State, response::Response};
+use rules::evaluation::steering::addresses_the_evaluator;
 use serde::Deserialize;
 use sqlx::PgPool;
-use rules::evaluation::steering::addresses_the_evaluator;
 use time::macros::format_description;
 use uuid::Uuid;
 

@@ -235,6 +235,7 @@ pub async fn edit_page(
         duration_minutes: template.duration_minutes.to_string(),
         intro: template.intro.clone().unwrap_or_default(),
         retakes: template.retakes.to_string(),
+        practice_prompt: template.practice_prompt.clone().unwrap_or_default(),
         idempotency_key: String::new(),
     };
     render(&edit_form(shell, &template, values, FieldErrors::default()))

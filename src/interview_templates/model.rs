@@ -117,6 +117,8 @@ pub struct TemplateForm {
     pub intro: String,
     /// Retakes per question, 0–5; empty is none.
     pub retakes: String,
+    /// An unscored question to try first; empty is none.
+    pub practice_prompt: String,
     pub idempotency_key: String,
 }
 
@@ -129,6 +131,8 @@ pub struct TemplateFields {
     pub intro: Option<String>,
     /// How many times a candidate may answer each question again, counted on the server.
     pub retakes: i32,
+    /// An unscored practice question the candidate may try, as often as they like, first.
+    pub practice_prompt: Option<String>,
 }
 
 impl TemplateForm {
@@ -156,19 +160,25 @@ impl TemplateForm {
                 whole_number(raw, 0, MAX_RETAKES, "Enter the retakes per question as a whole number from 0 to 5."),
             ),
         };
-        match (name, difficulty, focus_area, duration_minutes, intro, retakes) {
-            (Some(name), Some(difficulty), Some(focus_area), Some(duration_minutes), Some(intro), Some(retakes))
-                if errors.is_empty() =>
-            {
-                Ok(TemplateFields {
-                    name: name.into_inner(),
-                    difficulty,
-                    focus_area,
-                    duration_minutes,
-                    intro,
-                    retakes,
-                })
-            }
+        let practice_prompt = errors.check("practice_prompt", optional_text(&self.practice_prompt, 1_000, true));
+        match (name, difficulty, focus_area, duration_minutes, intro, retakes, practice_prompt) {
+            (
+                Some(name),
+                Some(difficulty),
+                Some(focus_area),
+                Some(duration_minutes),
+                Some(intro),
+                Some(retakes),
+                Some(practice_prompt),
+            ) if errors.is_empty() => Ok(TemplateFields {
+                name: name.into_inner(),
+                difficulty,
+                focus_area,
+                duration_minutes,
+                intro,
+                retakes,
+                practice_prompt,
+            }),
             _ => Err(errors),
         }
     }

@@ -134,6 +134,7 @@ pub struct Template {
     pub duration_minutes: i32,
     pub intro: Option<String>,
     pub retakes: i32,
+    pub practice_prompt: Option<String>,
     pub status: TemplateStatus,
     /// The version new interviews are sent with, while published.
     pub version_number: Option<i32>,
@@ -161,7 +162,7 @@ pub async fn get(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result
     sqlx::query_as!(
         Template,
         r#"select t.id, t.job_id, j.title as job_title, t.name, t.difficulty as "difficulty: _", t.focus_area, t.duration_minutes,
-                  t.intro, t.retakes, t.status as "status: _", v.number as "version_number?",
+                  t.intro, t.retakes, t.practice_prompt, t.status as "status: _", v.number as "version_number?",
                   (select max(number) from template_versions tv where tv.template_id = t.id) as latest_version_number,
                   t.created_at
            from interview_templates t
@@ -247,8 +248,8 @@ pub async fn create(
 ) -> sqlx::Result<Option<bool>> {
     let inserted = sqlx::query!(
         "insert into interview_templates
-             (id, company_id, job_id, name, difficulty, focus_area, duration_minutes, intro, retakes)
-         select $1, j.company_id, j.id, $4, $5, $6, $7, $8, $9
+             (id, company_id, job_id, name, difficulty, focus_area, duration_minutes, intro, retakes, practice_prompt)
+         select $1, j.company_id, j.id, $4, $5, $6, $7, $8, $9, $10
          from jobs j where j.id = $3 and j.company_id = $2
          on conflict (id) do nothing",
         id,
@@ -260,6 +261,7 @@ pub async fn create(
         fields.duration_minutes,
         fields.intro,
         fields.retakes,
+        fields.practice_prompt,
     )
     .execute(pool)
     .await?
@@ -302,7 +304,7 @@ pub async fn update(pool: &PgPool, company_id: CompanyId, id: Uuid, fields: &Tem
     sqlx::query!(
         "update interview_templates
          set name = $3, difficulty = $4, focus_area = $5, duration_minutes = $6, intro = $7, retakes = $8,
-             updated_at = now()
+             practice_prompt = $9, updated_at = now()
          where id = $1 and company_id = $2",
         id,
         company_id as CompanyId,
@@ -312,6 +314,7 @@ pub async fn update(pool: &PgPool, company_id: CompanyId, id: Uuid, fields: &Tem
         fields.duration_minutes,
         fields.intro,
         fields.retakes,
+        fields.practice_prompt,
     )
     .execute(&mut *tx)
     .await?;
@@ -512,8 +515,9 @@ pub async fn publish(pool: &PgPool, company_id: CompanyId, template_id: Uuid) ->
     let version_id = Uuid::new_v4();
     sqlx::query!(
         "insert into template_versions
-             (id, template_id, company_id, number, name, difficulty, focus_area, duration_minutes, intro, retakes)
-         select $1, t.id, t.company_id, $3, t.name, t.difficulty, t.focus_area, t.duration_minutes, t.intro, t.retakes
+             (id, template_id, company_id, number, name, difficulty, focus_area, duration_minutes, intro, retakes, practice_prompt)
+         select $1, t.id, t.company_id, $3, t.name, t.difficulty, t.focus_area, t.duration_minutes, t.intro, t.retakes,
+                t.practice_prompt
          from interview_templates t where t.id = $2",
         version_id,
         template_id,

@@ -604,7 +604,9 @@ pub async fn time_allowance(
 ) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
     let Some(allowance) = input.allowance.as_deref().and_then(TimeAllowance::parse) else {
-        return Ok(Flash::error("Choose the candidate's time: the template's, ×1.5, ×2 or no time limits.").redirect(&to));
+        return Ok(
+            Flash::error("Choose the candidate's time: the template's, ×1.5, ×2 or no time limits.").redirect(&to)
+        );
     };
     match lifecycle::set_time_allowance(&state.pool, user.company_id, id, allowance).await {
         Ok(()) => Ok(Flash::success(format!("Time allowance saved: {}.", allowance.label())).redirect(&to)),

@@ -76,7 +76,12 @@ impl Sent {
     }
 
     /// Uploads a recording as it is, without opening any page first.
-    pub(crate) async fn upload_unshown(&self, question: Uuid, content_type: &str, body: Vec<u8>) -> (StatusCode, String) {
+    pub(crate) async fn upload_unshown(
+        &self,
+        question: Uuid,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, String) {
         let response = self
             .candidate
             .client

@@ -466,10 +466,7 @@ async fn a_malformed_reply_is_asked_again_once_then_fails_with_the_reason(pool: 
     let rows = evaluation_rows(&app, second).await;
     assert_eq!(rows[0].0, "failed");
     let reason = rows[0].1.clone().unwrap();
-    assert!(
-        reason.contains("twice sent a reply that is not the expected JSON: the summary is empty"),
-        "{reason}"
-    );
+    assert!(reason.contains("twice sent a reply that is not the expected JSON: the summary is empty"), "{reason}");
     let (status, _, last_error, _) = task_row(&app, task).await;
     assert_eq!((status.as_str(), last_error.as_deref()), ("failed", Some(reason.as_str())));
 

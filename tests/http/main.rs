@@ -23,6 +23,7 @@ mod jobs;
 mod lifecycle;
 mod new_link;
 mod outbox;
+mod practice;
 mod reminders;
 mod reviews;
 mod roles;

@@ -8,8 +8,8 @@ use sqlx::PgPool;
 
 use crate::{
     evaluation::{
-        CHAT, GOOD_QUERY, Given, MockApi, REVIEW, Reply, completed_interview, config_with, enqueue_evaluation, evaluate,
-        good_llm_reply, make_all_questions_text, ready,
+        CHAT, GOOD_QUERY, Given, MockApi, REVIEW, Reply, completed_interview, config_with, enqueue_evaluation,
+        evaluate, good_llm_reply, make_all_questions_text, ready,
     },
     support::TestApp,
 };
@@ -59,14 +59,15 @@ async fn answers_that_instruct_the_evaluator_are_flagged_and_harmless_ones_are_n
     let interview = completed_interview(&app, &s, &answers).await;
 
     let page = app.get(&format!("/interviews/{interview}")).await;
-    let flagged: Vec<bool> = (1..=16)
-        .map(|n| !page.texts(&format!("li.answer:nth-child({n}) .answer-steering")).is_empty())
-        .collect();
+    let flagged: Vec<bool> =
+        (1..=16).map(|n| !page.texts(&format!("li.answer:nth-child({n}) .answer-steering")).is_empty()).collect();
     let missed: Vec<&str> = INJECTIONS.iter().zip(&flagged[..8]).filter(|(_, f)| !**f).map(|(a, _)| *a).collect();
     let wrongly: Vec<&str> = HARMLESS.iter().zip(&flagged[8..]).filter(|(_, f)| **f).map(|(a, _)| *a).collect();
     assert!(missed.is_empty(), "injection attempts not flagged: {missed:#?}");
     assert!(wrongly.is_empty(), "harmless answers flagged: {wrongly:#?}");
-    assert!(page.text(".answer-steering").starts_with("Flagged: this answer seems to give the evaluator instructions."));
+    assert!(
+        page.text(".answer-steering").starts_with("Flagged: this answer seems to give the evaluator instructions.")
+    );
 }
 
 #[sqlx::test]
@@ -84,8 +85,7 @@ async fn the_model_sees_no_personal_details_and_its_overall_verdict_is_not_taken
     let introduction = "Hi, I'm Ada Lovelace (ADA to friends). Reach me at ada@example.com or on +44 20 7946 0958. \
         I designed our billing pipeline around trade-offs of scalability.";
     let interview =
-        completed_interview(&app, &s, &[Given::Text(introduction), Given::Text(GOOD_QUERY), Given::Text(REVIEW)])
-            .await;
+        completed_interview(&app, &s, &[Given::Text(introduction), Given::Text(GOOD_QUERY), Given::Text(REVIEW)]).await;
     enqueue_evaluation(&app, s.company_id, interview).await;
     assert_eq!(evaluate(&app, &config).await, 1);
 

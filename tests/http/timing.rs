@@ -134,17 +134,17 @@ async fn a_reload_resumes_with_the_time_left_not_a_fresh_clock(pool: PgPool) {
 #[sqlx::test]
 async fn extra_time_stretches_the_window_and_the_email_says_nothing_of_it(pool: PgPool) {
     let s = sent_interview(pool).await;
-    let granted = s
-        .app
-        .post(&format!("/interviews/{}/time-allowance", s.interview_id), &[("allowance", "double")])
-        .await;
+    let granted =
+        s.app.post(&format!("/interviews/{}/time-allowance", s.interview_id), &[("allowance", "double")]).await;
     assert_eq!(granted.flash(), "Time allowance saved: ×2 time.");
     assert_eq!(granted.text("[data-time-allowance]"), "×2 time");
 
     s.start().await;
     let (thinking, answer) = recorder_times(&s, s.questions[0]).await.unwrap();
     assert!((59..=60).contains(&thinking) && answer == 240, "{thinking} {answer}");
-    assert!(s.show(s.questions[0]).await.text("[data-times]").starts_with("You have 60 seconds to think and up to 240"));
+    assert!(
+        s.show(s.questions[0]).await.text("[data-times]").starts_with("You have 60 seconds to think and up to 240")
+    );
     // 300 s would be past the template's time and the grace (270 s), not past twice the time.
     shown_ago(&s, s.questions[0], 300).await;
     assert_eq!(s.upload_unshown(s.questions[0], "video/webm", webm(1000)).await.0, StatusCode::CREATED);

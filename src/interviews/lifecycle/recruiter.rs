@@ -174,7 +174,12 @@ pub async fn extend(pool: &PgPool, company_id: CompanyId, id: Uuid, days: i64) -
 
 /// Grants the candidate extra time (or takes it back) on an open interview. A question
 /// window still open gets the new time from when it opened; answered ones keep theirs.
-pub async fn set_time_allowance(pool: &PgPool, company_id: CompanyId, id: Uuid, allowance: TimeAllowance) -> Result<()> {
+pub async fn set_time_allowance(
+    pool: &PgPool,
+    company_id: CompanyId,
+    id: Uuid,
+    allowance: TimeAllowance,
+) -> Result<()> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::SetTimeAllowance)?;

@@ -11,11 +11,7 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::{Refused, Result, Transition, lock};
-use crate::{
-    ids::CompanyId,
-    interview_templates::model::AnswerKind,
-    interviews::model::TimeAllowance,
-};
+use crate::{ids::CompanyId, interview_templates::model::AnswerKind, interviews::model::TimeAllowance};
 
 /// One attempt at a question, as the server keeps it.
 #[derive(Clone, Debug)]

@@ -60,10 +60,8 @@ fn tokens(text: &str) -> Vec<&str> {
         let joins_number = c == ' '
             && previous.is_ascii_digit()
             && chars.get(i + 1).is_some_and(|&(_, next)| next.is_ascii_digit() || next == '(');
-        let joined_after_space = previous == ' '
-            && i >= 2
-            && chars[i - 2].1.is_ascii_digit()
-            && (c.is_ascii_digit() || c == '(');
+        let joined_after_space =
+            previous == ' ' && i >= 2 && chars[i - 2].1.is_ascii_digit() && (c.is_ascii_digit() || c == '(');
         if c.is_whitespace() != previous.is_whitespace() && !joins_number && !joined_after_space {
             runs.push(&text[start..at]);
             start = at;
@@ -128,7 +126,10 @@ mod tests {
 
     #[test]
     fn numbers_that_are_not_phone_numbers_stay() {
-        assert_eq!(redact("We cut p99 from 250 ms to 40 ms in 2023", NAME_, EMAIL_), "We cut p99 from 250 ms to 40 ms in 2023");
+        assert_eq!(
+            redact("We cut p99 from 250 ms to 40 ms in 2023", NAME_, EMAIL_),
+            "We cut p99 from 250 ms to 40 ms in 2023"
+        );
     }
 
     #[test]

@@ -21,7 +21,21 @@ const RULES: &[&[&[&str]]] = &[
     &[
         &["give", "assign", "award", "rate", "mark", "score", "grade"],
         &["me", "answer", "response", "candidate", "this", "it", "all"],
-        &["5", "five", "10", "100", "maximum", "max", "highest", "perfect", "full", "top", "highly", "excellent", "covered"],
+        &[
+            "5",
+            "five",
+            "10",
+            "100",
+            "maximum",
+            "max",
+            "highest",
+            "perfect",
+            "full",
+            "top",
+            "highly",
+            "excellent",
+            "covered",
+        ],
     ],
     &[&["recommend", "recommendation", "verdict"], &["strong"], &["yes"]],
     &[&["overall_score"]],
@@ -46,10 +60,8 @@ pub fn addresses_the_evaluator(text: &str) -> bool {
     {
         return true;
     }
-    let words: Vec<&str> = lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|word| !word.is_empty())
-        .collect();
+    let words: Vec<&str> =
+        lower.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|word| !word.is_empty()).collect();
     RULES.iter().any(|rule| matches_from(&words, rule))
 }
 
