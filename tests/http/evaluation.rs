@@ -472,7 +472,7 @@ async fn a_malformed_reply_is_asked_again_once_then_fails_with_the_reason(pool: 
 
     let page = app.get(&format!("/interviews/{second}")).await;
     assert_eq!(page.text(".evaluation-state .badge"), "Failed");
-    assert!(page.text(".evaluation-state").contains("not between 0 and 100"));
+    assert!(page.text(".evaluation-state").contains("the summary is empty"));
     assert_eq!(page.text("#evaluation form button"), "Re-run evaluation");
     assert!(page.texts(".timeline-label").contains(&"Evaluation failed".to_owned()));
 }

@@ -329,6 +329,9 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     refused_from_another_site(&app, new_link, c).await;
     refused_from_another_site(&app, Post::new(&app, "/interviews/{id}/extend", format!("{i}/extend"), form(&[])), c)
         .await;
+    let double = form(&[("allowance", "double")]);
+    let time = Post::new(&app, "/interviews/{id}/time-allowance", format!("{i}/time-allowance"), double);
+    refused_from_another_site(&app, time, c).await;
     // A candidate's choice of a person's review instead of AI, on Grace's interview.
     let grace_browser = app.other_browser();
     let grace_nonce: Vec<u8> = sqlx::query_scalar("select link_nonce from interviews where id = $1")
