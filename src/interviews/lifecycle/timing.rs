@@ -157,14 +157,15 @@ pub async fn show_question(
     Ok(opened)
 }
 
-/// The window an answer is given in, locked for the answer's transaction: refused when
-/// the question was never shown, when this attempt is answered already, or when the
-/// upload arrived after the window and the grace.
+/// The attempt an answer is given in.
 pub(super) struct Given {
     pub opened_at: OffsetDateTime,
     pub attempt: i32,
 }
 
+/// The window an answer is given in, locked for the answer's transaction: refused when
+/// the question was never shown, when this attempt is answered already, or when the
+/// upload arrived after the window and the grace.
 pub(super) async fn check_window(
     conn: &mut sqlx::PgConnection,
     company_id: CompanyId,
