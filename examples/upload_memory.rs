@@ -49,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
             vec![template, company, job],
         ),
         (
-            "insert into template_versions (id, template_id, company_id, number, name, difficulty, duration_minutes, allow_retakes) values ($1, $2, $3, 1, 'Screen', 'easy', 10, false)",
+            "insert into template_versions (id, template_id, company_id, number, name, difficulty, duration_minutes, retakes) values ($1, $2, $3, 1, 'Screen', 'easy', 10, 0)",
             vec![version, template, company],
         ),
         (

@@ -57,6 +57,8 @@ pub struct Config {
     pub media_store: Option<String>,
     /// The largest video answer accepted, in bytes.
     pub max_answer_bytes: u64,
+    /// How long after a question's recording time its upload may still arrive (slow connections).
+    pub answer_grace: Duration,
     /// Speech-to-text and scoring services of the evaluation (none: built-in rubric only).
     pub evaluation: EvaluationConfig,
     /// How often the background workers look for work without being woken.
@@ -275,6 +277,14 @@ impl Config {
                 .filter(|mb| (1..=4096).contains(mb))
                 .context("MAX_ANSWER_MB must be a whole number of megabytes from 1 to 4096")?,
         };
+        let answer_grace_secs = match optional("ANSWER_GRACE_SECS")? {
+            None => 120,
+            Some(raw) => raw
+                .parse::<u64>()
+                .ok()
+                .filter(|secs| *secs <= 3600)
+                .context("ANSWER_GRACE_SECS must be a whole number of seconds from 0 to 3600")?,
+        };
         Ok(Self {
             app_env,
             database_url,
@@ -295,6 +305,7 @@ impl Config {
             link_valid_days,
             media_store,
             max_answer_bytes: max_answer_mb * 1024 * 1024,
+            answer_grace: Duration::from_secs(answer_grace_secs),
             evaluation: EvaluationConfig::from_env()?,
             workers: WorkerConfig::from_env()?,
         })

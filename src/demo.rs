@@ -659,7 +659,8 @@ pub async fn seed_jobs_and_templates(pool: &PgPool, company_id: CompanyId) -> an
                 focus_area: Some(demo.focus_area.into()),
                 duration_minutes: demo.duration_minutes,
                 intro: Some(demo.intro.into()),
-                allow_retakes: false,
+                retakes: 0,
+                practice_prompt: None,
             };
             interview_templates::store::create(pool, company_id, template_id, job_id, &fields).await?;
             for question in demo.questions {

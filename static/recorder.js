@@ -1,6 +1,8 @@
 // Records one video answer: thinking countdown, recording with a countdown that stops
 // by itself, then an upload with progress. A failed upload keeps the recording in
-// memory so it can be sent again.
+// memory so it can be sent again. The times are what the server says is left (a reload
+// resumes rather than restarts); an interview without time limits has no countdowns.
+// A practice question (data-practice) is played back in the page and never uploaded.
 "use strict";
 
 function pickType() {
@@ -38,6 +40,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   const uploadBox = $("[data-upload]");
   const progress = $("[data-upload-progress]");
   const error = $("[data-error]");
+  const unlimited = "unlimited" in root.dataset;
+  const practice = "practice" in root.dataset;
   const thinking = Number(root.dataset.thinking);
   const answerTime = Number(root.dataset.answer);
 
@@ -70,7 +74,8 @@ document.addEventListener("DOMContentLoaded", async () => {
     recorder.addEventListener("stop", () => {
       stream.getTracks().forEach((track) => track.stop());
       const blobType = (recorder.mimeType || type || "video/webm").split(";")[0];
-      upload(new Blob(chunks, { type: blobType }));
+      const blob = new Blob(chunks, { type: blobType });
+      if (practice) playBack(blob); else upload(blob);
     });
     recorder.addEventListener("error", () => {
       fail("Recording stopped unexpectedly. Reload the page to record this answer again.");
@@ -80,13 +85,29 @@ document.addEventListener("DOMContentLoaded", async () => {
     phase.textContent = "Recording";
     stop.hidden = false;
     stop.focus();
-    const stopTimer = countdown(answerTime, (left) => { timer.textContent = `${seconds(left)} left to answer`; }, () => {
+    const stopTimer = unlimited ? () => {} : countdown(answerTime, (left) => { timer.textContent = `${seconds(left)} left to answer`; }, () => {
       if (recorder.state !== "inactive") recorder.stop();
     });
     stop.addEventListener("click", () => {
       stopTimer();
       if (recorder.state !== "inactive") recorder.stop();
     }, { once: true });
+  };
+
+  // The practice recording, shown in the page; "Record again" reloads it for a new try.
+  const playBack = (blob) => {
+    root.classList.remove("recording");
+    stop.hidden = true;
+    timer.textContent = "";
+    phase.textContent = "Your practice recording. Nothing was sent.";
+    const playback = $("[data-playback]");
+    playback.src = URL.createObjectURL(blob);
+    playback.hidden = false;
+    $("[data-preview]").hidden = true;
+    const again = $("[data-practice-again]");
+    again.hidden = false;
+    again.addEventListener("click", () => location.reload(), { once: true });
+    playback.focus();
   };
 
   const upload = (blob) => {
@@ -131,7 +152,11 @@ document.addEventListener("DOMContentLoaded", async () => {
     xhr.send(blob);
   };
 
-  if (thinking > 0) {
+  if (unlimited) {
+    phase.textContent = "Think about your answer, then start recording";
+    recordNow.hidden = false;
+    recordNow.addEventListener("click", startRecording, { once: true });
+  } else if (thinking > 0) {
     phase.textContent = "Think about your answer";
     recordNow.hidden = false;
     recordNow.addEventListener("click", startRecording, { once: true });

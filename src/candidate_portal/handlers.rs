@@ -19,7 +19,7 @@ use crate::{
     interviews::{
         lifecycle::{self, AnswerContent, Error, Refused},
         link::ClaimedToken,
-        model::InterviewStatus,
+        model::{InterviewStatus, TimeAllowance},
     },
     state::AppState,
     static_files,
@@ -166,6 +166,8 @@ pub async fn landing(
             notice,
             consented: interview.consented_at.is_some(),
             human_review: interview.human_review_requested_at.is_some(),
+            unlimited_time: interview.time_allowance == TimeAllowance::Unlimited,
+            practice: interview.practice_prompt.is_some(),
         },
     )
 }
@@ -208,14 +210,36 @@ pub async fn start(
     }
 }
 
+/// The template's practice question, before the real ones, as often as the candidate
+/// likes: nothing of it reaches the server. Offered once the candidate agreed to the
+/// notice and until they start.
+pub async fn practice(OpenInterview { token, interview }: OpenInterview) -> AppResult<Response> {
+    let prompt = match interview.practice_prompt {
+        Some(prompt) if interview.consented_at.is_some() && interview.status == InterviewStatus::Pending => prompt,
+        _ => return Ok(Redirect::to(&format!("/i/{token}")).into_response()),
+    };
+    page(
+        StatusCode::OK,
+        &PracticePage {
+            asset_version: static_files::version(),
+            token,
+            company_name: interview.company_name,
+            job_title: interview.job_title,
+            prompt,
+        },
+    )
+}
+
 #[derive(Deserialize)]
 pub struct QuestionQuery {
-    /// With retakes allowed, an answered question can be chosen again.
+    /// A chosen question: a retake when it was answered or ran out of time (when the
+    /// template grants one).
     question: Option<Uuid>,
 }
 
-/// One question at a time: the first unanswered one (so reopening the link resumes),
-/// or, when all are answered, the page with **Complete interview**.
+/// One question at a time: the first one neither answered nor out of time (so reopening
+/// the link resumes, with the time that is left), a chosen one, or, when none is left,
+/// the page with **Complete interview**. Showing a question starts its time.
 pub async fn question(
     State(state): State<AppState>,
     OpenInterview { token, interview }: OpenInterview,
@@ -224,14 +248,11 @@ pub async fn question(
     if interview.status == InterviewStatus::Pending {
         return Ok(Redirect::to(&format!("/i/{token}")).into_response());
     }
+    let now = OffsetDateTime::now_utc();
     let questions = store::questions(&state.pool, &interview).await?;
-    let total = questions.len();
-    let chosen = query
-        .question
-        .filter(|_| interview.allow_retakes)
-        .and_then(|id| questions.iter().position(|q| q.id == id))
-        .or_else(|| questions.iter().position(|q| !q.answered));
-    let Some(index) = chosen else {
+    let chosen = query.question.and_then(|id| questions.iter().position(|q| q.id == id));
+    let next = || questions.iter().position(|q| !q.answered && !q.missed(now));
+    let Some(index) = chosen.or_else(next) else {
         return page(
             StatusCode::OK,
             &ReviewPage {
@@ -239,32 +260,78 @@ pub async fn question(
                 token,
                 company_name: interview.company_name,
                 job_title: interview.job_title,
-                allow_retakes: interview.allow_retakes,
-                questions: questions.into_iter().map(|q| (q.id, q.prompt)).collect(),
+                questions: questions
+                    .iter()
+                    .map(|q| ReviewItem {
+                        id: q.id,
+                        prompt: q.prompt.clone(),
+                        missed: q.missed(now),
+                        retakes_left: q.retakes_left(interview.retakes),
+                    })
+                    .collect(),
             },
         );
     };
-    let q = &questions[index];
-    page(
-        StatusCode::OK,
-        &QuestionPage {
-            asset_version: static_files::version(),
-            upload_url: format!("/i/{token}/answers/{}", q.id),
-            next_url: format!("/i/{token}/q"),
-            company_name: interview.company_name,
-            job_title: interview.job_title,
-            number: index + 1,
-            total,
-            prompt: q.prompt.clone(),
-            is_video: q.answer_kind == AnswerKind::Video,
-            thinking_seconds: q.thinking_seconds,
-            answer_seconds: q.answer_seconds,
-            max_chars: TEXT_ANSWER_MAX_CHARS,
-            retake: q.answered,
-            error: None,
-            text: String::new(),
-        },
+    let window = match lifecycle::show_question(
+        &state.pool,
+        interview.company_id,
+        interview.id,
+        questions[index].id,
+        questions[index].answered || questions[index].missed(now),
     )
+    .await
+    {
+        Ok(window) => window,
+        Err(Error::Refused(refused)) => {
+            let (status, message) = refusal(refused);
+            return page(status, &ClosedPage::new("This question can't be shown", message));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    // No retake left, or its time ran out meanwhile: on to what is next.
+    if !window.is_open(now) {
+        return Ok(Redirect::to(&format!("/i/{token}/q")).into_response());
+    }
+    page(StatusCode::OK, &question_page(&token, &interview, &questions, index, &window, now, None, String::new()))
+}
+
+/// The page of the question at `index`, with the time its window has left at `now`.
+#[allow(clippy::too_many_arguments)]
+fn question_page(
+    token: &str,
+    interview: &store::LinkedInterview,
+    questions: &[store::QuestionState],
+    index: usize,
+    window: &lifecycle::Window,
+    now: OffsetDateTime,
+    error: Option<String>,
+    text: String,
+) -> QuestionPage {
+    let q = &questions[index];
+    QuestionPage {
+        asset_version: static_files::version(),
+        upload_url: format!("/i/{token}/answers/{}", q.id),
+        next_url: format!("/i/{token}/q"),
+        company_name: interview.company_name.clone(),
+        job_title: interview.job_title.clone(),
+        number: index + 1,
+        total: questions.len(),
+        prompt: q.prompt.clone(),
+        is_video: q.answer_kind == AnswerKind::Video,
+        timing: window.thinking_seconds.zip(window.answer_seconds).zip(window.remaining(now)).map(
+            |((thinking, answer), (thinking_left, answer_left))| Timing {
+                thinking,
+                answer,
+                thinking_left,
+                answer_left,
+            },
+        ),
+        max_chars: TEXT_ANSWER_MAX_CHARS,
+        attempt: window.attempt,
+        retakes_left: window.retakes_left,
+        error,
+        text,
+    }
 }
 
 #[derive(Deserialize)]
@@ -282,6 +349,13 @@ fn refusal(refused: Refused) -> (StatusCode, &'static str) {
             (StatusCode::FORBIDDEN, "Read the notice on your interview's page and choose I agree before answering.")
         }
         Refused::AlreadyAnswered => (StatusCode::CONFLICT, "This question already has a saved answer."),
+        Refused::NotShown => (
+            StatusCode::CONFLICT,
+            "This question was not shown to you yet. Open your interview link to continue with your next question.",
+        ),
+        Refused::TooLate => {
+            (StatusCode::CONFLICT, "The time for this question ended before your answer arrived, so it was not saved.")
+        }
         Refused::UnknownQuestion => (StatusCode::NOT_FOUND, "This question is not part of your interview."),
         Refused::WrongKind => (StatusCode::UNPROCESSABLE_ENTITY, "This question expects a different kind of answer."),
         _ => (StatusCode::CONFLICT, "This interview is no longer open for answers."),
@@ -297,12 +371,14 @@ pub async fn answer(
     headers: HeaderMap,
     body: Body,
 ) -> AppResult<Response> {
+    // The answer's time is when its request arrived, however long the upload then takes.
+    let received_at = OffsetDateTime::now_utc();
     let content_type =
         headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
     if content_type.starts_with("application/x-www-form-urlencoded") {
-        return text_answer(state, interview, token, question_id, body).await;
+        return text_answer(state, interview, token, question_id, received_at, body).await;
     }
-    video_answer(state, interview, question_id, &content_type, &headers, body).await
+    video_answer(state, interview, question_id, received_at, &content_type, &headers, body).await
 }
 
 async fn text_answer(
@@ -310,6 +386,7 @@ async fn text_answer(
     interview: store::LinkedInterview,
     token: String,
     question_id: Uuid,
+    received_at: OffsetDateTime,
     body: Body,
 ) -> AppResult<Response> {
     let bytes = axum::body::to_bytes(body, 64 * 1024)
@@ -329,34 +406,23 @@ async fn text_answer(
     if let Some(problem) = problem {
         let questions = store::questions(&state.pool, &interview).await?;
         let Some(index) = questions.iter().position(|q| q.id == question_id) else {
-            return Ok((StatusCode::NOT_FOUND, "This question is not part of your interview.").into_response());
+            return Ok(refusal(Refused::UnknownQuestion).into_response());
         };
-        let q = &questions[index];
-        let mut response = page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &QuestionPage {
-                asset_version: static_files::version(),
-                upload_url: format!("/i/{token}/answers/{}", q.id),
-                next_url: format!("/i/{token}/q"),
-                company_name: interview.company_name,
-                job_title: interview.job_title,
-                number: index + 1,
-                total: questions.len(),
-                prompt: q.prompt.clone(),
-                is_video: false,
-                thinking_seconds: q.thinking_seconds,
-                answer_seconds: q.answer_seconds,
-                max_chars: TEXT_ANSWER_MAX_CHARS,
-                retake: q.answered,
-                error: Some(problem),
-                text: form.text,
-            },
-        )?;
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(response);
+        let window =
+            match lifecycle::show_question(&state.pool, interview.company_id, interview.id, question_id, false).await {
+                Ok(window) => window,
+                Err(Error::Refused(refused)) => return Ok(refusal(refused).into_response()),
+                Err(err) => return Err(err.into()),
+            };
+        let now = OffsetDateTime::now_utc();
+        let view = question_page(&token, &interview, &questions, index, &window, now, Some(problem), form.text);
+        return page(StatusCode::UNPROCESSABLE_ENTITY, &view);
     }
     let content = AnswerContent::Text(text);
-    match lifecycle::answer(&state.pool, interview.company_id, interview.id, question_id, content).await {
+    let grace = state.config.answer_grace;
+    match lifecycle::answer(&state.pool, interview.company_id, interview.id, question_id, content, received_at, grace)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/i/{token}/q")).into_response()),
         Err(Error::Refused(refused)) => {
             let (status, message) = refusal(refused);
@@ -388,6 +454,7 @@ async fn video_answer(
     state: AppState,
     interview: store::LinkedInterview,
     question_id: Uuid,
+    received_at: OffsetDateTime,
     content_type: &str,
     headers: &HeaderMap,
     body: Body,
@@ -410,13 +477,16 @@ async fn video_answer(
         return Ok(refusal(Refused::NoConsent).into_response());
     }
     let questions = store::questions(&state.pool, &interview).await?;
+    let grace = state.config.answer_grace;
     match questions.iter().find(|q| q.id == question_id) {
         None => return Ok((StatusCode::NOT_FOUND, "This question is not part of your interview.").into_response()),
-        Some(q) if q.answered && !interview.allow_retakes => {
-            return Ok((StatusCode::CONFLICT, "This question already has a saved answer.").into_response());
-        }
         Some(q) if q.answer_kind != AnswerKind::Video => {
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, "This question expects a typed answer.").into_response());
+        }
+        Some(q) if q.attempt.is_none() => return Ok(refusal(Refused::NotShown).into_response()),
+        Some(q) if q.answered_now => return Ok(refusal(Refused::AlreadyAnswered).into_response()),
+        Some(q) if q.answer_by.is_some_and(|by| received_at > by + grace) => {
+            return Ok(refusal(Refused::TooLate).into_response());
         }
         Some(_) => {}
     }
@@ -488,7 +558,9 @@ async fn video_answer(
 
     let media_type = content_type.split(';').next().unwrap_or_default().trim().to_owned();
     let content = AnswerContent::Video { key: &key, media_type: &media_type, bytes: received as i64 };
-    match lifecycle::answer(&state.pool, interview.company_id, interview.id, question_id, content).await {
+    match lifecycle::answer(&state.pool, interview.company_id, interview.id, question_id, content, received_at, grace)
+        .await
+    {
         Ok(replaced_media) => {
             if let Some(old) = replaced_media {
                 let _ = state.media.delete(&old).await;

@@ -1,5 +1,6 @@
 //! What a candidate sees at `/i/<token>`: the landing page with the notice they agree to
-//! before anything else, then the device check, one
+//! before anything else, then the device check, an unscored practice question when the
+//! template offers one (recorded and played back in the browser, never uploaded), one
 //! question at a time (recorded video streamed to storage, or typed text), resume at the
 //! first unanswered question, completion, and clear pages for links that are unknown,
 //! cancelled, expired or already completed.
@@ -27,6 +28,8 @@ pub fn router() -> Router<AppState> {
         .route("/i/{token}/consent", post(handlers::consent))
         .route("/i/{token}/human-review", post(handlers::human_review))
         .route("/i/{token}/start", post(handlers::start))
+        // Practice recordings stay in the browser: this route only shows the question.
+        .route("/i/{token}/practice", get(handlers::practice))
         .route("/i/{token}/q", get(handlers::question))
         // Recordings stream to storage under MAX_ANSWER_MB, not the form body limit.
         .route("/i/{token}/answers/{question_id}", post(handlers::answer).layer(DefaultBodyLimit::disable()))

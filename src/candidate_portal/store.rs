@@ -5,13 +5,21 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{ids::CompanyId, interview_templates::model::AnswerKind, interviews::model::InterviewStatus};
+use crate::{
+    ids::CompanyId,
+    interview_templates::model::AnswerKind,
+    interviews::model::{InterviewStatus, TimeAllowance},
+};
 
 pub struct LinkedInterview {
     pub id: Uuid,
     pub company_id: CompanyId,
     pub template_version_id: Uuid,
-    pub allow_retakes: bool,
+    /// Retakes per question the template grants.
+    pub retakes: i32,
+    pub time_allowance: TimeAllowance,
+    /// The template's unscored practice question, if it offers one.
+    pub practice_prompt: Option<String>,
     pub link_nonce: Vec<u8>,
     pub status: InterviewStatus,
     pub expires_at: OffsetDateTime,
@@ -32,7 +40,8 @@ pub struct LinkedInterview {
 pub async fn interview(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<LinkedInterview>> {
     sqlx::query_as!(
         LinkedInterview,
-        r#"select i.id, i.company_id as "company_id: CompanyId", i.template_version_id, v.allow_retakes, i.link_nonce,
+        r#"select i.id, i.company_id as "company_id: CompanyId", i.template_version_id, v.retakes, i.link_nonce,
+                  i.time_allowance as "time_allowance: _", v.practice_prompt,
                   i.status as "status: _", i.expires_at, i.link_opened_at, i.consented_at, i.human_review_requested_at,
                   c.name as candidate_name, co.name as company_name, j.title as job_title,
                   v.intro, v.duration_minutes,
@@ -62,18 +71,38 @@ pub struct QuestionState {
     pub id: Uuid,
     pub prompt: String,
     pub answer_kind: AnswerKind,
-    pub thinking_seconds: i32,
-    pub answer_seconds: i32,
     pub answered: bool,
+    /// The current attempt has its answer.
+    pub answered_now: bool,
+    /// The current attempt's window, once the question was shown.
+    pub answer_by: Option<OffsetDateTime>,
+    pub attempt: Option<i32>,
 }
 
-/// The interview's questions in order, each marked answered or not.
+impl QuestionState {
+    /// Shown, unanswered, and its recording time is over: the candidate moves on.
+    pub fn missed(&self, now: OffsetDateTime) -> bool {
+        !self.answered && self.answer_by.is_some_and(|by| by <= now)
+    }
+
+    /// Retakes of this question still granted.
+    pub fn retakes_left(&self, retakes: i32) -> i32 {
+        (retakes - (self.attempt.unwrap_or(1) - 1)).max(0)
+    }
+}
+
+/// The interview's questions in order, each marked answered or not, with its window.
 pub async fn questions(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Result<Vec<QuestionState>> {
     sqlx::query_as!(
         QuestionState,
-        r#"select q.id, q.prompt, q.answer_kind as "answer_kind: _", q.thinking_seconds, q.answer_seconds,
-                  exists(select 1 from answers a where a.interview_id = $1 and a.question_id = q.id) as "answered!"
-           from version_questions q where q.version_id = $2 order by q.position"#,
+        r#"select q.id, q.prompt, q.answer_kind as "answer_kind: _",
+                  exists(select 1 from answers a where a.interview_id = $1 and a.question_id = q.id) as "answered!",
+                  exists(select 1 from answers a where a.interview_id = $1 and a.question_id = q.id
+                           and a.shown_at = w.opened_at) as "answered_now!",
+                  w.answer_by as "answer_by?", w.attempt as "attempt?"
+           from version_questions q
+           left join question_windows w on w.interview_id = $1 and w.question_id = q.id
+           where q.version_id = $2 order by q.position"#,
         interview.id,
         interview.template_version_id,
     )

@@ -25,6 +25,21 @@ pub struct LandingPage {
     pub consented: bool,
     /// The candidate asked for a person's review instead of AI.
     pub human_review: bool,
+    /// A recruiter lifted the time limits for this candidate.
+    pub unlimited_time: bool,
+    /// The template offers a practice question.
+    pub practice: bool,
+}
+
+/// The unscored practice question: recorded and played back in the browser only.
+#[derive(Template)]
+#[template(path = "candidate_portal/practice.html")]
+pub struct PracticePage {
+    pub asset_version: &'static str,
+    pub token: String,
+    pub company_name: String,
+    pub job_title: String,
+    pub prompt: String,
 }
 
 #[derive(Template)]
@@ -39,13 +54,30 @@ pub struct QuestionPage {
     pub total: usize,
     pub prompt: String,
     pub is_video: bool,
-    pub thinking_seconds: i32,
-    pub answer_seconds: i32,
+    /// `None`: no time limits (a recruiter granted them).
+    pub timing: Option<Timing>,
     pub max_chars: usize,
-    /// Answering again (the template allows retakes).
-    pub retake: bool,
+    /// 1, or more when answering again.
+    pub attempt: i32,
+    pub retakes_left: i32,
     pub error: Option<String>,
     pub text: String,
+}
+
+/// A question's times in seconds, as granted and as left now (the server's clock, so a
+/// reload resumes rather than restarts).
+pub struct Timing {
+    pub thinking: i32,
+    pub answer: i32,
+    pub thinking_left: i32,
+    pub answer_left: i32,
+}
+
+impl Timing {
+    /// The page was reloaded after part of the time ran.
+    pub fn resumed(&self) -> bool {
+        self.thinking_left < self.thinking || self.answer_left < self.answer
+    }
 }
 
 impl QuestionPage {
@@ -62,8 +94,15 @@ pub struct ReviewPage {
     pub token: String,
     pub company_name: String,
     pub job_title: String,
-    pub allow_retakes: bool,
-    pub questions: Vec<(Uuid, String)>,
+    pub questions: Vec<ReviewItem>,
+}
+
+pub struct ReviewItem {
+    pub id: Uuid,
+    pub prompt: String,
+    /// Its time ran out without an answer.
+    pub missed: bool,
+    pub retakes_left: i32,
 }
 
 /// The page for a link that can't be used: unknown, cancelled, expired or done.

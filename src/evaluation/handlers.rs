@@ -1,8 +1,10 @@
 use std::collections::HashMap;
 
 use axum::{extract::State, response::Response};
+use rules::evaluation::steering::addresses_the_evaluator;
 use serde::Deserialize;
 use sqlx::PgPool;
+use time::macros::format_description;
 use uuid::Uuid;
 
 use super::{
@@ -168,6 +170,7 @@ fn review_view(
     let shown = if latest_is_done { latest } else { previous_done }.filter(|_| !rate_first);
     let showing_previous = shown.is_some() && !latest_is_done;
 
+    let scored = Scored { scored: results.iter().filter(|r| r.score.is_some()).count(), of: questions.len() };
     let mut results: HashMap<Uuid, store::AnswerResultRow> = results.into_iter().map(|r| (r.question_id, r)).collect();
     let questions = questions
         .into_iter()
@@ -185,8 +188,12 @@ fn review_view(
                 (None, _) => (None, Some("The transcript appears when the evaluation has run.".into())),
             };
             let own = reviews.iter().find(|r| Some(r.answer_id) == row.answer_id && r.user_id == user_id);
+            let addresses_the_evaluator =
+                [row.text_answer.as_deref(), transcript.as_deref()].into_iter().flatten().any(addresses_the_evaluator);
             QuestionView {
                 number: index + 1,
+                timing: answer_timing(&row),
+                addresses_the_evaluator,
                 prompt: row.prompt,
                 key_points: row.key_points,
                 answer_id: row.answer_id,
@@ -249,6 +256,7 @@ fn review_view(
                 run.method_version.as_deref().unwrap_or(""),
             ),
             is_rubric: provider == rubric::PROVIDER,
+            scored,
             score: run.overall_score,
             recommendation: run.recommendation.map(|stored| stored.0),
             summary: run.summary.unwrap_or_default(),
@@ -273,6 +281,25 @@ fn review_view(
         questions,
         decision,
     }
+}
+
+/// When the question was shown to the candidate and when its answer arrived.
+fn answer_timing(row: &store::QuestionAnswer) -> Option<String> {
+    let format = format_description!("[month repr:short] [day padding:none], [hour]:[minute]:[second] UTC");
+    let first_shown = row.first_shown_at?.format(format).ok()?;
+    let Some((shown, received)) = row.shown_at.zip(row.received_at) else {
+        return Some(if row.answer_id.is_some() {
+            format!("First shown {first_shown}")
+        } else {
+            format!("Shown {first_shown}; no answer arrived in time")
+        });
+    };
+    let took = (received - shown).whole_seconds();
+    let take = match row.attempt {
+        Some(attempt) if attempt > 1 => format!(" · take {attempt}"),
+        _ => String::new(),
+    };
+    Some(format!("First shown {first_shown} · answer arrived {took} s after it was shown{take}"))
 }
 
 /// Queues a new run; the page shows it once it is done (a failed evaluation can always be retried).

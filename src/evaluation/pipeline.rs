@@ -137,7 +137,7 @@ async fn process(pool: &PgPool, evaluator: &Evaluator, claim: &Claim, interview_
     }
     tracing::info!(evaluation = %evaluation_id, "evaluation: running");
 
-    let outcome = evaluate(pool, evaluator, company_id, interview_id, &interview.job_title).await?;
+    let outcome = evaluate(pool, evaluator, company_id, interview_id, &interview).await?;
     match outcome {
         Ok((card, answers)) => {
             let scorer = &evaluator.scorer;
@@ -190,7 +190,7 @@ async fn evaluate(
     evaluator: &Evaluator,
     company_id: CompanyId,
     interview_id: Uuid,
-    job_title: &str,
+    task: &store::TaskInterview,
 ) -> anyhow::Result<Evaluated> {
     let rows = store::questions_with_answers(pool, company_id, interview_id).await?;
     let mut questions = Vec::with_capacity(rows.len());
@@ -213,8 +213,10 @@ async fn evaluate(
             content,
         });
     }
-    let interview = InterviewForScoring { job_title: job_title.to_owned(), questions };
-    let card = match evaluator.scorer.score(&interview).await {
+    let interview = InterviewForScoring { job_title: task.job_title.clone(), questions };
+    // The scorer judges what was said, never who said it.
+    let for_scorer = interview.without_personal_details(&task.candidate_name, &task.candidate_email);
+    let card = match evaluator.scorer.score(&for_scorer).await {
         Ok(card) if card.answers.len() == interview.questions.len() => card,
         Ok(_) => return Ok(Err(ServiceError::Permanent("the scorer did not score every question".into()))),
         Err(err) => return Ok(Err(err)),

@@ -25,6 +25,9 @@ pub struct TaskInterview {
     pub job_title: String,
     /// The candidate asked for a person's review instead of AI.
     pub human_review: bool,
+    /// Taken out of the answers before scoring.
+    pub candidate_name: String,
+    pub candidate_email: String,
 }
 
 pub async fn task_interview(
@@ -34,8 +37,9 @@ pub async fn task_interview(
 ) -> sqlx::Result<Option<TaskInterview>> {
     sqlx::query_as!(
         TaskInterview,
-        r#"select i.status as "status: _", j.title as job_title, i.human_review_requested_at is not null as "human_review!"
-           from interviews i join jobs j on j.id = i.job_id
+        r#"select i.status as "status: _", j.title as job_title, i.human_review_requested_at is not null as "human_review!",
+                  c.name as candidate_name, c.email::text as "candidate_email!"
+           from interviews i join jobs j on j.id = i.job_id join candidates c on c.id = i.candidate_id
            where i.company_id = $1 and i.id = $2"#,
         company_id as CompanyId,
         interview_id,
@@ -81,6 +85,12 @@ pub struct QuestionAnswer {
     pub text_answer: Option<String>,
     pub media_key: Option<String>,
     pub media_type: Option<String>,
+    /// When the candidate was first shown the question; `None`: never.
+    pub first_shown_at: Option<OffsetDateTime>,
+    /// The answer's window, the arrival of its request, and its attempt (1 is the first).
+    pub shown_at: Option<OffsetDateTime>,
+    pub received_at: Option<OffsetDateTime>,
+    pub attempt: Option<i32>,
 }
 
 pub async fn questions_with_answers(
@@ -92,10 +102,13 @@ pub async fn questions_with_answers(
         QuestionAnswer,
         r#"select q.id as question_id, q.position, q.prompt, q.answer_kind as "question_kind: _", q.answer_seconds, q.key_points,
                   a.id as "answer_id?", a.answer_kind as "answer_kind?: _", a.text_answer as "text_answer?",
-                  a.media_key as "media_key?", a.media_type as "media_type?"
+                  a.media_key as "media_key?", a.media_type as "media_type?",
+                  w.first_shown_at as "first_shown_at?", a.shown_at as "shown_at?", a.received_at as "received_at?",
+                  a.attempt as "attempt?"
            from interviews i
            join version_questions q on q.version_id = i.template_version_id
            left join answers a on a.interview_id = i.id and a.question_id = q.id and a.company_id = i.company_id
+           left join question_windows w on w.interview_id = i.id and w.question_id = q.id and w.company_id = i.company_id
            where i.company_id = $1 and i.id = $2
            order by q.position"#,
         company_id as CompanyId,
@@ -223,7 +236,10 @@ pub async fn finish_run(pool: &PgPool, run: &FinishedRun<'_>) -> sqlx::Result<()
     }
     let detail = match (run.card.overall_score, run.card.recommendation) {
         (Some(score), Some(recommendation)) => format!("Score {score}/100, {}", recommendation.label()),
-        _ => "No answer could be scored".to_owned(),
+        _ => {
+            let scored = run.answers.iter().filter(|a| a.score.is_some()).count();
+            format!("{scored} of {} answers scored: no overall score", run.answers.len())
+        }
     };
     let by = super::scorer::produced_by(run.provider, run.model, run.version);
     record_event(&mut tx, run.company_id, run.interview_id, EventKind::Evaluated, Some(&format!("{detail} · {by}")))

@@ -37,6 +37,8 @@ pub struct RunState {
 }
 
 pub struct ResultView {
+    /// How many answers have a score: an overall score only when all do.
+    pub scored: Scored,
     pub score: Option<i32>,
     pub recommendation: Option<Recommendation>,
     pub summary: String,
@@ -47,10 +49,32 @@ pub struct ResultView {
     pub finished: Option<When>,
 }
 
+pub struct Scored {
+    pub scored: usize,
+    pub of: usize,
+}
+
+impl Scored {
+    pub fn is_partial(&self) -> bool {
+        self.scored < self.of
+    }
+}
+
+impl std::fmt::Display for Scored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = if self.of == 1 { "" } else { "s" };
+        write!(f, "{} of {} answer{plural} scored", self.scored, self.of)
+    }
+}
+
 pub struct QuestionView {
     pub number: usize,
     pub prompt: String,
     pub key_points: Vec<String>,
+    /// When the question was shown and how long the answer took, as the server saw it.
+    pub timing: Option<String>,
+    /// The answer seems to give the evaluator instructions: a person should judge it.
+    pub addresses_the_evaluator: bool,
     pub answer_id: Option<Uuid>,
     /// `None` when the question was not answered.
     pub answer_kind: Option<AnswerKind>,

@@ -234,7 +234,8 @@ pub async fn edit_page(
         focus_area: template.focus_area.clone().unwrap_or_default(),
         duration_minutes: template.duration_minutes.to_string(),
         intro: template.intro.clone().unwrap_or_default(),
-        allow_retakes: template.allow_retakes.then(|| "on".into()),
+        retakes: template.retakes.to_string(),
+        practice_prompt: template.practice_prompt.clone().unwrap_or_default(),
         idempotency_key: String::new(),
     };
     render(&edit_form(shell, &template, values, FieldErrors::default()))
@@ -437,7 +438,7 @@ pub async fn preview(
             job_title: v.job_title,
             intro: v.intro,
             duration_minutes: v.duration_minutes,
-            allow_retakes: v.allow_retakes,
+            retakes: v.retakes,
             showing: format!("Version {}", v.number),
             questions: found.questions.into_iter().map(Into::into).collect(),
         });
@@ -454,7 +455,7 @@ pub async fn preview(
         job_title: template.job_title,
         intro: template.intro,
         duration_minutes: template.duration_minutes,
-        allow_retakes: template.allow_retakes,
+        retakes: template.retakes,
         showing,
         questions: questions.into_iter().map(Into::into).collect(),
     })

@@ -101,6 +101,9 @@ pub fn seconds_text(seconds: i32) -> String {
     }
 }
 
+/// The most retakes per question a template may grant.
+pub const MAX_RETAKES: i32 = 5;
+
 /// What the template form posts (create and edit). Missing fields are empty, so they
 /// get messages on the form.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -112,8 +115,10 @@ pub struct TemplateForm {
     pub focus_area: String,
     pub duration_minutes: String,
     pub intro: String,
-    /// A checkbox: present ("on") when ticked.
-    pub allow_retakes: Option<String>,
+    /// Retakes per question, 0–5; empty is none.
+    pub retakes: String,
+    /// An unscored question to try first; empty is none.
+    pub practice_prompt: String,
     pub idempotency_key: String,
 }
 
@@ -124,7 +129,10 @@ pub struct TemplateFields {
     pub focus_area: Option<String>,
     pub duration_minutes: i32,
     pub intro: Option<String>,
-    pub allow_retakes: bool,
+    /// How many times a candidate may answer each question again, counted on the server.
+    pub retakes: i32,
+    /// An unscored practice question the candidate may try, as often as they like, first.
+    pub practice_prompt: Option<String>,
 }
 
 impl TemplateForm {
@@ -145,19 +153,32 @@ impl TemplateForm {
             ),
         );
         let intro = errors.check("intro", optional_text(&self.intro, 4_000, true));
-        match (name, difficulty, focus_area, duration_minutes, intro) {
-            (Some(name), Some(difficulty), Some(focus_area), Some(duration_minutes), Some(intro))
-                if errors.is_empty() =>
-            {
-                Ok(TemplateFields {
-                    name: name.into_inner(),
-                    difficulty,
-                    focus_area,
-                    duration_minutes,
-                    intro,
-                    allow_retakes: self.allow_retakes.is_some(),
-                })
-            }
+        let retakes = match self.retakes.trim() {
+            "" => Some(0),
+            raw => errors.check(
+                "retakes",
+                whole_number(raw, 0, MAX_RETAKES, "Enter the retakes per question as a whole number from 0 to 5."),
+            ),
+        };
+        let practice_prompt = errors.check("practice_prompt", optional_text(&self.practice_prompt, 1_000, true));
+        match (name, difficulty, focus_area, duration_minutes, intro, retakes, practice_prompt) {
+            (
+                Some(name),
+                Some(difficulty),
+                Some(focus_area),
+                Some(duration_minutes),
+                Some(intro),
+                Some(retakes),
+                Some(practice_prompt),
+            ) if errors.is_empty() => Ok(TemplateFields {
+                name: name.into_inner(),
+                difficulty,
+                focus_area,
+                duration_minutes,
+                intro,
+                retakes,
+                practice_prompt,
+            }),
             _ => Err(errors),
         }
     }
@@ -296,11 +317,14 @@ mod tests {
             name: "Backend screen".into(),
             difficulty: "hard".into(),
             duration_minutes: "25".into(),
-            allow_retakes: Some("on".into()),
+            retakes: "2".into(),
             ..Default::default()
         };
         let fields = form.parse().unwrap();
-        assert_eq!((fields.difficulty, fields.duration_minutes, fields.allow_retakes), (Difficulty::Hard, 25, true));
+        assert_eq!((fields.difficulty, fields.duration_minutes, fields.retakes), (Difficulty::Hard, 25, 2));
+        let none = TemplateForm { retakes: String::new(), ..form.clone() }.parse().unwrap();
+        assert_eq!(none.retakes, 0);
+        assert!(TemplateForm { retakes: "6".into(), ..form }.parse().unwrap_err().has("retakes"));
         let errors = TemplateForm { difficulty: "extreme".into(), ..Default::default() }.parse().unwrap_err();
         assert_eq!(errors.get("difficulty"), Some("Choose a difficulty."));
         assert!(errors.has("name") && errors.has("duration_minutes"));

@@ -133,7 +133,8 @@ pub struct Template {
     pub focus_area: Option<String>,
     pub duration_minutes: i32,
     pub intro: Option<String>,
-    pub allow_retakes: bool,
+    pub retakes: i32,
+    pub practice_prompt: Option<String>,
     pub status: TemplateStatus,
     /// The version new interviews are sent with, while published.
     pub version_number: Option<i32>,
@@ -161,7 +162,7 @@ pub async fn get(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result
     sqlx::query_as!(
         Template,
         r#"select t.id, t.job_id, j.title as job_title, t.name, t.difficulty as "difficulty: _", t.focus_area, t.duration_minutes,
-                  t.intro, t.allow_retakes, t.status as "status: _", v.number as "version_number?",
+                  t.intro, t.retakes, t.practice_prompt, t.status as "status: _", v.number as "version_number?",
                   (select max(number) from template_versions tv where tv.template_id = t.id) as latest_version_number,
                   t.created_at
            from interview_templates t
@@ -247,8 +248,8 @@ pub async fn create(
 ) -> sqlx::Result<Option<bool>> {
     let inserted = sqlx::query!(
         "insert into interview_templates
-             (id, company_id, job_id, name, difficulty, focus_area, duration_minutes, intro, allow_retakes)
-         select $1, j.company_id, j.id, $4, $5, $6, $7, $8, $9
+             (id, company_id, job_id, name, difficulty, focus_area, duration_minutes, intro, retakes, practice_prompt)
+         select $1, j.company_id, j.id, $4, $5, $6, $7, $8, $9, $10
          from jobs j where j.id = $3 and j.company_id = $2
          on conflict (id) do nothing",
         id,
@@ -259,7 +260,8 @@ pub async fn create(
         fields.focus_area,
         fields.duration_minutes,
         fields.intro,
-        fields.allow_retakes,
+        fields.retakes,
+        fields.practice_prompt,
     )
     .execute(pool)
     .await?
@@ -301,8 +303,8 @@ pub async fn update(pool: &PgPool, company_id: CompanyId, id: Uuid, fields: &Tem
     lock_draft(&mut tx, company_id, id).await?;
     sqlx::query!(
         "update interview_templates
-         set name = $3, difficulty = $4, focus_area = $5, duration_minutes = $6, intro = $7, allow_retakes = $8,
-             updated_at = now()
+         set name = $3, difficulty = $4, focus_area = $5, duration_minutes = $6, intro = $7, retakes = $8,
+             practice_prompt = $9, updated_at = now()
          where id = $1 and company_id = $2",
         id,
         company_id as CompanyId,
@@ -311,7 +313,8 @@ pub async fn update(pool: &PgPool, company_id: CompanyId, id: Uuid, fields: &Tem
         fields.focus_area,
         fields.duration_minutes,
         fields.intro,
-        fields.allow_retakes,
+        fields.retakes,
+        fields.practice_prompt,
     )
     .execute(&mut *tx)
     .await?;
@@ -512,8 +515,9 @@ pub async fn publish(pool: &PgPool, company_id: CompanyId, template_id: Uuid) ->
     let version_id = Uuid::new_v4();
     sqlx::query!(
         "insert into template_versions
-             (id, template_id, company_id, number, name, difficulty, focus_area, duration_minutes, intro, allow_retakes)
-         select $1, t.id, t.company_id, $3, t.name, t.difficulty, t.focus_area, t.duration_minutes, t.intro, t.allow_retakes
+             (id, template_id, company_id, number, name, difficulty, focus_area, duration_minutes, intro, retakes, practice_prompt)
+         select $1, t.id, t.company_id, $3, t.name, t.difficulty, t.focus_area, t.duration_minutes, t.intro, t.retakes,
+                t.practice_prompt
          from interview_templates t where t.id = $2",
         version_id,
         template_id,
@@ -684,7 +688,7 @@ pub struct Version {
     pub focus_area: Option<String>,
     pub duration_minutes: i32,
     pub intro: Option<String>,
-    pub allow_retakes: bool,
+    pub retakes: i32,
     pub published_at: OffsetDateTime,
 }
 
@@ -715,7 +719,7 @@ pub async fn version_with_questions(
     let version = sqlx::query_as!(
         Version,
         r#"select v.id, v.template_id, t.job_id, j.title as job_title, v.number, v.name,
-                  v.difficulty as "difficulty: _", v.focus_area, v.duration_minutes, v.intro, v.allow_retakes,
+                  v.difficulty as "difficulty: _", v.focus_area, v.duration_minutes, v.intro, v.retakes,
                   v.published_at
            from template_versions v
            join interview_templates t on t.id = v.template_id

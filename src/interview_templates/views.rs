@@ -176,7 +176,7 @@ pub struct PreviewPage {
     pub job_title: String,
     pub intro: Option<String>,
     pub duration_minutes: i32,
-    pub allow_retakes: bool,
+    pub retakes: i32,
     /// "Version 2", or "Draft" for unpublished changes.
     pub showing: String,
     pub questions: Vec<PreviewQuestion>,

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::{
     export,
     lifecycle::{self, EmailCap, Error, Refused, SendRequest, Sent},
-    model::InterviewStatus,
+    model::{InterviewStatus, TimeAllowance},
     store::{self, ListFilter},
     views::*,
 };
@@ -518,6 +518,7 @@ pub async fn show(
         reviewers,
         shares,
         human_review: interview.human_review_requested_at.is_some(),
+        time_allowance: interview.time_allowance,
         consent: interview.consented_at.zip(interview.consent_notice_version).map(|(at, notice_version)| Consent {
             at: at.into(),
             notice_version,
@@ -610,6 +611,35 @@ pub async fn cancel(
         Ok(()) => Ok(Flash::success("Interview cancelled. Its link no longer works.").redirect(&to)),
         Err(Error::Refused(Refused::Illegal { .. })) => {
             Ok(Flash::error("Only a Pending or In Progress interview can be cancelled.").redirect(&to))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TimeAllowanceInput {
+    allowance: Option<String>,
+    return_to: Option<String>,
+}
+
+/// Extra time for a candidate who asked for it: their pages and the server's checks of
+/// their answers use it; no email mentions it.
+pub async fn time_allowance(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    Form(input): Form<TimeAllowanceInput>,
+) -> AppResult<Response> {
+    let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
+    let Some(allowance) = input.allowance.as_deref().and_then(TimeAllowance::parse) else {
+        return Ok(
+            Flash::error("Choose the candidate's time: the template's, ×1.5, ×2 or no time limits.").redirect(&to)
+        );
+    };
+    match lifecycle::set_time_allowance(&state.pool, user.company_id, id, allowance).await {
+        Ok(()) => Ok(Flash::success(format!("Time allowance saved: {}.", allowance.label())).redirect(&to)),
+        Err(Error::Refused(Refused::Illegal { .. })) => {
+            Ok(Flash::error("Only a Pending or In Progress interview can be given extra time.").redirect(&to))
         }
         Err(err) => Err(err.into()),
     }

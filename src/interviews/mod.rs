@@ -36,5 +36,6 @@ pub fn router() -> Router<AppState> {
         .route("/interviews/{id}/new-link", post(handlers::new_link))
         .route("/interviews/{id}/cancel", post(handlers::cancel))
         .route("/interviews/{id}/extend", post(handlers::extend))
+        .route("/interviews/{id}/time-allowance", post(handlers::time_allowance))
         .route("/interviews/{id}/answers/{answer_id}/media", get(media::answer_media))
 }

@@ -60,6 +60,54 @@ impl fmt::Display for InterviewStatus {
     }
 }
 
+/// The time a candidate is given for each question: the template's, stretched for a
+/// candidate who asked for more, or no limit at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "time_allowance", rename_all = "snake_case")]
+pub enum TimeAllowance {
+    Standard,
+    OneAndHalf,
+    Double,
+    Unlimited,
+}
+
+impl TimeAllowance {
+    pub const ALL: [Self; 4] = [Self::Standard, Self::OneAndHalf, Self::Double, Self::Unlimited];
+
+    /// The value the form posts.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "standard",
+            Self::OneAndHalf => "one_and_half",
+            Self::Double => "double",
+            Self::Unlimited => "unlimited",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == raw)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Standard => "The template's times",
+            Self::OneAndHalf => "×1.5 time",
+            Self::Double => "×2 time",
+            Self::Unlimited => "No time limits",
+        }
+    }
+
+    /// `seconds` of the template's time as this allowance gives it; `None`: no limit.
+    pub fn stretch(self, seconds: i32) -> Option<i32> {
+        match self {
+            Self::Standard => Some(seconds),
+            Self::OneAndHalf => Some(seconds + (seconds + 1) / 2),
+            Self::Double => Some(seconds * 2),
+            Self::Unlimited => None,
+        }
+    }
+}
+
 /// What an interview's timeline records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
 #[sqlx(type_name = "interview_event_kind", rename_all = "snake_case")]
@@ -90,6 +138,8 @@ pub enum EventKind {
     HumanReviewRequested,
     /// The interview got a new link; the old one now says it was replaced.
     LinkReplaced,
+    /// A recruiter granted the candidate extra time, or took it back.
+    TimeAllowanceChanged,
 }
 
 impl EventKind {
@@ -116,6 +166,7 @@ impl EventKind {
             Self::Consented => "Candidate agreed to the notice",
             Self::HumanReviewRequested => "Candidate asked for a person's review instead of AI",
             Self::LinkReplaced => "Link replaced",
+            Self::TimeAllowanceChanged => "Time allowance changed",
         }
     }
 

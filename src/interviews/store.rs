@@ -5,7 +5,7 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::model::{EventKind, InterviewStatus};
+use super::model::{EventKind, InterviewStatus, TimeAllowance};
 use crate::{
     evaluation::model::{EvaluationStatus, StoredRecommendation},
     ids::CompanyId,
@@ -250,6 +250,7 @@ pub struct InterviewDetail {
     pub consent_notice_version: Option<String>,
     pub consent_ip: Option<String>,
     pub human_review_requested_at: Option<OffsetDateTime>,
+    pub time_allowance: TimeAllowance,
 }
 
 pub async fn detail(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<InterviewDetail>> {
@@ -261,7 +262,8 @@ pub async fn detail(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Res
                   (select count(*) from version_questions q where q.version_id = v.id) as "question_count!",
                   u.name as "sent_by?", i.created_at, i.expires_at, i.email_sent_at, i.email_opened_at,
                   i.link_opened_at, i.started_at, i.completed_at,
-                  i.consented_at, i.consent_notice_version, i.consent_ip, i.human_review_requested_at
+                  i.consented_at, i.consent_notice_version, i.consent_ip, i.human_review_requested_at,
+                  i.time_allowance as "time_allowance: _"
            from interviews i
            join candidates c on c.id = i.candidate_id
            join jobs j on j.id = i.job_id

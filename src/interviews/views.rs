@@ -1,7 +1,7 @@
 use askama::{Template, filters::HtmlSafe};
 use uuid::Uuid;
 
-use super::model::InterviewStatus;
+use super::model::{InterviewStatus, TimeAllowance};
 use crate::{
     dates::When, evaluation::ReviewSection, layout::Shell, pagination::Pager, reviews::ReviewersSection,
     sharing::SharesSection,
@@ -204,6 +204,14 @@ pub struct ShowPage {
     pub consent: Option<Consent>,
     /// The candidate asked for a person's review instead of AI.
     pub human_review: bool,
+    /// The extra time granted to the candidate.
+    pub time_allowance: TimeAllowance,
+}
+
+impl ShowPage {
+    pub fn allowances(&self) -> [TimeAllowance; 4] {
+        TimeAllowance::ALL
+    }
 }
 
 /// When the candidate agreed to the notice, to which version of it, and from where.

@@ -52,8 +52,8 @@ pub async fn published_template_timed(
     .await
     .unwrap();
     sqlx::query(
-        "insert into template_versions (id, template_id, company_id, number, name, difficulty, focus_area, duration_minutes, intro, allow_retakes)
-         values ($1, $2, $3, 1, $4, 'medium', 'System design', 20, 'Take your time and think aloud.', false)",
+        "insert into template_versions (id, template_id, company_id, number, name, difficulty, focus_area, duration_minutes, intro, retakes)
+         values ($1, $2, $3, 1, $4, 'medium', 'System design', 20, 'Take your time and think aloud.', 0)",
     )
     .bind(version_id)
     .bind(template_id)

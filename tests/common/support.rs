@@ -83,6 +83,7 @@ impl TestApp {
             link_valid_days: 14,
             media_store: None,
             max_answer_bytes: 5 * 1024 * 1024,
+            answer_grace: std::time::Duration::from_secs(120),
             evaluation: Default::default(),
             workers: Default::default(),
         };

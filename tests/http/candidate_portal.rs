@@ -13,22 +13,22 @@ use crate::{
 const RECRUITER: &str = "riley@acme.com";
 
 /// A small file that starts like a WebM recording (an EBML header).
-fn webm(len: usize) -> Vec<u8> {
+pub(crate) fn webm(len: usize) -> Vec<u8> {
     let mut bytes = vec![0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81];
     bytes.resize(len, 0x42);
     bytes
 }
 
-struct Sent {
-    app: TestApp,
+pub(crate) struct Sent {
+    pub(crate) app: TestApp,
     /// A separate browser: the candidate.
-    candidate: TestApp,
-    smtp: SmtpServer,
+    pub(crate) candidate: TestApp,
+    pub(crate) smtp: SmtpServer,
     sendable: Sendable,
-    interview_id: Uuid,
+    pub(crate) interview_id: Uuid,
     /// The path of the link in the invitation email.
-    path: String,
-    questions: Vec<Uuid>,
+    pub(crate) path: String,
+    pub(crate) questions: Vec<Uuid>,
 }
 
 /// Sends `candidate_id` the interview through the Send Interview form.
@@ -43,7 +43,7 @@ fn emailed_path(app: &TestApp, smtp: &SmtpServer, index: usize) -> String {
     link.strip_prefix(&app.base).expect("a link to this app").to_owned()
 }
 
-async fn sent_interview(pool: PgPool) -> Sent {
+pub(crate) async fn sent_interview(pool: PgPool) -> Sent {
     let smtp = SmtpServer::start(Behaviour::Accept).await;
     let app = TestApp::spawn_with_smtp(pool, Some(smtp.url())).await;
     app.sign_up("Acme Robotics", RECRUITER).await;
@@ -63,7 +63,25 @@ async fn sent_interview(pool: PgPool) -> Sent {
 }
 
 impl Sent {
-    async fn upload(&self, question: Uuid, content_type: &str, body: Vec<u8>) -> (StatusCode, String) {
+    /// Opens the question page as the candidate's browser does before recording: the
+    /// next question, or a retake of `question` when it was answered.
+    pub(crate) async fn show(&self, question: Uuid) -> Page {
+        self.candidate.get(&format!("{}/q?question={question}", self.path)).await
+    }
+
+    /// Shows the candidate the question, then uploads a recording to it.
+    pub(crate) async fn upload(&self, question: Uuid, content_type: &str, body: Vec<u8>) -> (StatusCode, String) {
+        self.show(question).await;
+        self.upload_unshown(question, content_type, body).await
+    }
+
+    /// Uploads a recording as it is, without opening any page first.
+    pub(crate) async fn upload_unshown(
+        &self,
+        question: Uuid,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, String) {
         let response = self
             .candidate
             .client
@@ -76,7 +94,7 @@ impl Sent {
         (response.status(), response.text().await.unwrap())
     }
 
-    async fn count(&self, sql: &str) -> i64 {
+    pub(crate) async fn count(&self, sql: &str) -> i64 {
         crate::support::count(&self.app, sql).await
     }
 
@@ -86,16 +104,17 @@ impl Sent {
     }
 
     /// Agrees to the notice, then starts (or resumes) the interview.
-    async fn start(&self) -> Page {
+    pub(crate) async fn start(&self) -> Page {
         self.candidate.post(&format!("{}/consent", self.path), &[]).await;
         self.candidate.post(&format!("{}/start", self.path), &[]).await
     }
 
     /// Starts the interview and answers every question (two recordings, one typed).
-    async fn answer_all(&self) {
+    pub(crate) async fn answer_all(&self) {
         self.start().await;
         assert_eq!(self.upload(self.questions[0], "video/webm", webm(1000)).await.0, StatusCode::CREATED);
         assert_eq!(self.upload(self.questions[1], "video/webm", webm(1000)).await.0, StatusCode::CREATED);
+        self.show(self.questions[2]).await;
         let review = self
             .candidate
             .post(&format!("{}/answers/{}", self.path, self.questions[2]), &[("text", "An answer.")])
@@ -160,7 +179,7 @@ async fn a_candidate_answers_resumes_and_completes(pool: PgPool) {
     assert_eq!(resumed.text(".question-progress span"), "Question 2 of 3");
 
     assert_eq!(s.upload(s.questions[1], "video/webm", webm(30_000)).await.0, StatusCode::CREATED);
-    let text_question = s.candidate.get(&format!("{}/q", s.path)).await;
+    let text_question = s.show(s.questions[2]).await;
     assert_eq!(text_question.text(".question-progress span"), "Question 3 of 3");
     let empty = s.candidate.post(&format!("{}/answers/{}", s.path, s.questions[2]), &[("text", "   ")]).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -275,7 +294,7 @@ async fn answers_are_checked_against_the_interview(pool: PgPool) {
 #[sqlx::test]
 async fn retakes_replace_the_answer_when_the_template_allows_them(pool: PgPool) {
     let s = sent_interview(pool).await;
-    sqlx::query("update template_versions set allow_retakes = true").execute(&s.app.pool).await.unwrap();
+    sqlx::query("update template_versions set retakes = 1").execute(&s.app.pool).await.unwrap();
     s.start().await;
     assert_eq!(s.upload(s.questions[0], "video/webm", webm(1000)).await.0, StatusCode::CREATED);
     assert_eq!(s.upload(s.questions[0], "video/webm", webm(2000)).await.0, StatusCode::CREATED);
@@ -290,6 +309,7 @@ async fn two_tabs_complete_once(pool: PgPool) {
     s.start().await;
     s.upload(s.questions[0], "video/webm", webm(1000)).await;
     s.upload(s.questions[1], "video/webm", webm(1000)).await;
+    s.show(s.questions[2]).await;
     s.candidate.post(&format!("{}/answers/{}", s.path, s.questions[2]), &[("text", "An answer.")]).await;
     let other_tab = s.candidate.other_browser();
     let complete = |browser: &TestApp| {
@@ -450,7 +470,7 @@ async fn completing_a_cancelled_interview_is_refused(pool: PgPool) {
 async fn a_video_answer_after_completion_is_refused_and_stores_nothing(pool: PgPool) {
     let s = sent_interview(pool).await;
     // With retakes allowed, only the completion stands in the way of a new recording.
-    sqlx::query("update template_versions set allow_retakes = true").execute(&s.app.pool).await.unwrap();
+    sqlx::query("update template_versions set retakes = 1").execute(&s.app.pool).await.unwrap();
     s.answer_all().await;
     let done = s.candidate.post(&format!("{}/complete", s.path), &[]).await;
     assert_eq!(done.text("h1"), "This interview is already completed");
@@ -466,9 +486,10 @@ async fn a_video_answer_after_completion_is_refused_and_stores_nothing(pool: PgP
 #[sqlx::test]
 async fn a_recording_still_streaming_at_completion_is_refused_and_removed(pool: PgPool) {
     let s = sent_interview(pool).await;
-    sqlx::query("update template_versions set allow_retakes = true").execute(&s.app.pool).await.unwrap();
+    sqlx::query("update template_versions set retakes = 1").execute(&s.app.pool).await.unwrap();
     s.answer_all().await;
     // A retake starts streaming; another tab completes the interview meanwhile.
+    s.show(s.questions[0]).await;
     let (chunks, response) = s.streamed_upload(s.questions[0]);
     chunks.send(webm(64 * 1024)).await.unwrap();
     wait_until("the retake reaches storage", || s.stored_files() == 3).await;

@@ -50,6 +50,7 @@ const ROUTES_WITH_IDS: &[(&str, &str)] = &[
     ("POST", "/interviews/{id}/new-link"),
     ("POST", "/interviews/{id}/cancel"),
     ("POST", "/interviews/{id}/extend"),
+    ("POST", "/interviews/{id}/time-allowance"),
     ("GET", "/interviews/{id}/answers/{answer_id}/media"),
     ("POST", "/interviews/{id}/evaluation/rerun"),
     ("POST", "/interviews/{id}/answers/{answer_id}/review"),

@@ -49,6 +49,7 @@ async fn an_interview_the_candidate_gave_to_a_person_is_never_evaluated_by_ai(po
             .await
             .unwrap();
     for question in &questions[..2] {
+        candidate.get(&format!("{path}/q?question={question}")).await;
         let upload = candidate
             .client
             .post(candidate.url(&format!("{path}/answers/{question}")))
@@ -59,6 +60,7 @@ async fn an_interview_the_candidate_gave_to_a_person_is_never_evaluated_by_ai(po
             .unwrap();
         assert_eq!(upload.status(), StatusCode::CREATED);
     }
+    candidate.get(&format!("{path}/q?question={}", questions[2])).await;
     candidate.post(&format!("{path}/answers/{}", questions[2]), &[("text", "Correctness first.")]).await;
     let done = candidate.post(&format!("{path}/complete"), &[]).await;
     assert_eq!(done.text("h1"), "This interview is already completed");

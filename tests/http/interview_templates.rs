@@ -81,7 +81,7 @@ async fn create_a_template_for_a_job(pool: PgPool) {
                 ("focus_area", "System design"),
                 ("duration_minutes", "25"),
                 ("intro", "Hello!\nTake your time."),
-                ("allow_retakes", "on"),
+                ("retakes", "2"),
                 ("idempotency_key", &key),
             ],
         )
@@ -92,8 +92,8 @@ async fn create_a_template_for_a_job(pool: PgPool) {
     assert!(page.text(".version-line").starts_with("Draft of version 1"));
     assert!(page.texts(".details dd").contains(&"Hard".to_owned()));
 
-    let row: (String, String, Option<String>, i32, Option<String>, bool, String) = sqlx::query_as(
-        "select job_id::text, difficulty::text, focus_area, duration_minutes, intro, allow_retakes, status::text from interview_templates",
+    let row: (String, String, Option<String>, i32, Option<String>, i32, String) = sqlx::query_as(
+        "select job_id::text, difficulty::text, focus_area, duration_minutes, intro, retakes, status::text from interview_templates",
     )
     .fetch_one(&app.pool)
     .await
@@ -106,7 +106,7 @@ async fn create_a_template_for_a_job(pool: PgPool) {
             Some("System design".into()),
             25,
             Some("Hello!\nTake your time.".into()),
-            true,
+            2,
             "draft".into()
         )
     );
@@ -203,12 +203,12 @@ async fn edit_template_details(pool: PgPool) {
         )
         .await;
     assert_eq!(saved.flash(), "Template saved.");
-    let (name, difficulty, retakes): (String, String, bool) =
-        sqlx::query_as("select name, difficulty::text, allow_retakes from interview_templates")
+    let (name, difficulty, retakes): (String, String, i32) =
+        sqlx::query_as("select name, difficulty::text, retakes from interview_templates")
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    assert_eq!((name.as_str(), difficulty.as_str(), retakes), ("Renamed", "easy", false));
+    assert_eq!((name.as_str(), difficulty.as_str(), retakes), ("Renamed", "easy", 0));
 }
 
 #[sqlx::test]

@@ -24,6 +24,7 @@ mod jobs;
 mod lifecycle;
 mod new_link;
 mod outbox;
+mod practice;
 mod reminders;
 mod reviews;
 mod roles;
@@ -33,8 +34,10 @@ mod sharing;
 #[path = "../common/smtp.rs"]
 mod smtp;
 mod states;
+mod steering;
 mod team;
 mod tenancy;
+mod timing;
 // `captured_logs` serves the logs binary only.
 #[allow(dead_code)]
 #[path = "../common/support.rs"]

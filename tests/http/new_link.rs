@@ -61,6 +61,7 @@ async fn a_new_link_works_the_old_one_says_it_was_replaced_and_the_answers_stay(
             .fetch_one(&app.pool)
             .await
             .unwrap();
+    candidate.get(&format!("{old}/q?question={typed}")).await;
     let answered = candidate.post(&format!("{old}/answers/{typed}"), &[("text", "Correctness first.")]).await;
     assert_eq!(answered.status, StatusCode::OK, "{}", answered.body);
 

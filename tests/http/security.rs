@@ -329,6 +329,9 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     refused_from_another_site(&app, new_link, c).await;
     refused_from_another_site(&app, Post::new(&app, "/interviews/{id}/extend", format!("{i}/extend"), form(&[])), c)
         .await;
+    let double = form(&[("allowance", "double")]);
+    let time = Post::new(&app, "/interviews/{id}/time-allowance", format!("{i}/time-allowance"), double);
+    refused_from_another_site(&app, time, c).await;
     // A candidate's choice of a person's review instead of AI, on Grace's interview.
     let grace_browser = app.other_browser();
     let grace_nonce: Vec<u8> = sqlx::query_scalar("select link_nonce from interviews where id = $1")
@@ -366,8 +369,10 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     let answer = |q: Uuid| format!("{link}/answers/{q}");
     let first_answer = Post::new(&candidate_browser, "/i/{token}/answers/{question_id}", answer(questions[0]), video);
     refused_from_another_site(&app, first_answer, c).await;
+    candidate_browser.get(&format!("{link}/q?question={}", questions[1])).await;
     let upload = candidate_browser.client.post(app.url(&answer(questions[1]))).header("content-type", "video/webm");
     assert_eq!(upload.body(webm(2000)).send().await.unwrap().status(), StatusCode::CREATED);
+    candidate_browser.get(&format!("{link}/q?question={}", questions[2])).await;
     let typed = candidate_browser.post(&answer(questions[2]), &[("text", "Correctness first, kindly.")]).await;
     assert_eq!(typed.status, StatusCode::OK, "{}", typed.body);
     let complete = Post::new(&candidate_browser, "/i/{token}/complete", format!("{link}/complete"), form(&[]));

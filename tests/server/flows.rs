@@ -110,6 +110,9 @@ pub async fn complete_interview(pool: &PgPool, interview_id: Uuid, link: &str) {
     .await
     .unwrap();
     for (question, kind) in questions {
+        // The question page starts the question's time; an answer is taken only after it.
+        let shown = candidate.get(format!("{link}/q?question={question}")).send().await.unwrap();
+        assert_eq!(shown.status(), StatusCode::OK);
         let answer = candidate.post(format!("{link}/answers/{question}"));
         let answer = match kind.as_str() {
             "video" => answer.header("content-type", "video/webm").body(webm(20_000)),

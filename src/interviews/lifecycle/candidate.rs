@@ -1,12 +1,13 @@
 //! What the candidate does through the link: open it, agree to the notice, start, answer,
 //! complete.
 
-use std::net::IpAddr;
+use std::{net::IpAddr, time::Duration};
 
 use sqlx::PgPool;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{Refused, Result, Transition, lock, record_event};
+use super::{Refused, Result, Transition, lock, record_event, timing::check_window};
 use crate::{
     evaluation::EvaluateInterview, ids::CompanyId, interview_templates::model::AnswerKind,
     interviews::model::EventKind, queue,
@@ -107,25 +108,27 @@ pub enum AnswerContent<'a> {
     Video { key: &'a str, media_type: &'a str, bytes: i64 },
 }
 
-/// Saves an answer to one question of an In Progress interview; a second answer is
-/// refused unless the template allows retakes. Returns a retake's earlier media, to
-/// delete now that the new answer is committed.
+/// Saves an answer to one question of an In Progress interview, given in the question's
+/// current window (see [`super::timing`]): `received_at` is when its request arrived. An
+/// answer of an earlier attempt is replaced; its media is returned, to delete now that
+/// the new answer is committed.
 pub async fn answer(
     pool: &PgPool,
     company_id: CompanyId,
     id: Uuid,
     question_id: Uuid,
     content: AnswerContent<'_>,
+    received_at: OffsetDateTime,
+    grace: Duration,
 ) -> Result<Option<String>> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::Answer)?;
     interview.check_consented()?;
-    let Some(question) = sqlx::query!(
-        r#"select q.answer_kind as "answer_kind: AnswerKind", v.allow_retakes
+    let Some(kind) = sqlx::query_scalar!(
+        r#"select q.answer_kind as "answer_kind: AnswerKind"
            from interviews i
-           join template_versions v on v.id = i.template_version_id
-           join version_questions q on q.version_id = v.id
+           join version_questions q on q.version_id = i.template_version_id
            where i.company_id = $1 and i.id = $2 and q.id = $3"#,
         company_id as CompanyId,
         id,
@@ -136,7 +139,6 @@ pub async fn answer(
     else {
         return Err(Refused::UnknownQuestion.into());
     };
-    let kind = question.answer_kind;
     let (text, key, media_type, bytes) = match content {
         AnswerContent::Text(text) if kind == AnswerKind::Text => (Some(text), None, None, None),
         AnswerContent::Video { key, media_type, bytes } if kind == AnswerKind::Video => {
@@ -144,26 +146,20 @@ pub async fn answer(
         }
         _ => return Err(Refused::WrongKind.into()),
     };
-    let existing = sqlx::query!(
-        "select id, media_key from answers where interview_id = $1 and question_id = $2",
+    let window = check_window(&mut tx, company_id, id, question_id, received_at, grace).await?;
+    let replaced_media = sqlx::query_scalar!(
+        "delete from answers where company_id = $1 and interview_id = $2 and question_id = $3 returning media_key",
+        company_id as CompanyId,
         id,
         question_id,
     )
     .fetch_optional(&mut *tx)
-    .await?;
-    let replaced_media = match existing {
-        Some(_) if !question.allow_retakes => return Err(Refused::AlreadyAnswered.into()),
-        Some(previous) => {
-            sqlx::query!("delete from answers where company_id = $1 and id = $2", company_id as CompanyId, previous.id)
-                .execute(&mut *tx)
-                .await?;
-            previous.media_key
-        }
-        None => None,
-    };
+    .await?
+    .flatten();
     sqlx::query!(
-        "insert into answers (id, interview_id, company_id, question_id, answer_kind, text_answer, media_key, media_type, media_bytes)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "insert into answers (id, interview_id, company_id, question_id, answer_kind, text_answer, media_key, media_type,
+                              media_bytes, shown_at, received_at, attempt)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         Uuid::new_v4(),
         id,
         company_id as CompanyId,
@@ -173,6 +169,9 @@ pub async fn answer(
         key,
         media_type,
         bytes,
+        window.opened_at,
+        received_at,
+        window.attempt,
     )
     .execute(&mut *tx)
     .await?;
@@ -188,7 +187,8 @@ pub async fn answer(
     Ok(replaced_media)
 }
 
-/// In Progress → Completed with every question answered; queues the evaluation in the
+/// In Progress → Completed with every question answered or out of time (a question
+/// whose window ran out without an answer stays unanswered); queues the evaluation in the
 /// same transaction, unless the candidate asked for a person's review instead. The row
 /// lock makes two tabs complete it once.
 pub async fn complete(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<()> {
@@ -199,7 +199,9 @@ pub async fn complete(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<
         r#"select count(*) as "count!" from interviews i
            join version_questions q on q.version_id = i.template_version_id
            where i.company_id = $1 and i.id = $2
-             and not exists(select 1 from answers a where a.interview_id = i.id and a.question_id = q.id)"#,
+             and not exists(select 1 from answers a where a.interview_id = i.id and a.question_id = q.id)
+             and not exists(select 1 from question_windows w where w.interview_id = i.id and w.question_id = q.id
+                              and w.answer_by <= now())"#,
         company_id as CompanyId,
         id,
     )

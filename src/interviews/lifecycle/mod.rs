@@ -11,9 +11,12 @@
 //! turn into what the user sees.
 //!
 //! - [`send`]: a new Pending interview (alone or in bulk) with its queued invitation.
-//! - [`recruiter`]: resend, a new link (issued, or for a corrected address), cancel, extend.
+//! - [`recruiter`]: resend, a new link (issued, or for a corrected address), cancel, extend,
+//!   extra time.
 //! - [`candidate`]: the link opened, consent to the notice, a person's review instead of
 //!   AI, start, answer, complete (queues the evaluation unless a person reviews).
+//! - [`timing`]: each question's window (shown when, until when), the retakes counted,
+//!   and the refusal of answers outside it.
 //! - [`email`]: the invitation sent and opened, recorded by the outbox.
 //! - [`housekeeping`]: expiry and automatic reminders.
 //! - [`quota`]: the daily cap on a new company's candidate emails, taken by every
@@ -25,13 +28,15 @@ mod housekeeping;
 mod quota;
 mod recruiter;
 mod send;
+mod timing;
 
 pub use candidate::{AnswerContent, answer, complete, consent, link_opened, request_human_review, start};
 pub use email::{email_opened, email_sent};
 pub use housekeeping::{expire_overdue, remind_due};
 pub use quota::{EmailCap, NEW_COMPANY_DAYS};
-pub use recruiter::{RESEND_GAP_MINUTES, address_corrected, cancel, extend, new_link, resend};
+pub use recruiter::{RESEND_GAP_MINUTES, address_corrected, cancel, extend, new_link, resend, set_time_allowance};
 pub use send::{BulkSendRequest, SendRequest, Sent, bulk_key, send, send_many};
+pub use timing::{Window, show_question};
 
 use std::fmt;
 
@@ -49,6 +54,7 @@ pub enum Transition {
     Remind,
     Cancel,
     Extend,
+    SetTimeAllowance,
     Expire,
     Consent,
     HumanReview,
@@ -70,6 +76,7 @@ impl Transition {
             // An interview started before consent existed may still be agreed to.
             Self::Consent => &[Pending, InProgress],
             Self::Extend => &[Pending, InProgress, Expired],
+            Self::SetTimeAllowance => &[Pending, InProgress],
             Self::Answer | Self::Complete => &[InProgress],
         }
     }
@@ -106,6 +113,7 @@ impl fmt::Display for Transition {
             Self::Remind => "reminded",
             Self::Cancel => "cancelled",
             Self::Extend => "extended",
+            Self::SetTimeAllowance => "given extra time",
             Self::Expire => "expired",
             Self::Consent => "agreed to",
             Self::HumanReview => "given a person's review instead of AI",
@@ -139,9 +147,15 @@ pub enum Refused {
     UnknownQuestion,
     #[error("the question expects the other kind of answer")]
     WrongKind,
-    /// The question has an answer and the template allows no retakes.
+    /// This attempt at the question has its answer already.
     #[error("the question is already answered")]
     AlreadyAnswered,
+    /// The candidate was never shown the question.
+    #[error("the question was not shown to the candidate")]
+    NotShown,
+    /// The answer arrived after the question's time and the grace.
+    #[error("the answer arrived after the question's time")]
+    TooLate,
     #[error("{0} questions are not answered")]
     Unanswered(i64),
     /// A company in its first week has queued its day's candidate emails.
@@ -279,6 +293,7 @@ mod tests {
             Transition::Remind,
             Transition::Cancel,
             Transition::Extend,
+            Transition::SetTimeAllowance,
             Transition::Expire,
             Transition::Consent,
             Transition::HumanReview,

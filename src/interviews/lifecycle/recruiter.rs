@@ -1,5 +1,5 @@
 //! What a recruiter does to a sent interview: resend the invitation, give it a new link,
-//! cancel, extend.
+//! cancel, extend, grant extra time.
 
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -7,7 +7,10 @@ use uuid::Uuid;
 use super::{EmailCap, Locked, Refused, Result, Transition, lock};
 use crate::{
     ids::CompanyId,
-    interviews::{link, model::EventKind},
+    interviews::{
+        link,
+        model::{EventKind, TimeAllowance},
+    },
     mail::outbox::{self, EmailKind},
 };
 
@@ -165,6 +168,59 @@ pub async fn extend(pool: &PgPool, company_id: CompanyId, id: Uuid, days: i64) -
     .await?;
     interview.record(&mut tx, EventKind::Extended, Some(&format!("New deadline in {days} days"))).await?;
     interview.refresh_candidate(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Grants the candidate extra time (or takes it back) on an open interview. A question
+/// window still open gets the new time from when it opened; answered ones keep theirs.
+pub async fn set_time_allowance(
+    pool: &PgPool,
+    company_id: CompanyId,
+    id: Uuid,
+    allowance: TimeAllowance,
+) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let interview = lock(&mut tx, company_id, id).await?;
+    interview.check(Transition::SetTimeAllowance)?;
+    sqlx::query!(
+        "update interviews set time_allowance = $3, updated_at = now() where company_id = $1 and id = $2",
+        company_id as CompanyId,
+        id,
+        allowance as TimeAllowance,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let open = sqlx::query!(
+        "select w.question_id, w.opened_at, q.thinking_seconds, q.answer_seconds
+         from question_windows w join version_questions q on q.id = w.question_id
+         where w.company_id = $1 and w.interview_id = $2 and q.answer_kind = 'video'
+           and (w.answer_by is null or w.answer_by > now())
+           and not exists(select 1 from answers a where a.interview_id = w.interview_id and a.question_id = w.question_id
+                            and a.shown_at = w.opened_at)",
+        company_id as CompanyId,
+        id,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for window in open {
+        let seconds = allowance
+            .stretch(window.thinking_seconds)
+            .zip(allowance.stretch(window.answer_seconds))
+            .map(|(thinking, answer)| i64::from(thinking) + i64::from(answer));
+        sqlx::query!(
+            "update question_windows set answer_by = $4::timestamptz + make_interval(secs => $5::int8::float8)
+             where company_id = $1 and interview_id = $2 and question_id = $3",
+            company_id as CompanyId,
+            id,
+            window.question_id,
+            window.opened_at,
+            seconds,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    interview.record(&mut tx, EventKind::TimeAllowanceChanged, Some(allowance.label())).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,4 +1,7 @@
-//! What the scorers are given and return, and the built-in rubric scorer's matching.
+//! What the scorers are given and return, the built-in rubric scorer's matching, and the
+//! flagging of answers that address the evaluator.
 
 pub mod model;
+pub mod redact;
 pub mod rubric;
+pub mod steering;

@@ -44,6 +44,27 @@ pub struct InterviewForScoring {
     pub questions: Vec<QuestionForScoring>,
 }
 
+impl InterviewForScoring {
+    /// The same interview with the candidate's name, email and any contact details taken
+    /// out of the answers: what a scorer is given.
+    pub fn without_personal_details(&self, name: &str, email: &str) -> Self {
+        let redact = |text: &str| super::redact::redact(text, name, email);
+        let questions = self
+            .questions
+            .iter()
+            .map(|q| QuestionForScoring {
+                content: match &q.content {
+                    AnswerContent::Typed(text) => AnswerContent::Typed(redact(text)),
+                    AnswerContent::Transcribed(text) => AnswerContent::Transcribed(redact(text)),
+                    other => other.clone(),
+                },
+                ..q.clone()
+            })
+            .collect();
+        Self { job_title: self.job_title.clone(), questions }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AnswerScore {
     /// 1–5; `None` when the answer could not be judged (a video without transcript).
@@ -112,6 +133,16 @@ impl Recommendation {
         Self::ALL.into_iter().find(|r| r.label().eq_ignore_ascii_case(label.trim()))
     }
 
+    /// Hifinity's verdict on an overall score of 0–100.
+    pub fn for_score(score: i32) -> Self {
+        match score {
+            80.. => Self::StrongYes,
+            60..80 => Self::Yes,
+            40..60 => Self::Maybe,
+            _ => Self::No,
+        }
+    }
+
     pub fn badge(self) -> &'static str {
         match self {
             Self::StrongYes | Self::Yes => "badge-green",
@@ -121,10 +152,23 @@ impl Recommendation {
     }
 }
 
+/// A score of 1–5 as a value of 0–1.
+pub fn score_value(score: i32) -> f64 {
+    f64::from(score - 1) / 4.0
+}
+
+/// The overall score Hifinity concludes from the answers' values of 0–1: their mean in
+/// percent, and nothing unless every answer was scored, since nothing is concluded from
+/// what was not evaluated.
+pub fn overall_score(values: &[Option<f64>]) -> Option<i32> {
+    let scored: Vec<f64> = values.iter().copied().collect::<Option<_>>()?;
+    (!scored.is_empty()).then(|| (100.0 * scored.iter().sum::<f64>() / scored.len() as f64).round() as i32)
+}
+
 /// A scorer's verdict on one interview; `answers` follow the order of the questions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scorecard {
-    /// 0–100; `None` when no answer could be judged.
+    /// 0–100; `None` unless every answer could be judged.
     pub overall_score: Option<i32>,
     pub recommendation: Option<Recommendation>,
     pub summary: String,
@@ -166,6 +210,24 @@ mod tests {
         assert_eq!(Recommendation::from_label(" strong YES "), Some(Recommendation::StrongYes));
         assert_eq!(Recommendation::from_label("maybe"), Some(Recommendation::Maybe));
         assert_eq!(Recommendation::from_label("definitely"), None);
+    }
+
+    #[test]
+    fn strong_yes_from_80_yes_from_60_maybe_from_40() {
+        use Recommendation::*;
+        for (score, expected) in [(100, StrongYes), (80, StrongYes), (79, Yes), (60, Yes), (59, Maybe), (40, Maybe)] {
+            assert_eq!(Recommendation::for_score(score), expected, "{score}");
+        }
+        assert_eq!((Recommendation::for_score(39), Recommendation::for_score(0)), (No, No));
+    }
+
+    #[test]
+    fn the_overall_score_is_the_mean_value_in_percent_of_answers_all_scored() {
+        assert_eq!(overall_score(&[Some(0.5), Some(1.0), Some(0.0)]), Some(50));
+        assert_eq!(overall_score(&[Some(0.333)]), Some(33));
+        assert_eq!(overall_score(&[Some(0.5), None]), None, "nothing concluded from an unscored answer");
+        assert_eq!(overall_score(&[]), None);
+        assert_eq!([1, 2, 3, 5].map(score_value), [0.0, 0.25, 0.5, 1.0]);
     }
 
     #[test]

@@ -9,7 +9,9 @@
 
 use std::collections::HashSet;
 
-use super::model::{AnswerContent, AnswerScore, InterviewForScoring, QuestionForScoring, Recommendation, Scorecard};
+use super::model::{
+    AnswerContent, AnswerScore, InterviewForScoring, QuestionForScoring, Recommendation, Scorecard, overall_score,
+};
 
 pub const PROVIDER: &str = "rubric";
 /// Change when the matching or the weights change: results record it.
@@ -33,10 +35,9 @@ pub struct AnswerMatch {
 
 pub fn score_interview(interview: &InterviewForScoring) -> Scorecard {
     let matches: Vec<AnswerMatch> = interview.questions.iter().map(score_answer).collect();
-    let values: Vec<f64> = matches.iter().filter_map(|m| m.value).collect();
-    let overall_score =
-        (!values.is_empty()).then(|| (100.0 * values.iter().sum::<f64>() / values.len() as f64).round() as i32);
-    let recommendation = overall_score.map(recommendation);
+    let values: Vec<Option<f64>> = matches.iter().map(|m| m.value).collect();
+    let overall_score = overall_score(&values);
+    let recommendation = overall_score.map(Recommendation::for_score);
 
     let (mut strengths, mut concerns) = (Vec::new(), Vec::new());
     let (mut covered, mut total, mut unanswered, mut unscored) = (0, 0, 0, 0);
@@ -68,14 +69,14 @@ pub fn score_interview(interview: &InterviewForScoring) -> Scorecard {
             total += question.key_points.len();
         }
     }
-    let mut summary = match overall_score {
-        Some(_) => format!(
+    let mut summary = match values.iter().any(Option::is_some) {
+        true => format!(
             "Rubric match: the answers mention {covered} of {total} key point{} across {} question{}.",
             plural(total),
             interview.questions.len() - unscored,
             plural(interview.questions.len() - unscored)
         ),
-        None => "Rubric match: no answer could be scored.".to_owned(),
+        false => "Rubric match: no answer could be scored.".to_owned(),
     };
     if unanswered > 0 {
         summary.push_str(&format!(
@@ -95,16 +96,6 @@ pub fn score_interview(interview: &InterviewForScoring) -> Scorecard {
         strengths,
         concerns,
         answers: matches.into_iter().map(|m| m.result).collect(),
-    }
-}
-
-/// The rubric's verdict on an overall score of 0–100.
-pub fn recommendation(score: i32) -> Recommendation {
-    match score {
-        80.. => Recommendation::StrongYes,
-        60..80 => Recommendation::Yes,
-        40..60 => Recommendation::Maybe,
-        _ => Recommendation::No,
     }
 }
 
@@ -559,15 +550,6 @@ mod tests {
         assert!(brief.result.reason.contains("very short"));
     }
 
-    #[test]
-    fn strong_yes_from_80_yes_from_60_maybe_from_40() {
-        use Recommendation::*;
-        for (score, expected) in [(100, StrongYes), (80, StrongYes), (79, Yes), (60, Yes), (59, Maybe), (40, Maybe)] {
-            assert_eq!(recommendation(score), expected, "{score}");
-        }
-        assert_eq!((recommendation(39), recommendation(0)), (No, No));
-    }
-
     /// A typed answer to a question with no key points, 2 minutes long: 40 words are full marks.
     fn words_only(number: usize, words: usize) -> QuestionForScoring {
         question(number, "text", 120, &[], AnswerContent::Typed("word ".repeat(words)))
@@ -581,13 +563,27 @@ mod tests {
                 words_only(1, 20),
                 words_only(2, 40),
                 question(3, "text", 120, &["tests"], AnswerContent::Unanswered),
-                question(4, "video", 120, &["tests"], AnswerContent::NoTranscript("no service".into())),
             ],
         };
         let card = score_interview(&interview);
-        // (0.5 + 1.0 + 0.0) / 3; the video without transcript does not count.
+        // (0.5 + 1.0 + 0.0) / 3: an unanswered question counts as nothing said.
         assert_eq!(card.overall_score, Some(50));
         assert_eq!(card.recommendation, Some(Recommendation::Maybe));
+    }
+
+    #[test]
+    fn an_answer_not_scored_leaves_the_interview_without_overall_score_or_recommendation() {
+        let interview = InterviewForScoring {
+            job_title: "Engineer".into(),
+            questions: vec![
+                words_only(1, 40),
+                question(2, "video", 120, &["tests"], AnswerContent::NoTranscript("no service".into())),
+            ],
+        };
+        let card = score_interview(&interview);
+        assert_eq!(card.answers[0].score, Some(5));
+        assert_eq!((card.overall_score, card.recommendation), (None, None));
+        assert!(card.summary.starts_with("Rubric match: the answers mention 0 of 0 key points across 1 question."));
     }
 
     #[test]
