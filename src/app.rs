@@ -15,8 +15,8 @@ use tower_http::{catch_panic::CatchPanicLayer, set_header::SetResponseHeaderLaye
 use tracing::{Span, field::Empty};
 
 use crate::{
-    account, applications, auth, candidate_portal, candidates, error::AppError, evaluation, interview_templates,
-    interviews, jobs, layout, mail, reviews, settings, state::AppState, static_files, team,
+    account, applications, audit, auth, candidate_portal, candidates, error::AppError, evaluation, interview_templates,
+    interviews, jobs, layout, mail, privacy, reviews, settings, state::AppState, static_files, team,
 };
 
 /// Scripts, styles, media and forms only from this origin; no inline script; never framed.
@@ -48,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         .merge(evaluation::router())
         .merge(mail::router())
         .merge(settings::router())
+        .merge(audit::router())
+        .merge(privacy::router())
         .merge(reviews::router())
         .merge(candidate_portal::router())
         .merge(team::router())

@@ -36,6 +36,8 @@
 //!   that runs a kind's jobs as capacity frees up (`queue::worker::Handler`).
 //! - [`storage`]: media storage: local disk or S3-compatible.
 //! - [`reviews`]: reviewers of an interview or a job, their emails, My reviews, blind review, the team rating.
+//! - [`audit`]: the audit log: who did what and when, ids and action names only, append-only.
+//! - [`privacy`]: the candidate's data: erasure (on request, within the company's deadline), retention, the access archive.
 //! - [`settings`]: company settings (automatic reminders, the privacy text of the candidates' notice), for admins.
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
 //! - [`demo`]: the demo company.
@@ -43,6 +45,7 @@
 pub mod account;
 pub mod app;
 pub mod applications;
+pub mod audit;
 pub mod auth;
 pub mod candidate_portal;
 pub mod candidates;
@@ -62,6 +65,7 @@ pub mod jobs;
 pub mod layout;
 pub mod mail;
 pub mod pagination;
+pub mod privacy;
 pub mod queue;
 pub mod reviews;
 pub mod settings;

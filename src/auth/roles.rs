@@ -98,6 +98,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/i/{token}/q", Public),
     ("POST", "/i/{token}/answers/{question_id}", Public),
     ("POST", "/i/{token}/complete", Public),
+    ("GET", "/i/{token}/erase", Public),
+    ("POST", "/i/{token}/erase", Public),
     // Your own account.
     ("GET", "/account", Member(Reviewer)),
     ("POST", "/account/sessions/sign-out-others", Member(Reviewer)),
@@ -116,7 +118,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/settings", Member(Admin)),
     ("POST", "/settings/blind-review", Member(Admin)),
     ("POST", "/settings/privacy", Member(Admin)),
+    ("POST", "/settings/data", Member(Admin)),
     ("GET", "/settings/emails", Member(Admin)),
+    ("GET", "/audit", Member(Admin)),
     ("POST", "/settings/emails", Member(Admin)),
     // Jobs and templates: read by everyone, changed by recruiters.
     ("GET", "/jobs", Member(Reviewer)),
@@ -154,6 +158,10 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/candidates/{id}/delete", Member(Recruiter)),
     ("POST", "/candidates/{id}/restore", Member(Recruiter)),
     ("POST", "/candidates/{id}/applications", Member(Recruiter)),
+    // A person's data: erased now, or a request recorded for the company's deadline.
+    ("GET", "/candidates/{id}/erase", Member(Recruiter)),
+    ("POST", "/candidates/{id}/erase", Member(Recruiter)),
+    ("POST", "/candidates/{id}/erasure-request", Member(Recruiter)),
     ("GET", "/applications", Member(Reviewer)),
     ("GET", "/applications/{id}", Member(Reviewer)),
     ("POST", "/applications/{id}/stage", Member(Recruiter)),

@@ -11,6 +11,7 @@ use rules::range::{RangeRequest, parse_range};
 use uuid::Uuid;
 
 use crate::{
+    audit,
     auth::CurrentUser,
     error::{AppError, AppResult},
     extract::PathId,
@@ -25,9 +26,9 @@ pub async fn answer_media(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let media = sqlx::query!(
-        r#"select media_key as "media_key!", media_type as "media_type!"
-           from answers
-           where id = $1 and interview_id = $2 and company_id = $3 and media_key is not null"#,
+        r#"select a.media_key as "media_key!", a.media_type as "media_type!", i.candidate_id
+           from answers a join interviews i on i.company_id = a.company_id and i.id = a.interview_id
+           where a.id = $1 and a.interview_id = $2 and a.company_id = $3 and a.media_key is not null"#,
         answer_id,
         interview_id,
         user.company_id as CompanyId,
@@ -38,6 +39,13 @@ pub async fn answer_media(
     let size = state.media.size(&media.media_key).await?;
 
     let requested = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    // A player asks for many ranges while it plays; a play starts at the first byte.
+    if requested.is_none_or(|range| range.trim_start_matches("bytes=").starts_with("0-")) {
+        let mut conn = state.pool.acquire().await?;
+        let subject = audit::Subject::interview(media.candidate_id, interview_id);
+        audit::record(&mut conn, user.company_id, audit::Actor::Member(user.user_id), audit::Action::RecordingPlayed, subject)
+            .await?;
+    }
     let (status, range) = match requested.map(|r| parse_range(r, size)) {
         None | Some(RangeRequest::Unsupported) => (StatusCode::OK, None),
         Some(RangeRequest::Satisfiable(range)) => (StatusCode::PARTIAL_CONTENT, Some(range)),

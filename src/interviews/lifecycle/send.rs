@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::{EmailCap, Error, Refused, Result, record_event, refresh_candidate_status};
 use crate::{
+    audit,
     ids::CompanyId,
     interviews::{link, model::EventKind},
     mail::outbox::{self, EmailKind},
@@ -120,6 +121,9 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> Result<Sent> {
     )
     .await?;
     refresh_candidate_status(&mut tx, req.company_id, req.candidate_id).await?;
+    let subject = audit::Subject::interview(req.candidate_id, interview_id);
+    audit::record(&mut tx, req.company_id, audit::Actor::Member(req.user_id), audit::Action::InterviewSent, subject)
+        .await?;
     tx.commit().await?;
     Ok(Sent { interview_id, email: candidate.email })
 }

@@ -1,0 +1,21 @@
+//! The candidate's data: erasure of a person (at their request from the interview link,
+//! a request the company received by other means, or a recruiter's **Erase candidate**),
+//! within the company's deadline; the retention limits housekeeping applies.
+
+mod handlers;
+pub mod erasure;
+pub mod retention;
+mod views;
+
+use axum::{
+    Router,
+    routing::{get, post},
+};
+
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/candidates/{id}/erase", get(handlers::confirm).post(handlers::erase))
+        .route("/candidates/{id}/erasure-request", post(handlers::record_request))
+}
