@@ -25,35 +25,23 @@ pub fn due_text(due: OffsetDateTime) -> String {
     due.format(format_description!("[month repr:long] [day padding:none], [year]")).unwrap_or_default()
 }
 
-pub async fn confirm(
-    State(state): State<AppState>,
-    VerifiedLink { token, interview }: VerifiedLink,
-) -> AppResult<Response> {
-    let deadline_days = crate::settings::store::erasure_deadline_days(&state.pool, interview.company_id).await?;
+pub async fn confirm(VerifiedLink { token, interview }: VerifiedLink) -> AppResult<Response> {
     page(
         StatusCode::OK,
         &ErasePage {
             asset_version: static_files::version(),
             token,
             company_name: interview.company_name,
-            deadline_days,
+            deadline_days: interview.erasure_deadline_days,
             due: interview.erasure_due_at.map(due_text),
         },
     )
 }
 
-pub async fn erase(
-    State(state): State<AppState>,
-    VerifiedLink { interview, .. }: VerifiedLink,
-) -> AppResult<Response> {
-    let requested = erasure::request(
-        &state.pool,
-        &state.media,
-        interview.company_id,
-        interview.candidate_id,
-        Actor::Candidate,
-    )
-    .await?;
+pub async fn erase(State(state): State<AppState>, VerifiedLink { interview, .. }: VerifiedLink) -> AppResult<Response> {
+    let requested =
+        erasure::request(&state.pool, &state.media, interview.company_id, interview.candidate_id, Actor::Candidate)
+            .await?;
     let view = match requested {
         Some(Requested::Due(due)) => ClosedPage::new(
             "Your request was received",

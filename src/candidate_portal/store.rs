@@ -30,6 +30,8 @@ pub struct LinkedInterview {
     pub privacy_contact: String,
     /// The candidate asked for their data to be erased; it will be by then.
     pub erasure_due_at: Option<OffsetDateTime>,
+    pub erasure_deadline_days: i32,
+    pub recording_retention_days: Option<i32>,
 }
 
 pub async fn interview(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<LinkedInterview>> {
@@ -41,7 +43,8 @@ pub async fn interview(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<LinkedInt
                   v.intro, v.duration_minutes,
                   (select count(*) from version_questions q where q.version_id = v.id) as "question_count!",
                   (select count(*) from version_questions q where q.version_id = v.id and q.answer_kind = 'video') as "video_questions!",
-                  co.privacy_text, co.privacy_contact, c.erasure_due_at
+                  co.privacy_text, co.privacy_contact, c.erasure_due_at,
+                  co.erasure_deadline_days, co.recording_retention_days
            from interviews i
            join candidates c on c.id = i.candidate_id
            join companies co on co.id = i.company_id

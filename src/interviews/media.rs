@@ -43,8 +43,14 @@ pub async fn answer_media(
     if requested.is_none_or(|range| range.trim_start_matches("bytes=").starts_with("0-")) {
         let mut conn = state.pool.acquire().await?;
         let subject = audit::Subject::interview(media.candidate_id, interview_id);
-        audit::record(&mut conn, user.company_id, audit::Actor::Member(user.user_id), audit::Action::RecordingPlayed, subject)
-            .await?;
+        audit::record(
+            &mut conn,
+            user.company_id,
+            audit::Actor::Member(user.user_id),
+            audit::Action::RecordingPlayed,
+            subject,
+        )
+        .await?;
     }
     let (status, range) = match requested.map(|r| parse_range(r, size)) {
         None | Some(RangeRequest::Unsupported) => (StatusCode::OK, None),

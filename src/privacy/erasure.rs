@@ -32,12 +32,10 @@ pub async fn request(
     candidate_id: Uuid,
     actor: Actor,
 ) -> anyhow::Result<Option<Requested>> {
-    let days = sqlx::query_scalar!(
-        "select erasure_deadline_days from companies where id = $1",
-        company_id as CompanyId
-    )
-    .fetch_one(pool)
-    .await?;
+    let days =
+        sqlx::query_scalar!("select erasure_deadline_days from companies where id = $1", company_id as CompanyId)
+            .fetch_one(pool)
+            .await?;
     if days == 0 {
         return Ok(erase(pool, media, company_id, candidate_id, actor).await?.then_some(Requested::Erased));
     }

@@ -107,8 +107,14 @@ async fn erase_inactive(pool: &PgPool, media: &MediaStore) -> anyhow::Result<u64
     }
     for (company_id, count) in per_company {
         let mut conn = pool.acquire().await?;
-        audit::record(&mut conn, company_id, Actor::Housekeeping, Action::InactiveCandidatesErased, Subject::count(count))
-            .await?;
+        audit::record(
+            &mut conn,
+            company_id,
+            Actor::Housekeeping,
+            Action::InactiveCandidatesErased,
+            Subject::count(count),
+        )
+        .await?;
     }
     Ok(total)
 }

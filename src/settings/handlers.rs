@@ -85,7 +85,8 @@ pub async fn save(
         };
         return render(&SettingsPage { shell: shell.at(Section::Settings), values, errors });
     };
-    store::save(&state.pool, user.company_id, user.user_id, &CompanySettings { reminder_after_days, max_reminders }).await?;
+    store::save(&state.pool, user.company_id, user.user_id, &CompanySettings { reminder_after_days, max_reminders })
+        .await?;
     Ok(Flash::success(saved_message(reminder_after_days, max_reminders)).redirect("/settings"))
 }
 
@@ -162,11 +163,20 @@ pub async fn save_data_rights(
             return Some(None);
         }
         errors
-            .check(field, whole_number(value, 1, max, &format!("Enter a whole number of {unit} from 1 to {max}, or leave it empty.")))
+            .check(
+                field,
+                whole_number(
+                    value,
+                    1,
+                    max,
+                    &format!("Enter a whole number of {unit} from 1 to {max}, or leave it empty."),
+                ),
+            )
             .map(Some)
     };
     let recordings = optional("recording_retention_days", &form.recording_retention_days, MAX_RETENTION_DAYS, "days");
-    let candidates = optional("inactive_candidate_months", &form.inactive_candidate_months, MAX_INACTIVE_MONTHS, "months");
+    let candidates =
+        optional("inactive_candidate_months", &form.inactive_candidate_months, MAX_INACTIVE_MONTHS, "months");
     let (Some(erasure_deadline_days), Some(recording_retention_days), Some(inactive_candidate_months)) =
         (deadline, recordings, candidates)
     else {

@@ -176,8 +176,14 @@ pub async fn set_role(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, company_id, audit::Actor::Member(by), audit::Action::RoleChanged, audit::Subject::member(member_id))
-        .await?;
+    audit::record(
+        &mut tx,
+        company_id,
+        audit::Actor::Member(by),
+        audit::Action::RoleChanged,
+        audit::Subject::member(member_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(MemberChange::Done(name))
 }

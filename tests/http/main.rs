@@ -3,6 +3,7 @@
 
 mod accounts;
 mod applications;
+mod audit;
 mod auth;
 mod bulk_send;
 mod candidate_portal;
@@ -13,6 +14,7 @@ mod dkim;
 mod edge;
 mod email_cap;
 mod email_texts;
+mod erasure;
 mod evaluation;
 #[path = "../common/fixtures.rs"]
 mod fixtures;
@@ -24,6 +26,7 @@ mod lifecycle;
 mod new_link;
 mod outbox;
 mod reminders;
+mod retention;
 mod reviews;
 mod roles;
 mod security;
