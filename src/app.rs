@@ -15,9 +15,9 @@ use tower_http::{catch_panic::CatchPanicLayer, set_header::SetResponseHeaderLaye
 use tracing::{Span, field::Empty};
 
 use crate::{
-    account, applications, auth, candidate_import, candidate_portal, candidates, error::AppError, evaluation,
-    interview_templates, interviews, jobs, layout, mail, reviews, settings, sharing, state::AppState, static_files,
-    team,
+    account, applications, audit, auth, candidate_import, candidate_portal, candidates, error::AppError, evaluation,
+    interview_templates, interviews, jobs, layout, mail, privacy, reviews, settings, sharing, state::AppState,
+    static_files, team,
 };
 
 /// Scripts, styles, media and forms only from this origin; no inline script; never framed.
@@ -50,6 +50,8 @@ pub fn router(state: AppState) -> Router {
         .merge(evaluation::router())
         .merge(mail::router())
         .merge(settings::router())
+        .merge(audit::router())
+        .merge(privacy::router())
         .merge(reviews::router())
         .merge(sharing::router())
         .merge(candidate_portal::router())

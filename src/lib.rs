@@ -39,6 +39,8 @@
 //! - [`reviews`]: reviewers of an interview or a job, their emails, My reviews, blind review, the team rating.
 //! - [`sharing`]: read-only share links of an interview or a job's completed interviews, for
 //!   people without an account: expiry, revocation, and a log of every view.
+//! - [`audit`]: the audit log: who did what and when, ids and action names only, append-only.
+//! - [`privacy`]: the candidate's data: erasure (on request, within the company's deadline), retention, the access archive.
 //! - [`settings`]: company settings (automatic reminders, the privacy text of the candidates' notice), for admins.
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
 //! - [`demo`]: the demo company.
@@ -46,6 +48,7 @@
 pub mod account;
 pub mod app;
 pub mod applications;
+pub mod audit;
 pub mod auth;
 pub mod candidate_import;
 pub mod candidate_portal;
@@ -66,6 +69,7 @@ pub mod jobs;
 pub mod layout;
 pub mod mail;
 pub mod pagination;
+pub mod privacy;
 pub mod queue;
 pub mod reviews;
 pub mod settings;

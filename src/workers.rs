@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tokio::{sync::watch, task::JoinSet};
 
-use crate::{auth, evaluation, interviews, mail, state::AppState};
+use crate::{auth, evaluation, interviews, mail, privacy, state::AppState};
 
 /// Starts every worker; they stop when `shutdown` turns true.
 pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::Result<JoinSet<()>> {
@@ -20,7 +20,26 @@ pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::R
 }
 
 /// Every `HOUSEKEEPING_SECS` (a minute by default): expires interviews past their deadline, queues due reminders, deletes
-/// expired sessions, ended sign-in throttling windows and ended sign-up hours.
+/// expired sessions, ended sign-in throttling windows and ended sign-up hours, carries out due erasures and applies
+/// retention.
+/// Erasure requests whose deadline came, then the companies' retention limits.
+pub async fn privacy_housekeeping(state: &AppState) {
+    match privacy::erasure::erase_due(&state.pool, &state.media).await {
+        Ok(0) => {}
+        Ok(erased) => tracing::info!(erased, "housekeeping: requested erasures carried out"),
+        Err(err) => tracing::warn!(error = ?err, "housekeeping: erasure failed; will retry"),
+    }
+    match privacy::retention::apply(&state.pool, &state.media).await {
+        Ok(applied) if applied == Default::default() => {}
+        Ok(applied) => tracing::info!(
+            recordings = applied.recordings,
+            candidates = applied.candidates,
+            "housekeeping: retention applied"
+        ),
+        Err(err) => tracing::warn!(error = ?err, "housekeeping: retention failed; will retry"),
+    }
+}
+
 async fn housekeeping(state: AppState, mut shutdown: watch::Receiver<bool>) {
     loop {
         let expired = interviews::lifecycle::expire_overdue(&state.pool).await;
@@ -41,6 +60,7 @@ async fn housekeeping(state: AppState, mut shutdown: watch::Receiver<bool>) {
             }
             _ => {}
         }
+        privacy_housekeeping(&state).await;
         tokio::select! {
             _ = tokio::time::sleep(state.config.workers.housekeeping) => {}
             _ = shutdown.changed() => return,

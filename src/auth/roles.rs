@@ -103,6 +103,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/s/{token}", Public),
     ("GET", "/s/{token}/interviews/{id}", Public),
     ("GET", "/s/{token}/interviews/{id}/answers/{answer_id}/media", Public),
+    ("GET", "/i/{token}/erase", Public),
+    ("POST", "/i/{token}/erase", Public),
     // Your own account.
     ("GET", "/account", Member(Reviewer)),
     ("POST", "/account/sessions/sign-out-others", Member(Reviewer)),
@@ -121,7 +123,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/settings", Member(Admin)),
     ("POST", "/settings/blind-review", Member(Admin)),
     ("POST", "/settings/privacy", Member(Admin)),
+    ("POST", "/settings/data", Member(Admin)),
     ("GET", "/settings/emails", Member(Admin)),
+    ("GET", "/audit", Member(Admin)),
     ("POST", "/settings/emails", Member(Admin)),
     // Jobs and templates: read by everyone, changed by recruiters.
     ("GET", "/jobs", Member(Reviewer)),
@@ -163,6 +167,12 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/candidates/{id}/delete", Member(Recruiter)),
     ("POST", "/candidates/{id}/restore", Member(Recruiter)),
     ("POST", "/candidates/{id}/applications", Member(Recruiter)),
+    // A person's data: erased now, or a request recorded for the company's deadline; the
+    // archive of it all that answers an access request.
+    ("GET", "/candidates/{id}/erase", Member(Recruiter)),
+    ("POST", "/candidates/{id}/erase", Member(Recruiter)),
+    ("POST", "/candidates/{id}/erasure-request", Member(Recruiter)),
+    ("GET", "/candidates/{id}/archive", Member(Recruiter)),
     ("GET", "/applications", Member(Reviewer)),
     ("GET", "/applications/{id}", Member(Reviewer)),
     ("POST", "/applications/{id}/stage", Member(Recruiter)),

@@ -23,14 +23,47 @@ use crate::{
     },
     state::AppState,
     static_files,
-    storage::Upload,
+    storage::{self, Upload},
 };
 
 /// The longest typed answer accepted.
 pub const TEXT_ANSWER_MAX_CHARS: usize = 5000;
 
-fn page(status: StatusCode, view: &impl Template) -> AppResult<Response> {
+pub(super) fn page(status: StatusCode, view: &impl Template) -> AppResult<Response> {
     Ok((status, Html(view.render()?)).into_response())
+}
+
+/// A genuine link (unknown, tampered and replaced links are refused with the page that
+/// says why), whatever became of its interview: what a candidate may still do at a closed
+/// interview's link, such as asking for erasure.
+pub struct VerifiedLink {
+    pub token: String,
+    pub interview: store::LinkedInterview,
+}
+
+impl FromRequestParts<AppState> for VerifiedLink {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let token = match PathText::from_request_parts(parts, state).await {
+            Ok(PathText(token)) => token,
+            Err(AppError::NotFound) => return Err(invalid_link()),
+            Err(err) => return Err(err.into_response()),
+        };
+        let Some(claimed) = ClaimedToken::parse(&token) else { return Err(invalid_link()) };
+        let key = &state.config.secret_key;
+        match store::interview(&state.pool, claimed.interview_id).await {
+            Ok(Some(interview)) if claimed.verify(key, &interview.link_nonce) => Ok(Self { token, interview }),
+            Ok(Some(interview)) => Err(match store::retired_nonces(&state.pool, interview.id).await {
+                Ok(retired) if retired.iter().any(|nonce| claimed.verify(key, nonce)) => replaced_link(),
+                Ok(_) => invalid_link(),
+                Err(err) => AppError::from(err).into_response(),
+            }),
+            // Never issued, or erased with its candidate.
+            Ok(None) => Err(invalid_link()),
+            Err(err) => Err(AppError::from(err).into_response()),
+        }
+    }
 }
 
 /// The interview the link in the path opens: one the candidate can still take. Any
@@ -46,27 +79,11 @@ impl FromRequestParts<AppState> for OpenInterview {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let token = match PathText::from_request_parts(parts, state).await {
-            Ok(PathText(token)) => token,
-            Err(AppError::NotFound) => return Err(invalid_link()),
-            Err(err) => return Err(err.into_response()),
-        };
-        let Some(claimed) = ClaimedToken::parse(&token) else { return Err(invalid_link()) };
-        let key = &state.config.secret_key;
-        let interview = match store::interview(&state.pool, claimed.interview_id).await {
-            Ok(Some(interview)) if claimed.verify(key, &interview.link_nonce) => interview,
-            Ok(Some(interview)) => {
-                return Err(match store::retired_nonces(&state.pool, interview.id).await {
-                    Ok(retired) if retired.iter().any(|nonce| claimed.verify(key, nonce)) => replaced_link(),
-                    Ok(_) => invalid_link(),
-                    Err(err) => AppError::from(err).into_response(),
-                });
-            }
-            Ok(None) => return Err(invalid_link()),
-            Err(err) => return Err(AppError::from(err).into_response()),
-        };
+        let VerifiedLink { token, interview } = VerifiedLink::from_request_parts(parts, state).await?;
         match closed(&interview) {
-            Some((status, view)) => Err(page(status, &view).unwrap_or_else(IntoResponse::into_response)),
+            Some((status, view)) => {
+                Err(page(status, &view.erasable(&token)).unwrap_or_else(IntoResponse::into_response))
+            }
             None => Ok(Self { token, interview }),
         }
     }
@@ -168,6 +185,7 @@ pub async fn landing(
             human_review: interview.human_review_requested_at.is_some(),
             unlimited_time: interview.time_allowance == TimeAllowance::Unlimited,
             practice: interview.practice_prompt.is_some(),
+            erasure_due: interview.erasure_due_at.map(super::erasure::due_text),
         },
     )
 }
@@ -491,7 +509,7 @@ async fn video_answer(
         Some(_) => {}
     }
 
-    let key = format!("interviews/{}/{}-{}.{extension}", interview.id, question_id, Uuid::new_v4());
+    let key = format!("{}/{}-{}.{extension}", storage::interview_folder(interview.id), question_id, Uuid::new_v4());
     let mut stream = body.into_data_stream();
     // Bytes before the upload starts: enough to check the container's signature.
     let mut pending: Vec<u8> = Vec::new();

@@ -7,6 +7,9 @@
 //! Candidates never sign in: the link is their key, so it is checked on every request
 //! and kept out of logs (routes are logged by template) and Referer headers.
 
+mod erasure;
+pub use erasure::due_text;
+
 mod handlers;
 mod notice;
 mod store;
@@ -34,6 +37,7 @@ pub fn router() -> Router<AppState> {
         // Recordings stream to storage under MAX_ANSWER_MB, not the form body limit.
         .route("/i/{token}/answers/{question_id}", post(handlers::answer).layer(DefaultBodyLimit::disable()))
         .route("/i/{token}/complete", post(handlers::complete))
+        .route("/i/{token}/erase", get(erasure::confirm).post(erasure::erase))
         // Pages holding the link must not be kept by caches or shown by search engines.
         .layer(SetResponseHeaderLayer::overriding(
             axum::http::header::CACHE_CONTROL,

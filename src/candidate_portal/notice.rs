@@ -1,6 +1,6 @@
 //! The notice a candidate reads, and agrees to, before the device check: who asks, what
 //! is recorded, how answers are evaluated, who sees them, how long they are kept and how
-//! to ask for deletion or a person's review. The evaluation paragraph is written from the
+//! to have one's data erased or ask for a person's review. The evaluation paragraph is written from the
 //! running configuration (a model or the built-in rubric, a transcription service or
 //! none), so it is always true; the version is a digest of the whole text, so a
 //! recorded agreement names exactly what was read.
@@ -23,6 +23,10 @@ pub struct NoticeFacts<'a> {
     pub privacy_text: &'a str,
     /// Where to write about one's data (Settings); may be empty.
     pub privacy_contact: &'a str,
+    /// Days the company takes to carry out an erasure request; 0: at once.
+    pub erasure_deadline_days: i32,
+    /// Recordings are deleted this many days after the interview is completed or decided.
+    pub recording_retention_days: Option<i32>,
 }
 
 pub struct NoticePart {
@@ -51,6 +55,8 @@ impl Notice {
             transcribed: config.transcribe_url.is_some(),
             privacy_text: &interview.privacy_text,
             privacy_contact: &interview.privacy_contact,
+            erasure_deadline_days: interview.erasure_deadline_days,
+            recording_retention_days: interview.recording_retention_days,
         })
     }
 
@@ -99,11 +105,22 @@ impl Notice {
                  people they share them with through a private read-only link that expires and can be withdrawn."
             )],
         ));
+        let kept = match facts.recording_retention_days {
+            Some(days) => format!(
+                "{company} keeps your answers while it considers your application. Your recordings are deleted {days} day{} after your interview is completed or decided.",
+                if days == 1 { "" } else { "s" }
+            ),
+            None => format!("{company} keeps your answers while it considers your application."),
+        };
+        let when = match facts.erasure_deadline_days {
+            0 => "at once".to_owned(),
+            1 => "within 1 day".to_owned(),
+            days => format!("within {days} days"),
+        };
         parts.push(part(
             "How long they are kept".into(),
-            vec![format!(
-                "{company} keeps your answers while it considers your application; they are not deleted on a \
-                 schedule. You can ask {company} to delete them (see below)."
+            vec![kept, format!(
+                "You can have your recordings, answers and everything {company} holds about you erased at any time, even after the interview: choose Erase my data at this link. It is done {when}."
             )],
         ));
         let write_to = if facts.privacy_contact.is_empty() {
@@ -114,7 +131,7 @@ impl Notice {
         parts.push(part(
             "Your choices".into(),
             vec![format!(
-                "You can ask {company} to delete your recordings and data, or for a copy of them: {write_to}."
+                "For a copy of your data, or any question about it, {write_to}."
             ), "Before you start, you can choose on this page to have a person review your answers instead of AI: they are then not transcribed or scored automatically.".into()],
         ));
         if !facts.privacy_text.is_empty() {
@@ -149,6 +166,8 @@ mod tests {
             transcribed: false,
             privacy_text: "",
             privacy_contact: "",
+            erasure_deadline_days: 0,
+            recording_retention_days: None,
         }
     }
 
@@ -179,5 +198,19 @@ mod tests {
         assert_ne!(plain.version, with_contact.version);
         let with_model = Notice::new(&NoticeFacts { evaluator_model: Some("m"), ..facts() });
         assert_ne!(plain.version, with_model.version);
+    }
+
+    #[test]
+    fn the_notice_tells_how_erasure_and_retention_work() {
+        let plain = Notice::new(&facts());
+        assert!(text(&plain).contains("choose Erase my data at this link. It is done at once."));
+        assert!(!text(&plain).contains("are deleted"));
+        let limited =
+            Notice::new(&NoticeFacts { erasure_deadline_days: 30, recording_retention_days: Some(90), ..facts() });
+        assert!(text(&limited).contains("It is done within 30 days."));
+        assert!(
+            text(&limited)
+                .contains("Your recordings are deleted 90 days after your interview is completed or decided.")
+        );
     }
 }

@@ -14,6 +14,7 @@ use crate::{
 pub struct LinkedInterview {
     pub id: Uuid,
     pub company_id: CompanyId,
+    pub candidate_id: Uuid,
     pub template_version_id: Uuid,
     /// Retakes per question the template grants.
     pub retakes: i32,
@@ -35,19 +36,24 @@ pub struct LinkedInterview {
     pub video_questions: i64,
     pub privacy_text: String,
     pub privacy_contact: String,
+    /// The candidate asked for their data to be erased; it will be by then.
+    pub erasure_due_at: Option<OffsetDateTime>,
+    pub erasure_deadline_days: i32,
+    pub recording_retention_days: Option<i32>,
 }
 
 pub async fn interview(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<LinkedInterview>> {
     sqlx::query_as!(
         LinkedInterview,
-        r#"select i.id, i.company_id as "company_id: CompanyId", i.template_version_id, v.retakes, i.link_nonce,
-                  i.time_allowance as "time_allowance: _", v.practice_prompt,
+        r#"select i.id, i.company_id as "company_id: CompanyId", i.candidate_id, i.template_version_id, v.retakes,
+                  i.link_nonce, i.time_allowance as "time_allowance: _", v.practice_prompt,
                   i.status as "status: _", i.expires_at, i.link_opened_at, i.consented_at, i.human_review_requested_at,
                   c.name as candidate_name, co.name as company_name, j.title as job_title,
                   v.intro, v.duration_minutes,
                   (select count(*) from version_questions q where q.version_id = v.id) as "question_count!",
                   (select count(*) from version_questions q where q.version_id = v.id and q.answer_kind = 'video') as "video_questions!",
-                  co.privacy_text, co.privacy_contact
+                  co.privacy_text, co.privacy_contact, c.erasure_due_at,
+                  co.erasure_deadline_days, co.recording_retention_days
            from interviews i
            join candidates c on c.id = i.candidate_id
            join companies co on co.id = i.company_id

@@ -29,6 +29,8 @@ pub struct LandingPage {
     pub unlimited_time: bool,
     /// The template offers a practice question.
     pub practice: bool,
+    /// The candidate asked for erasure: when it will be done.
+    pub erasure_due: Option<String>,
 }
 
 /// The unscored practice question: recorded and played back in the browser only.
@@ -112,10 +114,29 @@ pub struct ClosedPage {
     pub asset_version: &'static str,
     pub title: &'static str,
     pub message: String,
+    /// A genuine link to a closed interview still lets its candidate ask for erasure.
+    pub erase_url: Option<String>,
 }
 
 impl ClosedPage {
     pub fn new(title: &'static str, message: impl Into<String>) -> Self {
-        Self { asset_version: static_files::version(), title, message: message.into() }
+        Self { asset_version: static_files::version(), title, message: message.into(), erase_url: None }
     }
+
+    pub fn erasable(self, token: &str) -> Self {
+        Self { erase_url: Some(format!("/i/{token}/erase")), ..self }
+    }
+}
+
+/// Asking for erasure: what goes, and the button that confirms it.
+#[derive(Template)]
+#[template(path = "candidate_portal/erase.html")]
+pub struct ErasePage {
+    pub asset_version: &'static str,
+    pub token: String,
+    pub company_name: String,
+    /// Days the company takes to carry out a request; 0: at once.
+    pub deadline_days: i32,
+    /// Already requested: when it will be done.
+    pub due: Option<String>,
 }

@@ -9,6 +9,7 @@ use super::{
     model::{Decision, EvaluationStatus, Scorecard, StoredRecommendation, TranscriptSource},
 };
 use crate::{
+    audit,
     ids::CompanyId,
     interview_templates::model::AnswerKind,
     interviews::{
@@ -495,7 +496,7 @@ pub async fn queue_rerun(
 ) -> sqlx::Result<RerunOutcome> {
     let mut tx = pool.begin().await?;
     let Some(interview) = sqlx::query!(
-        r#"select status as "status: InterviewStatus", human_review_requested_at is not null as "human_review!"
+        r#"select status as "status: InterviewStatus", human_review_requested_at is not null as "human_review!", candidate_id
            from interviews where company_id = $1 and id = $2 for update"#,
         company_id as CompanyId,
         interview_id,
@@ -535,6 +536,8 @@ pub async fn queue_rerun(
     )
     .execute(&mut *tx)
     .await?;
+    let subject = audit::Subject::interview(interview.candidate_id, interview_id);
+    audit::record(&mut tx, company_id, audit::Actor::Member(user_id), audit::Action::EvaluationRerun, subject).await?;
     tx.commit().await?;
     Ok(RerunOutcome::Queued)
 }
@@ -577,19 +580,24 @@ pub async fn save_decision(
     decision: Decision,
     note: Option<&str>,
 ) -> sqlx::Result<bool> {
-    let saved = sqlx::query!(
+    let mut tx = pool.begin().await?;
+    let candidate_id = sqlx::query_scalar!(
         "insert into interview_decisions (interview_id, company_id, decision, note, decided_by)
          select i.id, i.company_id, $3, $4, $5 from interviews i where i.company_id = $1 and i.id = $2
          on conflict (interview_id) do update
-           set decision = excluded.decision, note = excluded.note, decided_by = excluded.decided_by, updated_at = now()",
+           set decision = excluded.decision, note = excluded.note, decided_by = excluded.decided_by, updated_at = now()
+         returning (select candidate_id from interviews where company_id = $1 and id = $2) as \"candidate_id!\"",
         company_id as CompanyId,
         interview_id,
         decision as Decision,
         note,
         user_id,
     )
-    .execute(pool)
-    .await?
-    .rows_affected();
-    Ok(saved == 1)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(candidate_id) = candidate_id else { return Ok(false) };
+    let subject = audit::Subject::interview(candidate_id, interview_id);
+    audit::record(&mut tx, company_id, audit::Actor::Member(user_id), audit::Action::DecisionMade, subject).await?;
+    tx.commit().await?;
+    Ok(true)
 }

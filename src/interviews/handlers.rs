@@ -541,7 +541,7 @@ pub async fn resend(
 ) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
     let email_cap = EmailCap(state.config.new_company_emails_per_day);
-    Ok(match lifecycle::resend(&state.pool, user.company_id, id, email_cap).await {
+    Ok(match lifecycle::resend(&state.pool, user.company_id, id, user.user_id, email_cap).await {
         Ok(email) => {
             Flash::success(format!("Invitation resent to {email} with the same interview link.")).redirect(&to)
         }
@@ -575,7 +575,7 @@ pub async fn new_link(
 ) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
     let email_cap = EmailCap(state.config.new_company_emails_per_day);
-    Ok(match lifecycle::new_link(&state.pool, user.company_id, id, email_cap).await {
+    Ok(match lifecycle::new_link(&state.pool, user.company_id, id, user.user_id, email_cap).await {
         Ok(email) => Flash::success(format!(
             "A new interview link was sent to {email}. The old link no longer opens the interview; answers given are kept."
         ))
@@ -607,7 +607,7 @@ pub async fn cancel(
     Form(input): Form<ActionInput>,
 ) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
-    match lifecycle::cancel(&state.pool, user.company_id, id).await {
+    match lifecycle::cancel(&state.pool, user.company_id, id, user.user_id).await {
         Ok(()) => Ok(Flash::success("Interview cancelled. Its link no longer works.").redirect(&to)),
         Err(Error::Refused(Refused::Illegal { .. })) => {
             Ok(Flash::error("Only a Pending or In Progress interview can be cancelled.").redirect(&to))
@@ -653,7 +653,7 @@ pub async fn extend(
 ) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
     let days = state.config.link_valid_days;
-    match lifecycle::extend(&state.pool, user.company_id, id, days).await {
+    match lifecycle::extend(&state.pool, user.company_id, id, user.user_id, days).await {
         Ok(()) => Ok(Flash::success(format!("The deadline is now {days} days from today.")).redirect(&to)),
         Err(Error::Refused(Refused::Illegal { .. })) => {
             Ok(Flash::error("A completed or cancelled interview can't be extended.").redirect(&to))

@@ -11,6 +11,7 @@ use rules::range::{RangeRequest, parse_range};
 use uuid::Uuid;
 
 use crate::{
+    audit,
     auth::CurrentUser,
     error::{AppError, AppResult},
     extract::PathId,
@@ -25,9 +26,9 @@ pub async fn answer_media(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let media = sqlx::query!(
-        r#"select media_key as "media_key!", media_type as "media_type!"
-           from answers
-           where id = $1 and interview_id = $2 and company_id = $3 and media_key is not null"#,
+        r#"select a.media_key as "media_key!", a.media_type as "media_type!", i.candidate_id
+           from answers a join interviews i on i.company_id = a.company_id and i.id = a.interview_id
+           where a.id = $1 and a.interview_id = $2 and a.company_id = $3 and a.media_key is not null"#,
         answer_id,
         interview_id,
         user.company_id as CompanyId,
@@ -35,6 +36,13 @@ pub async fn answer_media(
     .fetch_optional(&state.pool)
     .await?
     .ok_or(AppError::NotFound)?;
+    // A player asks for many ranges while it plays; a play starts at the first byte.
+    if from_the_start(&headers) {
+        let mut conn = state.pool.acquire().await?;
+        let subject = audit::Subject::interview(media.candidate_id, interview_id);
+        let actor = audit::Actor::Member(user.user_id);
+        audit::record(&mut conn, user.company_id, actor, audit::Action::RecordingPlayed, subject).await?;
+    }
     recording(&state, &media.media_key, &media.media_type, &headers).await
 }
 

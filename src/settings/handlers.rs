@@ -2,7 +2,7 @@ use axum::{extract::State, response::Response};
 use serde::Deserialize;
 
 use super::{
-    store::{self, CompanySettings, PrivacySettings},
+    store::{self, CompanySettings, DataRights, PrivacySettings},
     views::{SettingsPage, SettingsValues},
 };
 use crate::{
@@ -26,12 +26,16 @@ pub const MAX_PRIVACY_CONTACT_CHARS: usize = 200;
 async fn saved_values(state: &AppState, company_id: CompanyId) -> AppResult<SettingsValues> {
     let settings = store::get(&state.pool, company_id).await?;
     let privacy = store::privacy(&state.pool, company_id).await?;
+    let rights = store::data_rights(&state.pool, company_id).await?;
     Ok(SettingsValues {
         reminder_after_days: settings.reminder_after_days.to_string(),
         max_reminders: settings.max_reminders.to_string(),
         privacy_text: privacy.text,
         privacy_contact: privacy.contact,
         blind_review: crate::reviews::store::blind_review(&state.pool, company_id).await?,
+        erasure_deadline_days: rights.erasure_deadline_days.to_string(),
+        recording_retention_days: rights.recording_retention_days.map(|d| d.to_string()).unwrap_or_default(),
+        inactive_candidate_months: rights.inactive_candidate_months.map(|m| m.to_string()).unwrap_or_default(),
     })
 }
 
@@ -81,7 +85,8 @@ pub async fn save(
         };
         return render(&SettingsPage { shell: shell.at(Section::Settings), values, errors });
     };
-    store::save(&state.pool, user.company_id, &CompanySettings { reminder_after_days, max_reminders }).await?;
+    store::save(&state.pool, user.company_id, user.user_id, &CompanySettings { reminder_after_days, max_reminders })
+        .await?;
     Ok(Flash::success(saved_message(reminder_after_days, max_reminders)).redirect("/settings"))
 }
 
@@ -117,8 +122,75 @@ pub async fn save_privacy(
         };
         return render(&SettingsPage { shell: shell.at(Section::Settings), values, errors });
     }
-    store::save_privacy(&state.pool, user.company_id, &privacy).await?;
+    store::save_privacy(&state.pool, user.company_id, user.user_id, &privacy).await?;
     Ok(Flash::success("Privacy notice saved. Candidates read it before their next interview.").redirect("/settings"))
+}
+
+/// The longest a company may take to carry out an erasure request.
+pub const MAX_ERASURE_DAYS: i32 = 30;
+pub const MAX_RETENTION_DAYS: i32 = 3650;
+pub const MAX_INACTIVE_MONTHS: i32 = 120;
+
+#[derive(Deserialize)]
+pub struct DataRightsForm {
+    #[serde(default)]
+    erasure_deadline_days: String,
+    #[serde(default)]
+    recording_retention_days: String,
+    #[serde(default)]
+    inactive_candidate_months: String,
+}
+
+/// The erasure deadline and the retention limits; an empty limit is off.
+pub async fn save_data_rights(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    shell: Shell,
+    Form(form): Form<DataRightsForm>,
+) -> AppResult<Response> {
+    let mut errors = FieldErrors::default();
+    let deadline = errors.check(
+        "erasure_deadline_days",
+        whole_number(
+            &form.erasure_deadline_days,
+            0,
+            MAX_ERASURE_DAYS,
+            &format!("Enter a whole number of days from 0 (at once) to {MAX_ERASURE_DAYS}."),
+        ),
+    );
+    let mut optional = |field: &'static str, value: &str, max: i32, unit: &str| -> Option<Option<i32>> {
+        if value.trim().is_empty() {
+            return Some(None);
+        }
+        errors
+            .check(
+                field,
+                whole_number(
+                    value,
+                    1,
+                    max,
+                    &format!("Enter a whole number of {unit} from 1 to {max}, or leave it empty."),
+                ),
+            )
+            .map(Some)
+    };
+    let recordings = optional("recording_retention_days", &form.recording_retention_days, MAX_RETENTION_DAYS, "days");
+    let candidates =
+        optional("inactive_candidate_months", &form.inactive_candidate_months, MAX_INACTIVE_MONTHS, "months");
+    let (Some(erasure_deadline_days), Some(recording_retention_days), Some(inactive_candidate_months)) =
+        (deadline, recordings, candidates)
+    else {
+        let values = SettingsValues {
+            erasure_deadline_days: form.erasure_deadline_days,
+            recording_retention_days: form.recording_retention_days,
+            inactive_candidate_months: form.inactive_candidate_months,
+            ..saved_values(&state, user.company_id).await?
+        };
+        return render(&SettingsPage { shell: shell.at(Section::Settings), values, errors });
+    };
+    let rights = DataRights { erasure_deadline_days, recording_retention_days, inactive_candidate_months };
+    store::save_data_rights(&state.pool, user.company_id, user.user_id, &rights).await?;
+    Ok(Flash::success("Erasure and retention settings saved.").redirect("/settings"))
 }
 
 fn saved_message(days: i32, max: i32) -> String {

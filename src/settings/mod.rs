@@ -19,5 +19,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/settings", get(handlers::page).post(handlers::save))
         .route("/settings/privacy", post(handlers::save_privacy))
+        .route("/settings/data", post(handlers::save_data_rights))
         .route("/settings/emails", get(emails::page).post(emails::submit))
 }

@@ -15,6 +15,11 @@ pub struct SettingsValues {
     /// Reviewers rate every answer before they see the evaluation and each other's ratings
     /// (saved on its own form, so never "as typed").
     pub blind_review: bool,
+    pub erasure_deadline_days: String,
+    /// Empty: recordings are kept.
+    pub recording_retention_days: String,
+    /// Empty: inactive candidates are kept.
+    pub inactive_candidate_months: String,
 }
 
 #[derive(Template)]

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::link::VerifiedShare;
-use crate::{evaluation::model::StoredRecommendation, ids::CompanyId, interviews::model::InterviewStatus};
+use crate::{audit, evaluation::model::StoredRecommendation, ids::CompanyId, interviews::model::InterviewStatus};
 
 /// What a share link shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
@@ -36,14 +36,15 @@ pub struct NewShare {
     pub days: i32,
 }
 
-/// Creates the share of one of the company's interviews; `None` for an interview it
-/// does not have.
+/// Creates the share of one of the company's interviews, logged in the audit log; `None`
+/// for an interview it does not have.
 pub async fn create(pool: &PgPool, company_id: CompanyId, share: &NewShare) -> sqlx::Result<Option<Uuid>> {
-    sqlx::query_scalar!(
+    let mut tx = pool.begin().await?;
+    let created = sqlx::query!(
         "insert into share_links (id, company_id, interview_id, scope, nonce, include_contact, expires_at, created_by)
          select $1, i.company_id, i.id, $4, $5, $6, now() + make_interval(days => $7), $8
            from interviews i where i.company_id = $2 and i.id = $3
-         returning id",
+         returning id, (select candidate_id from interviews where company_id = $2 and id = $3) as \"candidate_id!\"",
         Uuid::new_v4(),
         company_id as CompanyId,
         share.interview_id,
@@ -53,8 +54,14 @@ pub async fn create(pool: &PgPool, company_id: CompanyId, share: &NewShare) -> s
         share.days,
         share.created_by,
     )
-    .fetch_optional(pool)
-    .await
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(created) = created else { return Ok(None) };
+    let subject = audit::Subject::interview(created.candidate_id, share.interview_id);
+    let actor = audit::Actor::Member(share.created_by);
+    audit::record(&mut tx, company_id, actor, audit::Action::InterviewShared, subject).await?;
+    tx.commit().await?;
+    Ok(Some(created.id))
 }
 
 /// Revokes a share of the interview (again is harmless); false when there is no such share.
@@ -158,7 +165,8 @@ pub async fn link(pool: &PgPool, share_id: Uuid) -> sqlx::Result<Option<StoredLi
     .await
 }
 
-/// Logs a view of the share: its page, an interview, or an answer played.
+/// Logs a view of the share: its page, an interview, or an answer played; a view of an
+/// interview also goes into the company's audit log.
 pub async fn record_view(
     pool: &PgPool,
     share: &VerifiedShare,
@@ -166,17 +174,26 @@ pub async fn record_view(
     answer_id: Option<Uuid>,
     client_ip: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "insert into share_views (company_id, share_id, interview_id, answer_id, client_ip) values ($1, $2, $3, $4, $5)",
+    let mut tx = pool.begin().await?;
+    let viewed = sqlx::query_scalar!(
+        r#"with view as (
+             insert into share_views (company_id, share_id, interview_id, answer_id, client_ip)
+             values ($1, $2, $3, $4, $5) returning interview_id)
+           select i.candidate_id from view join interviews i on i.company_id = $1 and i.id = view.interview_id"#,
         share.company_id() as CompanyId,
         share.id,
         interview_id,
         answer_id,
         client_ip,
     )
-    .execute(pool)
+    .fetch_optional(&mut *tx)
     .await?;
-    Ok(())
+    if let (Some(candidate_id), Some(interview_id)) = (viewed, interview_id) {
+        let subject = audit::Subject::interview(candidate_id, interview_id);
+        audit::record(&mut tx, share.company_id(), audit::Actor::ShareLink, audit::Action::ShareViewed, subject)
+            .await?;
+    }
+    tx.commit().await
 }
 
 pub struct SharedInterview {

@@ -13,6 +13,11 @@ use object_store::{
     path::Path as ObjectPath, prefix::PrefixStore,
 };
 
+/// The folder of an interview's recordings: erasing the interview deletes all of it.
+pub fn interview_folder(interview_id: uuid::Uuid) -> String {
+    format!("interviews/{interview_id}")
+}
+
 #[derive(Clone)]
 pub struct MediaStore {
     store: Arc<dyn ObjectStore>,
@@ -68,9 +73,27 @@ impl MediaStore {
         Ok(self.store.get(&ObjectPath::from(key)).await.context("reading media")?.bytes().await?)
     }
 
+    /// Deleting what is already gone succeeds, so an interrupted deletion can run again.
     pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
-        self.store.delete(&ObjectPath::from(key)).await.context("deleting media")?;
-        Ok(())
+        match self.store.delete(&ObjectPath::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(err) => Err(err).context("deleting media"),
+        }
+    }
+
+    /// Deletes every object under `prefix` (a folder such as an interview's), including
+    /// any that no row points at (an upload interrupted before it was saved); returns
+    /// how many.
+    pub async fn delete_under(&self, prefix: &str) -> anyhow::Result<usize> {
+        let prefix = ObjectPath::from(prefix);
+        let mut listed = self.store.list(Some(&prefix));
+        let mut deleted = 0;
+        while let Some(meta) = listed.next().await {
+            let meta = meta.context("listing media")?;
+            self.delete(meta.location.as_ref()).await?;
+            deleted += 1;
+        }
+        Ok(deleted)
     }
 }
 

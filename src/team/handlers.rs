@@ -128,7 +128,7 @@ pub async fn set_role(
     Form(form): Form<RoleForm>,
 ) -> AppResult<Response> {
     let role = Role::parse(&form.role).ok_or_else(|| AppError::BadRequest("Choose a role.".into()))?;
-    let change = store::set_role(&state.pool, user.company_id, id, role).await?;
+    let change = store::set_role(&state.pool, user.company_id, user.user_id, id, role).await?;
     let article = if role == Role::Admin { "an" } else { "a" };
     member_changed(change, &user.company_name, |name| format!("{name} is now {article} {}.", role.label()))
 }

@@ -7,6 +7,8 @@
 mod handlers;
 pub mod mail;
 mod store;
+
+pub use store::members;
 mod views;
 
 use axum::{

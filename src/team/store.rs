@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::INVITATION_DAYS;
 use crate::{
+    audit,
     auth::roles::Role,
     ids::CompanyId,
     mail::account::{self, AccountEmailKind},
@@ -153,7 +154,13 @@ async fn lock_member(
     Ok(row.map(|r| (r.name, r.last_admin)))
 }
 
-pub async fn set_role(pool: &PgPool, company_id: CompanyId, member_id: Uuid, role: Role) -> sqlx::Result<MemberChange> {
+pub async fn set_role(
+    pool: &PgPool,
+    company_id: CompanyId,
+    by: Uuid,
+    member_id: Uuid,
+    role: Role,
+) -> sqlx::Result<MemberChange> {
     let mut tx = pool.begin().await?;
     let Some((name, last_admin)) = lock_member(&mut tx, company_id, member_id).await? else {
         return Ok(MemberChange::NotFound);
@@ -168,6 +175,14 @@ pub async fn set_role(pool: &PgPool, company_id: CompanyId, member_id: Uuid, rol
         role as Role
     )
     .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        company_id,
+        audit::Actor::Member(by),
+        audit::Action::RoleChanged,
+        audit::Subject::member(member_id),
+    )
     .await?;
     tx.commit().await?;
     Ok(MemberChange::Done(name))

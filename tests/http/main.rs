@@ -3,6 +3,7 @@
 
 mod accounts;
 mod applications;
+mod audit;
 mod auth;
 mod bulk_send;
 mod candidate_portal;
@@ -14,6 +15,7 @@ mod dkim;
 mod edge;
 mod email_cap;
 mod email_texts;
+mod erasure;
 mod evaluation;
 #[path = "../common/fixtures.rs"]
 mod fixtures;
@@ -26,6 +28,7 @@ mod new_link;
 mod outbox;
 mod practice;
 mod reminders;
+mod retention;
 mod reviews;
 mod roles;
 mod security;

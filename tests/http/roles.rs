@@ -196,10 +196,12 @@ async fn a_recruiter_may_use_everything_but_the_team_and_settings(pool: PgPool) 
     let expected = [
         "GET /settings",
         "GET /settings/emails",
+        "GET /audit",
         "GET /team",
         "POST /settings",
         "POST /settings/blind-review",
         "POST /settings/privacy",
+        "POST /settings/data",
         "POST /settings/emails",
         "POST /team/invitations",
         "POST /team/invitations/{id}/resend",

@@ -419,6 +419,19 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     let import = id(&app, "select id from candidate_imports").await;
     let route = "/candidates/import/{id}";
     refused_from_another_site(&app, Post::new(&app, route, format!("/candidates/import/{import}"), form(&[])), c).await;
+    // The candidates' data: the deadline and retention, a request received otherwise (it
+    // waits for the deadline), a recruiter's erasure, and Grace's own request at her link.
+    let data =
+        form(&[("erasure_deadline_days", "5"), ("recording_retention_days", "90"), ("inactive_candidate_months", "")]);
+    refused_from_another_site(&app, Post::new(&app, "/settings/data", "/settings/data", data), c).await;
+    let confirmed = || form(&[("confirm", "erase")]);
+    let route = "/candidates/{id}/erasure-request";
+    let request = Post::new(&app, route, format!("/candidates/{candidate}/erasure-request"), confirmed());
+    refused_from_another_site(&app, request, c).await;
+    let erase = Post::new(&app, "/candidates/{id}/erase", format!("/candidates/{candidate}/erase"), confirmed());
+    refused_from_another_site(&app, erase, c).await;
+    let own = Post::new(&grace_browser, "/i/{token}/erase", format!("{grace_link}/erase"), form(&[]));
+    refused_from_another_site(&app, own, c).await;
 
     // Passwords: changed by the recruiter, then reset by whoever gets the emailed link
     // (last, as a reset ends every session).

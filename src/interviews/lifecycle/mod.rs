@@ -19,11 +19,13 @@
 //!   and the refusal of answers outside it.
 //! - [`email`]: the invitation sent and opened, recorded by the outbox.
 //! - [`housekeeping`]: expiry and automatic reminders.
+//! - [`erasure`]: an interview erased with its recordings, for its candidate's erasure.
 //! - [`quota`]: the daily cap on a new company's candidate emails, taken by every
 //!   transition that queues one.
 
 mod candidate;
 mod email;
+mod erasure;
 mod housekeeping;
 mod quota;
 mod recruiter;
@@ -32,6 +34,7 @@ mod timing;
 
 pub use candidate::{AnswerContent, answer, complete, consent, link_opened, request_human_review, start};
 pub use email::{email_opened, email_sent};
+pub use erasure::erase;
 pub use housekeeping::{expire_overdue, remind_due};
 pub use quota::{EmailCap, NEW_COMPANY_DAYS};
 pub use recruiter::{RESEND_GAP_MINUTES, address_corrected, cancel, extend, new_link, resend, set_time_allowance};
@@ -44,7 +47,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::model::{EventKind, InterviewStatus};
-use crate::{error::AppError, ids::CompanyId};
+use crate::{audit, error::AppError, ids::CompanyId};
 
 /// What can happen to an existing interview.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +64,7 @@ pub enum Transition {
     Start,
     Answer,
     Complete,
+    Erase,
 }
 
 impl Transition {
@@ -78,6 +82,8 @@ impl Transition {
             Self::Extend => &[Pending, InProgress, Expired],
             Self::SetTimeAllowance => &[Pending, InProgress],
             Self::Answer | Self::Complete => &[InProgress],
+            // A person's data is erased whatever became of the interview.
+            Self::Erase => &[Pending, InProgress, Completed, Expired, Cancelled],
         }
     }
 
@@ -120,6 +126,7 @@ impl fmt::Display for Transition {
             Self::Start => "started",
             Self::Answer => "answered",
             Self::Complete => "completed",
+            Self::Erase => "erased",
         })
     }
 }
@@ -209,6 +216,12 @@ impl Locked {
 
     async fn record(&self, conn: &mut PgConnection, kind: EventKind, detail: Option<&str>) -> sqlx::Result<()> {
         record_event(conn, self.company_id, self.id, kind, detail).await
+    }
+
+    /// A member's action on the interview, in the audit log.
+    async fn audit(&self, conn: &mut PgConnection, by: Uuid, action: audit::Action) -> sqlx::Result<()> {
+        let subject = audit::Subject::interview(self.candidate_id, self.id);
+        audit::record(conn, self.company_id, audit::Actor::Member(by), action, subject).await
     }
 
     /// The candidate's status follows their interviews: called after every change of state.

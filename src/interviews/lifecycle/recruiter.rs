@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::{EmailCap, Locked, Refused, Result, Transition, lock};
 use crate::{
+    audit::Action,
     ids::CompanyId,
     interviews::{
         link,
@@ -19,7 +20,7 @@ pub const RESEND_GAP_MINUTES: i64 = 5;
 
 /// Queues a new email with the same link; creates no interview and changes no progress.
 /// Returns the address it goes to.
-pub async fn resend(pool: &PgPool, company_id: CompanyId, id: Uuid, email_cap: EmailCap) -> Result<String> {
+pub async fn resend(pool: &PgPool, company_id: CompanyId, id: Uuid, by: Uuid, email_cap: EmailCap) -> Result<String> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::Resend)?;
@@ -47,13 +48,14 @@ pub async fn resend(pool: &PgPool, company_id: CompanyId, id: Uuid, email_cap: E
     .await?;
     outbox::enqueue(&mut tx, company_id, id, EmailKind::Resend, &row.email).await?;
     interview.record(&mut tx, EventKind::Resent, Some(&format!("Invitation resent to {}", row.email))).await?;
+    interview.audit(&mut tx, by, Action::InterviewResent).await?;
     tx.commit().await?;
     Ok(row.email)
 }
 
 /// Issues a new link (the current one was forwarded or leaked) and queues an invitation
 /// with it to the candidate's address. Returns that address.
-pub async fn new_link(pool: &PgPool, company_id: CompanyId, id: Uuid, email_cap: EmailCap) -> Result<String> {
+pub async fn new_link(pool: &PgPool, company_id: CompanyId, id: Uuid, by: Uuid, email_cap: EmailCap) -> Result<String> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::ReplaceLink)?;
@@ -65,6 +67,7 @@ pub async fn new_link(pool: &PgPool, company_id: CompanyId, id: Uuid, email_cap:
     .fetch_one(&mut *tx)
     .await?;
     replace_link(&mut tx, &interview, &email, email_cap).await?;
+    interview.audit(&mut tx, by, Action::LinkReplaced).await?;
     tx.commit().await?;
     Ok(email)
 }
@@ -132,7 +135,7 @@ async fn replace_link(conn: &mut PgConnection, interview: &Locked, email: &str, 
 }
 
 /// Cancels an open interview: its link stops working.
-pub async fn cancel(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<()> {
+pub async fn cancel(pool: &PgPool, company_id: CompanyId, id: Uuid, by: Uuid) -> Result<()> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::Cancel)?;
@@ -144,13 +147,14 @@ pub async fn cancel(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<()
     .execute(&mut *tx)
     .await?;
     interview.record(&mut tx, EventKind::Cancelled, None).await?;
+    interview.audit(&mut tx, by, Action::InterviewCancelled).await?;
     interview.refresh_candidate(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Moves the deadline to `days` from now (also reopening an expired interview).
-pub async fn extend(pool: &PgPool, company_id: CompanyId, id: Uuid, days: i64) -> Result<()> {
+pub async fn extend(pool: &PgPool, company_id: CompanyId, id: Uuid, by: Uuid, days: i64) -> Result<()> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::Extend)?;
@@ -167,6 +171,7 @@ pub async fn extend(pool: &PgPool, company_id: CompanyId, id: Uuid, days: i64) -
     .execute(&mut *tx)
     .await?;
     interview.record(&mut tx, EventKind::Extended, Some(&format!("New deadline in {days} days"))).await?;
+    interview.audit(&mut tx, by, Action::InterviewExtended).await?;
     interview.refresh_candidate(&mut tx).await?;
     tx.commit().await?;
     Ok(())

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::{EmailCap, Error, Refused, Result, record_event, refresh_candidate_status};
 use crate::{
+    audit,
     ids::CompanyId,
     interviews::{link, model::EventKind},
     mail::outbox::{self, EmailKind},
@@ -117,6 +118,9 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> Result<Sent> {
     )
     .await?;
     refresh_candidate_status(&mut tx, req.company_id, req.candidate_id).await?;
+    let subject = audit::Subject::interview(req.candidate_id, interview_id);
+    audit::record(&mut tx, req.company_id, audit::Actor::Member(req.user_id), audit::Action::InterviewSent, subject)
+        .await?;
     // Last before the commit, counting the invitation just queued: a new company's row
     // stays locked from here to the commit, so its sends wait on each other only for
     // this moment.

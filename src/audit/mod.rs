@@ -1,0 +1,148 @@
+//! The audit log: who did what and when, for a company's admins. Each action is recorded
+//! by [`record`] from the one place it happens (the interview lifecycle for interview
+//! actions), in that place's transaction. Rows hold ids and action names only, never
+//! names, addresses or text, so an erasure leaves them as they are; a trigger refuses
+//! any update or delete of them (migration 0040).
+
+mod handlers;
+pub mod store;
+mod views;
+
+use axum::{Router, routing::get};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::{ids::CompanyId, state::AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/audit", get(handlers::page))
+}
+
+/// What was done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "audit_action", rename_all = "snake_case")]
+pub enum Action {
+    InterviewSent,
+    InterviewResent,
+    InterviewCancelled,
+    InterviewExtended,
+    LinkReplaced,
+    RecordingPlayed,
+    InterviewShared,
+    ShareViewed,
+    EvaluationRerun,
+    DecisionMade,
+    ErasureRequested,
+    CandidateErased,
+    ArchiveDownloaded,
+    SettingsChanged,
+    RoleChanged,
+    RecordingsExpired,
+    InactiveCandidatesErased,
+}
+
+impl Action {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::InterviewSent => "Interview sent",
+            Self::InterviewResent => "Invitation resent",
+            Self::InterviewCancelled => "Interview cancelled",
+            Self::InterviewExtended => "Deadline extended",
+            Self::LinkReplaced => "Link replaced",
+            Self::RecordingPlayed => "Recording played",
+            Self::InterviewShared => "Interview shared",
+            Self::ShareViewed => "Share viewed",
+            Self::EvaluationRerun => "Evaluation re-run",
+            Self::DecisionMade => "Decision",
+            Self::ErasureRequested => "Erasure requested",
+            Self::CandidateErased => "Candidate erased",
+            Self::ArchiveDownloaded => "Data archive downloaded",
+            Self::SettingsChanged => "Settings changed",
+            Self::RoleChanged => "Role changed",
+            Self::RecordingsExpired => "Recordings deleted by retention",
+            Self::InactiveCandidatesErased => "Inactive candidates erased by retention",
+        }
+    }
+}
+
+/// Who did it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    Member(Uuid),
+    /// The candidate, at their interview link.
+    Candidate,
+    /// Someone without an account, through a share link.
+    ShareLink,
+    Housekeeping,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "audit_actor", rename_all = "snake_case")]
+pub(crate) enum ActorKind {
+    Member,
+    Candidate,
+    ShareLink,
+    Housekeeping,
+}
+
+/// What an action was done to: ids only.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Subject {
+    pub candidate_id: Option<Uuid>,
+    pub interview_id: Option<Uuid>,
+    /// A member (whose role changed).
+    pub user_id: Option<Uuid>,
+    /// How many rows a housekeeping run changed.
+    pub count: Option<i32>,
+}
+
+impl Subject {
+    pub fn interview(candidate_id: Uuid, interview_id: Uuid) -> Self {
+        Self { candidate_id: Some(candidate_id), interview_id: Some(interview_id), ..Self::default() }
+    }
+
+    pub fn candidate(candidate_id: Uuid) -> Self {
+        Self { candidate_id: Some(candidate_id), ..Self::default() }
+    }
+
+    pub fn member(user_id: Uuid) -> Self {
+        Self { user_id: Some(user_id), ..Self::default() }
+    }
+
+    pub fn count(count: i32) -> Self {
+        Self { count: Some(count), ..Self::default() }
+    }
+}
+
+/// Adds an entry to the company's audit log, in the caller's transaction so the entry
+/// and the action commit together.
+pub async fn record(
+    conn: &mut PgConnection,
+    company_id: CompanyId,
+    actor: Actor,
+    action: Action,
+    subject: Subject,
+) -> sqlx::Result<()> {
+    let (kind, user_id) = match actor {
+        Actor::Member(id) => (ActorKind::Member, Some(id)),
+        Actor::Candidate => (ActorKind::Candidate, None),
+        Actor::ShareLink => (ActorKind::ShareLink, None),
+        Actor::Housekeeping => (ActorKind::Housekeeping, None),
+    };
+    sqlx::query!(
+        "insert into audit_events (id, company_id, action, actor, user_id, candidate_id, interview_id, subject_user_id, count)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        Uuid::new_v4(),
+        company_id as CompanyId,
+        action as Action,
+        kind as ActorKind,
+        user_id,
+        subject.candidate_id,
+        subject.interview_id,
+        subject.user_id,
+        subject.count,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

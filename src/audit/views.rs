@@ -1,0 +1,35 @@
+use askama::Template;
+use uuid::Uuid;
+
+use crate::{dates::When, layout::Shell};
+
+pub struct EntryRow {
+    pub when: When,
+    pub action: &'static str,
+    pub actor: String,
+    pub user_id: Option<Uuid>,
+    pub candidate_id: Option<Uuid>,
+    /// The candidate's name, or "Erased candidate" once they are gone.
+    pub candidate: Option<String>,
+    pub interview_id: Option<Uuid>,
+    pub interview_exists: bool,
+    pub subject_user: Option<String>,
+    pub count: Option<i32>,
+}
+
+pub struct MemberOption {
+    pub id: Uuid,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "audit/page.html")]
+pub struct AuditPage {
+    pub shell: Shell,
+    pub entries: Vec<EntryRow>,
+    pub members: Vec<MemberOption>,
+    /// The candidate the log is filtered by.
+    pub candidate: Option<Uuid>,
+    pub limit: i64,
+}

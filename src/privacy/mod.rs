@@ -1,0 +1,25 @@
+//! The candidate's data: erasure of a person (at their request from the interview link,
+//! a request the company received by other means, or a recruiter's **Erase candidate**),
+//! within the company's deadline; the retention limits housekeeping applies; the archive
+//! of everything held about a candidate that answers an access request.
+
+mod archive;
+pub mod erasure;
+mod handlers;
+pub mod retention;
+mod views;
+mod zip;
+
+use axum::{
+    Router,
+    routing::{get, post},
+};
+
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/candidates/{id}/erase", get(handlers::confirm).post(handlers::erase))
+        .route("/candidates/{id}/erasure-request", post(handlers::record_request))
+        .route("/candidates/{id}/archive", get(handlers::archive))
+}

@@ -1,0 +1,121 @@
+//! The audit log: who did what and when, for admins. Entries are written where each action
+//! happens, hold ids and action names only (never names, addresses or text, so they stay
+//! as they were after an erasure), can be filtered by candidate and by member, and the
+//! database refuses to change or delete them.
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::{
+    consent::invited,
+    erasure::{completed, rows_holding},
+    support::TestApp,
+};
+
+async fn actions(app: &TestApp) -> Vec<String> {
+    sqlx::query_scalar("select action::text from audit_events order by created_at, id")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn each_action_is_logged_once_with_who_did_it_and_the_page_filters_it(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (s, id, _) = invited(&app).await;
+    app.post(&format!("/interviews/{id}/extend"), &[]).await;
+    app.post(&format!("/interviews/{id}/new-link"), &[]).await;
+    sqlx::query("update interviews set last_invited_at = now() - interval '1 hour'").execute(&app.pool).await.unwrap();
+    app.post(&format!("/interviews/{id}/resend"), &[]).await;
+    app.post(&format!("/interviews/{id}/cancel"), &[]).await;
+    app.post("/settings", &[("reminder_after_days", "3"), ("max_reminders", "1")]).await;
+    let reviewer = app.join_team("pat@acme.com", "Pat Reviewer", "reviewer").await;
+    drop(reviewer);
+    let pat: Uuid =
+        sqlx::query_scalar("select id from users where email = 'pat@acme.com'").fetch_one(&app.pool).await.unwrap();
+    app.post(&format!("/team/members/{pat}/role"), &[("role", "recruiter")]).await;
+    assert_eq!(
+        actions(&app).await,
+        [
+            "interview_sent",
+            "interview_extended",
+            "link_replaced",
+            "interview_resent",
+            "interview_cancelled",
+            "settings_changed",
+            "role_changed"
+        ]
+    );
+
+    let page = app.get("/audit").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let rows = page.texts("[data-audit-entry] [data-action]");
+    assert_eq!(rows.first().map(String::as_str), Some("Role changed"));
+    assert_eq!(rows.len(), 7);
+    assert!(page.texts("[data-audit-entry] [data-actor]").iter().all(|who| who == "Riley Recruiter"));
+
+    let of_candidate = app.get(&format!("/audit?candidate={}", s.candidate_id)).await;
+    assert_eq!(
+        of_candidate.texts("[data-audit-entry] [data-action]"),
+        ["Interview cancelled", "Invitation resent", "Link replaced", "Deadline extended", "Interview sent"]
+    );
+    assert!(of_candidate.texts("[data-audit-entry] [data-candidate]").iter().all(|c| c == "Ada Lovelace"));
+    let of_pat = app.get(&format!("/audit?user={pat}")).await;
+    assert!(of_pat.texts("[data-audit-entry]").is_empty(), "Pat did nothing");
+}
+
+#[sqlx::test]
+async fn plays_reruns_decisions_and_erasure_are_logged_and_entries_survive_erasure_naming_nobody(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (s, id, _) = completed(&app).await;
+    let answer: Uuid = sqlx::query_scalar("select id from answers where media_key is not null limit 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let played = app.client.get(app.url(&format!("/interviews/{id}/answers/{answer}/media"))).send().await.unwrap();
+    assert_eq!(played.status(), StatusCode::OK);
+    // The player's later ranges are the same play.
+    app.client
+        .get(app.url(&format!("/interviews/{id}/answers/{answer}/media")))
+        .header("range", "bytes=100-")
+        .send()
+        .await
+        .unwrap();
+    app.post(&format!("/interviews/{id}/evaluation/rerun"), &[]).await;
+    app.post(&format!("/candidates/{}/erase", s.candidate_id), &[("confirm", "erase")]).await;
+    assert_eq!(
+        actions(&app).await,
+        ["interview_sent", "decision_made", "recording_played", "evaluation_rerun", "candidate_erased"]
+    );
+    assert_eq!(
+        rows_holding(&app, &["Ada Lovelace", "ada@example.com", "Riley Recruiter", "riley@acme.com"])
+            .await
+            .into_iter()
+            .filter(|row| row.starts_with("audit_events"))
+            .collect::<Vec<_>>(),
+        Vec::<String>::new()
+    );
+
+    let page = app.get(&format!("/audit?candidate={}", s.candidate_id)).await;
+    assert_eq!(page.texts("[data-audit-entry]").len(), 5);
+    assert!(page.texts("[data-audit-entry] [data-candidate]").iter().all(|c| c == "Erased candidate"));
+}
+
+#[sqlx::test]
+async fn the_database_refuses_to_change_or_delete_an_entry_and_only_admins_see_the_log(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    invited(&app).await;
+    let update = sqlx::query("update audit_events set action = 'interview_cancelled'").execute(&app.pool).await;
+    assert!(update.unwrap_err().to_string().contains("the audit log is append-only: UPDATE is refused"));
+    let delete = sqlx::query("delete from audit_events").execute(&app.pool).await;
+    assert!(delete.unwrap_err().to_string().contains("the audit log is append-only: DELETE is refused"));
+    let truncate = sqlx::query("truncate audit_events").execute(&app.pool).await;
+    assert!(truncate.is_err());
+    assert_eq!(actions(&app).await, ["interview_sent"]);
+
+    let recruiter = app.join_team("sam@acme.com", "Sam Recruiter", "recruiter").await;
+    assert_eq!(recruiter.get("/audit").await.status, StatusCode::FORBIDDEN);
+    let reviewer = app.join_team("pat@acme.com", "Pat Reviewer", "reviewer").await;
+    assert_eq!(reviewer.get("/audit").await.status, StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,271 @@
+//! Erasure: a candidate asks at their interview link, or a recruiter erases a candidate
+//! (or records a request made otherwise), and everything held about the person goes:
+//! no row of any table holds their name, address, answers or recordings' keys, and the
+//! media storage holds no file of their interview. A company deadline above 0 days
+//! leaves the request to housekeeping until it is due.
+
+use std::path::Path;
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::{
+    consent::invited,
+    evaluation::evaluate,
+    fixtures::Sendable,
+    support::{TestApp, count},
+};
+
+pub const TYPED_ANSWER: &str = "I once tuned a quokka-shaped cache for the Zanzibar ledger";
+
+fn webm() -> Vec<u8> {
+    let mut bytes = vec![0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81];
+    bytes.resize(2000, 0x42);
+    bytes
+}
+
+/// Ada's interview, its invitation delivered, answered (two recordings and a typed
+/// answer), completed, evaluated, rated and decided with notes. Returns the link's path.
+pub async fn completed(app: &TestApp) -> (Sendable, Uuid, String) {
+    let (s, id, path) = invited(app).await;
+    app.deliver_mail().await;
+    let candidate = app.other_browser();
+    candidate.post(&format!("{path}/consent"), &[]).await;
+    candidate.post(&format!("{path}/start"), &[]).await;
+    let questions: Vec<Uuid> =
+        sqlx::query_scalar("select id from version_questions where version_id = $1 order by position")
+            .bind(s.version_id)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    for question in &questions[..2] {
+        let upload = candidate
+            .client
+            .post(candidate.url(&format!("{path}/answers/{question}")))
+            .header("content-type", "video/webm")
+            .body(webm())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(upload.status(), StatusCode::CREATED);
+    }
+    candidate.post(&format!("{path}/answers/{}", questions[2]), &[("text", TYPED_ANSWER)]).await;
+    candidate.post(&format!("{path}/complete"), &[]).await;
+    assert_eq!(evaluate(app, &app.state.config).await, 1);
+    let answer: Uuid =
+        sqlx::query_scalar("select id from answers where text_answer is not null").fetch_one(&app.pool).await.unwrap();
+    app.post(&format!("/interviews/{id}/answers/{answer}/review"), &[("rating", "4"), ("note", "Ada was sharp")]).await;
+    app.post(&format!("/interviews/{id}/decision"), &[("decision", "advance"), ("note", "Advance Ada")]).await;
+    (s, id, path)
+}
+
+async fn media_keys(app: &TestApp) -> Vec<String> {
+    sqlx::query_scalar("select media_key from answers where media_key is not null").fetch_all(&app.pool).await.unwrap()
+}
+
+/// Every row of every table of the public schema, as JSON text, holding any of `needles`.
+pub async fn rows_holding(app: &TestApp, needles: &[&str]) -> Vec<String> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "select quote_ident(table_name) from information_schema.tables
+         where table_schema = 'public' and table_type = 'BASE TABLE' order by 1",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(tables.len() > 25, "the catalogue lists the tables: {tables:?}");
+    let mut found = Vec::new();
+    for table in tables {
+        let rows: Vec<String> =
+            sqlx::query_scalar(&format!("select to_jsonb(t)::text from {table} t")).fetch_all(&app.pool).await.unwrap();
+        for row in rows {
+            if needles.iter().any(|needle| row.to_lowercase().contains(&needle.to_lowercase())) {
+                found.push(format!("{table}: {row}"));
+            }
+        }
+    }
+    found
+}
+
+/// The files under the media storage whose path names `interview_id`.
+pub fn stored_files_of(app: &TestApp, interview_id: Uuid) -> Vec<String> {
+    fn walk(dir: &Path, found: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(&app.state.config.data_dir.join("media"), &mut found);
+    found.into_iter().filter(|path| path.contains(&interview_id.to_string())).collect()
+}
+
+#[sqlx::test]
+async fn a_candidate_who_asks_at_their_link_is_erased_from_every_table_and_the_storage(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (s, id, path) = completed(&app).await;
+    let keys = media_keys(&app).await;
+    assert_eq!(keys.len(), 2);
+    assert_eq!(stored_files_of(&app, id).len(), 2);
+    let mut needles = vec!["Ada Lovelace", "ada@example.com", TYPED_ANSWER, "Ada was sharp", "Advance Ada"];
+    needles.extend(keys.iter().map(String::as_str));
+    // Before: the data is where the scan looks.
+    let before = rows_holding(&app, &needles).await;
+    for table in ["candidates:", "emails:", "answers:", "evaluation_answers:", "interview_events:", "answer_reviews:"] {
+        assert!(before.iter().any(|row| row.starts_with(table)), "{table} holds the data before: {before:#?}");
+    }
+    assert_eq!(count(&app, "select count(*) from interviews where consent_ip is not null").await, 1);
+
+    // The completed interview's link still offers erasure.
+    let candidate = app.other_browser();
+    let closed = candidate.get(&path).await;
+    assert_eq!(closed.text("h1"), "This interview is already completed");
+    let confirm_path = closed.link("[data-erase-link]").unwrap();
+    let confirm = candidate.get(&confirm_path).await;
+    assert_eq!(confirm.text("h1"), "Erase your data");
+    assert!(confirm.body.contains("at once"), "{}", confirm.body);
+    let done = candidate.post(&format!("{path}/erase"), &[]).await;
+    assert_eq!(done.text("h1"), "Your data was erased");
+
+    assert_eq!(rows_holding(&app, &needles).await, Vec::<String>::new());
+    assert_eq!(stored_files_of(&app, id), Vec::<String>::new());
+    assert_eq!(count(&app, "select count(*) from interviews").await, 0);
+    assert_eq!(
+        count(&app, &format!("select count(*) from audit_events where action = 'candidate_erased' and actor = 'candidate' and candidate_id = '{}'", s.candidate_id)).await,
+        1
+    );
+    let gone = candidate.get(&path).await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test]
+async fn with_a_deadline_the_request_waits_and_housekeeping_erases_when_it_is_due(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (s, id, path) = completed(&app).await;
+    let saved = app
+        .post(
+            "/settings/data",
+            &[("erasure_deadline_days", "7"), ("recording_retention_days", ""), ("inactive_candidate_months", "")],
+        )
+        .await;
+    assert_eq!(saved.flash(), "Erasure and retention settings saved.");
+
+    let candidate = app.other_browser();
+    let confirm = candidate.get(&format!("{path}/erase")).await;
+    assert!(confirm.body.contains("within 7 days"), "{}", confirm.body);
+    let received = candidate.post(&format!("{path}/erase"), &[]).await;
+    assert_eq!(received.text("h1"), "Your request was received");
+    assert_eq!(
+        count(&app, "select count(*) from candidates where erasure_due_at > now() + interval '6 days'").await,
+        1
+    );
+    // Not yet due: housekeeping leaves it.
+    hifinity::workers::privacy_housekeeping(&app.state).await;
+    assert_eq!(count(&app, "select count(*) from candidates").await, 1);
+    assert_eq!(candidate.get(&format!("{path}/erase")).await.texts("[data-erasure-due]").len(), 1);
+
+    sqlx::query("update candidates set erasure_due_at = now() - interval '1 minute'").execute(&app.pool).await.unwrap();
+    hifinity::workers::privacy_housekeeping(&app.state).await;
+    assert_eq!(rows_holding(&app, &["Ada Lovelace", "ada@example.com", TYPED_ANSWER]).await, Vec::<String>::new());
+    assert_eq!(stored_files_of(&app, id), Vec::<String>::new());
+    let logged: Vec<(String, String)> = sqlx::query_as(
+        "select action::text, actor::text from audit_events where candidate_id = $1 and action in ('erasure_requested', 'candidate_erased') order by created_at",
+    )
+    .bind(s.candidate_id)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        logged,
+        [("erasure_requested".into(), "candidate".into()), ("candidate_erased".into(), "housekeeping".into())]
+    );
+}
+
+#[sqlx::test]
+async fn a_recruiter_erases_a_candidate_after_a_confirmation_that_names_what_goes(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (s, id, _) = completed(&app).await;
+    let candidate_page = app.get(&format!("/candidates/{}", s.candidate_id)).await;
+    let confirm_path = candidate_page.link("[data-erase-candidate]").unwrap();
+    let confirm = app.get(&confirm_path).await;
+    assert_eq!(confirm.text("h1"), "Erase Ada Lovelace");
+    let holdings = confirm.text("[data-erase-holdings]");
+    for what in
+        ["1 application and 1 interview", "2 video recordings in storage and 1 typed answer", "1 email in the outbox"]
+    {
+        assert!(holdings.contains(what), "{what}: {holdings}");
+    }
+    // A post without the confirmation's button erases nothing.
+    app.post(&format!("/candidates/{}/erase", s.candidate_id), &[]).await;
+    assert_eq!(count(&app, "select count(*) from candidates").await, 1);
+
+    let erased = app.post(&format!("/candidates/{}/erase", s.candidate_id), &[("confirm", "erase")]).await;
+    assert_eq!(erased.flash(), "The candidate and everything held about them were erased.");
+    assert_eq!(rows_holding(&app, &["Ada Lovelace", "ada@example.com", TYPED_ANSWER]).await, Vec::<String>::new());
+    assert_eq!(stored_files_of(&app, id), Vec::<String>::new());
+    assert_eq!(app.get(&format!("/candidates/{}", s.candidate_id)).await.status, StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test]
+async fn a_request_received_otherwise_is_recorded_for_the_deadline_and_a_reviewer_may_not_erase(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (s, _, _) = completed(&app).await;
+    app.post(
+        "/settings/data",
+        &[("erasure_deadline_days", "30"), ("recording_retention_days", ""), ("inactive_candidate_months", "")],
+    )
+    .await;
+    let recorded = app.post(&format!("/candidates/{}/erasure-request", s.candidate_id), &[("confirm", "erase")]).await;
+    assert!(
+        recorded.flash().starts_with("Erasure request recorded. The candidate will be erased by"),
+        "{}",
+        recorded.flash()
+    );
+    assert_eq!(
+        count(&app, "select count(*) from candidates where erasure_due_at > now() + interval '29 days'").await,
+        1
+    );
+
+    let refused = app
+        .post(
+            "/settings/data",
+            &[("erasure_deadline_days", "31"), ("recording_retention_days", ""), ("inactive_candidate_months", "")],
+        )
+        .await;
+    assert_eq!(refused.field_error("erasure_deadline_days"), "Enter a whole number of days from 0 (at once) to 30.");
+
+    let reviewer = app.join_team("pat@acme.com", "Pat Reviewer", "reviewer").await;
+    let denied = reviewer.post(&format!("/candidates/{}/erase", s.candidate_id), &[("confirm", "erase")]).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    assert_eq!(count(&app, "select count(*) from candidates").await, 1);
+}
+
+#[sqlx::test]
+async fn an_access_request_gets_a_zip_of_everything_held_with_the_recordings(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (s, _, _) = completed(&app).await;
+    let keys = media_keys(&app).await;
+    let response = app.client.get(app.url(&format!("/candidates/{}/archive", s.candidate_id))).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    let bytes = response.bytes().await.unwrap();
+    assert_eq!(&bytes[..4], b"PK\x03\x04");
+    // Entries are stored, not compressed: what they hold reads as it is.
+    let text = String::from_utf8_lossy(&bytes);
+    for held in ["data.json", "Ada Lovelace", "ada@example.com", TYPED_ANSWER, "Ada was sharp", "Advance Ada"] {
+        assert!(text.contains(held), "the archive holds {held}");
+    }
+    for key in &keys {
+        assert!(text.contains(&format!("media/{key}")), "the archive holds {key}");
+    }
+    assert!(bytes.windows(2000).any(|w| w == webm()), "the recording's bytes");
+    assert_eq!(count(&app, "select count(*) from audit_events where action = 'archive_downloaded'").await, 1);
+
+    let reviewer = app.join_team("pat@acme.com", "Pat Reviewer", "reviewer").await;
+    assert_eq!(reviewer.get(&format!("/candidates/{}/archive", s.candidate_id)).await.status, StatusCode::FORBIDDEN);
+}
