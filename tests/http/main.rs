@@ -8,6 +8,7 @@ mod bulk_send;
 mod candidate_portal;
 mod candidates;
 mod consent;
+mod dashboard;
 mod delivery;
 mod dkim;
 mod edge;
