@@ -16,6 +16,7 @@
 //!   AI, start, answer, complete (queues the evaluation unless a person reviews).
 //! - [`email`]: the invitation sent and opened, recorded by the outbox.
 //! - [`housekeeping`]: expiry and automatic reminders.
+//! - [`seed`]: demo and benchmark data only (`hifinity demo`).
 //! - [`quota`]: the daily cap on a new company's candidate emails, taken by every
 //!   transition that queues one.
 
@@ -24,6 +25,7 @@ mod email;
 mod housekeeping;
 mod quota;
 mod recruiter;
+pub mod seed;
 mod send;
 
 pub use candidate::{AnswerContent, answer, complete, consent, link_opened, request_human_review, start};
