@@ -90,8 +90,8 @@ pub struct DayBar {
 
 /// The funnel's drawing: rows of [`ROW`] units, bars centred under [`BAR_CENTRE`].
 const ROW: i64 = 44;
-const BAR_AREA: f64 = 300.0;
-const BAR_CENTRE: f64 = 390.0;
+const BAR_AREA: f64 = 270.0;
+const BAR_CENTRE: f64 = 405.0;
 
 /// The day chart's plot area, in the SVG's units.
 pub const PLOT_LEFT: f64 = 40.0;
