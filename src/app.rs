@@ -15,9 +15,9 @@ use tower_http::{catch_panic::CatchPanicLayer, set_header::SetResponseHeaderLaye
 use tracing::{Span, field::Empty};
 
 use crate::{
-    account, applications, audit, auth, candidate_import, candidate_portal, candidates, error::AppError, evaluation,
-    interview_templates, interviews, jobs, layout, mail, privacy, reviews, settings, sharing, state::AppState,
-    static_files, team,
+    account, applications, audit, auth, candidate_import, candidate_portal, candidates, dashboard, error::AppError,
+    evaluation, interview_templates, interviews, jobs, layout, mail, privacy, reviews, settings, sharing,
+    state::AppState, static_files, team,
 };
 
 /// Scripts, styles, media and forms only from this origin; no inline script; never framed.
@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
     ];
     let mut router = Router::new()
         .merge(auth::router())
+        .merge(dashboard::router())
         .merge(jobs::router())
         .merge(interview_templates::router())
         .merge(candidate_import::router())

@@ -1,5 +1,5 @@
-//! `hifinity demo`: a demo company to explore the portal with, and
-//! `hifinity demo --candidates N` for benchmarks.
+//! `hifinity demo`: a demo company to explore the portal with, its interviews through
+//! their whole life, and `hifinity demo --candidates N` / `--interviews N` for benchmarks.
 
 use anyhow::Context;
 use sqlx::PgPool;
@@ -12,6 +12,7 @@ use crate::{
         self,
         model::{AnswerKind, Difficulty, QuestionFields, TemplateFields},
     },
+    interviews::lifecycle,
     jobs::{
         self,
         model::{JobFields, JobStatus},
@@ -20,6 +21,11 @@ use crate::{
 
 pub const EMAIL: &str = "demo@hifinity.test";
 pub const PASSWORD: &str = "hifinity-demo-2026";
+/// The demo team's reviewer, who signs in with the same password.
+pub const REVIEWER_EMAIL: &str = "riley@hifinity.test";
+
+/// The demo template answered in writing, which the demo's candidates take.
+const WRITTEN_SCREENING: &str = "Written screening";
 
 /// Candidates in a fresh demo company.
 pub const DEMO_CANDIDATES: i64 = 50;
@@ -65,6 +71,46 @@ pub async fn seed_benchmark(pool: &PgPool, count: i64) -> anyhow::Result<Company
     let added = seed_candidates(pool, company_id, count).await?;
     spread_statuses(pool, company_id).await?;
     println!("Added {added} candidates to the demo company in {:.1}s.", started.elapsed().as_secs_f64());
+    println!("Demo account: sign in with {EMAIL} / {PASSWORD}.");
+    Ok(company_id)
+}
+
+/// Days the `--interviews` seeding spreads its invitations over: more than the
+/// Dashboard's longest preset, so that a 90-day view has a full cohort.
+const FUNNEL_DAYS: i32 = 120;
+
+/// `--interviews N`: N more interviews in the demo company (created with its whole demo
+/// when missing), each to a new candidate, with a realistic funnel over the last
+/// [`FUNNEL_DAYS`] days; written in bulk, for the Dashboard's benchmark.
+pub async fn seed_funnel(pool: &PgPool, count: i64) -> anyhow::Result<CompanyId> {
+    if !exists(pool).await? {
+        seed(pool, false).await?;
+    }
+    let company_id = demo_company(pool).await?.context("the demo company does not exist")?;
+    let started = std::time::Instant::now();
+    seed_candidates(pool, company_id, count).await?;
+    let owner = sqlx::query_scalar!(
+        "select id from users where company_id = $1 order by created_at limit 1",
+        company_id as CompanyId
+    )
+    .fetch_one(pool)
+    .await?;
+    let written = lifecycle::seed::funnel(pool, company_id, owner, count, FUNNEL_DAYS)
+        .await
+        .context("writing the seeded interviews")?;
+    // Their candidates' status follows their interview, as the lifecycle keeps it.
+    sqlx::query!(
+        "update candidates c set status = case i.status when 'pending' then 'invited'::candidate_status
+                                                         when 'in_progress' then 'active' else 'completed' end
+         from interviews i
+         where c.company_id = $1 and c.status = 'new' and i.company_id = c.company_id and i.candidate_id = c.id
+           and i.status in ('pending', 'in_progress', 'completed')",
+        company_id as CompanyId,
+    )
+    .execute(pool)
+    .await
+    .context("updating the seeded candidates' status")?;
+    println!("Added {written} interviews to the demo company in {:.1}s.", started.elapsed().as_secs_f64());
     println!("Demo account: sign in with {EMAIL} / {PASSWORD}.");
     Ok(company_id)
 }
@@ -277,38 +323,197 @@ async fn spread_statuses(pool: &PgPool, company_id: CompanyId) -> anyhow::Result
     Ok(())
 }
 
-/// A few interviews already sent (through the same code as the portal), so the
-/// Interviews page and the Outbox have something to show.
+/// A demo interview's life, played through the same transitions as the portal's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Life {
+    /// Sent; the candidate has not opened the email yet.
+    Sent,
+    EmailOpened,
+    LinkOpened,
+    /// Started, with this many questions answered.
+    InProgress(usize),
+    /// Every question answered and evaluated by the built-in rubric; rated by the team when true.
+    Completed {
+        rated: bool,
+    },
+    /// Completed with a person's review instead of AI, at the candidate's request.
+    PersonReview,
+    /// Never completed by its deadline, after answering this many questions (0: never started).
+    Expired(usize),
+    /// Cancelled by the recruiter after this many answers (0: never started).
+    Cancelled(usize),
+}
+
+/// Each demo interview's life, and how many days ago it was sent: spread over four weeks
+/// so that the Dashboard has a funnel and completions on several days.
+const LIVES: &[(Life, f64)] = &[
+    (Life::Completed { rated: true }, 26.0),
+    (Life::Expired(1), 25.0),
+    (Life::Expired(0), 24.0),
+    (Life::Completed { rated: false }, 22.5),
+    (Life::Cancelled(2), 21.0),
+    (Life::Expired(1), 19.0),
+    (Life::Completed { rated: true }, 17.0),
+    (Life::PersonReview, 15.0),
+    (Life::Expired(0), 16.0),
+    (Life::Completed { rated: true }, 12.0),
+    (Life::Cancelled(0), 11.0),
+    (Life::Completed { rated: false }, 9.0),
+    (Life::EmailOpened, 8.0),
+    (Life::Completed { rated: true }, 6.0),
+    (Life::LinkOpened, 5.0),
+    (Life::InProgress(1), 4.0),
+    (Life::Completed { rated: false }, 3.0),
+    (Life::Sent, 2.0),
+    (Life::InProgress(2), 1.5),
+    (Life::EmailOpened, 1.0),
+    (Life::Sent, 0.2),
+];
+
+/// Typed answers that cover most of the written screening's key points, so the built-in
+/// rubric has something to score without a transcription service.
+const ANSWERS: &[&str] = &[
+    "First I listen for the real reason: I call them quickly, review their usage data and account history \
+     before the call, and then propose a concrete plan with owners and dates. If product or sales can help I \
+     involve them, and if it is not a fit I let go gracefully.",
+    "I agree on success criteria with the customer up front, follow a structured onboarding plan with \
+     milestones, train the key users and find a champion, then track adoption and follow up every week.",
+    "I'm sorry: yesterday's outage delayed your invitations by several hours. All of them have now been \
+     sent and nothing was lost. We have added monitoring so that a stuck queue alerts us at once. If any \
+     candidate missed a deadline, reply and I will extend it for you today.",
+];
+
+/// The demo's interviews through their whole life (see [`LIVES`]), each played through
+/// the lifecycle's transitions as the candidate and the recruiter would, then moved back
+/// to the day it was sent. Completed ones are rated by the owner and a reviewer; their
+/// evaluations are queued and run by the workers (`hifinity serve` does at once).
 async fn seed_interviews(pool: &PgPool, company_id: CompanyId) -> anyhow::Result<()> {
-    let Some(template) = interview_templates::store::sendable_templates(pool, company_id).await?.into_iter().next()
-    else {
+    let templates = interview_templates::store::sendable_templates(pool, company_id).await?;
+    let (Some(written), Some(recorded)) = (
+        templates.iter().find(|t| t.name == WRITTEN_SCREENING),
+        templates.iter().find(|t| t.name != WRITTEN_SCREENING),
+    ) else {
         return Ok(());
     };
-    let user_id = sqlx::query_scalar!(
+    let owner = sqlx::query_scalar!(
         "select id from users where company_id = $1 order by created_at limit 1",
         company_id as CompanyId
     )
     .fetch_one(pool)
     .await?;
+    let reviewer = add_reviewer(pool, company_id).await?;
+    let questions = interview_templates::store::version_with_questions(pool, company_id, written.version_id)
+        .await?
+        .context("the written screening's questions")?
+        .questions;
     let candidates = sqlx::query_scalar!(
-        "select id from candidates where company_id = $1 order by created_at desc limit 3",
+        "select id from candidates where company_id = $1 order by created_at desc limit $2",
         company_id as CompanyId,
+        LIVES.len() as i64,
     )
     .fetch_all(pool)
     .await?;
-    for candidate_id in candidates {
-        let request = crate::interviews::lifecycle::SendRequest {
+    for (&(life, days_ago), candidate_id) in LIVES.iter().zip(candidates) {
+        // Those who answer take the written screening; the others were sent a recorded one.
+        let template =
+            if matches!(life, Life::Sent | Life::EmailOpened | Life::LinkOpened) { recorded } else { written };
+        let request = lifecycle::SendRequest {
             company_id,
-            user_id,
+            user_id: owner,
             candidate_id,
             job_id: template.job_id,
             version_id: template.version_id,
             idempotency_key: Uuid::new_v4(),
             link_valid_days: 14,
             // The operator's own seeding, not a new company's sending.
-            email_cap: crate::interviews::lifecycle::EmailCap(None),
+            email_cap: lifecycle::EmailCap(None),
         };
-        crate::interviews::lifecycle::send(pool, &request).await?;
+        let id = lifecycle::send(pool, &request).await?.interview_id;
+        if life != Life::Sent {
+            lifecycle::email_opened(&mut *pool.acquire().await?, company_id, id).await?;
+        }
+        let answered = match life {
+            Life::Sent | Life::EmailOpened | Life::LinkOpened | Life::Expired(0) | Life::Cancelled(0) => None,
+            Life::InProgress(n) | Life::Expired(n) | Life::Cancelled(n) => Some(n),
+            Life::Completed { .. } | Life::PersonReview => Some(questions.len()),
+        };
+        if !matches!(life, Life::Sent | Life::EmailOpened) {
+            lifecycle::link_opened(pool, company_id, id).await?;
+        }
+        if let Some(answered) = answered {
+            // A documentation address (RFC 5737): the demo's candidates are nobody.
+            lifecycle::consent(pool, company_id, id, "demo", [192, 0, 2, 1].into()).await?;
+            if life == Life::PersonReview {
+                lifecycle::request_human_review(pool, company_id, id).await?;
+            }
+            lifecycle::start(pool, company_id, id).await?;
+            for (question, text) in questions.iter().zip(ANSWERS.iter().cycle()).take(answered) {
+                lifecycle::show_question(pool, company_id, id, question.id, false).await?;
+                let content = lifecycle::AnswerContent::Text(text);
+                let now = time::OffsetDateTime::now_utc();
+                lifecycle::answer(pool, company_id, id, question.id, content, now, std::time::Duration::ZERO).await?;
+            }
+        }
+        match life {
+            Life::Completed { rated } => {
+                lifecycle::complete(pool, company_id, id).await?;
+                crate::reviews::store::assign(pool, company_id, id, reviewer, None).await?;
+                if rated {
+                    rate(pool, company_id, id, &[(owner, 4), (reviewer, 3)]).await?;
+                }
+            }
+            Life::PersonReview => lifecycle::complete(pool, company_id, id).await?,
+            Life::Cancelled(_) => lifecycle::cancel(pool, company_id, id, owner).await?,
+            _ => {}
+        }
+        lifecycle::seed::backdate(pool, company_id, id, days_ago).await?;
+    }
+    // Those sent more than two weeks ago and never completed are past their deadline.
+    lifecycle::expire_overdue(pool).await?;
+    Ok(())
+}
+
+/// A reviewer on the demo team, who rates the completed interviews beside the owner.
+async fn add_reviewer(pool: &PgPool, company_id: CompanyId) -> anyhow::Result<Uuid> {
+    let hash = password::hash(PASSWORD.into()).await?;
+    let id = sqlx::query_scalar!(
+        "insert into users (id, company_id, name, email, password_hash, role, email_verified_at)
+         values ($1, $2, 'Riley Reviewer', $3, $4, 'reviewer', now()) returning id",
+        Uuid::new_v4(),
+        company_id as CompanyId,
+        REVIEWER_EMAIL,
+        hash,
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(id)
+}
+
+/// Each rater's rating of every answer of the interview, with the answer's position
+/// nudging it so that the ratings differ per answer.
+async fn rate(pool: &PgPool, company_id: CompanyId, interview_id: Uuid, raters: &[(Uuid, i32)]) -> anyhow::Result<()> {
+    let answers = sqlx::query_scalar!(
+        "select a.id from answers a join version_questions q on q.id = a.question_id
+         where a.company_id = $1 and a.interview_id = $2 order by q.position",
+        company_id as CompanyId,
+        interview_id,
+    )
+    .fetch_all(pool)
+    .await?;
+    for &(user_id, base) in raters {
+        for (n, answer_id) in answers.iter().enumerate() {
+            let rating = (base + n as i32 % 2).clamp(1, 5);
+            crate::evaluation::store::save_answer_review(
+                pool,
+                company_id,
+                interview_id,
+                *answer_id,
+                user_id,
+                rating,
+                None,
+            )
+            .await?;
+        }
     }
     Ok(())
 }
@@ -535,53 +740,98 @@ const DEMO_JOBS: &[DemoJob] = &[
         description: "Help our customers hire well with Hifinity: onboarding, adoption and renewals for a \
             portfolio of mid-sized companies.",
         open: true,
-        templates: &[DemoTemplate {
-            name: "Customer success interview",
-            difficulty: Difficulty::Easy,
-            focus_area: "Customer empathy and retention",
-            duration_minutes: 20,
-            intro: "Welcome, and thank you for your time. Three questions follow; the last one is answered in \
+        templates: &[
+            DemoTemplate {
+                name: WRITTEN_SCREENING,
+                difficulty: Difficulty::Easy,
+                focus_area: "Customer empathy, in writing",
+                duration_minutes: 20,
+                intro: "Three short written questions: take your time and answer as you would write to a customer.",
+                publish: true,
+                questions: &[
+                    q(
+                        "A long-time customer writes that they will cancel at renewal next month. What do you do in the first week?",
+                        Text,
+                        30,
+                        600,
+                        &[
+                            "Reaches out quickly and listens for the real reason",
+                            "Reviews usage data and account history before the call",
+                            "Proposes a concrete plan with owners and dates",
+                        ],
+                    ),
+                    q(
+                        "How do you onboard a new customer so that they see value quickly?",
+                        Text,
+                        30,
+                        600,
+                        &[
+                            "Agrees on success criteria with the customer up front",
+                            "Follows a structured plan with milestones",
+                            "Tracks adoption and follows up",
+                        ],
+                    ),
+                    q(
+                        "Write a short reply to a customer whose interview invitations were delayed by our outage yesterday.",
+                        Text,
+                        60,
+                        600,
+                        &[
+                            "Acknowledges the problem and apologises without excuses",
+                            "Says what is being done to prevent it",
+                            "Offers concrete help or a next step",
+                        ],
+                    ),
+                ],
+            },
+            DemoTemplate {
+                name: "Customer success interview",
+                difficulty: Difficulty::Easy,
+                focus_area: "Customer empathy and retention",
+                duration_minutes: 20,
+                intro: "Welcome, and thank you for your time. Three questions follow; the last one is answered in \
                 writing.",
-            publish: true,
-            questions: &[
-                q(
-                    "A long-time customer writes that they will cancel at renewal next month. What do you do in the first week?",
-                    Video,
-                    30,
-                    180,
-                    &[
-                        "Reaches out quickly and listens for the real reason",
-                        "Reviews usage data and account history before the call",
-                        "Proposes a concrete plan with owners and dates",
-                        "Involves product or sales when needed, and knows when to let go gracefully",
-                    ],
-                ),
-                q(
-                    "How do you onboard a new customer so that they see value quickly?",
-                    Video,
-                    30,
-                    150,
-                    &[
-                        "Agrees on success criteria with the customer up front",
-                        "Follows a structured plan with milestones",
-                        "Trains key users and finds a champion",
-                        "Tracks adoption and follows up",
-                    ],
-                ),
-                q(
-                    "Write a short reply to a customer whose interview invitations were delayed by our outage yesterday.",
-                    Text,
-                    60,
-                    600,
-                    &[
-                        "Acknowledges the problem and apologises without excuses",
-                        "Explains what happened and the current status in plain language",
-                        "Says what is being done to prevent it",
-                        "Offers concrete help or a next step",
-                    ],
-                ),
-            ],
-        }],
+                publish: true,
+                questions: &[
+                    q(
+                        "A long-time customer writes that they will cancel at renewal next month. What do you do in the first week?",
+                        Video,
+                        30,
+                        180,
+                        &[
+                            "Reaches out quickly and listens for the real reason",
+                            "Reviews usage data and account history before the call",
+                            "Proposes a concrete plan with owners and dates",
+                            "Involves product or sales when needed, and knows when to let go gracefully",
+                        ],
+                    ),
+                    q(
+                        "How do you onboard a new customer so that they see value quickly?",
+                        Video,
+                        30,
+                        150,
+                        &[
+                            "Agrees on success criteria with the customer up front",
+                            "Follows a structured plan with milestones",
+                            "Trains key users and finds a champion",
+                            "Tracks adoption and follows up",
+                        ],
+                    ),
+                    q(
+                        "Write a short reply to a customer whose interview invitations were delayed by our outage yesterday.",
+                        Text,
+                        60,
+                        600,
+                        &[
+                            "Acknowledges the problem and apologises without excuses",
+                            "Explains what happened and the current status in plain language",
+                            "Says what is being done to prevent it",
+                            "Offers concrete help or a next step",
+                        ],
+                    ),
+                ],
+            },
+        ],
     },
     DemoJob {
         title: "Data Analyst",

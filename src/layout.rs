@@ -23,6 +23,7 @@ use crate::{
 /// The sections of the Business Portal; [`Section::NAV`] gives the navigation's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
+    Dashboard,
     Candidates,
     Jobs,
     InterviewTemplates,
@@ -35,7 +36,8 @@ pub enum Section {
 }
 
 impl Section {
-    const NAV: [Section; 6] = [
+    const NAV: [Section; 7] = [
+        Section::Dashboard,
         Section::Candidates,
         Section::Jobs,
         Section::InterviewTemplates,
@@ -46,6 +48,7 @@ impl Section {
 
     pub fn label(self) -> &'static str {
         match self {
+            Self::Dashboard => "Dashboard",
             Self::Candidates => "Candidates",
             Self::Jobs => "Jobs",
             Self::InterviewTemplates => "Interview Templates",
@@ -60,6 +63,7 @@ impl Section {
 
     pub fn href(self) -> &'static str {
         match self {
+            Self::Dashboard => "/dashboard",
             Self::Candidates => "/candidates",
             Self::Jobs => "/jobs",
             Self::InterviewTemplates => "/interview-templates",

@@ -6,6 +6,8 @@
 //! - [`app`]: the router, middleware, graceful shutdown.
 //! - [`error`]: the handlers' error type and its friendly pages.
 //! - [`extract`]: the HTTP edge: ids in paths, other path text, query strings and forms, refused with the product's pages.
+//! - [`dashboard`]: the funnel of a period's interviews (company or job), where candidates stop,
+//!   completions per day, drawn as server-rendered SVG.
 //! - [`layout`]: the portal layout: navigation, flash messages, error pages.
 //! - [`auth`]: sign-up confirmed by email, sign-in, sessions, passwords (reset, change), cross-site
 //!   refusal, and roles: one table of every route with the least role it needs, enforced before
@@ -54,6 +56,7 @@ pub mod candidate_import;
 pub mod candidate_portal;
 pub mod candidates;
 pub mod config;
+pub mod dashboard;
 pub mod dates;
 pub mod db;
 pub mod demo;

@@ -31,6 +31,10 @@ enum Command {
         /// statuses spread over New/Invited/Active/Completed: data for benchmarks.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=10_000_000))]
         candidates: Option<i64>,
+        /// Instead, add N interviews to the demo company (creating it if needed), each to a
+        /// new candidate, with a realistic funnel over the last 120 days: Dashboard data.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=10_000_000), conflicts_with = "candidates")]
+        interviews: Option<i64>,
         /// Also let the demo company queue up to N candidate emails a day in its first
         /// week, instead of the server's cap for new companies (for benchmarks that send).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(1..))]
@@ -62,7 +66,7 @@ async fn run() -> anyhow::Result<()> {
             db::migrate(&config.database_url).await?;
             println!("Database is up to date.");
         }
-        Command::Demo { if_empty, candidates, email_cap } => {
+        Command::Demo { if_empty, candidates, interviews, email_cap } => {
             // Its account's password is printed in the README.
             if config.app_env == hifinity::config::AppEnv::Production {
                 anyhow::bail!(
@@ -70,11 +74,14 @@ async fn run() -> anyhow::Result<()> {
                 );
             }
             let pool = db::migrate(&config.database_url).await?;
-            match candidates {
-                Some(count) => {
+            match (candidates, interviews) {
+                (Some(count), _) => {
                     demo::seed_benchmark(&pool, count).await?;
                 }
-                None => demo::seed(&pool, if_empty).await?,
+                (None, Some(count)) => {
+                    demo::seed_funnel(&pool, count).await?;
+                }
+                (None, None) => demo::seed(&pool, if_empty).await?,
             }
             if let Some(cap) = email_cap {
                 demo::raise_email_cap(&pool, cap).await?;

@@ -1,23 +1,25 @@
-//! What every handler and worker shares: the database pool, the settings and media
-//! storage. A leaf module, so features can name it without depending on the router that
+//! What every handler and worker shares: the database pool, the settings, media
+//! storage and the Dashboard's recent figures. A leaf module, so features can name it without depending on the router that
 //! assembles them.
 
 use std::sync::Arc;
 
 use sqlx::PgPool;
 
-use crate::{config::Config, storage::MediaStore};
+use crate::{config::Config, dashboard::FiguresCache, storage::MediaStore};
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
     pub media: MediaStore,
+    /// The Dashboard's recently counted figures.
+    pub dashboard: FiguresCache,
 }
 
 impl AppState {
     pub fn new(pool: PgPool, config: Config) -> anyhow::Result<Self> {
         let media = MediaStore::from_config(config.media_store.as_deref(), &config.data_dir)?;
-        Ok(Self { pool, config: Arc::new(config), media })
+        Ok(Self { pool, config: Arc::new(config), media, dashboard: FiguresCache::default() })
     }
 }

@@ -127,6 +127,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/settings/emails", Member(Admin)),
     ("GET", "/audit", Member(Admin)),
     ("POST", "/settings/emails", Member(Admin)),
+    // The funnel: read by everyone.
+    ("GET", "/dashboard", Member(Reviewer)),
     // Jobs and templates: read by everyone, changed by recruiters.
     ("GET", "/jobs", Member(Reviewer)),
     ("GET", "/jobs/new", Member(Recruiter)),

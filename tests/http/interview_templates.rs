@@ -749,7 +749,7 @@ async fn demo_company_has_jobs_and_templates(pool: PgPool) {
     let jobs = app.get("/jobs").await;
     assert_eq!(jobs.texts("td .badge"), ["Open", "Open", "Open", "Closed"]);
     let templates = app.get("/interview-templates").await;
-    assert_eq!(templates.texts("td .badge").iter().filter(|b| *b == "Published").count(), 4);
+    assert_eq!(templates.texts("td .badge").iter().filter(|b| *b == "Published").count(), 5);
     assert_eq!(templates.texts("td .badge").iter().filter(|b| *b == "Draft").count(), 1);
 
     let company = company_id(&app, hifinity::demo::EMAIL).await;

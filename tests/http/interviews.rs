@@ -530,10 +530,13 @@ async fn the_demo_company_has_interviews_to_follow(pool: PgPool) {
     hifinity::demo::seed(&app.pool, false).await.unwrap();
     app.sign_in(hifinity::demo::EMAIL, hifinity::demo::PASSWORD).await;
     let list = app.get("/interviews").await;
-    assert_eq!(list.texts("tbody .badge"), ["Pending", "Pending", "Pending"]);
+    let badges = list.texts("tbody .badge");
+    for status in ["Pending", "In Progress", "Completed", "Expired", "Cancelled"] {
+        assert!(badges.iter().any(|badge| badge == status), "{status} in {badges:?}");
+    }
     app.deliver_mail().await;
     let outbox = app.get("/outbox").await;
-    assert_eq!(outbox.texts("tbody .badge"), ["Kept in Outbox", "Kept in Outbox", "Kept in Outbox"]);
+    assert!(outbox.texts("tbody .badge").iter().any(|badge| badge == "Kept in Outbox"));
 }
 
 /// The interview as stored, with its emails and timeline: what a refused action must leave alone.

@@ -10,6 +10,7 @@ mod candidate_portal;
 mod candidates;
 mod consent;
 mod csv;
+mod dashboard;
 mod delivery;
 mod dkim;
 mod edge;

@@ -227,9 +227,13 @@ async fn a_reviewer_reads_plays_rates_and_notes_but_changes_nothing_else(pool: P
             "/interviews/{id}/answers/{answer_id}/review"
         ]
     );
-    for read in
-        ["/candidates/{id}", "/applications/{id}", "/interviews/{id}", "/interviews/{id}/answers/{answer_id}/media"]
-    {
+    for read in [
+        "/dashboard",
+        "/candidates/{id}",
+        "/applications/{id}",
+        "/interviews/{id}",
+        "/interviews/{id}/answers/{answer_id}/media",
+    ] {
         assert!(allowed.contains(&("GET", read)), "a reviewer reads {read}");
     }
     for refused in ["/interviews/export", "/jobs/{id}/export", "/candidates/import"] {

@@ -20,6 +20,7 @@
 //! - [`email`]: the invitation sent and opened, recorded by the outbox.
 //! - [`housekeeping`]: expiry and automatic reminders.
 //! - [`erasure`]: an interview erased with its recordings, for its candidate's erasure.
+//! - [`seed`]: demo and benchmark data only (`hifinity demo`).
 //! - [`quota`]: the daily cap on a new company's candidate emails, taken by every
 //!   transition that queues one.
 
@@ -29,6 +30,7 @@ mod erasure;
 mod housekeeping;
 mod quota;
 mod recruiter;
+pub mod seed;
 mod send;
 mod timing;
 
