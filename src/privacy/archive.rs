@@ -4,11 +4,12 @@
 //! under `media/`. Built in memory: one candidate's recordings are bounded by
 //! `MAX_ANSWER_MB` each.
 
+use std::io::{Cursor, Write};
+
 use anyhow::Context;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::zip::ZipWriter;
 use crate::{ids::CompanyId, storage::MediaStore};
 
 /// The archive's bytes; `None`: no such candidate.
@@ -66,12 +67,15 @@ pub async fn build(
     )
     .fetch_all(pool)
     .await?;
-    let mut zip = ZipWriter::default();
-    zip.add("data.json", &serde_json::to_vec_pretty(&data)?)?;
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let mut archive = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    archive.start_file("data.json", stored)?;
+    archive.write_all(&serde_json::to_vec_pretty(&data)?)?;
     for key in keys {
         let bytes = media.read_all(&key).await.with_context(|| format!("reading {key}"))?;
         // The data's "recording" names each file by the same key.
-        zip.add(&format!("media/{key}"), &bytes)?;
+        archive.start_file(format!("media/{key}"), stored)?;
+        archive.write_all(&bytes)?;
     }
-    Ok(Some(zip.finish()?))
+    Ok(Some(archive.finish()?.into_inner()))
 }

@@ -8,7 +8,6 @@ pub mod erasure;
 mod handlers;
 pub mod retention;
 mod views;
-mod zip;
 
 use axum::{
     Router,
