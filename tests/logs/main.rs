@@ -106,6 +106,7 @@ async fn a_candidates_requests_are_logged_by_route_never_with_the_link(pool: PgP
     assert_eq!(candidate.post(&format!("{path}/consent"), &[]).await.status, StatusCode::OK);
     assert_eq!(candidate.post(&format!("{path}/start"), &[]).await.status, StatusCode::OK);
     for question in &questions[..2] {
+        candidate.get(&format!("{path}/q?question={question}")).await;
         let mut webm = vec![0x1A, 0x45, 0xDF, 0xA3];
         webm.resize(2000, 0x42);
         let upload = candidate
@@ -118,6 +119,7 @@ async fn a_candidates_requests_are_logged_by_route_never_with_the_link(pool: PgP
             .unwrap();
         assert_eq!(upload.status(), StatusCode::CREATED);
     }
+    candidate.get(&format!("{path}/q?question={}", questions[2])).await;
     let review = candidate.post(&format!("{path}/answers/{}", questions[2]), &[("text", "An answer.")]).await;
     assert_eq!(review.text("h1"), "All questions answered");
     let done = candidate.post(&format!("{path}/complete"), &[]).await;
@@ -125,12 +127,12 @@ async fn a_candidates_requests_are_logged_by_route_never_with_the_link(pool: PgP
 
     logs.assert_no_secret(&token_of(&path));
     // Each request is logged once, by its route: the landing (opened, after agreeing to the
-    // notice, and after completing), consent, start, the question (after starting and after
-    // the typed answer), answers, completion.
+    // notice, and after completing), consent, start, the question (after starting, each
+    // question opened before its answer, and after the typed answer), answers, completion.
     assert_eq!(logs.served("/i/{token}"), 3, "{}", logs.text());
     assert_eq!(logs.served("/i/{token}/consent"), 1);
     assert_eq!(logs.served("/i/{token}/start"), 1);
-    assert_eq!(logs.served("/i/{token}/q"), 2);
+    assert_eq!(logs.served("/i/{token}/q"), 5);
     assert_eq!(logs.served("/i/{token}/answers/{question_id}"), 3);
     assert_eq!(logs.served("/i/{token}/complete"), 1);
 }
