@@ -11,10 +11,10 @@ use crate::ids::CompanyId;
 /// Moves an interview's whole history (its times, timeline, emails, answers and
 /// evaluation runs) `days` into the past, so that a demo spreads over weeks.
 pub async fn backdate(pool: &PgPool, company_id: CompanyId, id: Uuid, days: f64) -> sqlx::Result<()> {
-    let seconds = days * 86_400.0;
-    let mut tx = pool.begin().await?;
+    // One statement: the interview and everything hanging on it move together.
     sqlx::query!(
-        "update interviews set
+        "with interview as (
+           update interviews set
            created_at = created_at - make_interval(secs => $3), updated_at = updated_at - make_interval(secs => $3),
            last_invited_at = last_invited_at - make_interval(secs => $3),
            expires_at = expires_at - make_interval(secs => $3),
@@ -25,53 +25,29 @@ pub async fn backdate(pool: &PgPool, company_id: CompanyId, id: Uuid, days: f64)
            human_review_requested_at = human_review_requested_at - make_interval(secs => $3),
            started_at = started_at - make_interval(secs => $3),
            completed_at = completed_at - make_interval(secs => $3)
-         where company_id = $1 and id = $2",
-        company_id as CompanyId,
-        id,
-        seconds,
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "update interview_events set created_at = created_at - make_interval(secs => $3)
-         where company_id = $1 and interview_id = $2",
-        company_id as CompanyId,
-        id,
-        seconds,
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "update emails set created_at = created_at - make_interval(secs => $3),
-                           sent_at = sent_at - make_interval(secs => $3),
-                           opened_at = opened_at - make_interval(secs => $3)
-         where company_id = $1 and interview_id = $2",
-        company_id as CompanyId,
-        id,
-        seconds,
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "update answers set created_at = created_at - make_interval(secs => $3) where company_id = $1 and interview_id = $2",
-        company_id as CompanyId,
-        id,
-        seconds,
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "update evaluations set created_at = created_at - make_interval(secs => $3),
+         where company_id = $1 and id = $2),
+         events as (
+           update interview_events set created_at = created_at - make_interval(secs => $3)
+           where company_id = $1 and interview_id = $2),
+         sent as (
+           update emails set created_at = created_at - make_interval(secs => $3),
+                             sent_at = sent_at - make_interval(secs => $3),
+                             opened_at = opened_at - make_interval(secs => $3)
+           where company_id = $1 and interview_id = $2),
+         answered as (
+           update answers set created_at = created_at - make_interval(secs => $3)
+           where company_id = $1 and interview_id = $2)
+         update evaluations set created_at = created_at - make_interval(secs => $3),
                                 started_at = started_at - make_interval(secs => $3),
                                 finished_at = finished_at - make_interval(secs => $3)
          where company_id = $1 and interview_id = $2",
         company_id as CompanyId,
         id,
-        seconds,
+        days * 86_400.0,
     )
-    .execute(&mut *tx)
+    .execute(pool)
     .await?;
-    tx.commit().await
+    Ok(())
 }
 
 /// Interviews written per statement.
