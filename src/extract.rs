@@ -36,26 +36,37 @@ async fn path_params<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<Vec
 ///
 /// Anything that is not a uuid is simply not found (like an id of another company),
 /// never a 400 that tells the two apart.
-pub struct PathId<T = Uuid>(pub T);
+pub struct PathId<T>(pub T);
+
+/// An id type a path parameter is read into ([`crate::ids`] implements it for each).
+pub trait PathUuid: Sized {
+    fn from_path(id: Uuid) -> Self;
+}
 
 /// What a route's ids are read into: one id, or a pair.
 pub trait PathIds: Sized {
     fn from_ids(ids: &[Uuid]) -> Option<Self>;
 }
 
-impl PathIds for Uuid {
+impl PathUuid for Uuid {
+    fn from_path(id: Uuid) -> Self {
+        id
+    }
+}
+
+impl<T: PathUuid> PathIds for T {
     fn from_ids(ids: &[Uuid]) -> Option<Self> {
         match ids {
-            [id] => Some(*id),
+            [id] => Some(T::from_path(*id)),
             _ => None,
         }
     }
 }
 
-impl PathIds for (Uuid, Uuid) {
+impl<A: PathUuid, B: PathUuid> PathIds for (A, B) {
     fn from_ids(ids: &[Uuid]) -> Option<Self> {
         match ids {
-            [first, second] => Some((*first, *second)),
+            [first, second] => Some((A::from_path(*first), B::from_path(*second))),
             _ => None,
         }
     }

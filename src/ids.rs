@@ -27,3 +27,55 @@ impl CompanyId {
         Self(share.company_uuid())
     }
 }
+
+/// The id of one kind of record, so that an interview's id cannot be passed where a
+/// candidate's goes. Unlike [`CompanyId`] it says nothing about whose record it is:
+/// every statement that reads one is also scoped by the company.
+///
+/// One is read from the database, from a route's path ([`crate::extract::PathId`]), from
+/// a form or a queued job (serde), or made for a record being inserted.
+macro_rules! record_ids {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, sqlx::Type, serde::Serialize, serde::Deserialize)]
+        #[sqlx(transparent)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// The id of a record being inserted.
+            pub fn generate() -> Self {
+                Self(Uuid::new_v4())
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl crate::extract::PathUuid for $name {
+            fn from_path(id: Uuid) -> Self {
+                Self(id)
+            }
+        }
+    )*};
+}
+
+record_ids! {
+    /// A candidate: a person the company may interview.
+    CandidateId;
+    /// One interview sent to a candidate, with its link, answers and evaluation.
+    InterviewId;
+    /// A job the company hires for.
+    JobId;
+    /// An interview template: its questions, in versions.
+    TemplateId;
+    /// A question of an interview template.
+    QuestionId;
+    /// A candidate's application to a job.
+    ApplicationId;
+    /// A member of a company's team (a user account).
+    UserId;
+}
