@@ -5,9 +5,9 @@ use anyhow::Context;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::ids::{CandidateId, CompanyId, InterviewId, JobId, QuestionId, TemplateId, UserId};
 use crate::{
     auth::{self, password},
-    ids::CompanyId,
     interview_templates::{
         self,
         model::{AnswerKind, Difficulty, QuestionFields, TemplateFields},
@@ -89,12 +89,7 @@ pub async fn seed_funnel(pool: &PgPool, count: i64) -> anyhow::Result<CompanyId>
     let company_id = demo_company(pool).await?.context("the demo company does not exist")?;
     let started = std::time::Instant::now();
     seed_candidates(pool, company_id, count).await?;
-    let owner = sqlx::query_scalar!(
-        "select id from users where company_id = $1 order by created_at limit 1",
-        company_id as CompanyId
-    )
-    .fetch_one(pool)
-    .await?;
+    let owner = owner(pool, company_id).await?;
     let written = lifecycle::seed::funnel(pool, company_id, owner, count, FUNNEL_DAYS)
         .await
         .context("writing the seeded interviews")?;
@@ -395,19 +390,14 @@ async fn seed_interviews(pool: &PgPool, company_id: CompanyId) -> anyhow::Result
     ) else {
         return Ok(());
     };
-    let owner = sqlx::query_scalar!(
-        "select id from users where company_id = $1 order by created_at limit 1",
-        company_id as CompanyId
-    )
-    .fetch_one(pool)
-    .await?;
+    let owner = owner(pool, company_id).await?;
     let reviewer = add_reviewer(pool, company_id).await?;
     let questions = interview_templates::store::version_with_questions(pool, company_id, written.version_id)
         .await?
         .context("the written screening's questions")?
         .questions;
     let candidates = sqlx::query_scalar!(
-        "select id from candidates where company_id = $1 order by created_at desc limit $2",
+        r#"select id as "id: CandidateId" from candidates where company_id = $1 order by created_at desc limit $2"#,
         company_id as CompanyId,
         LIVES.len() as i64,
     )
@@ -474,12 +464,12 @@ async fn seed_interviews(pool: &PgPool, company_id: CompanyId) -> anyhow::Result
 }
 
 /// A reviewer on the demo team, who rates the completed interviews beside the owner.
-async fn add_reviewer(pool: &PgPool, company_id: CompanyId) -> anyhow::Result<Uuid> {
+async fn add_reviewer(pool: &PgPool, company_id: CompanyId) -> anyhow::Result<UserId> {
     let hash = password::hash(PASSWORD.into()).await?;
     let id = sqlx::query_scalar!(
-        "insert into users (id, company_id, name, email, password_hash, role, email_verified_at)
-         values ($1, $2, 'Riley Reviewer', $3, $4, 'reviewer', now()) returning id",
-        Uuid::new_v4(),
+        r#"insert into users (id, company_id, name, email, password_hash, role, email_verified_at)
+           values ($1, $2, 'Riley Reviewer', $3, $4, 'reviewer', now()) returning id as "id: UserId""#,
+        UserId::generate() as UserId,
         company_id as CompanyId,
         REVIEWER_EMAIL,
         hash,
@@ -489,14 +479,29 @@ async fn add_reviewer(pool: &PgPool, company_id: CompanyId) -> anyhow::Result<Uu
     Ok(id)
 }
 
+/// The demo company's owner: its first member.
+async fn owner(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<UserId> {
+    sqlx::query_scalar!(
+        r#"select id as "id: UserId" from users where company_id = $1 order by created_at limit 1"#,
+        company_id as CompanyId
+    )
+    .fetch_one(pool)
+    .await
+}
+
 /// Each rater's rating of every answer of the interview, with the answer's position
 /// nudging it so that the ratings differ per answer.
-async fn rate(pool: &PgPool, company_id: CompanyId, interview_id: Uuid, raters: &[(Uuid, i32)]) -> anyhow::Result<()> {
+async fn rate(
+    pool: &PgPool,
+    company_id: CompanyId,
+    interview_id: InterviewId,
+    raters: &[(UserId, i32)],
+) -> anyhow::Result<()> {
     let answers = sqlx::query_scalar!(
         "select a.id from answers a join version_questions q on q.id = a.question_id
          where a.company_id = $1 and a.interview_id = $2 order by q.position",
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
     )
     .fetch_all(pool)
     .await?;
@@ -893,7 +898,7 @@ const DEMO_JOBS: &[DemoJob] = &[
 /// draft template, and a closed job.
 pub async fn seed_jobs_and_templates(pool: &PgPool, company_id: CompanyId) -> anyhow::Result<()> {
     for demo_job in DEMO_JOBS {
-        let job_id = Uuid::new_v4();
+        let job_id = JobId::generate();
         let fields = JobFields {
             title: demo_job.title.into(),
             department: Some(demo_job.department.into()),
@@ -902,7 +907,7 @@ pub async fn seed_jobs_and_templates(pool: &PgPool, company_id: CompanyId) -> an
         };
         jobs::store::create(pool, company_id, job_id, &fields).await?;
         for demo in demo_job.templates {
-            let template_id = Uuid::new_v4();
+            let template_id = TemplateId::generate();
             let fields = TemplateFields {
                 name: demo.name.into(),
                 difficulty: demo.difficulty,
@@ -921,9 +926,15 @@ pub async fn seed_jobs_and_templates(pool: &PgPool, company_id: CompanyId) -> an
                     answer_seconds: question.answer_seconds,
                     key_points: question.key_points.iter().map(|p| (*p).to_owned()).collect(),
                 };
-                interview_templates::store::add_question(pool, company_id, template_id, Uuid::new_v4(), &fields)
-                    .await
-                    .map_err(|err| anyhow::anyhow!("adding a demo question: {err:?}"))?;
+                interview_templates::store::add_question(
+                    pool,
+                    company_id,
+                    template_id,
+                    QuestionId::generate(),
+                    &fields,
+                )
+                .await
+                .map_err(|err| anyhow::anyhow!("adding a demo question: {err:?}"))?;
             }
             if demo.publish {
                 interview_templates::store::publish(pool, company_id, template_id)

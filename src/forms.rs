@@ -38,8 +38,8 @@ impl FieldErrors {
 /// uuid in the form; the store uses it as the new row's id (`on conflict do nothing`), so
 /// a double click or a retried POST lands on the same row instead of making two.
 /// A missing or malformed key just gets a fresh one (no protection, but no failure).
-pub fn idempotency_key(raw: &str) -> uuid::Uuid {
-    uuid::Uuid::parse_str(raw.trim()).unwrap_or_else(|_| uuid::Uuid::new_v4())
+pub fn idempotency_key<Id: From<uuid::Uuid>>(raw: &str) -> Id {
+    Id::from(uuid::Uuid::parse_str(raw.trim()).unwrap_or_else(|_| uuid::Uuid::new_v4()))
 }
 
 /// A whole number typed into a form, within `min..=max`; `message` says what is expected.

@@ -29,11 +29,10 @@ impl CompanyId {
 }
 
 /// The id of one kind of record, so that an interview's id cannot be passed where a
-/// candidate's goes. Unlike [`CompanyId`] it says nothing about whose record it is:
-/// every statement that reads one is also scoped by the company.
-///
-/// One is read from the database, from a route's path ([`crate::extract::PathId`]), from
-/// a form or a queued job (serde), or made for a record being inserted.
+/// candidate's goes. Unlike [`CompanyId`] it says nothing about whose record it is
+/// (every statement that reads one is also scoped by the company), so it converts from
+/// a uuid freely: a row's column (`query_as!` converts), a route's path
+/// ([`crate::extract::PathId`]), a form or a queued job (serde).
 macro_rules! record_ids {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
@@ -47,11 +46,22 @@ macro_rules! record_ids {
             pub fn generate() -> Self {
                 Self(Uuid::new_v4())
             }
+
+            /// The bare uuid, where an id is signed or names a file.
+            pub fn uuid(self) -> Uuid {
+                self.0
+            }
         }
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 self.0.fmt(f)
+            }
+        }
+
+        impl From<Uuid> for $name {
+            fn from(id: Uuid) -> Self {
+                Self(id)
             }
         }
 

@@ -52,7 +52,11 @@ pub async fn sign_out_others(
 
 /// Ends one session of the user's own (a lost phone, a shared computer); ending this
 /// browser's own is signing out.
-pub async fn sign_out_one(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn sign_out_one(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<uuid::Uuid>,
+) -> AppResult<Response> {
     Ok(if session::delete_one(&state.pool, user.user_id, id).await? {
         Flash::success("Signed out of that session.").redirect("/account")
     } else {

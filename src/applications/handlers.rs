@@ -7,6 +7,7 @@ use super::{
     store::{self, ListFilter},
     views::*,
 };
+use crate::ids::{ApplicationId, JobId};
 use crate::{
     auth::CurrentUser,
     candidates::model::Search,
@@ -35,7 +36,7 @@ pub async fn list(
 ) -> AppResult<Response> {
     let search = Search::parse(query.q.as_deref());
     // Filters the URL can't express (a malformed id, an unknown stage) are ignored.
-    let job_id = query.job.as_deref().and_then(|j| Uuid::parse_str(j.trim()).ok());
+    let job_id = query.job.as_deref().and_then(|j| Uuid::parse_str(j.trim()).ok()).map(JobId::from);
     let stage = query.stage.as_deref().and_then(Stage::parse);
     let filter = ListFilter { job_id, stage, pattern: search.pattern() };
     let (rows, total) = store::list(&state.pool, user.company_id, &filter, query.page).await?;
@@ -97,7 +98,7 @@ pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<ApplicationId>,
     Query(query): Query<ShowQuery>,
 ) -> AppResult<Response> {
     let application = store::find(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
@@ -146,7 +147,7 @@ pub struct StageForm {
 pub async fn set_stage(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<ApplicationId>,
     Form(form): Form<StageForm>,
 ) -> AppResult<Response> {
     let to = format!("/applications/{id}");

@@ -2,17 +2,17 @@
 
 use sqlx::PgPool;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::model::Stage;
-use crate::{candidates::model::CandidateStatus, ids::CompanyId, jobs::model::JobStatus, pagination::PageNumber};
+use crate::ids::{ApplicationId, CandidateId, CompanyId, JobId};
+use crate::{candidates::model::CandidateStatus, jobs::model::JobStatus, pagination::PageNumber};
 
 pub enum Added {
-    Added(Uuid),
+    Added(ApplicationId),
     /// The same form was submitted before: its application is the answer.
-    AlreadySubmitted(Uuid),
+    AlreadySubmitted(ApplicationId),
     /// The candidate already has an application for this job.
-    Duplicate(Uuid),
+    Duplicate(ApplicationId),
     JobClosed,
     /// Archived candidates are restored before they are added to jobs.
     CandidateArchived,
@@ -24,22 +24,22 @@ pub enum Added {
 pub async fn add(
     pool: &PgPool,
     company_id: CompanyId,
-    candidate_id: Uuid,
-    job_id: Uuid,
-    key: Uuid,
+    candidate_id: CandidateId,
+    job_id: JobId,
+    key: ApplicationId,
 ) -> sqlx::Result<Added> {
     let mut tx = pool.begin().await?;
     let job_status = sqlx::query_scalar!(
         r#"select status as "status: JobStatus" from jobs where company_id = $1 and id = $2"#,
         company_id as CompanyId,
-        job_id
+        job_id as JobId
     )
     .fetch_optional(&mut *tx)
     .await?;
     let archived = sqlx::query_scalar!(
         r#"select archived_at is not null as "archived!" from candidates where company_id = $1 and id = $2"#,
         company_id as CompanyId,
-        candidate_id
+        candidate_id as CandidateId
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -51,12 +51,12 @@ pub async fn add(
         return Ok(Added::CandidateArchived);
     }
     let inserted = sqlx::query_scalar!(
-        "insert into applications (id, company_id, candidate_id, job_id) values ($1, $2, $3, $4)
-         on conflict do nothing returning id",
-        key,
+        r#"insert into applications (id, company_id, candidate_id, job_id) values ($1, $2, $3, $4)
+           on conflict do nothing returning id as "id: ApplicationId""#,
+        key as ApplicationId,
         company_id as CompanyId,
-        candidate_id,
-        job_id,
+        candidate_id as CandidateId,
+        job_id as JobId,
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -67,11 +67,12 @@ pub async fn add(
         }
         None => {
             let earlier = sqlx::query_scalar!(
-                "select id from applications where company_id = $1 and id = $2 and candidate_id = $3 and job_id = $4",
+                r#"select id as "id: ApplicationId" from applications
+                   where company_id = $1 and id = $2 and candidate_id = $3 and job_id = $4"#,
                 company_id as CompanyId,
-                key,
-                candidate_id,
-                job_id,
+                key as ApplicationId,
+                candidate_id as CandidateId,
+                job_id as JobId,
             )
             .fetch_optional(&mut *tx)
             .await?;
@@ -79,10 +80,11 @@ pub async fn add(
                 Some(id) => Added::AlreadySubmitted(id),
                 None => {
                     let existing = sqlx::query_scalar!(
-                        "select id from applications where company_id = $1 and candidate_id = $2 and job_id = $3",
+                        r#"select id as "id: ApplicationId" from applications
+                           where company_id = $1 and candidate_id = $2 and job_id = $3"#,
                         company_id as CompanyId,
-                        candidate_id,
-                        job_id,
+                        candidate_id as CandidateId,
+                        job_id as JobId,
                     )
                     .fetch_optional(&mut *tx)
                     .await?;
@@ -91,13 +93,13 @@ pub async fn add(
                         // The key belongs to another job's application: the same page's
                         // form sent again with another job. A new key adds this one.
                         None => {
-                            let id = Uuid::new_v4();
+                            let id = ApplicationId::generate();
                             sqlx::query!(
                                 "insert into applications (id, company_id, candidate_id, job_id) values ($1, $2, $3, $4)",
-                                id,
+                                id as ApplicationId,
                                 company_id as CompanyId,
-                                candidate_id,
-                                job_id,
+                                candidate_id as CandidateId,
+                                job_id as JobId,
                             )
                             .execute(&mut *tx)
                             .await?;
@@ -114,11 +116,15 @@ pub async fn add(
 }
 
 /// Moves in the hiring process count as the candidate's activity.
-async fn touch_candidate(tx: &mut sqlx::PgConnection, company_id: CompanyId, candidate_id: Uuid) -> sqlx::Result<()> {
+async fn touch_candidate(
+    tx: &mut sqlx::PgConnection,
+    company_id: CompanyId,
+    candidate_id: CandidateId,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "update candidates set last_activity_at = now() where company_id = $1 and id = $2",
         company_id as CompanyId,
-        candidate_id,
+        candidate_id as CandidateId,
     )
     .execute(tx)
     .await?;
@@ -126,8 +132,8 @@ async fn touch_candidate(tx: &mut sqlx::PgConnection, company_id: CompanyId, can
 }
 
 pub struct CandidateApplication {
-    pub id: Uuid,
-    pub job_id: Uuid,
+    pub id: ApplicationId,
+    pub job_id: JobId,
     pub job_title: String,
     pub job_status: JobStatus,
     pub stage: Stage,
@@ -137,7 +143,7 @@ pub struct CandidateApplication {
 pub async fn for_candidate(
     pool: &PgPool,
     company_id: CompanyId,
-    candidate_id: Uuid,
+    candidate_id: CandidateId,
 ) -> sqlx::Result<Vec<CandidateApplication>> {
     sqlx::query_as!(
         CandidateApplication,
@@ -146,25 +152,25 @@ pub async fn for_candidate(
            where a.company_id = $1 and a.candidate_id = $2
            order by a.created_at desc, a.id desc"#,
         company_id as CompanyId,
-        candidate_id,
+        candidate_id as CandidateId,
     )
     .fetch_all(pool)
     .await
 }
 
 pub struct ApplicationRow {
-    pub id: Uuid,
+    pub id: ApplicationId,
     pub stage: Stage,
     pub created_at: OffsetDateTime,
-    pub candidate_id: Uuid,
+    pub candidate_id: CandidateId,
     pub candidate_name: String,
     pub candidate_email: String,
-    pub job_id: Uuid,
+    pub job_id: JobId,
     pub job_title: String,
 }
 
 pub struct ListFilter {
-    pub job_id: Option<Uuid>,
+    pub job_id: Option<JobId>,
     pub stage: Option<Stage>,
     /// An ILIKE pattern on the candidate's name or email.
     pub pattern: Option<String>,
@@ -191,7 +197,7 @@ pub async fn list(
            order by a.created_at desc, a.id desc
            limit $5 offset $6"#,
         company_id as CompanyId,
-        filter.job_id,
+        filter.job_id as Option<JobId>,
         filter.stage as Option<Stage>,
         filter.pattern,
         page.limit(),
@@ -211,7 +217,7 @@ pub async fn list(
                  and ($3::application_stage is null or a.stage = $3)
                  and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)"#,
                 company_id as CompanyId,
-                filter.job_id,
+                filter.job_id as Option<JobId>,
                 filter.stage as Option<Stage>,
                 filter.pattern,
             )
@@ -222,13 +228,13 @@ pub async fn list(
     let rows = matches
         .into_iter()
         .map(|m| ApplicationRow {
-            id: m.id,
+            id: m.id.into(),
             stage: m.stage,
             created_at: m.created_at,
-            candidate_id: m.candidate_id,
+            candidate_id: m.candidate_id.into(),
             candidate_name: m.candidate_name,
             candidate_email: m.candidate_email,
-            job_id: m.job_id,
+            job_id: m.job_id.into(),
             job_title: m.job_title,
         })
         .collect();
@@ -236,23 +242,23 @@ pub async fn list(
 }
 
 pub struct Application {
-    pub id: Uuid,
+    pub id: ApplicationId,
     pub stage: Stage,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
-    pub candidate_id: Uuid,
+    pub candidate_id: CandidateId,
     pub candidate_name: String,
     pub candidate_email: String,
     pub candidate_phone: Option<String>,
     pub candidate_status: CandidateStatus,
-    pub job_id: Uuid,
+    pub job_id: JobId,
     pub job_title: String,
     pub job_department: Option<String>,
     pub job_location: Option<String>,
     pub job_status: JobStatus,
 }
 
-pub async fn find(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<Application>> {
+pub async fn find(pool: &PgPool, company_id: CompanyId, id: ApplicationId) -> sqlx::Result<Option<Application>> {
     sqlx::query_as!(
         Application,
         r#"select a.id, a.stage as "stage: _", a.created_at, a.updated_at,
@@ -265,19 +271,20 @@ pub async fn find(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Resul
            join jobs j on j.id = a.job_id
            where a.company_id = $1 and a.id = $2"#,
         company_id as CompanyId,
-        id,
+        id as ApplicationId,
     )
     .fetch_optional(pool)
     .await
 }
 
 /// False when there is no such application in this company.
-pub async fn set_stage(pool: &PgPool, company_id: CompanyId, id: Uuid, stage: Stage) -> sqlx::Result<bool> {
+pub async fn set_stage(pool: &PgPool, company_id: CompanyId, id: ApplicationId, stage: Stage) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     let candidate_id = sqlx::query_scalar!(
-        "update applications set stage = $3, updated_at = now() where company_id = $1 and id = $2 returning candidate_id",
+        r#"update applications set stage = $3, updated_at = now() where company_id = $1 and id = $2
+           returning candidate_id as "candidate_id: CandidateId""#,
         company_id as CompanyId,
-        id,
+        id as ApplicationId,
         stage as Stage,
     )
     .fetch_optional(&mut *tx)

@@ -1,15 +1,15 @@
 use askama::Template;
-use uuid::Uuid;
 
 use super::model::Stage;
+use crate::ids::{ApplicationId, CandidateId};
 use crate::{
     candidates::model::CandidateStatus, dates::When, interviews::ApplicationInterviews, layout::Shell,
     pagination::Pager,
 };
 
 pub struct ApplicationRowView {
-    pub id: Uuid,
-    pub candidate_id: Uuid,
+    pub id: ApplicationId,
+    pub candidate_id: CandidateId,
     pub candidate_name: String,
     pub candidate_email: String,
     pub job_title: String,
@@ -47,13 +47,13 @@ pub enum Tab {
 #[template(path = "applications/show.html")]
 pub struct ApplicationPage {
     pub shell: Shell,
-    pub id: Uuid,
+    pub id: ApplicationId,
     pub tab: Tab,
     pub stage: Stage,
     pub stages: Vec<SelectOption>,
     pub created: When,
     pub updated: When,
-    pub candidate_id: Uuid,
+    pub candidate_id: CandidateId,
     pub candidate_name: String,
     pub candidate_email: String,
     pub candidate_phone: Option<String>,

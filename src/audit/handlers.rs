@@ -25,8 +25,8 @@ pub struct AuditFilter {
 }
 
 /// An empty or malformed filter value shows the unfiltered log.
-fn id_of(value: Option<&str>) -> Option<Uuid> {
-    value.and_then(|v| Uuid::parse_str(v.trim()).ok())
+fn id_of<T: From<Uuid>>(value: Option<&str>) -> Option<T> {
+    value.and_then(|v| Uuid::parse_str(v.trim()).ok()).map(T::from)
 }
 
 pub async fn page(

@@ -4,6 +4,7 @@
 //! names, addresses or text, so an erasure leaves them as they are; a trigger refuses
 //! any update or delete of them (migration 0040).
 
+use crate::ids::{CandidateId, CompanyId, InterviewId, UserId};
 mod handlers;
 pub mod store;
 mod views;
@@ -12,7 +13,7 @@ use axum::{Router, routing::get};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::{ids::CompanyId, state::AppState};
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/audit", get(handlers::page))
@@ -68,7 +69,7 @@ impl Action {
 /// Who did it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Actor {
-    Member(Uuid),
+    Member(UserId),
     /// The candidate, at their interview link.
     Candidate,
     /// Someone without an account, through a share link.
@@ -88,24 +89,24 @@ pub(crate) enum ActorKind {
 /// What an action was done to: ids only.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Subject {
-    pub candidate_id: Option<Uuid>,
-    pub interview_id: Option<Uuid>,
+    pub candidate_id: Option<CandidateId>,
+    pub interview_id: Option<InterviewId>,
     /// A member (whose role changed).
-    pub user_id: Option<Uuid>,
+    pub user_id: Option<UserId>,
     /// How many rows a housekeeping run changed.
     pub count: Option<i32>,
 }
 
 impl Subject {
-    pub fn interview(candidate_id: Uuid, interview_id: Uuid) -> Self {
+    pub fn interview(candidate_id: CandidateId, interview_id: InterviewId) -> Self {
         Self { candidate_id: Some(candidate_id), interview_id: Some(interview_id), ..Self::default() }
     }
 
-    pub fn candidate(candidate_id: Uuid) -> Self {
+    pub fn candidate(candidate_id: CandidateId) -> Self {
         Self { candidate_id: Some(candidate_id), ..Self::default() }
     }
 
-    pub fn member(user_id: Uuid) -> Self {
+    pub fn member(user_id: UserId) -> Self {
         Self { user_id: Some(user_id), ..Self::default() }
     }
 
@@ -136,10 +137,10 @@ pub async fn record(
         company_id as CompanyId,
         action as Action,
         kind as ActorKind,
-        user_id,
-        subject.candidate_id,
-        subject.interview_id,
-        subject.user_id,
+        user_id as Option<UserId>,
+        subject.candidate_id as Option<CandidateId>,
+        subject.interview_id as Option<InterviewId>,
+        subject.user_id as Option<UserId>,
         subject.count,
     )
     .execute(conn)

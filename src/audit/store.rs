@@ -1,10 +1,9 @@
 //! Reading the audit log.
 
 use sqlx::PgPool;
-use uuid::Uuid;
 
 use super::{Action, ActorKind};
-use crate::ids::CompanyId;
+use crate::ids::{CandidateId, CompanyId, InterviewId, UserId};
 
 /// One entry as the page lists it.
 pub struct Entry {
@@ -12,11 +11,11 @@ pub struct Entry {
     pub action: Action,
     /// The member's name, or who else acted.
     pub actor: String,
-    pub user_id: Option<Uuid>,
-    pub candidate_id: Option<Uuid>,
+    pub user_id: Option<UserId>,
+    pub candidate_id: Option<CandidateId>,
     /// The candidate's name while they exist; an erased candidate is shown by id.
     pub candidate_name: Option<String>,
-    pub interview_id: Option<Uuid>,
+    pub interview_id: Option<InterviewId>,
     pub interview_exists: bool,
     pub subject_user: Option<String>,
     pub count: Option<i32>,
@@ -26,8 +25,8 @@ pub struct Entry {
 pub async fn entries(
     pool: &PgPool,
     company_id: CompanyId,
-    candidate_id: Option<Uuid>,
-    user_id: Option<Uuid>,
+    candidate_id: Option<CandidateId>,
+    user_id: Option<UserId>,
     limit: i64,
 ) -> sqlx::Result<Vec<Entry>> {
     let rows = sqlx::query!(
@@ -43,8 +42,8 @@ pub async fn entries(
            order by a.created_at desc, a.id desc
            limit $4"#,
         company_id as CompanyId,
-        candidate_id,
-        user_id,
+        candidate_id as Option<CandidateId>,
+        user_id as Option<UserId>,
         limit,
     )
     .fetch_all(pool)
@@ -60,10 +59,10 @@ pub async fn entries(
                 ActorKind::ShareLink => "A share link's viewer".into(),
                 ActorKind::Housekeeping => "Hifinity (retention and deadlines)".into(),
             },
-            user_id: row.user_id,
-            candidate_id: row.candidate_id,
+            user_id: row.user_id.map(UserId::from),
+            candidate_id: row.candidate_id.map(CandidateId::from),
             candidate_name: row.candidate_name,
-            interview_id: row.interview_id,
+            interview_id: row.interview_id.map(InterviewId::from),
             interview_exists: row.interview_exists,
             subject_user: row.subject_user,
             count: row.count,

@@ -1,24 +1,24 @@
 use askama::Template;
-use uuid::Uuid;
 
+use crate::ids::{CandidateId, InterviewId, UserId};
 use crate::{dates::When, layout::Shell};
 
 pub struct EntryRow {
     pub when: When,
     pub action: &'static str,
     pub actor: String,
-    pub user_id: Option<Uuid>,
-    pub candidate_id: Option<Uuid>,
+    pub user_id: Option<UserId>,
+    pub candidate_id: Option<CandidateId>,
     /// The candidate's name, or "Erased candidate" once they are gone.
     pub candidate: Option<String>,
-    pub interview_id: Option<Uuid>,
+    pub interview_id: Option<InterviewId>,
     pub interview_exists: bool,
     pub subject_user: Option<String>,
     pub count: Option<i32>,
 }
 
 pub struct MemberOption {
-    pub id: Uuid,
+    pub id: UserId,
     pub name: String,
     pub selected: bool,
 }
@@ -30,6 +30,6 @@ pub struct AuditPage {
     pub entries: Vec<EntryRow>,
     pub members: Vec<MemberOption>,
     /// The candidate the log is filtered by.
-    pub candidate: Option<Uuid>,
+    pub candidate: Option<CandidateId>,
     pub limit: i64,
 }

@@ -12,6 +12,7 @@ use super::{
     tokens::{self, Purpose},
     views::*,
 };
+use crate::ids::UserId;
 use crate::{
     domain::{EmailAddress, RequiredText},
     error::{AppError, AppResult},
@@ -107,7 +108,7 @@ async fn within_email_limit(state: &AppState, to: &str, kind: AccountEmailKind) 
 async fn queue_verification(
     state: &AppState,
     conn: &mut sqlx::PgConnection,
-    user_id: uuid::Uuid,
+    user_id: UserId,
     to: &str,
 ) -> AppResult<String> {
     queue_link(state, conn, AccountEmailKind::VerifyEmail, Purpose::VerifyEmail, user_id, to).await
@@ -119,7 +120,7 @@ async fn queue_link(
     conn: &mut sqlx::PgConnection,
     kind: AccountEmailKind,
     purpose: Purpose,
-    user_id: uuid::Uuid,
+    user_id: UserId,
     to: &str,
 ) -> AppResult<String> {
     let token_id = tokens::issue(conn, &state.config.secret_key, user_id, purpose).await?;
@@ -188,7 +189,7 @@ pub async fn resend_verification(
 pub(crate) async fn start_session(
     state: &AppState,
     headers: &HeaderMap,
-    user_id: uuid::Uuid,
+    user_id: UserId,
     flash: Flash,
     to: &str,
 ) -> AppResult<Response> {

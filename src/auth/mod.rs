@@ -2,6 +2,7 @@
 //! emailed link, sign-in with throttling, password reset and change, sign-out, roles and
 //! who may use which route, the session cookie, and cross-site request refusal.
 
+use crate::ids::{CompanyId, UserId};
 pub mod csrf;
 mod handlers;
 pub mod password;
@@ -22,9 +23,8 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use uuid::Uuid;
 
-use crate::{ids::CompanyId, state::AppState};
+use crate::state::AppState;
 
 pub(crate) use handlers::start_session;
 pub use store::{Verified, create_company_with_owner};
@@ -46,7 +46,7 @@ pub fn router() -> Router<AppState> {
 /// their role allows is checked before any handler runs ([`roles::enforce`]).
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub name: String,
     pub email: String,
     pub role: roles::Role,

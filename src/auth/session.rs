@@ -15,7 +15,8 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{ClientIp, CurrentUser, cookie_value, roles::Role};
-use crate::{error::AppError, ids::CompanyId, state::AppState};
+use crate::ids::{CompanyId, UserId};
+use crate::{error::AppError, state::AppState};
 
 const IDLE_HOURS: f64 = 12.0;
 const ABSOLUTE_DAYS: f64 = 7.0;
@@ -47,7 +48,7 @@ pub fn token(headers: &HeaderMap, https: bool) -> Option<String> {
 }
 
 /// Starts a session for `user_id`, ending `previous` if the browser had one.
-pub async fn create(pool: &PgPool, user_id: Uuid, previous: Option<&str>) -> sqlx::Result<String> {
+pub async fn create(pool: &PgPool, user_id: UserId, previous: Option<&str>) -> sqlx::Result<String> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token = B64.encode(bytes);
@@ -59,7 +60,7 @@ pub async fn create(pool: &PgPool, user_id: Uuid, previous: Option<&str>) -> sql
         "insert into sessions (token_hash, user_id, expires_at)
          values ($1, $2, now() + make_interval(days => $3::float8::int))",
         hash(&token),
-        user_id,
+        user_id as UserId,
         ABSOLUTE_DAYS,
     )
     .execute(&mut *tx)
@@ -126,7 +127,7 @@ async fn lookup(pool: &PgPool, token: &str, seen_from: &SeenFrom) -> sqlx::Resul
         .await?;
     }
     Ok(Some(CurrentUser {
-        user_id: row.user_id,
+        user_id: row.user_id.into(),
         name: row.user_name,
         email: row.user_email,
         role: row.role,
@@ -175,7 +176,7 @@ pub struct ActiveSession {
 }
 
 /// The user's sessions that still sign them in, the most recently used first.
-pub async fn active(pool: &PgPool, user_id: Uuid, this_token: &str) -> sqlx::Result<Vec<ActiveSession>> {
+pub async fn active(pool: &PgPool, user_id: UserId, this_token: &str) -> sqlx::Result<Vec<ActiveSession>> {
     sqlx::query_as!(
         ActiveSession,
         r#"select id, user_agent, ip_address, last_seen_at, created_at, token_hash = $2 as "is_this_one!"
@@ -183,7 +184,7 @@ pub async fn active(pool: &PgPool, user_id: Uuid, this_token: &str) -> sqlx::Res
            where user_id = $1 and expires_at > now()
              and last_seen_at > now() - make_interval(hours => $3::float8::int)
            order by token_hash = $2 desc, last_seen_at desc"#,
-        user_id,
+        user_id as UserId,
         hash(this_token),
         IDLE_HOURS,
     )
@@ -192,21 +193,27 @@ pub async fn active(pool: &PgPool, user_id: Uuid, this_token: &str) -> sqlx::Res
 }
 
 /// Signs the user out everywhere but the session `keep_token`; returns how many ended.
-pub async fn delete_others(pool: &PgPool, user_id: Uuid, keep_token: &str) -> sqlx::Result<u64> {
-    let done = sqlx::query!("delete from sessions where user_id = $1 and token_hash <> $2", user_id, hash(keep_token))
-        .execute(pool)
-        .await?;
+pub async fn delete_others(pool: &PgPool, user_id: UserId, keep_token: &str) -> sqlx::Result<u64> {
+    let done = sqlx::query!(
+        "delete from sessions where user_id = $1 and token_hash <> $2",
+        user_id as UserId,
+        hash(keep_token)
+    )
+    .execute(pool)
+    .await?;
     Ok(done.rows_affected())
 }
 
 /// Ends one of the user's sessions; false when it had already ended (or is not theirs).
-pub async fn delete_one(pool: &PgPool, user_id: Uuid, id: Uuid) -> sqlx::Result<bool> {
-    let done = sqlx::query!("delete from sessions where user_id = $1 and id = $2", user_id, id).execute(pool).await?;
+pub async fn delete_one(pool: &PgPool, user_id: UserId, id: Uuid) -> sqlx::Result<bool> {
+    let done = sqlx::query!("delete from sessions where user_id = $1 and id = $2", user_id as UserId, id)
+        .execute(pool)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Ends every session of a user (in the caller's transaction).
-pub async fn delete_all(conn: &mut sqlx::PgConnection, user_id: Uuid) -> sqlx::Result<()> {
-    sqlx::query!("delete from sessions where user_id = $1", user_id).execute(conn).await?;
+pub async fn delete_all(conn: &mut sqlx::PgConnection, user_id: UserId) -> sqlx::Result<()> {
+    sqlx::query!("delete from sessions where user_id = $1", user_id as UserId).execute(conn).await?;
     Ok(())
 }

@@ -1,9 +1,7 @@
 //! SQL for companies and their users.
 
+use crate::ids::{CompanyId, UserId};
 use sqlx::{PgConnection, PgPool};
-use uuid::Uuid;
-
-use crate::ids::CompanyId;
 
 pub enum CreateError {
     EmailTaken,
@@ -36,15 +34,17 @@ pub async fn create_company_with_owner(
     email: &str,
     password_hash: &str,
     verified: Verified,
-) -> Result<(CompanyId, Uuid), CreateError> {
+) -> Result<(CompanyId, UserId), CreateError> {
     let company_id = CompanyId::for_new_company();
-    let user_id = Uuid::new_v4();
+    let user_id = UserId::generate();
     sqlx::query!("insert into companies (id, name) values ($1, $2)", company_id as CompanyId, company_name)
         .execute(&mut *conn)
         .await?;
     insert_user(conn, company_id, user_id, name, email, password_hash).await?;
     if verified == Verified::Yes {
-        sqlx::query!("update users set email_verified_at = now() where id = $1", user_id).execute(&mut *conn).await?;
+        sqlx::query!("update users set email_verified_at = now() where id = $1", user_id as UserId)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok((company_id, user_id))
 }
@@ -52,14 +52,14 @@ pub async fn create_company_with_owner(
 async fn insert_user(
     tx: &mut sqlx::PgConnection,
     company_id: CompanyId,
-    user_id: Uuid,
+    user_id: UserId,
     name: &str,
     email: &str,
     password_hash: &str,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "insert into users (id, company_id, name, email, password_hash, role) values ($1, $2, $3, $4, $5, 'admin')",
-        user_id,
+        user_id as UserId,
         company_id as CompanyId,
         name,
         email as _,
@@ -71,7 +71,7 @@ async fn insert_user(
 }
 
 pub struct Credentials {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub password_hash: String,
     pub verified: bool,
 }
@@ -88,32 +88,34 @@ pub async fn credentials(pool: &PgPool, email: &str) -> sqlx::Result<Option<Cred
 }
 
 /// Confirms the address of `user_id`; returns their name.
-pub async fn mark_verified(pool: &PgPool, user_id: Uuid) -> sqlx::Result<String> {
+pub async fn mark_verified(pool: &PgPool, user_id: UserId) -> sqlx::Result<String> {
     sqlx::query_scalar!(
         "update users set email_verified_at = coalesce(email_verified_at, now()) where id = $1 returning name",
-        user_id,
+        user_id as UserId,
     )
     .fetch_one(pool)
     .await
 }
 
 /// The address of `user_id`.
-pub async fn email_of(pool: &PgPool, user_id: Uuid) -> sqlx::Result<String> {
-    sqlx::query_scalar!(r#"select email::text as "email!" from users where id = $1"#, user_id).fetch_one(pool).await
+pub async fn email_of(pool: &PgPool, user_id: UserId) -> sqlx::Result<String> {
+    sqlx::query_scalar!(r#"select email::text as "email!" from users where id = $1"#, user_id as UserId)
+        .fetch_one(pool)
+        .await
 }
 
 /// Replaces the password of `user_id` and ends every session but `keep` (the SHA-256 of
 /// the session token that made the change, if any): whoever knew the old password is out.
 pub async fn set_password(
     conn: &mut PgConnection,
-    user_id: Uuid,
+    user_id: UserId,
     password_hash: &str,
     keep: Option<&[u8]>,
 ) -> sqlx::Result<()> {
-    sqlx::query!("update users set password_hash = $2 where id = $1", user_id, password_hash)
+    sqlx::query!("update users set password_hash = $2 where id = $1", user_id as UserId, password_hash)
         .execute(&mut *conn)
         .await?;
-    sqlx::query!("delete from sessions where user_id = $1 and token_hash is distinct from $2", user_id, keep,)
+    sqlx::query!("delete from sessions where user_id = $1 and token_hash is distinct from $2", user_id as UserId, keep,)
         .execute(&mut *conn)
         .await?;
     Ok(())

@@ -9,6 +9,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::domain::SecretKey;
+use crate::ids::UserId;
 
 /// What a link lets its holder do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
@@ -51,13 +52,18 @@ pub fn url(base_url: &url::Url, secret: &SecretKey, purpose: Purpose, id: Uuid) 
 }
 
 /// Creates a link for `user_id`; returns its row id.
-pub async fn issue(conn: &mut PgConnection, secret: &SecretKey, user_id: Uuid, purpose: Purpose) -> sqlx::Result<Uuid> {
+pub async fn issue(
+    conn: &mut PgConnection,
+    secret: &SecretKey,
+    user_id: UserId,
+    purpose: Purpose,
+) -> sqlx::Result<Uuid> {
     let id = Uuid::new_v4();
     sqlx::query!(
         "insert into account_tokens (id, user_id, purpose, token_hash, expires_at)
          values ($1, $2, $3, $4, now() + make_interval(hours => $5))",
         id,
-        user_id,
+        user_id as UserId,
         purpose as Purpose,
         hash(&token(secret, id)),
         purpose.valid_hours(),
@@ -68,10 +74,10 @@ pub async fn issue(conn: &mut PgConnection, secret: &SecretKey, user_id: Uuid, p
 }
 
 /// The user of a valid, unused and unexpired `token`, leaving it usable.
-pub async fn holder(pool: &PgPool, purpose: Purpose, token: &str) -> sqlx::Result<Option<Uuid>> {
+pub async fn holder(pool: &PgPool, purpose: Purpose, token: &str) -> sqlx::Result<Option<UserId>> {
     sqlx::query_scalar!(
-        "select user_id from account_tokens
-         where token_hash = $1 and purpose = $2 and used_at is null and expires_at > now()",
+        r#"select user_id as "user_id: UserId" from account_tokens
+         where token_hash = $1 and purpose = $2 and used_at is null and expires_at > now()"#,
         hash(token),
         purpose as Purpose,
     )
@@ -81,16 +87,16 @@ pub async fn holder(pool: &PgPool, purpose: Purpose, token: &str) -> sqlx::Resul
 
 /// Uses `token` up, together with every other link of the same purpose of that user;
 /// returns the user when it was valid, unused and unexpired.
-pub async fn consume(pool: &PgPool, purpose: Purpose, token: &str) -> sqlx::Result<Option<Uuid>> {
+pub async fn consume(pool: &PgPool, purpose: Purpose, token: &str) -> sqlx::Result<Option<UserId>> {
     sqlx::query_scalar!(
-        "with used as (
+        r#"with used as (
            update account_tokens set used_at = now()
            where token_hash = $1 and purpose = $2 and used_at is null and expires_at > now()
            returning user_id),
          others as (
            update account_tokens t set used_at = now() from used
            where t.user_id = used.user_id and t.purpose = $2 and t.used_at is null and t.token_hash <> $1)
-         select user_id from used",
+         select user_id as "user_id: UserId" from used"#,
         hash(token),
         purpose as Purpose,
     )

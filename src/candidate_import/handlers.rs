@@ -14,6 +14,7 @@ use super::{
     store::{self, Imported},
     views::*,
 };
+use crate::ids::JobId;
 use crate::{
     auth::CurrentUser,
     error::{AppError, AppResult},
@@ -95,7 +96,7 @@ pub async fn preview(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<Uuid>,
 ) -> AppResult<Response> {
     let preview = store::preview(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let rows = store::preview_rows(&state.pool, user.company_id, id).await?;
@@ -146,14 +147,14 @@ pub struct ImportInput {
 pub async fn import(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<Uuid>,
     Form(input): Form<ImportInput>,
 ) -> AppResult<Response> {
     let to = format!("/candidates/import/{id}");
     let job_id = input.job_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let job_id = match job_id.map(Uuid::parse_str) {
         None => None,
-        Some(Ok(job_id)) => Some(job_id),
+        Some(Ok(job_id)) => Some(JobId::from(job_id)),
         Some(Err(_)) => return Ok(Flash::error("Choose one of the open jobs, or none.").redirect(&to)),
     };
     Ok(match store::import(&state.pool, user.company_id, id, job_id).await? {

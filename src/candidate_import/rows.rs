@@ -4,9 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use uuid::Uuid;
-
 use super::model::ImportOutcome;
+use crate::ids::JobId;
 use crate::{candidates::model::parse_phone, domain::EmailAddress};
 
 /// The most rows a file may hold.
@@ -144,13 +143,13 @@ pub struct CheckedRow {
     /// What is wrong with an invalid row.
     pub problem: Option<String>,
     /// The open job the row names.
-    pub job_id: Option<Uuid>,
+    pub job_id: Option<JobId>,
 }
 
 /// Each row's outcome, given the addresses of the company's candidates (lowercase) and
 /// its open jobs by lowercase title. The first of two rows with one address is the one
 /// that counts; the second is a duplicate.
-pub fn check(rows: Vec<FileRow>, existing: &HashSet<String>, open_jobs: &HashMap<String, Uuid>) -> Vec<CheckedRow> {
+pub fn check(rows: Vec<FileRow>, existing: &HashSet<String>, open_jobs: &HashMap<String, JobId>) -> Vec<CheckedRow> {
     let mut seen = HashSet::new();
     rows.into_iter()
         .map(|row| {
@@ -223,7 +222,7 @@ mod tests {
     #[test]
     fn each_row_gets_its_outcome() {
         let existing = HashSet::from(["old@example.com".to_owned()]);
-        let backend = Uuid::new_v4();
+        let backend = JobId::generate();
         let jobs = HashMap::from([("backend engineer".to_owned(), backend)]);
         let rows = vec![
             row(2, "Ada", "ada@example.com", "", "Backend Engineer"),

@@ -10,7 +10,7 @@ use super::{
     model::ImportOutcome,
     rows::{self, CheckedRow, FileRow},
 };
-use crate::ids::CompanyId;
+use crate::ids::{CompanyId, JobId, UserId};
 
 /// The company's candidates among `emails`, as lowercase addresses.
 async fn existing_emails(
@@ -30,9 +30,9 @@ async fn existing_emails(
 }
 
 /// The company's open jobs by lowercase title (the most recent of two with one title).
-async fn open_jobs(conn: &mut PgConnection, company_id: CompanyId) -> sqlx::Result<HashMap<String, Uuid>> {
+async fn open_jobs(conn: &mut PgConnection, company_id: CompanyId) -> sqlx::Result<HashMap<String, JobId>> {
     let jobs = sqlx::query!(
-        "select id, lower(title) as \"title!\" from jobs where company_id = $1 and status = 'open' order by created_at",
+        "select id as \"id: JobId\", lower(title) as \"title!\" from jobs where company_id = $1 and status = 'open' order by created_at",
         company_id as CompanyId,
     )
     .fetch_all(conn)
@@ -52,7 +52,7 @@ async fn check(conn: &mut PgConnection, company_id: CompanyId, rows: Vec<FileRow
 pub async fn create_preview(
     pool: &PgPool,
     company_id: CompanyId,
-    created_by: Uuid,
+    created_by: UserId,
     file_name: &str,
     rows: Vec<FileRow>,
 ) -> sqlx::Result<Uuid> {
@@ -64,7 +64,7 @@ pub async fn create_preview(
         id,
         company_id as CompanyId,
         file_name,
-        created_by,
+        created_by as UserId,
     )
     .execute(&mut *tx)
     .await?;
@@ -146,7 +146,7 @@ pub async fn import(
     pool: &PgPool,
     company_id: CompanyId,
     import_id: Uuid,
-    job_id: Option<Uuid>,
+    job_id: Option<JobId>,
 ) -> sqlx::Result<Imported> {
     let mut tx = pool.begin().await?;
     let imported_at = sqlx::query_scalar!(
@@ -183,7 +183,7 @@ pub async fn import(
     .execute(&mut *tx)
     .await?;
 
-    let links: Vec<(&CheckedRow, Uuid)> =
+    let links: Vec<(&CheckedRow, JobId)> =
         checked.iter().filter(|c| c.outcome.is_imported()).filter_map(|c| Some((c, c.job_id.or(job_id)?))).collect();
     sqlx::query!(
         "insert into applications (id, company_id, candidate_id, job_id)
@@ -193,7 +193,7 @@ pub async fn import(
          on conflict do nothing",
         company_id as CompanyId,
         &links.iter().map(|(c, _)| c.row.email.clone()).collect::<Vec<_>>(),
-        &links.iter().map(|(_, job)| *job).collect::<Vec<_>>(),
+        &links.iter().map(|(_, job)| job.uuid()).collect::<Vec<_>>(),
     )
     .execute(&mut *tx)
     .await?;

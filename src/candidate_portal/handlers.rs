@@ -11,6 +11,7 @@ use time::{OffsetDateTime, macros::format_description};
 use uuid::Uuid;
 
 use super::{notice::Notice, store, views::*};
+use crate::ids::QuestionId;
 use crate::{
     auth::ClientIp,
     error::{AppError, AppResult},
@@ -52,7 +53,7 @@ impl FromRequestParts<AppState> for VerifiedLink {
         };
         let Some(claimed) = ClaimedToken::parse(&token) else { return Err(invalid_link()) };
         let key = &state.config.secret_key;
-        match store::interview(&state.pool, claimed.interview_id).await {
+        match store::interview(&state.pool, claimed.interview_id.into()).await {
             Ok(Some(interview)) if claimed.verify(key, &interview.link_nonce) => Ok(Self { token, interview }),
             Ok(Some(interview)) => Err(match store::retired_nonces(&state.pool, interview.id).await {
                 Ok(retired) if retired.iter().any(|nonce| claimed.verify(key, nonce)) => replaced_link(),
@@ -252,7 +253,7 @@ pub async fn practice(OpenInterview { token, interview }: OpenInterview) -> AppR
 pub struct QuestionQuery {
     /// A chosen question: a retake when it was answered or ran out of time (when the
     /// template grants one).
-    question: Option<Uuid>,
+    question: Option<QuestionId>,
 }
 
 /// One question at a time: the first one neither answered nor out of time (so reopening
@@ -385,7 +386,7 @@ pub async fn answer(
     State(state): State<AppState>,
     // The link first: a link that no longer works says so before anything else.
     OpenInterview { token, interview }: OpenInterview,
-    PathId(question_id): PathId,
+    PathId(question_id): PathId<QuestionId>,
     headers: HeaderMap,
     body: Body,
 ) -> AppResult<Response> {
@@ -403,7 +404,7 @@ async fn text_answer(
     state: AppState,
     interview: store::LinkedInterview,
     token: String,
-    question_id: Uuid,
+    question_id: QuestionId,
     received_at: OffsetDateTime,
     body: Body,
 ) -> AppResult<Response> {
@@ -471,7 +472,7 @@ fn starts_like(extension: &str, head: &[u8]) -> bool {
 async fn video_answer(
     state: AppState,
     interview: store::LinkedInterview,
-    question_id: Uuid,
+    question_id: QuestionId,
     received_at: OffsetDateTime,
     content_type: &str,
     headers: &HeaderMap,
@@ -509,7 +510,8 @@ async fn video_answer(
         Some(_) => {}
     }
 
-    let key = format!("{}/{}-{}.{extension}", storage::interview_folder(interview.id), question_id, Uuid::new_v4());
+    let key =
+        format!("{}/{}-{}.{extension}", storage::interview_folder(interview.id.uuid()), question_id, Uuid::new_v4());
     let mut stream = body.into_data_stream();
     // Bytes before the upload starts: enough to check the container's signature.
     let mut pending: Vec<u8> = Vec::new();

@@ -5,16 +5,16 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::ids::{CandidateId, CompanyId, InterviewId, QuestionId};
 use crate::{
-    ids::CompanyId,
     interview_templates::model::AnswerKind,
     interviews::model::{InterviewStatus, TimeAllowance},
 };
 
 pub struct LinkedInterview {
-    pub id: Uuid,
+    pub id: InterviewId,
     pub company_id: CompanyId,
-    pub candidate_id: Uuid,
+    pub candidate_id: CandidateId,
     pub template_version_id: Uuid,
     /// Retakes per question the template grants.
     pub retakes: i32,
@@ -42,7 +42,7 @@ pub struct LinkedInterview {
     pub recording_retention_days: Option<i32>,
 }
 
-pub async fn interview(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<LinkedInterview>> {
+pub async fn interview(pool: &PgPool, id: InterviewId) -> sqlx::Result<Option<LinkedInterview>> {
     sqlx::query_as!(
         LinkedInterview,
         r#"select i.id, i.company_id as "company_id: CompanyId", i.candidate_id, i.template_version_id, v.retakes,
@@ -60,21 +60,24 @@ pub async fn interview(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<LinkedInt
            join jobs j on j.id = i.job_id
            join template_versions v on v.id = i.template_version_id
            where i.id = $1"#,
-        id,
+        id as InterviewId,
     )
     .fetch_optional(pool)
     .await
 }
 
 /// The nonces of the interview's replaced links, to tell an old link from a made-up one.
-pub async fn retired_nonces(pool: &PgPool, interview_id: Uuid) -> sqlx::Result<Vec<Vec<u8>>> {
-    sqlx::query_scalar!("select link_nonce from retired_interview_links where interview_id = $1", interview_id)
-        .fetch_all(pool)
-        .await
+pub async fn retired_nonces(pool: &PgPool, interview_id: InterviewId) -> sqlx::Result<Vec<Vec<u8>>> {
+    sqlx::query_scalar!(
+        "select link_nonce from retired_interview_links where interview_id = $1",
+        interview_id as InterviewId
+    )
+    .fetch_all(pool)
+    .await
 }
 
 pub struct QuestionState {
-    pub id: Uuid,
+    pub id: QuestionId,
     pub prompt: String,
     pub answer_kind: AnswerKind,
     pub answered: bool,
@@ -109,7 +112,7 @@ pub async fn questions(pool: &PgPool, interview: &LinkedInterview) -> sqlx::Resu
            from version_questions q
            left join question_windows w on w.interview_id = $1 and w.question_id = q.id
            where q.version_id = $2 order by q.position"#,
-        interview.id,
+        interview.id as InterviewId,
         interview.template_version_id,
     )
     .fetch_all(pool)

@@ -1,7 +1,7 @@
 use askama::Template;
-use uuid::Uuid;
 
 use super::notice::Notice;
+use crate::ids::QuestionId;
 use crate::static_files;
 
 #[derive(Template)]
@@ -100,7 +100,7 @@ pub struct ReviewPage {
 }
 
 pub struct ReviewItem {
-    pub id: Uuid,
+    pub id: QuestionId,
     pub prompt: String,
     /// Its time ran out without an answer.
     pub missed: bool,

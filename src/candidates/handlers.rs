@@ -7,6 +7,7 @@ use super::{
     store::{self, Created, Removed, Updated},
     views::*,
 };
+use crate::ids::{ApplicationId, CandidateId, JobId};
 use crate::{
     applications::{self, store::Added},
     auth::CurrentUser,
@@ -77,7 +78,7 @@ pub async fn new_page(_: CurrentUser, shell: Shell) -> AppResult<Response> {
 
 fn form_page(
     shell: Shell,
-    candidate_id: Option<Uuid>,
+    candidate_id: Option<CandidateId>,
     values: CandidateForm,
     errors: FieldErrors,
 ) -> CandidateFormPage {
@@ -100,7 +101,7 @@ pub async fn create(
     Form(mut form): Form<CandidateForm>,
 ) -> AppResult<Response> {
     // A form without a usable key still works; it just loses double-submit protection.
-    let key = crate::forms::idempotency_key(&form.idempotency_key);
+    let key: CandidateId = crate::forms::idempotency_key(&form.idempotency_key);
     form.idempotency_key = key.to_string();
     let candidate = match form.validate() {
         Ok(candidate) => candidate,
@@ -130,7 +131,7 @@ pub async fn create(
     }
 }
 
-async fn find(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<store::Candidate> {
+async fn find(state: &AppState, user: &CurrentUser, id: CandidateId) -> AppResult<store::Candidate> {
     store::find(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)
 }
 
@@ -138,7 +139,7 @@ pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<CandidateId>,
 ) -> AppResult<Response> {
     render(&candidate_page(&state, &user, shell, id, None, None).await?)
 }
@@ -148,9 +149,9 @@ async fn candidate_page(
     state: &AppState,
     user: &CurrentUser,
     shell: Shell,
-    id: Uuid,
+    id: CandidateId,
     add_to_job_error: Option<AddToJobError>,
-    selected_job: Option<Uuid>,
+    selected_job: Option<JobId>,
 ) -> AppResult<CandidatePage> {
     let candidate = find(state, user, id).await?;
     let applications = applications::store::for_candidate(&state.pool, user.company_id, id)
@@ -192,7 +193,7 @@ pub async fn edit_page(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<CandidateId>,
 ) -> AppResult<Response> {
     let candidate = find(&state, &user, id).await?;
     let values = CandidateForm {
@@ -209,7 +210,7 @@ pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<CandidateId>,
     Form(form): Form<CandidateForm>,
 ) -> AppResult<Response> {
     // Unknown ids are a 404 even when the form is invalid.
@@ -247,7 +248,11 @@ pub async fn update(
     }
 }
 
-pub async fn delete(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn delete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<CandidateId>,
+) -> AppResult<Response> {
     let candidate = find(&state, &user, id).await?;
     match store::delete_or_archive(&state.pool, user.company_id, id).await? {
         None => Err(AppError::NotFound),
@@ -263,7 +268,11 @@ pub async fn delete(State(state): State<AppState>, user: CurrentUser, PathId(id)
     }
 }
 
-pub async fn restore(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn restore(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<CandidateId>,
+) -> AppResult<Response> {
     let candidate = find(&state, &user, id).await?;
     if !store::restore(&state.pool, user.company_id, id).await? {
         return Err(AppError::NotFound);
@@ -284,11 +293,11 @@ pub async fn add_to_job(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<CandidateId>,
     Form(form): Form<AddToJobForm>,
 ) -> AppResult<Response> {
     find(&state, &user, id).await?;
-    let refuse = |message: &str, existing_application: Option<Uuid>, job: Option<Uuid>| {
+    let refuse = |message: &str, existing_application: Option<ApplicationId>, job: Option<JobId>| {
         let error = AddToJobError { message: message.to_owned(), existing_application };
         let (state, user, shell) = (state.clone(), user.clone(), shell.clone());
         async move { render(&candidate_page(&state, &user, shell, id, Some(error), job).await?) }
@@ -296,7 +305,7 @@ pub async fn add_to_job(
     let job_id = match form.job_id.trim() {
         "" => return refuse("Choose a job.", None, None).await,
         // A job id that is not an id names no job of this company.
-        raw => Uuid::parse_str(raw).map_err(|_| AppError::NotFound)?,
+        raw => JobId::from(Uuid::parse_str(raw).map_err(|_| AppError::NotFound)?),
     };
     let key = crate::forms::idempotency_key(&form.idempotency_key);
     match applications::store::add(&state.pool, user.company_id, id, job_id, key).await? {

@@ -6,11 +6,10 @@
 
 use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::model::{CandidateStatus, NewCandidate, Search, StatusFilter};
+use crate::ids::{CandidateId, CompanyId};
 use crate::{
-    ids::CompanyId,
     interviews::lifecycle::{self, EmailCap},
     pagination::{PER_PAGE, PageNumber},
 };
@@ -19,7 +18,7 @@ use crate::{
 const _: () = assert!(PER_PAGE == 25);
 
 pub struct CandidateRow {
-    pub id: Uuid,
+    pub id: CandidateId,
     pub name: String,
     pub email: String,
     pub status: CandidateStatus,
@@ -132,7 +131,7 @@ pub async fn list(
     let rows = matches
         .into_iter()
         .map(|m| CandidateRow {
-            id: m.id,
+            id: m.id.into(),
             name: m.name,
             email: m.email,
             status: m.status,
@@ -143,7 +142,7 @@ pub async fn list(
 }
 
 pub struct Candidate {
-    pub id: Uuid,
+    pub id: CandidateId,
     pub name: String,
     pub email: String,
     pub phone: Option<String>,
@@ -156,14 +155,14 @@ pub struct Candidate {
     pub interviewed: bool,
 }
 
-pub async fn find(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<Candidate>> {
+pub async fn find(pool: &PgPool, company_id: CompanyId, id: CandidateId) -> sqlx::Result<Option<Candidate>> {
     sqlx::query_as!(
         Candidate,
         r#"select id, name, email::text as "email!", phone, notes, status as "status: _", last_activity_at, archived_at, created_at,
                   exists(select 1 from interviews i where i.company_id = $1 and i.candidate_id = $2) as "interviewed!"
            from candidates where company_id = $1 and id = $2"#,
         company_id as CompanyId,
-        id,
+        id as CandidateId,
     )
     .fetch_optional(pool)
     .await
@@ -171,7 +170,7 @@ pub async fn find(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Resul
 
 /// The candidate who already has this email in the company (emails compare without case).
 pub struct ExistingCandidate {
-    pub id: Uuid,
+    pub id: CandidateId,
     pub name: String,
 }
 
@@ -191,9 +190,9 @@ pub async fn find_by_email(
 }
 
 pub enum Created {
-    Created(Uuid),
+    Created(CandidateId),
     /// The same form was submitted before (double click, retry): nothing new was made.
-    AlreadySubmitted(Uuid),
+    AlreadySubmitted(CandidateId),
     EmailTaken(ExistingCandidate),
     /// The key names another company's candidate (a forged form), or the conflicting
     /// candidate vanished in between: the user should reload the form and retry.
@@ -202,13 +201,18 @@ pub enum Created {
 
 /// Inserts with the form's idempotency key as the id, so a repeated submission finds
 /// its first result instead of making a second candidate.
-pub async fn create(pool: &PgPool, company_id: CompanyId, id: Uuid, candidate: &NewCandidate) -> sqlx::Result<Created> {
+pub async fn create(
+    pool: &PgPool,
+    company_id: CompanyId,
+    id: CandidateId,
+    candidate: &NewCandidate,
+) -> sqlx::Result<Created> {
     let inserted = sqlx::query_scalar!(
-        "insert into candidates (id, company_id, name, email, phone, notes)
-         values ($1, $2, $3, $4::text::citext, $5, $6)
-         on conflict do nothing
-         returning id",
-        id,
+        r#"insert into candidates (id, company_id, name, email, phone, notes)
+           values ($1, $2, $3, $4::text::citext, $5, $6)
+           on conflict do nothing
+           returning id as "id: CandidateId""#,
+        id as CandidateId,
         company_id as CompanyId,
         candidate.name.as_str(),
         candidate.email.as_str(),
@@ -222,10 +226,12 @@ pub async fn create(pool: &PgPool, company_id: CompanyId, id: Uuid, candidate: &
     }
     // Unscoped on purpose: only whose row holds this key is read, to tell a repeated
     // form from a key that collides with another company's candidate.
-    let earlier =
-        sqlx::query_scalar!(r#"select company_id as "company_id: CompanyId" from candidates where id = $1"#, id)
-            .fetch_optional(pool)
-            .await?;
+    let earlier = sqlx::query_scalar!(
+        r#"select company_id as "company_id: CompanyId" from candidates where id = $1"#,
+        id as CandidateId
+    )
+    .fetch_optional(pool)
+    .await?;
     match earlier {
         Some(owner) if owner == company_id => Ok(Created::AlreadySubmitted(id)),
         Some(_) => Ok(Created::Refused),
@@ -251,7 +257,7 @@ pub enum Updated {
 pub async fn update(
     pool: &PgPool,
     company_id: CompanyId,
-    id: Uuid,
+    id: CandidateId,
     candidate: &NewCandidate,
     email_cap: EmailCap,
 ) -> lifecycle::Result<Updated> {
@@ -259,7 +265,7 @@ pub async fn update(
     let email_changed = sqlx::query_scalar!(
         r#"select email <> $3::text::citext as "changed!" from candidates where company_id = $1 and id = $2"#,
         company_id as CompanyId,
-        id,
+        id as CandidateId,
         candidate.email.as_str(),
     )
     .fetch_optional(&mut *tx)
@@ -275,7 +281,7 @@ pub async fn update(
         "update candidates set name = $3, email = $4::text::citext, phone = $5, notes = $6, updated_at = now()
          where company_id = $1 and id = $2",
         company_id as CompanyId,
-        id,
+        id as CandidateId,
         candidate.name.as_str(),
         candidate.email.as_str(),
         candidate.phone,
@@ -309,7 +315,7 @@ pub enum Removed {
     AlreadyArchived,
 }
 
-pub async fn delete_or_archive(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<Removed>> {
+pub async fn delete_or_archive(pool: &PgPool, company_id: CompanyId, id: CandidateId) -> sqlx::Result<Option<Removed>> {
     let mut tx = pool.begin().await?;
     // Decided by the interviews themselves: a candidate whose interviews were all
     // cancelled is "new" again but still has a history to keep.
@@ -318,15 +324,19 @@ pub async fn delete_or_archive(pool: &PgPool, company_id: CompanyId, id: Uuid) -
                   exists(select 1 from interviews i where i.company_id = $1 and i.candidate_id = $2) as "interviewed!"
            from candidates where company_id = $1 and id = $2 for update"#,
         company_id as CompanyId,
-        id,
+        id as CandidateId,
     )
     .fetch_optional(&mut *tx)
     .await?;
     let Some(candidate) = found else { return Ok(None) };
     let removed = if !candidate.interviewed {
-        sqlx::query!("delete from candidates where company_id = $1 and id = $2", company_id as CompanyId, id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "delete from candidates where company_id = $1 and id = $2",
+            company_id as CompanyId,
+            id as CandidateId
+        )
+        .execute(&mut *tx)
+        .await?;
         Removed::Deleted
     } else if candidate.archived_at.is_some() {
         Removed::AlreadyArchived
@@ -334,7 +344,7 @@ pub async fn delete_or_archive(pool: &PgPool, company_id: CompanyId, id: Uuid) -
         sqlx::query!(
             "update candidates set archived_at = now(), updated_at = now() where company_id = $1 and id = $2",
             company_id as CompanyId,
-            id,
+            id as CandidateId,
         )
         .execute(&mut *tx)
         .await?;
@@ -345,13 +355,13 @@ pub async fn delete_or_archive(pool: &PgPool, company_id: CompanyId, id: Uuid) -
 }
 
 /// Brings an archived candidate back to the list. False when there is no such candidate.
-pub async fn restore(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<bool> {
+pub async fn restore(pool: &PgPool, company_id: CompanyId, id: CandidateId) -> sqlx::Result<bool> {
     let found = sqlx::query_scalar!(
         r#"update candidates set archived_at = null, updated_at = now()
            where company_id = $1 and id = $2
            returning id"#,
         company_id as CompanyId,
-        id,
+        id as CandidateId,
     )
     .fetch_optional(pool)
     .await?;

@@ -5,10 +5,11 @@ use super::{
     model::{CandidateForm, CandidateStatus, StatusFilter},
     store::ExistingCandidate,
 };
+use crate::ids::{ApplicationId, CandidateId, JobId};
 use crate::{applications::model::Stage, dates::When, forms::FieldErrors, layout::Shell, pagination::Pager};
 
 pub struct CandidateRowView {
-    pub id: Uuid,
+    pub id: CandidateId,
     pub name: String,
     pub email: String,
     pub status: CandidateStatus,
@@ -64,7 +65,7 @@ impl CandidatesPage {
 pub struct CandidateFormPage {
     pub shell: Shell,
     /// `None` on the create form.
-    pub candidate_id: Option<Uuid>,
+    pub candidate_id: Option<CandidateId>,
     pub values: CandidateForm,
     pub errors: FieldErrors,
     /// The candidate who already has the entered email.
@@ -94,7 +95,7 @@ impl CandidateFormPage {
 }
 
 pub struct ApplicationView {
-    pub id: Uuid,
+    pub id: ApplicationId,
     pub job_title: String,
     pub job_closed: bool,
     pub stage: Stage,
@@ -102,7 +103,7 @@ pub struct ApplicationView {
 }
 
 pub struct JobChoice {
-    pub id: Uuid,
+    pub id: JobId,
     pub title: String,
     pub selected: bool,
 }
@@ -110,14 +111,14 @@ pub struct JobChoice {
 /// "Add to job" refused: the message, and the application it points to, if any.
 pub struct AddToJobError {
     pub message: String,
-    pub existing_application: Option<Uuid>,
+    pub existing_application: Option<ApplicationId>,
 }
 
 #[derive(Template)]
 #[template(path = "candidates/show.html")]
 pub struct CandidatePage {
     pub shell: Shell,
-    pub id: Uuid,
+    pub id: CandidateId,
     pub name: String,
     pub email: String,
     pub phone: Option<String>,

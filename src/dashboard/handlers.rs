@@ -7,6 +7,7 @@ use super::{
     model::{Period, Scope},
     views::{self, DashboardPage, JobChoice, Preset},
 };
+use crate::ids::JobId;
 use crate::{
     auth::CurrentUser,
     error::AppResult,
@@ -47,7 +48,7 @@ pub async fn show(
         .job
         .as_deref()
         .and_then(|raw| Uuid::parse_str(raw).ok())
-        .and_then(|id| jobs.iter().find(|job| job.id == id));
+        .and_then(|id| jobs.iter().find(|job| job.id == JobId::from(id)));
     let preset = query.days.as_deref().and_then(|raw| raw.parse().ok()).filter(|days| PRESETS.contains(days));
     let chosen = match (parse_date(query.from.as_deref()), parse_date(query.to.as_deref())) {
         (Some(from), Some(to)) => Some(Period::between(from, to)),

@@ -1,8 +1,8 @@
 //! What the Dashboard counts: a period of UTC days, the cohort's funnel, where candidates
 //! stop and the completions per day.
 
+use crate::ids::JobId;
 use time::{Date, Duration, OffsetDateTime};
-use uuid::Uuid;
 
 /// Whole UTC days, both ends included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -51,7 +51,7 @@ impl Period {
 /// What one view of the Dashboard counts: the company's interviews, or one job's, in a period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Scope {
-    pub job_id: Option<Uuid>,
+    pub job_id: Option<JobId>,
     pub period: Period,
 }
 

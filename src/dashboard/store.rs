@@ -3,10 +3,9 @@
 
 use sqlx::PgPool;
 use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
 use super::model::{Cohort, Figures, Scope, StopPoint};
-use crate::ids::CompanyId;
+use crate::ids::{CompanyId, JobId};
 
 /// Everything the page shows for `scope`.
 pub async fn figures(pool: &PgPool, company_id: CompanyId, scope: &Scope) -> sqlx::Result<Figures> {
@@ -30,7 +29,7 @@ fn midnight(day: Date) -> OffsetDateTime {
 async fn cohort(
     pool: &PgPool,
     company_id: CompanyId,
-    job_id: Option<Uuid>,
+    job_id: Option<JobId>,
     start: OffsetDateTime,
     end: OffsetDateTime,
 ) -> sqlx::Result<Cohort> {
@@ -52,7 +51,7 @@ async fn cohort(
            from interviews i
            where company_id = $1 and ($2::uuid is null or job_id = $2) and created_at >= $3 and created_at < $4"#,
         company_id as CompanyId,
-        job_id,
+        job_id as Option<JobId>,
         start,
         end,
     )
@@ -65,7 +64,7 @@ async fn cohort(
 async fn stop_points(
     pool: &PgPool,
     company_id: CompanyId,
-    job_id: Option<Uuid>,
+    job_id: Option<JobId>,
     start: OffsetDateTime,
     end: OffsetDateTime,
 ) -> sqlx::Result<Vec<StopPoint>> {
@@ -88,7 +87,7 @@ async fn stop_points(
            order by count(*) desc, first_unanswered.number, first_unanswered.prompt
            limit 10"#,
         company_id as CompanyId,
-        job_id,
+        job_id as Option<JobId>,
         start,
         end,
     )
@@ -101,7 +100,7 @@ async fn stop_points(
 async fn completions_per_day(
     pool: &PgPool,
     company_id: CompanyId,
-    job_id: Option<Uuid>,
+    job_id: Option<JobId>,
     start: OffsetDateTime,
     end: OffsetDateTime,
 ) -> sqlx::Result<Vec<(Date, i64)>> {
@@ -112,7 +111,7 @@ async fn completions_per_day(
              and completed_at >= $3 and completed_at < $4
            group by 1 order by 1"#,
         company_id as CompanyId,
-        job_id,
+        job_id as Option<JobId>,
         start,
         end,
     )

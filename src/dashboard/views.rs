@@ -4,9 +4,9 @@
 
 use askama::Template;
 use time::{Date, macros::format_description};
-use uuid::Uuid;
 
 use super::model::{Cohort, Figures, Period, StopPoint};
+use crate::ids::JobId;
 use crate::layout::Shell;
 
 #[derive(Template)]
@@ -34,7 +34,7 @@ pub struct DashboardPage {
 }
 
 pub struct JobChoice {
-    pub id: Uuid,
+    pub id: JobId,
     pub title: String,
     pub selected: bool,
 }

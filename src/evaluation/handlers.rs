@@ -15,11 +15,11 @@ use super::{
     store::{self, RerunOutcome},
     views::*,
 };
+use crate::ids::{CompanyId, InterviewId, QuestionId};
 use crate::{
     auth::{CurrentUser, roles},
     error::{AppError, AppResult},
     extract::{Form, PathId},
-    ids::CompanyId,
     interview_templates::model::AnswerKind,
     interviews::model::InterviewStatus,
     layout::Flash,
@@ -37,7 +37,11 @@ fn badge_of(status: EvaluationStatus) -> &'static str {
 }
 
 /// The evaluation and review section of the interview page.
-pub async fn review_section(state: &AppState, user: &CurrentUser, interview_id: Uuid) -> AppResult<ReviewSection> {
+pub async fn review_section(
+    state: &AppState,
+    user: &CurrentUser,
+    interview_id: InterviewId,
+) -> AppResult<ReviewSection> {
     let stored = load_review(&state.pool, user.company_id, interview_id).await?;
     let no_transcriber = state.config.evaluation.transcribe_url.is_none();
     let standing = reviews::store::standing(&state.pool, user.company_id, interview_id, user.user_id)
@@ -64,7 +68,7 @@ struct StoredReview {
     decision: Option<store::DecisionRow>,
 }
 
-async fn load_review(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> AppResult<StoredReview> {
+async fn load_review(pool: &PgPool, company_id: CompanyId, interview_id: InterviewId) -> AppResult<StoredReview> {
     let status = store::interview_status(pool, company_id, interview_id).await?.ok_or(AppError::NotFound)?;
     let completed = status == InterviewStatus::Completed;
     let latest = store::latest_run(pool, company_id, interview_id).await?;
@@ -100,7 +104,7 @@ async fn load_review(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -
 /// their role allows. With `rate_first`, the evaluation's result and the others'
 /// ratings are left out until the user has rated every answer.
 fn review_view(
-    interview_id: Uuid,
+    interview_id: InterviewId,
     stored: StoredReview,
     user: &CurrentUser,
     no_transcriber: bool,
@@ -171,7 +175,8 @@ fn review_view(
     let showing_previous = shown.is_some() && !latest_is_done;
 
     let scored = Scored { scored: results.iter().filter(|r| r.score.is_some()).count(), of: questions.len() };
-    let mut results: HashMap<Uuid, store::AnswerResultRow> = results.into_iter().map(|r| (r.question_id, r)).collect();
+    let mut results: HashMap<QuestionId, store::AnswerResultRow> =
+        results.into_iter().map(|r| (r.question_id, r)).collect();
     let questions = questions
         .into_iter()
         .enumerate()
@@ -303,7 +308,11 @@ fn answer_timing(row: &store::QuestionAnswer) -> Option<String> {
 }
 
 /// Queues a new run; the page shows it once it is done (a failed evaluation can always be retried).
-pub async fn rerun(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn rerun(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<InterviewId>,
+) -> AppResult<Response> {
     let to = format!("/interviews/{id}#evaluation");
     Ok(match store::queue_rerun(&state.pool, user.company_id, id, user.user_id).await? {
         RerunOutcome::Queued => {
@@ -338,7 +347,7 @@ pub struct AnswerReviewInput {
 pub async fn review_answer(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId((id, answer_id)): PathId<(Uuid, Uuid)>,
+    PathId((id, answer_id)): PathId<(InterviewId, Uuid)>,
     Form(input): Form<AnswerReviewInput>,
 ) -> AppResult<Response> {
     let to = format!("/interviews/{id}#answer-{answer_id}");
@@ -371,7 +380,7 @@ pub struct DecisionInput {
 pub async fn decide(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<InterviewId>,
     Form(input): Form<DecisionInput>,
 ) -> AppResult<Response> {
     let to = format!("/interviews/{id}#decision");

@@ -7,6 +7,7 @@
 //! deterministic built-in [`rubric`]) and records the result as one evaluation row per
 //! run. The interview page shows the latest run beside the recruiters' own ratings.
 
+use crate::ids::InterviewId;
 mod handlers;
 pub mod llm;
 pub mod media;
@@ -24,7 +25,6 @@ use std::{future::Future, pin::Pin};
 use axum::{Router, routing::post};
 
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::{queue::Job, state::AppState};
 
@@ -38,7 +38,7 @@ pub use views::ReviewSection;
 /// The job the candidate's completion (or a re-run) queues: one evaluation run.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct EvaluateInterview {
-    pub interview_id: Uuid,
+    pub interview_id: InterviewId,
 }
 
 impl Job for EvaluateInterview {

@@ -25,9 +25,9 @@ use super::{
     store::{self, AnswerResult, FinishedRun},
     transcriber::{OpenAiTranscriber, Transcriber},
 };
+use crate::ids::{CompanyId, InterviewId};
 use crate::{
     config::Config,
-    ids::CompanyId,
     interview_templates::model::AnswerKind,
     interviews::model::InterviewStatus,
     queue::{self, Claim, Outcome, worker::Handler},
@@ -115,7 +115,7 @@ async fn settle(pool: &PgPool, claim: &Claim, outcome: Outcome) -> anyhow::Resul
     Ok(())
 }
 
-async fn process(pool: &PgPool, evaluator: &Evaluator, claim: &Claim, interview_id: Uuid) -> anyhow::Result<()> {
+async fn process(pool: &PgPool, evaluator: &Evaluator, claim: &Claim, interview_id: InterviewId) -> anyhow::Result<()> {
     let Some(company_id) = claim.company_id else {
         return settle(pool, claim, Outcome::Failed("the task names no company".into())).await;
     };
@@ -189,7 +189,7 @@ async fn evaluate(
     pool: &PgPool,
     evaluator: &Evaluator,
     company_id: CompanyId,
-    interview_id: Uuid,
+    interview_id: InterviewId,
     task: &store::TaskInterview,
 ) -> anyhow::Result<Evaluated> {
     let rows = store::questions_with_answers(pool, company_id, interview_id).await?;
@@ -204,7 +204,7 @@ async fn evaluate(
             },
         };
         questions.push(QuestionForScoring {
-            question_id: row.question_id,
+            question_id: row.question_id.uuid(),
             number: index + 1,
             prompt: row.prompt.clone(),
             key_points: row.key_points.clone(),
@@ -234,7 +234,7 @@ async fn evaluate(
                 AnswerContent::Unanswered => (None, None, TranscriptSource::Unanswered),
             };
             AnswerResult {
-                question_id: question.question_id,
+                question_id: question.question_id.into(),
                 answer_id: row.answer_id,
                 transcript,
                 transcript_note,

@@ -8,9 +8,9 @@ use super::{
     EvaluateInterview,
     model::{Decision, EvaluationStatus, Scorecard, StoredRecommendation, TranscriptSource},
 };
+use crate::ids::{CandidateId, CompanyId, InterviewId, QuestionId, UserId};
 use crate::{
     audit,
-    ids::CompanyId,
     interview_templates::model::AnswerKind,
     interviews::{
         lifecycle::record_event,
@@ -34,7 +34,7 @@ pub struct TaskInterview {
 pub async fn task_interview(
     pool: &PgPool,
     company_id: CompanyId,
-    interview_id: Uuid,
+    interview_id: InterviewId,
 ) -> sqlx::Result<Option<TaskInterview>> {
     sqlx::query_as!(
         TaskInterview,
@@ -43,7 +43,7 @@ pub async fn task_interview(
            from interviews i join jobs j on j.id = i.job_id join candidates c on c.id = i.candidate_id
            where i.company_id = $1 and i.id = $2"#,
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
     )
     .fetch_optional(pool)
     .await
@@ -54,7 +54,7 @@ pub async fn task_interview(
 pub async fn start_run(
     pool: &PgPool,
     company_id: CompanyId,
-    interview_id: Uuid,
+    interview_id: InterviewId,
     task_id: Uuid,
 ) -> sqlx::Result<Option<Uuid>> {
     sqlx::query_scalar!(
@@ -66,7 +66,7 @@ pub async fn start_run(
          returning id",
         Uuid::new_v4(),
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
         task_id,
     )
     .fetch_optional(pool)
@@ -75,7 +75,7 @@ pub async fn start_run(
 
 /// A question of an interview's template version, with the candidate's answer if any.
 pub struct QuestionAnswer {
-    pub question_id: Uuid,
+    pub question_id: QuestionId,
     pub position: i32,
     pub prompt: String,
     pub question_kind: AnswerKind,
@@ -97,7 +97,7 @@ pub struct QuestionAnswer {
 pub async fn questions_with_answers(
     pool: &PgPool,
     company_id: CompanyId,
-    interview_id: Uuid,
+    interview_id: InterviewId,
 ) -> sqlx::Result<Vec<QuestionAnswer>> {
     sqlx::query_as!(
         QuestionAnswer,
@@ -113,7 +113,7 @@ pub async fn questions_with_answers(
            where i.company_id = $1 and i.id = $2
            order by q.position"#,
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
     )
     .fetch_all(pool)
     .await
@@ -157,7 +157,7 @@ pub async fn save_transcript(
 
 /// One question's result as written: the words judged and the score.
 pub struct AnswerResult {
-    pub question_id: Uuid,
+    pub question_id: QuestionId,
     pub answer_id: Option<Uuid>,
     pub transcript: Option<String>,
     pub transcript_note: Option<String>,
@@ -170,7 +170,7 @@ pub struct AnswerResult {
 
 pub struct FinishedRun<'a> {
     pub company_id: CompanyId,
-    pub interview_id: Uuid,
+    pub interview_id: InterviewId,
     pub evaluation_id: Uuid,
     pub provider: &'a str,
     pub model: &'a str,
@@ -222,7 +222,7 @@ pub async fn finish_run(pool: &PgPool, run: &FinishedRun<'_>) -> sqlx::Result<()
             Uuid::new_v4(),
             run.evaluation_id,
             run.company_id as CompanyId,
-            answer.question_id,
+            answer.question_id as QuestionId,
             answer.answer_id,
             answer.transcript,
             answer.transcript_note,
@@ -270,7 +270,7 @@ pub async fn mark_retrying(
 pub async fn mark_failed(
     pool: &PgPool,
     company_id: CompanyId,
-    interview_id: Uuid,
+    interview_id: InterviewId,
     evaluation_id: Uuid,
     error: &str,
 ) -> sqlx::Result<()> {
@@ -292,9 +292,9 @@ pub async fn mark_failed(
 }
 
 /// The run a task started, if it got that far: (company, interview, evaluation).
-pub async fn run_of_task(pool: &PgPool, task_id: Uuid) -> sqlx::Result<Option<(CompanyId, Uuid, Uuid)>> {
+pub async fn run_of_task(pool: &PgPool, task_id: Uuid) -> sqlx::Result<Option<(CompanyId, InterviewId, Uuid)>> {
     let row = sqlx::query!(
-        r#"select company_id as "company_id: CompanyId", interview_id, id from evaluations where task_id = $1"#,
+        r#"select company_id as "company_id: CompanyId", interview_id as "interview_id: InterviewId", id from evaluations where task_id = $1"#,
         task_id
     )
     .fetch_optional(pool)
@@ -327,7 +327,7 @@ pub struct EvaluationRow {
 pub async fn latest_run(
     pool: &PgPool,
     company_id: CompanyId,
-    interview_id: Uuid,
+    interview_id: InterviewId,
 ) -> sqlx::Result<Option<EvaluationRow>> {
     sqlx::query_as!(
         EvaluationRow,
@@ -338,7 +338,7 @@ pub async fn latest_run(
            where e.company_id = $1 and e.interview_id = $2
            order by e.created_at desc, e.id desc limit 1"#,
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
     )
     .fetch_optional(pool)
     .await
@@ -348,7 +348,7 @@ pub async fn latest_run(
 pub async fn latest_done_run(
     pool: &PgPool,
     company_id: CompanyId,
-    interview_id: Uuid,
+    interview_id: InterviewId,
 ) -> sqlx::Result<Option<EvaluationRow>> {
     sqlx::query_as!(
         EvaluationRow,
@@ -359,28 +359,28 @@ pub async fn latest_done_run(
            where e.company_id = $1 and e.interview_id = $2 and e.status = 'done'
            order by e.created_at desc, e.id desc limit 1"#,
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
     )
     .fetch_optional(pool)
     .await
 }
 
 /// Whether an evaluation task of the interview waits for a worker.
-pub async fn task_pending(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> sqlx::Result<bool> {
+pub async fn task_pending(pool: &PgPool, company_id: CompanyId, interview_id: InterviewId) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
         r#"select exists(select 1 from tasks
              where company_id = $1 and kind = $2 and payload ->> 'interview_id' = $3::uuid::text
                and status in ('queued', 'running')) as "pending!""#,
         company_id as CompanyId,
         EvaluateInterview::KIND,
-        interview_id,
+        interview_id as InterviewId,
     )
     .fetch_one(pool)
     .await
 }
 
 pub struct AnswerResultRow {
-    pub question_id: Uuid,
+    pub question_id: QuestionId,
     pub transcript: Option<String>,
     pub transcript_note: Option<String>,
     pub transcript_source: TranscriptSource,
@@ -409,14 +409,18 @@ pub async fn answer_results(
 
 pub struct ReviewRow {
     pub answer_id: Uuid,
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub user_name: String,
     pub rating: i32,
     pub note: Option<String>,
     pub updated_at: OffsetDateTime,
 }
 
-pub async fn answer_reviews(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> sqlx::Result<Vec<ReviewRow>> {
+pub async fn answer_reviews(
+    pool: &PgPool,
+    company_id: CompanyId,
+    interview_id: InterviewId,
+) -> sqlx::Result<Vec<ReviewRow>> {
     sqlx::query_as!(
         ReviewRow,
         "select r.answer_id, r.user_id, u.name as user_name, r.rating, r.note, r.updated_at
@@ -426,7 +430,7 @@ pub async fn answer_reviews(pool: &PgPool, company_id: CompanyId, interview_id: 
          where r.company_id = $1 and a.interview_id = $2
          order by r.updated_at",
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
     )
     .fetch_all(pool)
     .await
@@ -439,14 +443,18 @@ pub struct DecisionRow {
     pub updated_at: OffsetDateTime,
 }
 
-pub async fn decision(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> sqlx::Result<Option<DecisionRow>> {
+pub async fn decision(
+    pool: &PgPool,
+    company_id: CompanyId,
+    interview_id: InterviewId,
+) -> sqlx::Result<Option<DecisionRow>> {
     sqlx::query_as!(
         DecisionRow,
         r#"select d.decision as "decision: _", d.note, u.name as "decided_by?", d.updated_at
            from interview_decisions d left join users u on u.id = d.decided_by
            where d.company_id = $1 and d.interview_id = $2"#,
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
     )
     .fetch_optional(pool)
     .await
@@ -455,23 +463,27 @@ pub async fn decision(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) 
 pub async fn interview_status(
     pool: &PgPool,
     company_id: CompanyId,
-    interview_id: Uuid,
+    interview_id: InterviewId,
 ) -> sqlx::Result<Option<InterviewStatus>> {
     sqlx::query_scalar!(
         r#"select status as "status: InterviewStatus" from interviews where company_id = $1 and id = $2"#,
         company_id as CompanyId,
-        interview_id
+        interview_id as InterviewId
     )
     .fetch_optional(pool)
     .await
 }
 
 /// Whether the candidate asked for a person's review instead of AI.
-pub async fn human_review_requested(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> sqlx::Result<bool> {
+pub async fn human_review_requested(
+    pool: &PgPool,
+    company_id: CompanyId,
+    interview_id: InterviewId,
+) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
         r#"select human_review_requested_at is not null as "requested!" from interviews where company_id = $1 and id = $2"#,
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
     )
     .fetch_one(pool)
     .await
@@ -491,15 +503,15 @@ pub enum RerunOutcome {
 pub async fn queue_rerun(
     pool: &PgPool,
     company_id: CompanyId,
-    interview_id: Uuid,
-    user_id: Uuid,
+    interview_id: InterviewId,
+    user_id: UserId,
 ) -> sqlx::Result<RerunOutcome> {
     let mut tx = pool.begin().await?;
     let Some(interview) = sqlx::query!(
         r#"select status as "status: InterviewStatus", human_review_requested_at is not null as "human_review!", candidate_id
            from interviews where company_id = $1 and id = $2 for update"#,
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -518,7 +530,7 @@ pub async fn queue_rerun(
                and status in ('queued', 'running')) as "pending!""#,
         company_id as CompanyId,
         EvaluateInterview::KIND,
-        interview_id,
+        interview_id as InterviewId,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -530,13 +542,13 @@ pub async fn queue_rerun(
         "insert into evaluations (id, company_id, interview_id, task_id, status, requested_by) values ($1, $2, $3, $4, 'queued', $5)",
         Uuid::new_v4(),
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
         task_id,
-        user_id,
+        user_id as UserId,
     )
     .execute(&mut *tx)
     .await?;
-    let subject = audit::Subject::interview(interview.candidate_id, interview_id);
+    let subject = audit::Subject::interview(interview.candidate_id.into(), interview_id);
     audit::record(&mut tx, company_id, audit::Actor::Member(user_id), audit::Action::EvaluationRerun, subject).await?;
     tx.commit().await?;
     Ok(RerunOutcome::Queued)
@@ -547,9 +559,9 @@ pub async fn queue_rerun(
 pub async fn save_answer_review(
     pool: &PgPool,
     company_id: CompanyId,
-    interview_id: Uuid,
+    interview_id: InterviewId,
     answer_id: Uuid,
-    user_id: Uuid,
+    user_id: UserId,
     rating: i32,
     note: Option<&str>,
 ) -> sqlx::Result<bool> {
@@ -560,8 +572,8 @@ pub async fn save_answer_review(
          on conflict (answer_id, user_id) do update set rating = excluded.rating, note = excluded.note, updated_at = now()",
         Uuid::new_v4(),
         company_id as CompanyId,
-        interview_id,
-        user_id,
+        interview_id as InterviewId,
+        user_id as UserId,
         rating,
         note,
         answer_id,
@@ -575,8 +587,8 @@ pub async fn save_answer_review(
 pub async fn save_decision(
     pool: &PgPool,
     company_id: CompanyId,
-    interview_id: Uuid,
-    user_id: Uuid,
+    interview_id: InterviewId,
+    user_id: UserId,
     decision: Decision,
     note: Option<&str>,
 ) -> sqlx::Result<bool> {
@@ -586,12 +598,12 @@ pub async fn save_decision(
          select i.id, i.company_id, $3, $4, $5 from interviews i where i.company_id = $1 and i.id = $2
          on conflict (interview_id) do update
            set decision = excluded.decision, note = excluded.note, decided_by = excluded.decided_by, updated_at = now()
-         returning (select candidate_id from interviews where company_id = $1 and id = $2) as \"candidate_id!\"",
+         returning (select candidate_id from interviews where company_id = $1 and id = $2) as \"candidate_id!: CandidateId\"",
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
         decision as Decision,
         note,
-        user_id,
+        user_id as UserId,
     )
     .fetch_optional(&mut *tx)
     .await?;

@@ -2,13 +2,14 @@ use askama::{Template, filters::HtmlSafe};
 use uuid::Uuid;
 
 use super::model::Recommendation;
+use crate::ids::InterviewId;
 use crate::{dates::When, interview_templates::model::AnswerKind};
 
 /// The evaluation and review section of the interview page.
 #[derive(Template)]
 #[template(path = "evaluation/review.html")]
 pub struct ReviewSection {
-    pub interview_id: Uuid,
+    pub interview_id: InterviewId,
     pub state: Option<RunState>,
     pub can_rerun: bool,
     /// "Run evaluation" when none has run yet.

@@ -7,6 +7,7 @@ use super::{
     store::{self, Direction, EditError, ListFilter, Template},
     views::*,
 };
+use crate::ids::{JobId, QuestionId, TemplateId};
 use crate::{
     auth::CurrentUser,
     error::{AppError, AppResult},
@@ -18,11 +19,11 @@ use crate::{
     state::AppState,
 };
 
-fn template_href(id: Uuid) -> String {
+fn template_href(id: TemplateId) -> String {
     format!("/interview-templates/{id}")
 }
 
-async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<Template> {
+async fn load(state: &AppState, user: &CurrentUser, id: TemplateId) -> AppResult<Template> {
     store::get(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)
 }
 
@@ -71,7 +72,7 @@ pub async fn list(
 ) -> AppResult<Response> {
     // Filters that mean nothing (a stale job id, a made-up status) are dropped.
     let filter = ListFilter {
-        job_id: Uuid::parse_str(query.job.trim()).ok(),
+        job_id: uuid::Uuid::parse_str(query.job.trim()).ok().map(JobId::from),
         status: TemplateStatus::parse(query.status.trim()),
     };
     let job_filter = filter.job_id.map(|id| id.to_string()).unwrap_or_default();
@@ -105,7 +106,7 @@ fn create_form(
     jobs: Vec<jobs::options::JobOption>,
     values: TemplateForm,
     errors: FieldErrors,
-    key: Uuid,
+    key: TemplateId,
 ) -> TemplateFormPage {
     TemplateFormPage {
         shell: shell.at(Section::InterviewTemplates),
@@ -135,7 +136,7 @@ pub async fn new_page(
         duration_minutes: "20".into(),
         ..Default::default()
     };
-    render(&create_form(shell, jobs, values, FieldErrors::default(), Uuid::new_v4()))
+    render(&create_form(shell, jobs, values, FieldErrors::default(), TemplateId::generate()))
 }
 
 pub async fn create(
@@ -144,9 +145,10 @@ pub async fn create(
     shell: Shell,
     Form(form): Form<TemplateForm>,
 ) -> AppResult<Response> {
-    let key = idempotency_key(&form.idempotency_key);
+    let key: TemplateId = idempotency_key(&form.idempotency_key);
     let jobs = jobs::options::all(&state.pool, user.company_id).await?;
-    let job_id = Uuid::parse_str(form.job_id.trim()).ok().filter(|id| jobs.iter().any(|j| j.id == *id));
+    let job_id =
+        Uuid::parse_str(form.job_id.trim()).ok().map(JobId::from).filter(|id| jobs.iter().any(|j| j.id == *id));
     let parsed = form.parse();
     let (Some(job_id), Ok(fields)) = (job_id, &parsed) else {
         let mut errors = parsed.err().unwrap_or_default();
@@ -175,7 +177,7 @@ async fn template_page(
     template: Template,
     question: QuestionForm,
     errors: FieldErrors,
-    question_key: Uuid,
+    question_key: QuestionId,
 ) -> AppResult<Response> {
     let questions = store::questions(&state.pool, user.company_id, template.id).await?;
     let versions = store::versions(&state.pool, user.company_id, template.id).await?;
@@ -195,10 +197,19 @@ pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<TemplateId>,
 ) -> AppResult<Response> {
     let template = load(&state, &user, id).await?;
-    template_page(&state, &user, shell, template, QuestionForm::default(), FieldErrors::default(), Uuid::new_v4()).await
+    template_page(
+        &state,
+        &user,
+        shell,
+        template,
+        QuestionForm::default(),
+        FieldErrors::default(),
+        QuestionId::generate(),
+    )
+    .await
 }
 
 fn edit_form(shell: Shell, template: &Template, values: TemplateForm, errors: FieldErrors) -> TemplateFormPage {
@@ -221,7 +232,7 @@ pub async fn edit_page(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<TemplateId>,
 ) -> AppResult<Response> {
     let template = load(&state, &user, id).await?;
     if template.is_published() {
@@ -245,7 +256,7 @@ pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<TemplateId>,
     Form(form): Form<TemplateForm>,
 ) -> AppResult<Response> {
     let template = load(&state, &user, id).await?;
@@ -264,14 +275,14 @@ pub async fn add_question(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<TemplateId>,
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
     let template = load(&state, &user, id).await?;
     if template.is_published() {
         return Ok(refused(&template));
     }
-    let key = idempotency_key(&form.idempotency_key);
+    let key: QuestionId = idempotency_key(&form.idempotency_key);
     let question = match form.parse() {
         Ok(question) => question,
         Err(errors) => return template_page(&state, &user, shell, template, form, errors, key).await,
@@ -283,8 +294,8 @@ pub async fn add_question(
 async fn load_question(
     state: &AppState,
     user: &CurrentUser,
-    id: Uuid,
-    question_id: Uuid,
+    id: TemplateId,
+    question_id: QuestionId,
 ) -> AppResult<(Template, store::Question)> {
     let template = load(state, user, id).await?;
     let question =
@@ -314,7 +325,7 @@ pub async fn edit_question_page(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId((id, question_id)): PathId<(Uuid, Uuid)>,
+    PathId((id, question_id)): PathId<(TemplateId, QuestionId)>,
 ) -> AppResult<Response> {
     let (template, question) = load_question(&state, &user, id, question_id).await?;
     if template.is_published() {
@@ -328,7 +339,7 @@ pub async fn update_question(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId((id, question_id)): PathId<(Uuid, Uuid)>,
+    PathId((id, question_id)): PathId<(TemplateId, QuestionId)>,
     Form(form): Form<QuestionForm>,
 ) -> AppResult<Response> {
     let (template, question) = load_question(&state, &user, id, question_id).await?;
@@ -346,25 +357,33 @@ pub async fn update_question(
 pub async fn remove_question(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId((id, question_id)): PathId<(Uuid, Uuid)>,
+    PathId((id, question_id)): PathId<(TemplateId, QuestionId)>,
 ) -> AppResult<Response> {
     let (template, question) = load_question(&state, &user, id, question_id).await?;
     let result = store::remove_question(&state.pool, user.company_id, template.id, question.id).await;
     after_edit(&template, result, &format!("Question {} removed.", question.position))
 }
 
-pub async fn move_up(state: State<AppState>, user: CurrentUser, ids: PathId<(Uuid, Uuid)>) -> AppResult<Response> {
+pub async fn move_up(
+    state: State<AppState>,
+    user: CurrentUser,
+    ids: PathId<(TemplateId, QuestionId)>,
+) -> AppResult<Response> {
     move_question(state, user, ids, Direction::Up).await
 }
 
-pub async fn move_down(state: State<AppState>, user: CurrentUser, ids: PathId<(Uuid, Uuid)>) -> AppResult<Response> {
+pub async fn move_down(
+    state: State<AppState>,
+    user: CurrentUser,
+    ids: PathId<(TemplateId, QuestionId)>,
+) -> AppResult<Response> {
     move_question(state, user, ids, Direction::Down).await
 }
 
 async fn move_question(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId((id, question_id)): PathId<(Uuid, Uuid)>,
+    PathId((id, question_id)): PathId<(TemplateId, QuestionId)>,
     direction: Direction,
 ) -> AppResult<Response> {
     let (template, question) = load_question(&state, &user, id, question_id).await?;
@@ -378,7 +397,11 @@ async fn move_question(
     after_edit(&template, result.map(|_| ()), message)
 }
 
-pub async fn publish(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn publish(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<TemplateId>,
+) -> AppResult<Response> {
     let template = load(&state, &user, id).await?;
     match store::publish(&state.pool, user.company_id, template.id).await {
         Ok(number) => Ok(Flash::success(format!("Published version {number}. It can now be sent to candidates."))
@@ -393,7 +416,11 @@ pub async fn publish(State(state): State<AppState>, user: CurrentUser, PathId(id
     }
 }
 
-pub async fn new_draft(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn new_draft(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<TemplateId>,
+) -> AppResult<Response> {
     let template = load(&state, &user, id).await?;
     let result = store::edit_as_new_draft(&state.pool, user.company_id, template.id).await;
     let message = match template.version_number {
@@ -417,7 +444,7 @@ pub async fn preview(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<TemplateId>,
     Query(query): Query<PreviewQuery>,
 ) -> AppResult<Response> {
     let template = load(&state, &user, id).await?;

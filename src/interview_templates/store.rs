@@ -14,7 +14,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::model::{AnswerKind, Difficulty, MAX_QUESTIONS, QuestionFields, TemplateFields, TemplateStatus};
-use crate::{ids::CompanyId, pagination::PageNumber};
+use crate::ids::{CompanyId, JobId, QuestionId, TemplateId};
+use crate::pagination::PageNumber;
 
 /// Why a change to a template was not made.
 #[derive(Debug)]
@@ -37,8 +38,8 @@ impl From<sqlx::Error> for EditError {
 
 /// A row of a template list (the Interview Templates page, a job's page).
 pub struct TemplateSummary {
-    pub id: Uuid,
-    pub job_id: Uuid,
+    pub id: TemplateId,
+    pub job_id: JobId,
     pub job_title: String,
     pub name: String,
     pub difficulty: Difficulty,
@@ -61,7 +62,7 @@ impl TemplateSummary {
 
 #[derive(Clone, Debug, Default)]
 pub struct ListFilter {
-    pub job_id: Option<Uuid>,
+    pub job_id: Option<JobId>,
     pub status: Option<TemplateStatus>,
 }
 
@@ -86,7 +87,7 @@ pub async fn list(
            order by t.created_at desc, t.id desc
            limit $4 offset $5"#,
         company_id as CompanyId,
-        filter.job_id,
+        filter.job_id as Option<JobId>,
         filter.status as Option<TemplateStatus>,
         page.limit(),
         page.offset(),
@@ -97,7 +98,7 @@ pub async fn list(
         r#"select count(*) as "count!" from interview_templates t
            where t.company_id = $1 and ($2::uuid is null or t.job_id = $2) and ($3::template_status is null or t.status = $3)"#,
         company_id as CompanyId,
-        filter.job_id,
+        filter.job_id as Option<JobId>,
         filter.status as Option<TemplateStatus>,
     )
     .fetch_one(pool)
@@ -106,7 +107,7 @@ pub async fn list(
 }
 
 /// Every template of one job: published first, then newest first.
-pub async fn for_job(pool: &PgPool, company_id: CompanyId, job_id: Uuid) -> sqlx::Result<Vec<TemplateSummary>> {
+pub async fn for_job(pool: &PgPool, company_id: CompanyId, job_id: JobId) -> sqlx::Result<Vec<TemplateSummary>> {
     sqlx::query_as!(
         TemplateSummary,
         r#"select t.id, t.job_id, j.title as job_title, t.name, t.difficulty as "difficulty: _", t.status as "status: _",
@@ -118,15 +119,15 @@ pub async fn for_job(pool: &PgPool, company_id: CompanyId, job_id: Uuid) -> sqlx
            where t.company_id = $1 and t.job_id = $2
            order by t.status = 'draft', t.created_at desc, t.id desc"#,
         company_id as CompanyId,
-        job_id,
+        job_id as JobId,
     )
     .fetch_all(pool)
     .await
 }
 
 pub struct Template {
-    pub id: Uuid,
-    pub job_id: Uuid,
+    pub id: TemplateId,
+    pub job_id: JobId,
     pub job_title: String,
     pub name: String,
     pub difficulty: Difficulty,
@@ -158,7 +159,7 @@ impl Template {
     }
 }
 
-pub async fn get(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<Template>> {
+pub async fn get(pool: &PgPool, company_id: CompanyId, id: TemplateId) -> sqlx::Result<Option<Template>> {
     sqlx::query_as!(
         Template,
         r#"select t.id, t.job_id, j.title as job_title, t.name, t.difficulty as "difficulty: _", t.focus_area, t.duration_minutes,
@@ -169,7 +170,7 @@ pub async fn get(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result
            join jobs j on j.id = t.job_id
            left join template_versions v on v.id = t.published_version_id
            where t.id = $1 and t.company_id = $2"#,
-        id,
+        id as TemplateId,
         company_id as CompanyId,
     )
     .fetch_optional(pool)
@@ -177,7 +178,7 @@ pub async fn get(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result
 }
 
 pub struct Question {
-    pub id: Uuid,
+    pub id: QuestionId,
     pub position: i32,
     pub prompt: String,
     pub answer_kind: AnswerKind,
@@ -199,7 +200,7 @@ impl Question {
 }
 
 /// The template's current questions in order.
-pub async fn questions(pool: &PgPool, company_id: CompanyId, template_id: Uuid) -> sqlx::Result<Vec<Question>> {
+pub async fn questions(pool: &PgPool, company_id: CompanyId, template_id: TemplateId) -> sqlx::Result<Vec<Question>> {
     sqlx::query_as!(
         Question,
         r#"select q.id, q.position, q.prompt, q.answer_kind as "answer_kind: _", q.thinking_seconds, q.answer_seconds,
@@ -208,7 +209,7 @@ pub async fn questions(pool: &PgPool, company_id: CompanyId, template_id: Uuid) 
            join interview_templates t on t.id = q.template_id
            where q.template_id = $1 and t.company_id = $2
            order by q.position"#,
-        template_id,
+        template_id as TemplateId,
         company_id as CompanyId,
     )
     .fetch_all(pool)
@@ -218,8 +219,8 @@ pub async fn questions(pool: &PgPool, company_id: CompanyId, template_id: Uuid) 
 pub async fn question(
     pool: &PgPool,
     company_id: CompanyId,
-    template_id: Uuid,
-    question_id: Uuid,
+    template_id: TemplateId,
+    question_id: QuestionId,
 ) -> sqlx::Result<Option<Question>> {
     sqlx::query_as!(
         Question,
@@ -228,8 +229,8 @@ pub async fn question(
            from template_questions q
            join interview_templates t on t.id = q.template_id
            where q.id = $1 and q.template_id = $2 and t.company_id = $3"#,
-        question_id,
-        template_id,
+        question_id as QuestionId,
+        template_id as TemplateId,
         company_id as CompanyId,
     )
     .fetch_optional(pool)
@@ -242,8 +243,8 @@ pub async fn question(
 pub async fn create(
     pool: &PgPool,
     company_id: CompanyId,
-    id: Uuid,
-    job_id: Uuid,
+    id: TemplateId,
+    job_id: JobId,
     fields: &TemplateFields,
 ) -> sqlx::Result<Option<bool>> {
     let inserted = sqlx::query!(
@@ -252,9 +253,9 @@ pub async fn create(
          select $1, j.company_id, j.id, $4, $5, $6, $7, $8, $9, $10
          from jobs j where j.id = $3 and j.company_id = $2
          on conflict (id) do nothing",
-        id,
+        id as TemplateId,
         company_id as CompanyId,
-        job_id,
+        job_id as JobId,
         fields.name,
         fields.difficulty as Difficulty,
         fields.focus_area,
@@ -272,7 +273,7 @@ pub async fn create(
     }
     let exists = sqlx::query_scalar!(
         r#"select exists(select 1 from interview_templates where id = $1 and company_id = $2) as "exists!""#,
-        id,
+        id as TemplateId,
         company_id as CompanyId,
     )
     .fetch_one(pool)
@@ -283,10 +284,10 @@ pub async fn create(
 /// Locks the template row for the rest of the transaction and checks that it is a
 /// draft. Every change takes this lock, and so does publishing, so a question can never
 /// be added between the copy into a version and the switch to published.
-async fn lock_draft(tx: &mut PgConnection, company_id: CompanyId, template_id: Uuid) -> Result<(), EditError> {
+async fn lock_draft(tx: &mut PgConnection, company_id: CompanyId, template_id: TemplateId) -> Result<(), EditError> {
     let status = sqlx::query_scalar!(
         r#"select status as "status: TemplateStatus" from interview_templates where id = $1 and company_id = $2 for update"#,
-        template_id,
+        template_id as TemplateId,
         company_id as CompanyId,
     )
     .fetch_optional(&mut *tx)
@@ -298,7 +299,12 @@ async fn lock_draft(tx: &mut PgConnection, company_id: CompanyId, template_id: U
     }
 }
 
-pub async fn update(pool: &PgPool, company_id: CompanyId, id: Uuid, fields: &TemplateFields) -> Result<(), EditError> {
+pub async fn update(
+    pool: &PgPool,
+    company_id: CompanyId,
+    id: TemplateId,
+    fields: &TemplateFields,
+) -> Result<(), EditError> {
     let mut tx = pool.begin().await?;
     lock_draft(&mut tx, company_id, id).await?;
     sqlx::query!(
@@ -306,7 +312,7 @@ pub async fn update(pool: &PgPool, company_id: CompanyId, id: Uuid, fields: &Tem
          set name = $3, difficulty = $4, focus_area = $5, duration_minutes = $6, intro = $7, retakes = $8,
              practice_prompt = $9, updated_at = now()
          where id = $1 and company_id = $2",
-        id,
+        id as TemplateId,
         company_id as CompanyId,
         fields.name,
         fields.difficulty as Difficulty,
@@ -322,11 +328,11 @@ pub async fn update(pool: &PgPool, company_id: CompanyId, id: Uuid, fields: &Tem
     Ok(())
 }
 
-async fn touch(tx: &mut PgConnection, company_id: CompanyId, template_id: Uuid) -> sqlx::Result<()> {
+async fn touch(tx: &mut PgConnection, company_id: CompanyId, template_id: TemplateId) -> sqlx::Result<()> {
     sqlx::query!(
         "update interview_templates set updated_at = now() where company_id = $1 and id = $2",
         company_id as CompanyId,
-        template_id
+        template_id as TemplateId
     )
     .execute(tx)
     .await?;
@@ -338,15 +344,15 @@ async fn touch(tx: &mut PgConnection, company_id: CompanyId, template_id: Uuid) 
 pub async fn add_question(
     pool: &PgPool,
     company_id: CompanyId,
-    template_id: Uuid,
-    question_id: Uuid,
+    template_id: TemplateId,
+    question_id: QuestionId,
     question: &QuestionFields,
 ) -> Result<(), EditError> {
     let mut tx = pool.begin().await?;
     lock_draft(&mut tx, company_id, template_id).await?;
     let count = sqlx::query_scalar!(
         r#"select count(*) as "count!" from template_questions where template_id = $1"#,
-        template_id
+        template_id as TemplateId
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -358,8 +364,8 @@ pub async fn add_question(
              (id, template_id, position, prompt, answer_kind, thinking_seconds, answer_seconds, key_points)
          values ($1, $2, $3, $4, $5, $6, $7, $8)
          on conflict (id) do nothing",
-        question_id,
-        template_id,
+        question_id as QuestionId,
+        template_id as TemplateId,
         count as i32 + 1,
         question.prompt,
         question.answer_kind as AnswerKind,
@@ -377,8 +383,8 @@ pub async fn add_question(
 pub async fn update_question(
     pool: &PgPool,
     company_id: CompanyId,
-    template_id: Uuid,
-    question_id: Uuid,
+    template_id: TemplateId,
+    question_id: QuestionId,
     question: &QuestionFields,
 ) -> Result<(), EditError> {
     let mut tx = pool.begin().await?;
@@ -387,8 +393,8 @@ pub async fn update_question(
         "update template_questions
          set prompt = $3, answer_kind = $4, thinking_seconds = $5, answer_seconds = $6, key_points = $7
          where id = $1 and template_id = $2",
-        question_id,
-        template_id,
+        question_id as QuestionId,
+        template_id as TemplateId,
         question.prompt,
         question.answer_kind as AnswerKind,
         question.thinking_seconds,
@@ -409,15 +415,18 @@ pub async fn update_question(
 pub async fn remove_question(
     pool: &PgPool,
     company_id: CompanyId,
-    template_id: Uuid,
-    question_id: Uuid,
+    template_id: TemplateId,
+    question_id: QuestionId,
 ) -> Result<(), EditError> {
     let mut tx = pool.begin().await?;
     lock_draft(&mut tx, company_id, template_id).await?;
-    let result =
-        sqlx::query!("delete from template_questions where id = $1 and template_id = $2", question_id, template_id)
-            .execute(&mut *tx)
-            .await?;
+    let result = sqlx::query!(
+        "delete from template_questions where id = $1 and template_id = $2",
+        question_id as QuestionId,
+        template_id as TemplateId
+    )
+    .execute(&mut *tx)
+    .await?;
     if result.rows_affected() == 0 {
         return Err(EditError::NotFound);
     }
@@ -428,7 +437,7 @@ pub async fn remove_question(
          from (select id, (row_number() over (order by position))::int as n
                from template_questions where template_id = $1) r
          where q.id = r.id and q.position <> r.n",
-        template_id,
+        template_id as TemplateId,
     )
     .execute(&mut *tx)
     .await?;
@@ -448,16 +457,16 @@ pub enum Direction {
 pub async fn move_question(
     pool: &PgPool,
     company_id: CompanyId,
-    template_id: Uuid,
-    question_id: Uuid,
+    template_id: TemplateId,
+    question_id: QuestionId,
     direction: Direction,
 ) -> Result<bool, EditError> {
     let mut tx = pool.begin().await?;
     lock_draft(&mut tx, company_id, template_id).await?;
     let position = sqlx::query_scalar!(
         "select position from template_questions where id = $1 and template_id = $2",
-        question_id,
-        template_id,
+        question_id as QuestionId,
+        template_id as TemplateId,
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -468,7 +477,7 @@ pub async fn move_question(
          where template_id = $1 and (case when $3 then position < $2 else position > $2 end)
          order by case when $3 then -position else position end
          limit 1",
-        template_id,
+        template_id as TemplateId,
         position,
         up,
     )
@@ -478,10 +487,10 @@ pub async fn move_question(
     sqlx::query!(
         "update template_questions set position = case when id = $1 then $2::int else $3::int end
          where template_id = $4 and id in ($1, $5)",
-        question_id,
+        question_id as QuestionId,
         neighbour.position,
         position,
-        template_id,
+        template_id as TemplateId,
         neighbour.id,
     )
     .execute(&mut *tx)
@@ -494,12 +503,12 @@ pub async fn move_question(
 /// Publishes a draft: in one transaction, a new version (the next number) with copies
 /// of the template's fields and questions, then status published pointing at it.
 /// Returns the version number.
-pub async fn publish(pool: &PgPool, company_id: CompanyId, template_id: Uuid) -> Result<i32, EditError> {
+pub async fn publish(pool: &PgPool, company_id: CompanyId, template_id: TemplateId) -> Result<i32, EditError> {
     let mut tx = pool.begin().await?;
     lock_draft(&mut tx, company_id, template_id).await?;
     let questions = sqlx::query_scalar!(
         r#"select count(*) as "count!" from template_questions where template_id = $1"#,
-        template_id
+        template_id as TemplateId
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -508,7 +517,7 @@ pub async fn publish(pool: &PgPool, company_id: CompanyId, template_id: Uuid) ->
     }
     let number = sqlx::query_scalar!(
         r#"select coalesce(max(number), 0) + 1 as "number!" from template_versions where template_id = $1"#,
-        template_id,
+        template_id as TemplateId,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -520,7 +529,7 @@ pub async fn publish(pool: &PgPool, company_id: CompanyId, template_id: Uuid) ->
                 t.practice_prompt
          from interview_templates t where t.id = $2",
         version_id,
-        template_id,
+        template_id as TemplateId,
         number,
     )
     .execute(&mut *tx)
@@ -532,14 +541,14 @@ pub async fn publish(pool: &PgPool, company_id: CompanyId, template_id: Uuid) ->
                 q.thinking_seconds, q.answer_seconds, q.key_points
          from template_questions q where q.template_id = $2",
         version_id,
-        template_id,
+        template_id as TemplateId,
     )
     .execute(&mut *tx)
     .await?;
     sqlx::query!(
         "update interview_templates set status = 'published', published_version_id = $2, updated_at = now()
          where id = $1 and company_id = $3",
-        template_id,
+        template_id as TemplateId,
         version_id,
         company_id as CompanyId,
     )
@@ -552,11 +561,11 @@ pub async fn publish(pool: &PgPool, company_id: CompanyId, template_id: Uuid) ->
 /// Turns a published template back into a draft to change it. Its versions stay as they
 /// are (interviews already sent point at them); until it is published again, it is not
 /// offered for sending. Doing it twice is harmless.
-pub async fn edit_as_new_draft(pool: &PgPool, company_id: CompanyId, template_id: Uuid) -> Result<(), EditError> {
+pub async fn edit_as_new_draft(pool: &PgPool, company_id: CompanyId, template_id: TemplateId) -> Result<(), EditError> {
     let mut tx = pool.begin().await?;
     let status = sqlx::query_scalar!(
         r#"select status as "status: TemplateStatus" from interview_templates where id = $1 and company_id = $2 for update"#,
-        template_id,
+        template_id as TemplateId,
         company_id as CompanyId,
     )
     .fetch_optional(&mut *tx)
@@ -566,7 +575,7 @@ pub async fn edit_as_new_draft(pool: &PgPool, company_id: CompanyId, template_id
         sqlx::query!(
             "update interview_templates set status = 'draft', published_version_id = null, updated_at = now()
              where id = $1 and company_id = $2",
-            template_id,
+            template_id as TemplateId,
             company_id as CompanyId,
         )
         .execute(&mut *tx)
@@ -584,7 +593,11 @@ pub struct VersionSummary {
 }
 
 /// Every published version of a template, newest first.
-pub async fn versions(pool: &PgPool, company_id: CompanyId, template_id: Uuid) -> sqlx::Result<Vec<VersionSummary>> {
+pub async fn versions(
+    pool: &PgPool,
+    company_id: CompanyId,
+    template_id: TemplateId,
+) -> sqlx::Result<Vec<VersionSummary>> {
     sqlx::query_as!(
         VersionSummary,
         r#"select v.id, v.number, v.published_at,
@@ -592,7 +605,7 @@ pub async fn versions(pool: &PgPool, company_id: CompanyId, template_id: Uuid) -
            from template_versions v
            where v.template_id = $1 and v.company_id = $2
            order by v.number desc"#,
-        template_id,
+        template_id as TemplateId,
         company_id as CompanyId,
     )
     .fetch_all(pool)
@@ -602,12 +615,12 @@ pub async fn versions(pool: &PgPool, company_id: CompanyId, template_id: Uuid) -
 pub async fn version_id_by_number(
     pool: &PgPool,
     company_id: CompanyId,
-    template_id: Uuid,
+    template_id: TemplateId,
     number: i32,
 ) -> sqlx::Result<Option<Uuid>> {
     sqlx::query_scalar!(
         "select id from template_versions where template_id = $1 and company_id = $2 and number = $3",
-        template_id,
+        template_id as TemplateId,
         company_id as CompanyId,
         number,
     )
@@ -618,9 +631,9 @@ pub async fn version_id_by_number(
 /// A published template of an open job, with the version an interview would be sent
 /// with: what the Send Interview modal lists. Closed jobs and drafts are left out.
 pub struct SendableTemplate {
-    pub job_id: Uuid,
+    pub job_id: JobId,
     pub job_title: String,
-    pub template_id: Uuid,
+    pub template_id: TemplateId,
     pub version_id: Uuid,
     pub name: String,
     pub difficulty: Difficulty,
@@ -679,8 +692,8 @@ pub async fn questions_of_versions(
 #[derive(Debug)]
 pub struct Version {
     pub id: Uuid,
-    pub template_id: Uuid,
-    pub job_id: Uuid,
+    pub template_id: TemplateId,
+    pub job_id: JobId,
     pub job_title: String,
     pub number: i32,
     pub name: String,
@@ -694,7 +707,7 @@ pub struct Version {
 
 #[derive(Debug)]
 pub struct VersionQuestion {
-    pub id: Uuid,
+    pub id: QuestionId,
     pub position: i32,
     pub prompt: String,
     pub answer_kind: AnswerKind,

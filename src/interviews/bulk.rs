@@ -19,6 +19,7 @@ use super::{
     store::{self, CandidateToInvite},
     views::{BulkRecipient, BulkSendPage},
 };
+use crate::ids::{CandidateId, JobId};
 use crate::{
     auth::CurrentUser,
     domain::EmailAddress,
@@ -36,8 +37,8 @@ const NOTHING_SELECTED: &str = "Select at least one candidate to send an intervi
 #[derive(Default)]
 struct BulkInput {
     /// Distinct, in the order given; malformed ids are dropped.
-    ids: Vec<Uuid>,
-    job_id: Option<Uuid>,
+    ids: Vec<CandidateId>,
+    job_id: Option<JobId>,
     version_id: Option<Uuid>,
     idempotency_key: Option<Uuid>,
     return_to: Option<String>,
@@ -52,11 +53,11 @@ impl BulkInput {
         for (name, value) in url::form_urlencoded::parse(encoded) {
             match &*name {
                 "ids" => {
-                    if let Some(id) = uuid(&value).filter(|id| !input.ids.contains(id)) {
+                    if let Some(id) = uuid(&value).map(CandidateId::from).filter(|id| !input.ids.contains(id)) {
                         input.ids.push(id);
                     }
                 }
-                "job_id" => input.job_id = uuid(&value),
+                "job_id" => input.job_id = uuid(&value).map(JobId::from),
                 "version_id" => input.version_id = uuid(&value),
                 "idempotency_key" => input.idempotency_key = uuid(&value),
                 "return_to" => input.return_to = Some(value.into_owned()),
@@ -250,7 +251,7 @@ mod tests {
 
     #[test]
     fn parses_repeated_ids_once_each() {
-        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let (a, b) = (CandidateId::generate(), CandidateId::generate());
         let raw = format!("ids={a}&ids=nope&ids={b}&ids={a}&job_id=&return_to=%2Fcandidates%3Fpage%3D2");
         let input = BulkInput::parse(raw.as_bytes());
         assert_eq!(input.ids, vec![a, b]);

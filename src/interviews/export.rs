@@ -14,10 +14,8 @@ use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 use tokio::sync::mpsc;
 
 use super::{model::InterviewStatus, store::ListFilter};
-use crate::{
-    evaluation::model::{Decision, StoredRecommendation},
-    ids::CompanyId,
-};
+use crate::evaluation::model::{Decision, StoredRecommendation};
+use crate::ids::{ApplicationId, CompanyId, JobId, UserId};
 
 const HEADER: [&str; 11] = [
     "Candidate",
@@ -171,12 +169,12 @@ fn rows<'a>(
                     i.created_at desc, i.id desc"#,
         company_id as CompanyId,
         filter.status as Option<InterviewStatus>,
-        filter.job_id,
+        filter.job_id as Option<JobId>,
         filter.candidate.as_deref().map(crate::db::like_pattern),
         filter.min_score,
         filter.sort,
-        filter.application_id,
-        filter.viewer.user_id,
+        filter.application_id as Option<ApplicationId>,
+        filter.viewer.user_id as UserId,
         filter.viewer.is_reviewer,
         filter.waiting_for_my_review,
     )

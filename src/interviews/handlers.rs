@@ -13,6 +13,7 @@ use super::{
     store::{self, ListFilter},
     views::*,
 };
+use crate::ids::{ApplicationId, CandidateId, CompanyId, InterviewId, JobId};
 use crate::{
     auth::{CurrentUser, roles},
     dates::When,
@@ -20,7 +21,6 @@ use crate::{
     error::{AppError, AppResult},
     evaluation::model::EvaluationStatus,
     extract::{Form, PathId, Query},
-    ids::CompanyId,
     interview_templates::{self, model::AnswerKind},
     jobs,
     layout::{Flash, Section, Shell, render},
@@ -54,7 +54,7 @@ pub struct SendQuery {
 pub(super) async fn template_choice(
     state: &AppState,
     company_id: CompanyId,
-    selected_job: Option<Uuid>,
+    selected_job: Option<JobId>,
     selected_version: Option<Uuid>,
 ) -> AppResult<TemplateChoice> {
     let choices = interview_templates::store::sendable_templates(&state.pool, company_id).await?;
@@ -117,9 +117,9 @@ pub(super) fn no_template_blocker() -> Blocker {
 pub(super) async fn chosen_template(
     state: &AppState,
     company_id: CompanyId,
-    job_id: Option<Uuid>,
+    job_id: Option<JobId>,
     version_id: Option<Uuid>,
-) -> AppResult<Result<(Uuid, Uuid), &'static str>> {
+) -> AppResult<Result<(JobId, Uuid), &'static str>> {
     let (Some(job_id), Some(version_id)) = (job_id, version_id) else {
         return Ok(Err("Select a job and one of its interview templates."));
     };
@@ -135,8 +135,8 @@ pub(super) const TEMPLATE_GONE: &str = "That template is no longer published for
 async fn send_form(
     state: &AppState,
     user: &CurrentUser,
-    candidate_id: Uuid,
-    selected_job: Option<Uuid>,
+    candidate_id: CandidateId,
+    selected_job: Option<JobId>,
     selected_version: Option<Uuid>,
     error: Option<String>,
     return_to: String,
@@ -176,11 +176,11 @@ pub async fn send_page(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(candidate_id): PathId,
+    PathId(candidate_id): PathId<CandidateId>,
     Query(query): Query<SendQuery>,
 ) -> AppResult<Response> {
     let return_to = back_to(query.return_to.as_deref(), "/candidates");
-    let job = query.job.as_deref().and_then(|s| Uuid::parse_str(s.trim()).ok());
+    let job = query.job.as_deref().and_then(|s| Uuid::parse_str(s.trim()).ok()).map(JobId::from);
     let form = send_form(&state, &user, candidate_id, job, None, None, return_to).await?;
     if query.modal.is_some() {
         return Ok(Html(form.render()?).into_response());
@@ -200,11 +200,11 @@ pub async fn send(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(candidate_id): PathId,
+    PathId(candidate_id): PathId<CandidateId>,
     Form(input): Form<SendInput>,
 ) -> AppResult<Response> {
     let return_to = back_to(input.return_to.as_deref(), "/candidates");
-    let job_id = input.job_id.as_deref().and_then(|s| Uuid::parse_str(s).ok());
+    let job_id = input.job_id.as_deref().and_then(|s| Uuid::parse_str(s).ok()).map(JobId::from);
     let version_id = input.version_id.as_deref().and_then(|s| Uuid::parse_str(s).ok());
     let again = |error: &str| {
         let (state, user, return_to) = (state.clone(), user.clone(), return_to.clone());
@@ -347,7 +347,7 @@ fn list_row(row: store::InterviewRow) -> InterviewListRow {
 fn list_filter(query: &ListQuery, user: &CurrentUser) -> ListFilter {
     ListFilter {
         status: query.status.as_deref().and_then(InterviewStatus::parse),
-        job_id: query.job.as_deref().and_then(|s| Uuid::parse_str(s).ok()),
+        job_id: query.job.as_deref().and_then(|s| Uuid::parse_str(s).ok()).map(JobId::from),
         candidate: query.candidate.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned),
         min_score: query.min_score.as_deref().and_then(|s| s.trim().parse::<i32>().ok()).map(|s| s.clamp(0, 100)),
         sort: SORTS
@@ -432,10 +432,10 @@ pub async fn export(State(state): State<AppState>, user: CurrentUser, Query(quer
 pub async fn export_job(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(job_id): PathId,
+    PathId(job_id): PathId<JobId>,
 ) -> AppResult<Response> {
     jobs::store::get(&state.pool, user.company_id, job_id).await?.ok_or(AppError::NotFound)?;
-    let filter = ListFilter { job_id: Some(job_id), viewer: viewer(&user), ..ListFilter::default() };
+    let filter = ListFilter { job_id: Some(job_id), ..ListFilter::for_viewer(viewer(&user)) };
     Ok(export::csv_response(state.pool.clone(), user.company_id, filter, &export::file_name("job-results")))
 }
 
@@ -444,12 +444,12 @@ fn viewer(user: &CurrentUser) -> store::Viewer {
 }
 
 /// The Interviews tab of an application's page.
-pub fn application_tab(application_id: Uuid) -> String {
+pub fn application_tab(application_id: ApplicationId) -> String {
     format!("/applications/{application_id}?tab=interviews")
 }
 
 /// Send Interview to this candidate with the job pre-selected, coming back to `return_to`.
-pub fn send_interview_href(candidate_id: Uuid, job_id: Uuid, return_to: &str) -> String {
+pub fn send_interview_href(candidate_id: CandidateId, job_id: JobId, return_to: &str) -> String {
     let query = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("job", &job_id.to_string())
         .append_pair("return_to", return_to)
@@ -462,9 +462,9 @@ pub fn send_interview_href(candidate_id: Uuid, job_id: Uuid, return_to: &str) ->
 pub async fn application_section(
     state: &AppState,
     user: &CurrentUser,
-    application_id: Uuid,
-    candidate_id: Uuid,
-    job_id: Uuid,
+    application_id: ApplicationId,
+    candidate_id: CandidateId,
+    job_id: JobId,
 ) -> AppResult<ApplicationInterviews> {
     let rows = store::for_application(&state.pool, user.company_id, application_id, viewer(user)).await?;
     let return_to = application_tab(application_id);
@@ -477,7 +477,7 @@ pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<InterviewId>,
 ) -> AppResult<Response> {
     let interview = store::detail(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let events = store::events(&state.pool, user.company_id, id).await?;
@@ -536,7 +536,7 @@ pub struct ActionInput {
 pub async fn resend(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<InterviewId>,
     Form(input): Form<ActionInput>,
 ) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
@@ -570,7 +570,7 @@ pub async fn resend(
 pub async fn new_link(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<InterviewId>,
     Form(input): Form<ActionInput>,
 ) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
@@ -603,7 +603,7 @@ pub fn daily_cap_reached(cap: i64) -> String {
 pub async fn cancel(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<InterviewId>,
     Form(input): Form<ActionInput>,
 ) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
@@ -627,7 +627,7 @@ pub struct TimeAllowanceInput {
 pub async fn time_allowance(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<InterviewId>,
     Form(input): Form<TimeAllowanceInput>,
 ) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));
@@ -648,7 +648,7 @@ pub async fn time_allowance(
 pub async fn extend(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<InterviewId>,
     Form(input): Form<ActionInput>,
 ) -> AppResult<Response> {
     let to = back_to(input.return_to.as_deref(), &format!("/interviews/{id}"));

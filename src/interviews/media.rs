@@ -10,19 +10,19 @@ use axum::{
 use rules::range::{RangeRequest, parse_range};
 use uuid::Uuid;
 
+use crate::ids::{CompanyId, InterviewId};
 use crate::{
     audit,
     auth::CurrentUser,
     error::{AppError, AppResult},
     extract::PathId,
-    ids::CompanyId,
     state::AppState,
 };
 
 pub async fn answer_media(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId((interview_id, answer_id)): PathId<(Uuid, Uuid)>,
+    PathId((interview_id, answer_id)): PathId<(InterviewId, Uuid)>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let media = sqlx::query!(
@@ -30,7 +30,7 @@ pub async fn answer_media(
            from answers a join interviews i on i.company_id = a.company_id and i.id = a.interview_id
            where a.id = $1 and a.interview_id = $2 and a.company_id = $3 and a.media_key is not null"#,
         answer_id,
-        interview_id,
+        interview_id as InterviewId,
         user.company_id as CompanyId,
     )
     .fetch_optional(&state.pool)
@@ -39,7 +39,7 @@ pub async fn answer_media(
     // A player asks for many ranges while it plays; a play starts at the first byte.
     if from_the_start(&headers) {
         let mut conn = state.pool.acquire().await?;
-        let subject = audit::Subject::interview(media.candidate_id, interview_id);
+        let subject = audit::Subject::interview(media.candidate_id.into(), interview_id);
         let actor = audit::Actor::Member(user.user_id);
         audit::record(&mut conn, user.company_id, actor, audit::Action::RecordingPlayed, subject).await?;
     }

@@ -3,18 +3,17 @@
 
 use sqlx::PgPool;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::model::{EventKind, InterviewStatus, TimeAllowance};
+use crate::ids::{ApplicationId, CandidateId, CompanyId, InterviewId, JobId, UserId};
 use crate::{
     evaluation::model::{EvaluationStatus, StoredRecommendation},
-    ids::CompanyId,
     mail::outbox::EmailStatus,
     pagination::PageNumber,
 };
 
 pub struct CandidateToInvite {
-    pub id: Uuid,
+    pub id: CandidateId,
     pub name: String,
     pub email: String,
     pub archived: bool,
@@ -23,13 +22,13 @@ pub struct CandidateToInvite {
 pub async fn candidate(
     pool: &PgPool,
     company_id: CompanyId,
-    candidate_id: Uuid,
+    candidate_id: CandidateId,
 ) -> sqlx::Result<Option<CandidateToInvite>> {
     sqlx::query_as!(
         CandidateToInvite,
         r#"select id, name, email::text as "email!", archived_at is not null as "archived!"
            from candidates where id = $1 and company_id = $2"#,
-        candidate_id,
+        candidate_id as CandidateId,
         company_id as CompanyId,
     )
     .fetch_optional(pool)
@@ -41,7 +40,7 @@ pub async fn candidate(
 pub async fn candidates_to_invite(
     pool: &PgPool,
     company_id: CompanyId,
-    ids: &[Uuid],
+    ids: &[CandidateId],
 ) -> sqlx::Result<Vec<CandidateToInvite>> {
     sqlx::query_as!(
         CandidateToInvite,
@@ -49,16 +48,15 @@ pub async fn candidates_to_invite(
            from candidates where company_id = $1 and id = any($2)
            order by name, id"#,
         company_id as CompanyId,
-        ids,
+        ids as &[CandidateId],
     )
     .fetch_all(pool)
     .await
 }
 
-#[derive(Default)]
 pub struct ListFilter {
     pub status: Option<InterviewStatus>,
-    pub job_id: Option<Uuid>,
+    pub job_id: Option<JobId>,
     /// Candidate name or email, substring.
     pub candidate: Option<String>,
     /// Only interviews whose latest evaluation scored at least this (0–100).
@@ -66,7 +64,7 @@ pub struct ListFilter {
     /// `score` (highest first), `score_asc`, `rating` (team rating, highest first) or
     /// `rating_asc`; otherwise newest first.
     pub sort: Option<String>,
-    pub application_id: Option<Uuid>,
+    pub application_id: Option<ApplicationId>,
     /// Who is looking: their ratings decide what blind review hides from them.
     pub viewer: Viewer,
     /// Only the interviews ready for the viewer's review (completed and evaluated) that
@@ -74,25 +72,41 @@ pub struct ListFilter {
     pub waiting_for_my_review: bool,
 }
 
+impl ListFilter {
+    /// Every interview the viewer may see, newest first.
+    pub fn for_viewer(viewer: Viewer) -> Self {
+        Self {
+            status: None,
+            job_id: None,
+            candidate: None,
+            min_score: None,
+            sort: None,
+            application_id: None,
+            viewer,
+            waiting_for_my_review: false,
+        }
+    }
+}
+
 /// The user a list is shown to.
-#[derive(Default, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Viewer {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// Their role is Reviewer: blind review applies to every interview, not only those
     /// they are assigned to.
     pub is_reviewer: bool,
 }
 
 pub struct InterviewRow {
-    pub id: Uuid,
+    pub id: InterviewId,
     pub status: InterviewStatus,
-    pub candidate_id: Uuid,
+    pub candidate_id: CandidateId,
     pub candidate_name: String,
     pub candidate_email: String,
     pub job_title: String,
     pub template_name: String,
     pub version_number: i32,
-    pub application_id: Uuid,
+    pub application_id: ApplicationId,
     pub created_at: OffsetDateTime,
     pub email_sent_at: Option<OffsetDateTime>,
     pub email_opened_at: Option<OffsetDateTime>,
@@ -167,14 +181,14 @@ pub async fn list(
            limit $5 offset $6"#,
         company_id as CompanyId,
         filter.status as Option<InterviewStatus>,
-        filter.job_id,
+        filter.job_id as Option<JobId>,
         pattern,
         page.limit(),
         page.offset(),
         filter.min_score,
         filter.sort,
-        filter.application_id,
-        filter.viewer.user_id,
+        filter.application_id as Option<ApplicationId>,
+        filter.viewer.user_id as UserId,
         filter.viewer.is_reviewer,
         filter.waiting_for_my_review,
     )
@@ -201,11 +215,11 @@ pub async fn list(
                     < (select count(*) from answers a where a.interview_id = i.id)))"#,
         company_id as CompanyId,
         filter.status as Option<InterviewStatus>,
-        filter.job_id,
+        filter.job_id as Option<JobId>,
         pattern,
         filter.min_score,
-        filter.application_id,
-        filter.viewer.user_id,
+        filter.application_id as Option<ApplicationId>,
+        filter.viewer.user_id as UserId,
         filter.waiting_for_my_review,
     )
     .fetch_one(pool)
@@ -218,22 +232,22 @@ pub async fn list(
 pub async fn for_application(
     pool: &PgPool,
     company_id: CompanyId,
-    application_id: Uuid,
+    application_id: ApplicationId,
     viewer: Viewer,
 ) -> sqlx::Result<Vec<InterviewRow>> {
-    let filter = ListFilter { application_id: Some(application_id), viewer, ..Default::default() };
+    let filter = ListFilter { application_id: Some(application_id), ..ListFilter::for_viewer(viewer) };
     Ok(list(pool, company_id, &filter, PageNumber::default()).await?.0)
 }
 
 pub struct InterviewDetail {
-    pub id: Uuid,
+    pub id: InterviewId,
     pub status: InterviewStatus,
-    pub candidate_id: Uuid,
+    pub candidate_id: CandidateId,
     pub candidate_name: String,
     pub candidate_email: String,
-    pub job_id: Uuid,
+    pub job_id: JobId,
     pub job_title: String,
-    pub application_id: Uuid,
+    pub application_id: ApplicationId,
     pub template_name: String,
     pub version_number: i32,
     pub duration_minutes: i32,
@@ -253,7 +267,7 @@ pub struct InterviewDetail {
     pub time_allowance: TimeAllowance,
 }
 
-pub async fn detail(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<InterviewDetail>> {
+pub async fn detail(pool: &PgPool, company_id: CompanyId, id: InterviewId) -> sqlx::Result<Option<InterviewDetail>> {
     sqlx::query_as!(
         InterviewDetail,
         r#"select i.id, i.status as "status: _", c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
@@ -271,7 +285,7 @@ pub async fn detail(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Res
            left join users u on u.id = i.sent_by
            where i.company_id = $1 and i.id = $2"#,
         company_id as CompanyId,
-        id,
+        id as InterviewId,
     )
     .fetch_optional(pool)
     .await
@@ -283,13 +297,13 @@ pub struct Event {
     pub created_at: OffsetDateTime,
 }
 
-pub async fn events(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> sqlx::Result<Vec<Event>> {
+pub async fn events(pool: &PgPool, company_id: CompanyId, interview_id: InterviewId) -> sqlx::Result<Vec<Event>> {
     sqlx::query_as!(
         Event,
         r#"select kind as "kind: _", detail, created_at from interview_events
            where company_id = $1 and interview_id = $2 order by created_at, id"#,
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
     )
     .fetch_all(pool)
     .await

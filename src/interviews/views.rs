@@ -2,6 +2,7 @@ use askama::{Template, filters::HtmlSafe};
 use uuid::Uuid;
 
 use super::model::{InterviewStatus, TimeAllowance};
+use crate::ids::{ApplicationId, CandidateId, InterviewId, JobId};
 use crate::{
     dates::When, evaluation::ReviewSection, layout::Shell, pagination::Pager, reviews::ReviewersSection,
     sharing::SharesSection,
@@ -15,7 +16,7 @@ pub struct QuestionLine {
 
 pub struct TemplateCard {
     pub version_id: Uuid,
-    pub job_id: Uuid,
+    pub job_id: JobId,
     pub name: String,
     pub difficulty: &'static str,
     pub focus_area: Option<String>,
@@ -26,7 +27,7 @@ pub struct TemplateCard {
 }
 
 pub struct JobChoice {
-    pub id: Uuid,
+    pub id: JobId,
     pub title: String,
     pub selected: bool,
 }
@@ -42,7 +43,7 @@ pub struct TemplateChoice {
 #[derive(Template)]
 #[template(path = "interviews/send_form.html")]
 pub struct SendForm {
-    pub candidate_id: Uuid,
+    pub candidate_id: CandidateId,
     pub candidate_name: String,
     pub candidate_email: String,
     /// Why nothing can be sent yet, with where to fix it.
@@ -72,7 +73,7 @@ impl HtmlSafe for SendForm {}
 
 /// One selected candidate on the bulk Send Interview page.
 pub struct BulkRecipient {
-    pub id: Uuid,
+    pub id: CandidateId,
     pub name: String,
     pub email: String,
     /// Why this candidate will be skipped (archived, no valid email); empty if not.
@@ -103,14 +104,14 @@ pub struct StatusOption {
 }
 
 pub struct InterviewListRow {
-    pub id: Uuid,
+    pub id: InterviewId,
     pub status: InterviewStatus,
-    pub candidate_id: Uuid,
+    pub candidate_id: CandidateId,
     pub candidate_name: String,
     pub candidate_email: String,
     pub job_title: String,
     pub template_name: String,
-    pub application_id: Uuid,
+    pub application_id: ApplicationId,
     pub version_number: i32,
     pub sent: Option<When>,
     pub opened: Option<When>,
@@ -176,13 +177,13 @@ pub struct TimelineEntry {
 #[template(path = "interviews/show.html")]
 pub struct ShowPage {
     pub shell: Shell,
-    pub id: Uuid,
+    pub id: InterviewId,
     pub status: InterviewStatus,
-    pub candidate_id: Uuid,
+    pub candidate_id: CandidateId,
     pub candidate_name: String,
     pub candidate_email: String,
     pub job_title: String,
-    pub application_id: Uuid,
+    pub application_id: ApplicationId,
     pub template_name: String,
     pub version_number: i32,
     pub duration_minutes: i32,
@@ -227,12 +228,12 @@ mod tests {
 
     #[test]
     fn application_tab_shows_each_interview_with_its_status_and_why_it_cannot_be_resent() {
-        let application_id = Uuid::new_v4();
+        let application_id = ApplicationId::generate();
         let tab = ApplicationInterviews {
             rows: vec![InterviewListRow {
-                id: Uuid::new_v4(),
+                id: InterviewId::generate(),
                 status: InterviewStatus::Completed,
-                candidate_id: Uuid::new_v4(),
+                candidate_id: CandidateId::generate(),
                 candidate_name: "Ada Lovelace".into(),
                 candidate_email: "ada@example.com".into(),
                 job_title: "Engineer".into(),

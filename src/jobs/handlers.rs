@@ -1,12 +1,12 @@
 use axum::{extract::State, response::Response};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::{
     model::{JobFields, JobForm, JobStatus},
     store,
     views::*,
 };
+use crate::ids::JobId;
 use crate::{
     auth::CurrentUser,
     error::{AppError, AppResult},
@@ -48,7 +48,7 @@ pub async fn list(
     render(&JobsPage { shell: shell.at(Section::Jobs), jobs, pager })
 }
 
-fn create_form(shell: Shell, values: JobForm, errors: FieldErrors, key: Uuid) -> JobFormPage {
+fn create_form(shell: Shell, values: JobForm, errors: FieldErrors, key: JobId) -> JobFormPage {
     JobFormPage {
         shell: shell.at(Section::Jobs),
         heading: "New job".into(),
@@ -62,7 +62,7 @@ fn create_form(shell: Shell, values: JobForm, errors: FieldErrors, key: Uuid) ->
 }
 
 pub async fn new_page(_: CurrentUser, shell: Shell) -> AppResult<Response> {
-    render(&create_form(shell, JobForm::default(), FieldErrors::default(), Uuid::new_v4()))
+    render(&create_form(shell, JobForm::default(), FieldErrors::default(), JobId::generate()))
 }
 
 pub async fn create(
@@ -71,7 +71,7 @@ pub async fn create(
     shell: Shell,
     Form(form): Form<JobForm>,
 ) -> AppResult<Response> {
-    let key = idempotency_key(&form.idempotency_key);
+    let key: JobId = idempotency_key(&form.idempotency_key);
     let job = match JobFields::try_from(&form) {
         Ok(job) => job,
         Err(errors) => return render(&create_form(shell, form, errors, key)),
@@ -88,7 +88,7 @@ pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<JobId>,
 ) -> AppResult<Response> {
     let job = store::get(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let templates = interview_templates::store::for_job(&state.pool, user.company_id, id).await?;
@@ -96,7 +96,7 @@ pub async fn show(
     render(&JobPage { shell: shell.at(Section::Jobs), created: job.created_at.into(), job, templates, reviewers })
 }
 
-fn edit_form(shell: Shell, id: Uuid, values: JobForm, errors: FieldErrors) -> JobFormPage {
+fn edit_form(shell: Shell, id: JobId, values: JobForm, errors: FieldErrors) -> JobFormPage {
     JobFormPage {
         shell: shell.at(Section::Jobs),
         heading: "Edit job".into(),
@@ -113,7 +113,7 @@ pub async fn edit_page(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<JobId>,
 ) -> AppResult<Response> {
     let job = store::get(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let values = JobForm {
@@ -130,7 +130,7 @@ pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<JobId>,
     Form(form): Form<JobForm>,
 ) -> AppResult<Response> {
     // Another company's job is not found even when the form is invalid.
@@ -145,18 +145,18 @@ pub async fn update(
     Ok(Flash::success("Job saved.").redirect(&format!("/jobs/{id}")))
 }
 
-pub async fn close(state: State<AppState>, user: CurrentUser, id: PathId) -> AppResult<Response> {
+pub async fn close(state: State<AppState>, user: CurrentUser, id: PathId<JobId>) -> AppResult<Response> {
     set_status(state, user, id, JobStatus::Closed).await
 }
 
-pub async fn reopen(state: State<AppState>, user: CurrentUser, id: PathId) -> AppResult<Response> {
+pub async fn reopen(state: State<AppState>, user: CurrentUser, id: PathId<JobId>) -> AppResult<Response> {
     set_status(state, user, id, JobStatus::Open).await
 }
 
 async fn set_status(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<JobId>,
     status: JobStatus,
 ) -> AppResult<Response> {
     if !store::set_status(&state.pool, user.company_id, id, status).await? {

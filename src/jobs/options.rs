@@ -2,14 +2,12 @@
 //! pick or filter by a job asks here.
 
 use sqlx::PgPool;
-use uuid::Uuid;
 
 use super::model::JobStatus;
-
-use crate::ids::CompanyId;
+use crate::ids::{CompanyId, JobId};
 
 pub struct JobOption {
-    pub id: Uuid,
+    pub id: JobId,
     pub title: String,
     pub status: JobStatus,
 }

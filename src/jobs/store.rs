@@ -2,13 +2,13 @@
 
 use sqlx::PgPool;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::model::{JobFields, JobStatus};
-use crate::{ids::CompanyId, pagination::PageNumber};
+use crate::ids::{CompanyId, JobId};
+use crate::pagination::PageNumber;
 
 pub struct JobListRow {
-    pub id: Uuid,
+    pub id: JobId,
     pub title: String,
     pub department: Option<String>,
     pub location: Option<String>,
@@ -45,7 +45,7 @@ pub async fn list(pool: &PgPool, company_id: CompanyId, page: PageNumber) -> sql
 }
 
 pub struct Job {
-    pub id: Uuid,
+    pub id: JobId,
     pub title: String,
     pub department: Option<String>,
     pub location: Option<String>,
@@ -61,12 +61,12 @@ impl Job {
     }
 }
 
-pub async fn get(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<Job>> {
+pub async fn get(pool: &PgPool, company_id: CompanyId, id: JobId) -> sqlx::Result<Option<Job>> {
     sqlx::query_as!(
         Job,
         r#"select id, title, department, location, description, status as "status: _", created_at, updated_at
            from jobs where id = $1 and company_id = $2"#,
-        id,
+        id as JobId,
         company_id as CompanyId,
     )
     .fetch_optional(pool)
@@ -76,12 +76,12 @@ pub async fn get(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result
 /// Creates the job with `id` (the form's idempotency key). Submitting the same key again
 /// changes nothing; the caller redirects to the job either way.
 /// False when the form was sent before (the key is already a job's id).
-pub async fn create(pool: &PgPool, company_id: CompanyId, id: Uuid, job: &JobFields) -> sqlx::Result<bool> {
+pub async fn create(pool: &PgPool, company_id: CompanyId, id: JobId, job: &JobFields) -> sqlx::Result<bool> {
     let done = sqlx::query!(
         "insert into jobs (id, company_id, title, department, location, description)
          values ($1, $2, $3, $4, $5, $6)
          on conflict (id) do nothing",
-        id,
+        id as JobId,
         company_id as CompanyId,
         job.title,
         job.department,
@@ -94,11 +94,11 @@ pub async fn create(pool: &PgPool, company_id: CompanyId, id: Uuid, job: &JobFie
 }
 
 /// False when the company has no such job.
-pub async fn update(pool: &PgPool, company_id: CompanyId, id: Uuid, job: &JobFields) -> sqlx::Result<bool> {
+pub async fn update(pool: &PgPool, company_id: CompanyId, id: JobId, job: &JobFields) -> sqlx::Result<bool> {
     let result = sqlx::query!(
         "update jobs set title = $3, department = $4, location = $5, description = $6, updated_at = now()
          where id = $1 and company_id = $2",
-        id,
+        id as JobId,
         company_id as CompanyId,
         job.title,
         job.department,
@@ -111,10 +111,10 @@ pub async fn update(pool: &PgPool, company_id: CompanyId, id: Uuid, job: &JobFie
 }
 
 /// Closes or reopens the job; false when the company has no such job.
-pub async fn set_status(pool: &PgPool, company_id: CompanyId, id: Uuid, status: JobStatus) -> sqlx::Result<bool> {
+pub async fn set_status(pool: &PgPool, company_id: CompanyId, id: JobId, status: JobStatus) -> sqlx::Result<bool> {
     let result = sqlx::query!(
         "update jobs set status = $3, updated_at = now() where id = $1 and company_id = $2",
-        id,
+        id as JobId,
         company_id as CompanyId,
         status as JobStatus,
     )

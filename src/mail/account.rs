@@ -19,6 +19,7 @@ use super::{
     compose::{Envelope, mime},
     transport::{DeliveryError, Transport},
 };
+use crate::ids::{InterviewId, UserId};
 use crate::{
     auth::tokens::{self, Purpose},
     config::Config,
@@ -70,7 +71,7 @@ impl AccountEmailKind {
 pub async fn enqueue(
     conn: &mut PgConnection,
     kind: AccountEmailKind,
-    user_id: Uuid,
+    user_id: UserId,
     to: &str,
     token_id: Option<Uuid>,
 ) -> sqlx::Result<Uuid> {
@@ -80,7 +81,7 @@ pub async fn enqueue(
         id,
         kind as AccountEmailKind,
         to,
-        user_id,
+        user_id as UserId,
         token_id,
     )
     .execute(&mut *conn)
@@ -115,9 +116,9 @@ pub async fn enqueue_team(
 /// ready for their review.
 pub async fn enqueue_review(
     conn: &mut PgConnection,
-    user_id: Uuid,
+    user_id: UserId,
     to: &str,
-    interview_id: Uuid,
+    interview_id: InterviewId,
 ) -> sqlx::Result<Uuid> {
     let id = Uuid::new_v4();
     sqlx::query!(
@@ -125,8 +126,8 @@ pub async fn enqueue_review(
         id,
         AccountEmailKind::ReviewRequest as AccountEmailKind,
         to,
-        user_id,
-        interview_id,
+        user_id as UserId,
+        interview_id as InterviewId,
     )
     .execute(&mut *conn)
     .await?;
@@ -153,12 +154,12 @@ pub struct AccountEmail {
     pub kind: AccountEmailKind,
     pub to_address: String,
     /// The account's holder; a team email's invitee has none yet.
-    pub user_id: Option<Uuid>,
+    pub user_id: Option<UserId>,
     pub user_name: Option<String>,
     pub token_id: Option<Uuid>,
     pub team_invitation_id: Option<Uuid>,
     /// The interview a review request is about.
-    pub interview_id: Option<Uuid>,
+    pub interview_id: Option<InterviewId>,
     pub attempts: i32,
 }
 
@@ -170,8 +171,8 @@ async fn attempt(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Result<Option<
         r#"with attempted as (
              update account_emails set attempts = $2 where id = $1 and status = 'queued'
              returning id, kind, to_address, user_id, token_id, team_invitation_id, interview_id, attempts)
-           select a.id, a.kind as "kind!: _", a.to_address as "to_address!", a.user_id, u.name as "user_name?",
-                  a.token_id, a.team_invitation_id, a.interview_id, a.attempts as "attempts!"
+           select a.id, a.kind as "kind!: _", a.to_address as "to_address!", a.user_id as "user_id: UserId", u.name as "user_name?",
+                  a.token_id, a.team_invitation_id, a.interview_id as "interview_id: InterviewId", a.attempts as "attempts!"
            from attempted a left join users u on u.id = a.user_id"#,
         id,
         attempts,

@@ -16,9 +16,9 @@ use super::{
     outbox::EmailKind,
     texts::{self, EmailText, EmailTextKind, Values},
 };
+use crate::ids::{CompanyId, InterviewId};
 use crate::{
     config::Config,
-    ids::CompanyId,
     interviews::{link, model::InterviewStatus},
 };
 
@@ -34,7 +34,7 @@ pub struct InvitationData {
     pub intro: Option<String>,
     pub duration_minutes: i32,
     pub question_count: i64,
-    pub interview_id: Uuid,
+    pub interview_id: InterviewId,
     pub interview_status: InterviewStatus,
     pub link_nonce: Vec<u8>,
     pub expires_at: OffsetDateTime,
@@ -120,7 +120,7 @@ impl Rendered {
 }
 
 pub fn render(data: &InvitationData, config: &Config) -> anyhow::Result<Rendered> {
-    let token = link::token(&config.secret_key, data.interview_id, &data.link_nonce);
+    let token = link::token(&config.secret_key, data.interview_id.uuid(), &data.link_nonce);
     let base = config.base_url.as_str().trim_end_matches('/');
     let deadline_format =
         format_description!("[weekday], [month repr:long] [day padding:none], [year] at [hour]:[minute] UTC");

@@ -11,12 +11,12 @@ use super::{
     outbox::{self, EmailKind, EmailStatus},
     views::*,
 };
+use crate::ids::CompanyId;
 use crate::{
     auth::CurrentUser,
     dates::When,
     error::{AppError, AppResult},
     extract::{PathId, PathText, Query},
-    ids::CompanyId,
     layout::{Section, Shell, render},
     pagination::{PageNumber, Pager},
     state::AppState,
@@ -127,7 +127,7 @@ pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<Uuid>,
 ) -> AppResult<Response> {
     let row = outbox::one(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let shown = shown(&state, user.company_id, id).await?;
@@ -145,7 +145,11 @@ pub async fn show(
 
 /// The HTML part, framed by the email page. Its own policy allows the email's inline
 /// styles but no images, so viewing it never counts as the candidate opening it.
-pub async fn show_html(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn show_html(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<Uuid>,
+) -> AppResult<Response> {
     let shown = shown(&state, user.company_id, id).await?;
     Ok((
         [

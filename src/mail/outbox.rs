@@ -7,8 +7,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::compose::SentCopy;
+use crate::ids::{CompanyId, InterviewId};
 use crate::{
-    ids::CompanyId,
     interviews::lifecycle,
     pagination::PageNumber,
     queue::{self, Job},
@@ -45,7 +45,7 @@ pub enum EmailStatus {
 pub async fn enqueue(
     conn: &mut PgConnection,
     company_id: CompanyId,
-    interview_id: Uuid,
+    interview_id: InterviewId,
     kind: EmailKind,
     to: &str,
 ) -> sqlx::Result<Uuid> {
@@ -54,7 +54,7 @@ pub async fn enqueue(
         "insert into emails (id, company_id, interview_id, kind, to_address, pixel_id) values ($1, $2, $3, $4, $5, $6)",
         id,
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
         kind as EmailKind,
         to,
         Uuid::new_v4(),
@@ -81,14 +81,14 @@ pub struct Attempt {
 pub async fn withdraw_queued(
     conn: &mut PgConnection,
     company_id: CompanyId,
-    interview_id: Uuid,
+    interview_id: InterviewId,
     reason: &str,
 ) -> sqlx::Result<u64> {
     let done = sqlx::query!(
         "update emails set status = 'failed', last_error = $3
          where company_id = $1 and interview_id = $2 and status = 'queued'",
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
         reason,
     )
     .execute(conn)
@@ -166,7 +166,7 @@ pub async fn mark_sent(
     if let Some(sent) = sent {
         let kept = if transport == "mailbox" { " (kept in the Outbox: no SMTP server is configured)" } else { "" };
         let detail = format!("To {}{kept}", sent.to_address);
-        lifecycle::email_sent(conn, sent.company_id, sent.interview_id, &detail).await?;
+        lifecycle::email_sent(conn, sent.company_id, sent.interview_id.into(), &detail).await?;
     }
     Ok(())
 }
@@ -274,14 +274,14 @@ pub async fn mark_opened(pool: &PgPool, pixel_id: Uuid) -> sqlx::Result<()> {
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(opened) = opened {
-        lifecycle::email_opened(&mut tx, opened.company_id, opened.interview_id).await?;
+        lifecycle::email_opened(&mut tx, opened.company_id, opened.interview_id.into()).await?;
     }
     tx.commit().await
 }
 
 pub struct EmailRow {
     pub id: Uuid,
-    pub interview_id: Uuid,
+    pub interview_id: InterviewId,
     pub kind: EmailKind,
     pub to_address: String,
     pub candidate_name: String,
@@ -301,7 +301,7 @@ pub struct EmailRow {
 pub async fn list(
     pool: &PgPool,
     company_id: CompanyId,
-    interview_id: Option<Uuid>,
+    interview_id: Option<InterviewId>,
     page: PageNumber,
 ) -> sqlx::Result<(Vec<EmailRow>, i64)> {
     let rows = sqlx::query_as!(
@@ -313,7 +313,7 @@ pub async fn list(
            where e.company_id = $1 and ($2::uuid is null or e.interview_id = $2)
            order by e.created_at desc, e.id desc limit $3 offset $4"#,
         company_id as CompanyId,
-        interview_id,
+        interview_id as Option<InterviewId>,
         page.limit(),
         page.offset(),
     )
@@ -322,7 +322,7 @@ pub async fn list(
     let total = sqlx::query_scalar!(
         r#"select count(*) as "count!" from emails where company_id = $1 and ($2::uuid is null or interview_id = $2)"#,
         company_id as CompanyId,
-        interview_id,
+        interview_id as Option<InterviewId>,
     )
     .fetch_one(pool)
     .await?;

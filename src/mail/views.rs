@@ -1,11 +1,12 @@
 use askama::Template;
 use uuid::Uuid;
 
+use crate::ids::InterviewId;
 use crate::{dates::When, layout::Shell, pagination::Pager};
 
 pub struct EmailListRow {
     pub id: Uuid,
-    pub interview_id: Uuid,
+    pub interview_id: InterviewId,
     pub kind: &'static str,
     pub to_address: String,
     pub candidate_name: String,

@@ -8,16 +8,16 @@ use std::io::{Cursor, Write};
 
 use anyhow::Context;
 use sqlx::PgPool;
-use uuid::Uuid;
 
-use crate::{ids::CompanyId, storage::MediaStore};
+use crate::ids::{CandidateId, CompanyId};
+use crate::storage::MediaStore;
 
 /// The archive's bytes; `None`: no such candidate.
 pub async fn build(
     pool: &PgPool,
     media: &MediaStore,
     company_id: CompanyId,
-    candidate_id: Uuid,
+    candidate_id: CandidateId,
 ) -> anyhow::Result<Option<Vec<u8>>> {
     // Everything as JSON in one statement, each part scoped by the company; secrets of
     // the link (its nonce, the form's key) are left out.
@@ -52,7 +52,7 @@ pub async fn build(
            ) as "data!"
            from candidates c where c.company_id = $1 and c.id = $2"#,
         company_id as CompanyId,
-        candidate_id,
+        candidate_id as CandidateId,
     )
     .fetch_optional(pool)
     .await?;
@@ -63,7 +63,7 @@ pub async fn build(
            where i.company_id = $1 and i.candidate_id = $2 and a.media_key is not null
            order by a.media_key"#,
         company_id as CompanyId,
-        candidate_id,
+        candidate_id as CandidateId,
     )
     .fetch_all(pool)
     .await?;

@@ -5,11 +5,10 @@
 use anyhow::Context;
 use sqlx::PgPool;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
+use crate::ids::{CandidateId, CompanyId, InterviewId};
 use crate::{
     audit::{self, Action, Actor, Subject},
-    ids::CompanyId,
     interviews::lifecycle,
     storage::MediaStore,
 };
@@ -29,7 +28,7 @@ pub async fn request(
     pool: &PgPool,
     media: &MediaStore,
     company_id: CompanyId,
-    candidate_id: Uuid,
+    candidate_id: CandidateId,
     actor: Actor,
 ) -> anyhow::Result<Option<Requested>> {
     let days =
@@ -46,7 +45,7 @@ pub async fn request(
            where company_id = $1 and id = $2
            returning erasure_due_at as "due!""#,
         company_id as CompanyId,
-        candidate_id,
+        candidate_id as CandidateId,
         days,
     )
     .fetch_optional(&mut *tx)
@@ -65,14 +64,14 @@ pub async fn erase(
     pool: &PgPool,
     media: &MediaStore,
     company_id: CompanyId,
-    candidate_id: Uuid,
+    candidate_id: CandidateId,
     actor: Actor,
 ) -> anyhow::Result<bool> {
     let mut tx = pool.begin().await?;
     let found = sqlx::query_scalar!(
         "select id from candidates where company_id = $1 and id = $2 for update",
         company_id as CompanyId,
-        candidate_id,
+        candidate_id as CandidateId,
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -80,18 +79,22 @@ pub async fn erase(
         return Ok(false);
     }
     let interviews = sqlx::query_scalar!(
-        "select id from interviews where company_id = $1 and candidate_id = $2 order by id",
+        r#"select id as "id: InterviewId" from interviews where company_id = $1 and candidate_id = $2 order by id"#,
         company_id as CompanyId,
-        candidate_id,
+        candidate_id as CandidateId,
     )
     .fetch_all(&mut *tx)
     .await?;
     for id in interviews {
         lifecycle::erase(&mut tx, media, company_id, id).await.context("erasing an interview")?;
     }
-    sqlx::query!("delete from candidates where company_id = $1 and id = $2", company_id as CompanyId, candidate_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "delete from candidates where company_id = $1 and id = $2",
+        company_id as CompanyId,
+        candidate_id as CandidateId
+    )
+    .execute(&mut *tx)
+    .await?;
     audit::record(&mut tx, company_id, actor, Action::CandidateErased, Subject::candidate(candidate_id)).await?;
     tx.commit().await?;
     Ok(true)
@@ -112,7 +115,7 @@ pub async fn erase_due(pool: &PgPool, media: &MediaStore) -> anyhow::Result<u64>
         .fetch_all(pool)
         .await?;
         for row in &due {
-            erased += u64::from(erase(pool, media, row.company_id, row.id, Actor::Housekeeping).await?);
+            erased += u64::from(erase(pool, media, row.company_id, row.id.into(), Actor::Housekeeping).await?);
         }
         if due.len() < ERASURE_BATCH as usize {
             return Ok(erased);
@@ -132,7 +135,11 @@ pub struct Holdings {
     pub erasure_due_at: Option<OffsetDateTime>,
 }
 
-pub async fn holdings(pool: &PgPool, company_id: CompanyId, candidate_id: Uuid) -> sqlx::Result<Option<Holdings>> {
+pub async fn holdings(
+    pool: &PgPool,
+    company_id: CompanyId,
+    candidate_id: CandidateId,
+) -> sqlx::Result<Option<Holdings>> {
     sqlx::query_as!(
         Holdings,
         r#"select c.name, c.email::text as "email!", c.erasure_due_at,
@@ -146,7 +153,7 @@ pub async fn holdings(pool: &PgPool, company_id: CompanyId, candidate_id: Uuid) 
                     where i.company_id = c.company_id and i.candidate_id = c.id) as "emails!"
            from candidates c where c.company_id = $1 and c.id = $2"#,
         company_id as CompanyId,
-        candidate_id,
+        candidate_id as CandidateId,
     )
     .fetch_optional(pool)
     .await

@@ -10,6 +10,7 @@ use super::{
     erasure::{self, Requested},
     views::EraseCandidatePage,
 };
+use crate::ids::CandidateId;
 use crate::{
     audit::{self, Action, Actor, Subject},
     auth::CurrentUser,
@@ -26,7 +27,7 @@ pub async fn confirm(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId,
+    PathId(id): PathId<CandidateId>,
 ) -> AppResult<Response> {
     let held = erasure::holdings(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     render(&EraseCandidatePage {
@@ -53,7 +54,7 @@ pub struct EraseForm {
 pub async fn erase(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<CandidateId>,
     Form(form): Form<EraseForm>,
 ) -> AppResult<Response> {
     if form.confirm.as_deref() != Some("erase") {
@@ -69,7 +70,7 @@ pub async fn erase(
 pub async fn record_request(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<CandidateId>,
     Form(form): Form<EraseForm>,
 ) -> AppResult<Response> {
     if form.confirm.as_deref() != Some("erase") {
@@ -90,7 +91,11 @@ pub async fn record_request(
 }
 
 /// An access request: the ZIP of everything held about the candidate, logged.
-pub async fn archive(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn archive(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<CandidateId>,
+) -> AppResult<Response> {
     let bytes = archive::build(&state.pool, &state.media, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let mut conn = state.pool.acquire().await?;
     audit::record(

@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use sqlx::PgPool;
 
 use super::erasure::{ERASURE_BATCH, erase};
+use crate::ids::CompanyId;
 use crate::{
     audit::{self, Action, Actor, Subject},
-    ids::CompanyId,
     storage::MediaStore,
 };
 
@@ -96,7 +96,7 @@ async fn erase_inactive(pool: &PgPool, media: &MediaStore) -> anyhow::Result<u64
         .fetch_all(pool)
         .await?;
         for row in &due {
-            if erase(pool, media, row.company_id, row.id, Actor::Housekeeping).await? {
+            if erase(pool, media, row.company_id, row.id.into(), Actor::Housekeeping).await? {
                 *per_company.entry(row.company_id).or_default() += 1;
                 total += 1;
             }

@@ -1,6 +1,6 @@
 use askama::Template;
-use uuid::Uuid;
 
+use crate::ids::CandidateId;
 use crate::layout::Shell;
 
 /// **Erase candidate**: what goes, and the button that confirms it.
@@ -8,7 +8,7 @@ use crate::layout::Shell;
 #[template(path = "privacy/erase.html")]
 pub struct EraseCandidatePage {
     pub shell: Shell,
-    pub id: Uuid,
+    pub id: CandidateId,
     pub name: String,
     pub email: String,
     pub applications: i64,

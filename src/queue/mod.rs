@@ -19,6 +19,7 @@
 //!   for its kind's grace period, and gives the rest back, due at once, the interrupted
 //!   attempt not counted.
 
+use crate::ids::CompanyId;
 pub mod worker;
 
 use serde::{Serialize, de::DeserializeOwned};
@@ -26,8 +27,6 @@ use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
-
-use crate::ids::CompanyId;
 
 /// The channel a kind's workers LISTEN on, so a queued job starts at once.
 pub fn channel(kind: &str) -> String {

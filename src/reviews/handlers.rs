@@ -4,6 +4,7 @@ use time::{Date, OffsetDateTime, macros::format_description};
 use uuid::Uuid;
 
 use super::{store, views::*};
+use crate::ids::{InterviewId, JobId, UserId};
 use crate::{
     auth::{CurrentUser, roles},
     dates::long_date,
@@ -28,7 +29,7 @@ fn one_decimal(value: f64) -> String {
 pub async fn interview_section(
     state: &AppState,
     user: &CurrentUser,
-    interview_id: Uuid,
+    interview_id: InterviewId,
 ) -> AppResult<ReviewersSection> {
     let standing =
         store::standing(&state.pool, user.company_id, interview_id, user.user_id).await?.ok_or(AppError::NotFound)?;
@@ -64,7 +65,7 @@ pub async fn interview_section(
 }
 
 /// The default reviewers of a job, on its page.
-pub async fn job_section(state: &AppState, user: &CurrentUser, job_id: Uuid) -> AppResult<ReviewersSection> {
+pub async fn job_section(state: &AppState, user: &CurrentUser, job_id: JobId) -> AppResult<ReviewersSection> {
     let assignees = store::of_job(&state.pool, user.company_id, job_id).await?;
     let may_assign = roles::may(user, "POST", "/jobs/{id}/reviewers");
     let assigned: Vec<store::Assignee> = assignees
@@ -136,8 +137,8 @@ pub struct AssignInput {
     due_on: Option<String>,
 }
 
-fn chosen_member(input: &AssignInput) -> Option<Uuid> {
-    input.user_id.as_deref().and_then(|id| Uuid::parse_str(id.trim()).ok())
+fn chosen_member(input: &AssignInput) -> Option<UserId> {
+    input.user_id.as_deref().and_then(|id| Uuid::parse_str(id.trim()).ok()).map(UserId::from)
 }
 
 /// An empty due date is none; anything else must be a day (`<input type=date>` sends
@@ -152,7 +153,7 @@ fn due_date(raw: Option<&str>) -> Result<Option<Date>, ()> {
 pub async fn assign(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<InterviewId>,
     Form(input): Form<AssignInput>,
 ) -> AppResult<Response> {
     let to = format!("/interviews/{id}#reviewers");
@@ -171,7 +172,7 @@ pub async fn assign(
 pub async fn unassign(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId((id, member)): PathId<(Uuid, Uuid)>,
+    PathId((id, member)): PathId<(InterviewId, UserId)>,
 ) -> AppResult<Response> {
     store::unassign(&state.pool, user.company_id, id, member).await?;
     Ok(Flash::success("Reviewer removed.").redirect(&format!("/interviews/{id}#reviewers")))
@@ -180,7 +181,7 @@ pub async fn unassign(
 pub async fn assign_to_job(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<JobId>,
     Form(input): Form<AssignInput>,
 ) -> AppResult<Response> {
     let to = format!("/jobs/{id}#reviewers");
@@ -196,7 +197,7 @@ pub async fn assign_to_job(
 pub async fn unassign_from_job(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId((id, member)): PathId<(Uuid, Uuid)>,
+    PathId((id, member)): PathId<(JobId, UserId)>,
 ) -> AppResult<Response> {
     store::unassign_from_job(&state.pool, user.company_id, id, member).await?;
     Ok(Flash::success("Default reviewer removed. The interviews already assigned keep them.")

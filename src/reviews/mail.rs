@@ -4,9 +4,9 @@
 
 use lettre::Message;
 use sqlx::PgPool;
-use uuid::Uuid;
 
 use super::store;
+use crate::ids::InterviewId;
 use crate::{
     config::Config,
     dates::long_date,
@@ -20,7 +20,7 @@ use crate::{
 pub async fn build(
     pool: &PgPool,
     email: &AccountEmail,
-    interview_id: Uuid,
+    interview_id: InterviewId,
     config: &Config,
 ) -> sqlx::Result<Result<(Message, String), DeliveryError>> {
     let Some(user_id) = email.user_id else {
@@ -34,7 +34,12 @@ pub async fn build(
         .map_err(|err| DeliveryError::Permanent(format!("Could not build the message: {err:#}"))))
 }
 
-fn view(email: &AccountEmail, data: &store::ReviewEmailData, interview_id: Uuid, config: &Config) -> AccountView {
+fn view(
+    email: &AccountEmail,
+    data: &store::ReviewEmailData,
+    interview_id: InterviewId,
+    config: &Config,
+) -> AccountView {
     let base = config.base_url.as_str().trim_end_matches('/');
     let mut paragraphs = vec![format!(
         "{}'s interview for {} at {} is complete and evaluated, and you are one of its reviewers.",

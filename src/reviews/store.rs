@@ -4,13 +4,13 @@
 
 use sqlx::{PgConnection, PgPool};
 use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
-use crate::{ids::CompanyId, mail::account};
+use crate::ids::{CompanyId, InterviewId, JobId, UserId};
+use crate::mail::account;
 
 /// An active member who may be assigned.
 pub struct Member {
-    pub id: Uuid,
+    pub id: UserId,
     pub name: String,
 }
 
@@ -26,14 +26,18 @@ pub async fn members(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<Vec<M
 
 /// A reviewer of an interview and how far they got.
 pub struct Assignee {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub name: String,
     pub due_on: Option<Date>,
     /// They rated every answer.
     pub rated: bool,
 }
 
-pub async fn of_interview(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> sqlx::Result<Vec<Assignee>> {
+pub async fn of_interview(
+    pool: &PgPool,
+    company_id: CompanyId,
+    interview_id: InterviewId,
+) -> sqlx::Result<Vec<Assignee>> {
     sqlx::query_as!(
         Assignee,
         r#"select r.user_id, u.name, r.due_on,
@@ -44,19 +48,19 @@ pub async fn of_interview(pool: &PgPool, company_id: CompanyId, interview_id: Uu
            where r.company_id = $1 and r.interview_id = $2
            order by u.name, r.user_id"#,
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
     )
     .fetch_all(pool)
     .await
 }
 
-pub async fn of_job(pool: &PgPool, company_id: CompanyId, job_id: Uuid) -> sqlx::Result<Vec<Member>> {
+pub async fn of_job(pool: &PgPool, company_id: CompanyId, job_id: JobId) -> sqlx::Result<Vec<Member>> {
     sqlx::query_as!(
         Member,
         "select u.id, u.name from job_reviewers r join users u on u.id = r.user_id
          where r.company_id = $1 and r.job_id = $2 order by u.name, u.id",
         company_id as CompanyId,
-        job_id,
+        job_id as JobId,
     )
     .fetch_all(pool)
     .await
@@ -68,8 +72,8 @@ pub async fn of_job(pool: &PgPool, company_id: CompanyId, job_id: Uuid) -> sqlx:
 pub async fn assign(
     pool: &PgPool,
     company_id: CompanyId,
-    interview_id: Uuid,
-    user_id: Uuid,
+    interview_id: InterviewId,
+    user_id: UserId,
     due_on: Option<Date>,
 ) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
@@ -79,8 +83,8 @@ pub async fn assign(
          where i.company_id = $1 and i.id = $2 and u.id = $3 and u.deactivated_at is null
          on conflict (interview_id, user_id) do update set due_on = excluded.due_on",
         company_id as CompanyId,
-        interview_id,
-        user_id,
+        interview_id as InterviewId,
+        user_id as UserId,
         due_on,
     )
     .execute(&mut *tx)
@@ -91,12 +95,17 @@ pub async fn assign(
     Ok(saved == 1)
 }
 
-pub async fn unassign(pool: &PgPool, company_id: CompanyId, interview_id: Uuid, user_id: Uuid) -> sqlx::Result<()> {
+pub async fn unassign(
+    pool: &PgPool,
+    company_id: CompanyId,
+    interview_id: InterviewId,
+    user_id: UserId,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "delete from interview_reviewers where company_id = $1 and interview_id = $2 and user_id = $3",
         company_id as CompanyId,
-        interview_id,
-        user_id,
+        interview_id as InterviewId,
+        user_id as UserId,
     )
     .execute(pool)
     .await?;
@@ -106,7 +115,7 @@ pub async fn unassign(pool: &PgPool, company_id: CompanyId, interview_id: Uuid, 
 /// Makes an active member a default reviewer of the job: assigned to its interviews that
 /// are not cancelled or expired, and to every one sent from now on. False when the job
 /// or the member is not the company's.
-pub async fn assign_to_job(pool: &PgPool, company_id: CompanyId, job_id: Uuid, user_id: Uuid) -> sqlx::Result<bool> {
+pub async fn assign_to_job(pool: &PgPool, company_id: CompanyId, job_id: JobId, user_id: UserId) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     let saved = sqlx::query!(
         "insert into job_reviewers (company_id, job_id, user_id)
@@ -114,8 +123,8 @@ pub async fn assign_to_job(pool: &PgPool, company_id: CompanyId, job_id: Uuid, u
          where j.company_id = $1 and j.id = $2 and u.id = $3 and u.deactivated_at is null
          on conflict (job_id, user_id) do nothing",
         company_id as CompanyId,
-        job_id,
-        user_id,
+        job_id as JobId,
+        user_id as UserId,
     )
     .execute(&mut *tx)
     .await?
@@ -126,10 +135,10 @@ pub async fn assign_to_job(pool: &PgPool, company_id: CompanyId, job_id: Uuid, u
          join job_reviewers r on r.company_id = i.company_id and r.job_id = i.job_id
          where i.company_id = $1 and i.job_id = $2 and r.user_id = $3 and i.status not in ('cancelled', 'expired')
          on conflict (interview_id, user_id) do nothing
-         returning interview_id",
+         returning interview_id as \"interview_id: InterviewId\"",
         company_id as CompanyId,
-        job_id,
-        user_id,
+        job_id as JobId,
+        user_id as UserId,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -140,12 +149,17 @@ pub async fn assign_to_job(pool: &PgPool, company_id: CompanyId, job_id: Uuid, u
 
 /// Stops assigning the member to the job's new interviews; the interviews they were
 /// given keep them.
-pub async fn unassign_from_job(pool: &PgPool, company_id: CompanyId, job_id: Uuid, user_id: Uuid) -> sqlx::Result<()> {
+pub async fn unassign_from_job(
+    pool: &PgPool,
+    company_id: CompanyId,
+    job_id: JobId,
+    user_id: UserId,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "delete from job_reviewers where company_id = $1 and job_id = $2 and user_id = $3",
         company_id as CompanyId,
-        job_id,
-        user_id,
+        job_id as JobId,
+        user_id as UserId,
     )
     .execute(pool)
     .await?;
@@ -156,8 +170,8 @@ pub async fn unassign_from_job(pool: &PgPool, company_id: CompanyId, job_id: Uui
 pub async fn assign_job_defaults(
     conn: &mut PgConnection,
     company_id: CompanyId,
-    interview_id: Uuid,
-    job_id: Uuid,
+    interview_id: InterviewId,
+    job_id: JobId,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "insert into interview_reviewers (company_id, interview_id, user_id)
@@ -165,8 +179,8 @@ pub async fn assign_job_defaults(
          where r.company_id = $1 and r.job_id = $3 and u.deactivated_at is null
          on conflict (interview_id, user_id) do nothing",
         company_id as CompanyId,
-        interview_id,
-        job_id,
+        interview_id as InterviewId,
+        job_id as JobId,
     )
     .execute(&mut *conn)
     .await?;
@@ -177,7 +191,11 @@ pub async fn assign_job_defaults(
 /// not emailed yet, for those that are ready: completed, with a finished evaluation.
 /// Called in the transaction that makes an interview ready or assigns a reviewer, so
 /// each reviewer is emailed once.
-pub async fn notify_ready(conn: &mut PgConnection, company_id: CompanyId, interview_ids: &[Uuid]) -> sqlx::Result<()> {
+pub async fn notify_ready(
+    conn: &mut PgConnection,
+    company_id: CompanyId,
+    interview_ids: &[InterviewId],
+) -> sqlx::Result<()> {
     let due = sqlx::query!(
         r#"update interview_reviewers r set notified_at = now()
            from users u, interviews i
@@ -186,9 +204,9 @@ pub async fn notify_ready(conn: &mut PgConnection, company_id: CompanyId, interv
              and i.company_id = r.company_id and i.id = r.interview_id and i.status = 'completed'
              and exists(select 1 from evaluations e
                         where e.company_id = r.company_id and e.interview_id = r.interview_id and e.status = 'done')
-           returning r.user_id, r.interview_id, u.email::text as "email!""#,
+           returning r.user_id as "user_id: UserId", r.interview_id as "interview_id: InterviewId", u.email::text as "email!""#,
         company_id as CompanyId,
-        interview_ids,
+        interview_ids as &[InterviewId],
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -208,7 +226,11 @@ pub struct ReviewEmailData {
     pub blind_review: bool,
 }
 
-pub async fn email_data(pool: &PgPool, user_id: Uuid, interview_id: Uuid) -> sqlx::Result<Option<ReviewEmailData>> {
+pub async fn email_data(
+    pool: &PgPool,
+    user_id: UserId,
+    interview_id: InterviewId,
+) -> sqlx::Result<Option<ReviewEmailData>> {
     sqlx::query_as!(
         ReviewEmailData,
         "select co.name as company_name, c.name as candidate_name, j.title as job_title, r.due_on, co.blind_review
@@ -218,8 +240,8 @@ pub async fn email_data(pool: &PgPool, user_id: Uuid, interview_id: Uuid) -> sql
          join jobs j on j.id = i.job_id
          join companies co on co.id = r.company_id
          where r.interview_id = $1 and r.user_id = $2",
-        interview_id,
-        user_id,
+        interview_id as InterviewId,
+        user_id as UserId,
     )
     .fetch_optional(pool)
     .await
@@ -227,7 +249,7 @@ pub async fn email_data(pool: &PgPool, user_id: Uuid, interview_id: Uuid) -> sql
 
 /// One interview on My reviews.
 pub struct MyReview {
-    pub interview_id: Uuid,
+    pub interview_id: InterviewId,
     pub candidate_name: String,
     pub job_title: String,
     pub completed_at: Option<OffsetDateTime>,
@@ -246,7 +268,7 @@ impl MyReview {
 
 /// The interviews the user is assigned to that are ready for review (completed and
 /// evaluated, as the email says), newest first.
-pub async fn mine(pool: &PgPool, company_id: CompanyId, user_id: Uuid) -> sqlx::Result<Vec<MyReview>> {
+pub async fn mine(pool: &PgPool, company_id: CompanyId, user_id: UserId) -> sqlx::Result<Vec<MyReview>> {
     sqlx::query_as!(
         MyReview,
         r#"select i.id as interview_id, c.name as candidate_name, j.title as job_title, i.completed_at, r.due_on,
@@ -265,7 +287,7 @@ pub async fn mine(pool: &PgPool, company_id: CompanyId, user_id: Uuid) -> sqlx::
                         where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done')
            order by i.completed_at desc nulls last, i.id desc"#,
         company_id as CompanyId,
-        user_id,
+        user_id as UserId,
     )
     .fetch_all(pool)
     .await
@@ -287,8 +309,8 @@ pub struct Standing {
 pub async fn standing(
     pool: &PgPool,
     company_id: CompanyId,
-    interview_id: Uuid,
-    user_id: Uuid,
+    interview_id: InterviewId,
+    user_id: UserId,
 ) -> sqlx::Result<Option<Standing>> {
     sqlx::query_as!(
         Standing,
@@ -305,8 +327,8 @@ pub async fn standing(
            from interviews i join companies co on co.id = i.company_id
            where i.company_id = $1 and i.id = $2"#,
         company_id as CompanyId,
-        interview_id,
-        user_id,
+        interview_id as InterviewId,
+        user_id as UserId,
     )
     .fetch_optional(pool)
     .await

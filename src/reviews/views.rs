@@ -1,6 +1,6 @@
 use askama::{Template, filters::HtmlSafe};
-use uuid::Uuid;
 
+use crate::ids::{InterviewId, UserId};
 use crate::{dates::When, layout::Shell};
 
 /// The reviewers of an interview, or the default reviewers of a job, with the form that
@@ -25,7 +25,7 @@ pub struct ReviewersSection {
 impl HtmlSafe for ReviewersSection {}
 
 pub struct ReviewerRow {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub name: String,
     pub due: Option<String>,
     /// "Rated" or "Not rated yet" on an interview; empty on a job.
@@ -33,7 +33,7 @@ pub struct ReviewerRow {
 }
 
 pub struct Choice {
-    pub id: Uuid,
+    pub id: UserId,
     pub name: String,
 }
 
@@ -64,7 +64,7 @@ pub struct MyReviewList {
 }
 
 pub struct MyReviewRow {
-    pub interview_id: Uuid,
+    pub interview_id: InterviewId,
     pub candidate_name: String,
     pub job_title: String,
     pub completed: Option<When>,

@@ -5,12 +5,12 @@ use super::{
     store::{self, CompanySettings, DataRights, PrivacySettings},
     views::{SettingsPage, SettingsValues},
 };
+use crate::ids::CompanyId;
 use crate::{
     auth::CurrentUser,
     error::AppResult,
     extract::Form,
     forms::{FieldErrors, whole_number},
-    ids::CompanyId,
     layout::{Flash, Section, Shell, render},
     state::AppState,
 };

@@ -1,12 +1,9 @@
 //! All SQL of company settings, scoped by the signed-in company.
 
 use sqlx::PgPool;
-use uuid::Uuid;
 
-use crate::{
-    audit::{self, Action, Actor, Subject},
-    ids::CompanyId,
-};
+use crate::audit::{self, Action, Actor, Subject};
+use crate::ids::{CompanyId, UserId};
 
 pub struct CompanySettings {
     /// Days after the last invitation before a reminder; 0 means no reminders.
@@ -24,7 +21,7 @@ pub async fn get(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<CompanySe
     .await
 }
 
-pub async fn save(pool: &PgPool, company_id: CompanyId, by: Uuid, settings: &CompanySettings) -> sqlx::Result<()> {
+pub async fn save(pool: &PgPool, company_id: CompanyId, by: UserId, settings: &CompanySettings) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     sqlx::query!(
         "update companies set reminder_after_days = $2, max_reminders = $3 where id = $1",
@@ -59,7 +56,7 @@ pub async fn privacy(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<Priva
 pub async fn save_privacy(
     pool: &PgPool,
     company_id: CompanyId,
-    by: Uuid,
+    by: UserId,
     privacy: &PrivacySettings,
 ) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
@@ -99,7 +96,12 @@ pub async fn data_rights(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<D
     .await
 }
 
-pub async fn save_data_rights(pool: &PgPool, company_id: CompanyId, by: Uuid, rights: &DataRights) -> sqlx::Result<()> {
+pub async fn save_data_rights(
+    pool: &PgPool,
+    company_id: CompanyId,
+    by: UserId,
+    rights: &DataRights,
+) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     sqlx::query!(
         "update companies set erasure_deadline_days = $2, recording_retention_days = $3, inactive_candidate_months = $4

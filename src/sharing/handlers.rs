@@ -14,6 +14,7 @@ use super::{
     store::{self, NewShare, ShareScope},
     views::*,
 };
+use crate::ids::{InterviewId, QuestionId};
 use crate::{
     auth::{ClientIp, CurrentUser, roles},
     error::{AppError, AppResult},
@@ -32,7 +33,11 @@ const DEFAULT_DAYS: i32 = 14;
 const MAX_DAYS: i32 = 90;
 
 /// The Share section of the interview page.
-pub async fn interview_section(state: &AppState, user: &CurrentUser, interview_id: Uuid) -> AppResult<SharesSection> {
+pub async fn interview_section(
+    state: &AppState,
+    user: &CurrentUser,
+    interview_id: InterviewId,
+) -> AppResult<SharesSection> {
     let may_share = roles::may(user, "POST", "/interviews/{id}/shares");
     let shares = store::of_interview(&state.pool, user.company_id, interview_id).await?;
     let mut views: HashMap<Uuid, Vec<ViewLine>> = HashMap::new();
@@ -90,7 +95,7 @@ pub struct ShareInput {
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<InterviewId>,
     Form(input): Form<ShareInput>,
 ) -> AppResult<Response> {
     let to = format!("/interviews/{id}#shares");
@@ -120,7 +125,7 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId((id, share_id)): PathId<(Uuid, Uuid)>,
+    PathId((id, share_id)): PathId<(InterviewId, Uuid)>,
 ) -> AppResult<Response> {
     if !store::revoke(&state.pool, user.company_id, id, share_id).await? {
         return Err(AppError::NotFound);
@@ -164,7 +169,7 @@ pub async fn shared(
 /// One interview of a job-wide share (or a share's own interview).
 pub async fn shared_interview(
     State(state): State<AppState>,
-    PathId(id): PathId,
+    PathId(id): PathId<InterviewId>,
     ClientIp(client): ClientIp,
     OpenShare { token, share }: OpenShare,
 ) -> AppResult<Response> {
@@ -176,7 +181,7 @@ async fn interview_page(
     client: &str,
     token: &str,
     share: &VerifiedShare,
-    interview_id: Uuid,
+    interview_id: InterviewId,
 ) -> AppResult<Response> {
     let interview = store::shared_interview(&state.pool, share, interview_id).await?.ok_or(AppError::NotFound)?;
     store::record_view(&state.pool, share, Some(interview.id), None, client).await?;
@@ -187,7 +192,7 @@ async fn interview_page(
         Some(run) => evaluation_store::answer_results(&state.pool, company_id, run.id).await?,
         None => Vec::new(),
     };
-    let mut results: HashMap<Uuid, _> = results.into_iter().map(|r| (r.question_id, r)).collect();
+    let mut results: HashMap<QuestionId, _> = results.into_iter().map(|r| (r.question_id, r)).collect();
     let answers = questions
         .into_iter()
         .enumerate()
@@ -239,7 +244,7 @@ async fn interview_page(
 /// A recording of an interview the share shows; a play from the start is logged.
 pub async fn shared_media(
     State(state): State<AppState>,
-    PathId((id, answer_id)): PathId<(Uuid, Uuid)>,
+    PathId((id, answer_id)): PathId<(InterviewId, Uuid)>,
     ClientIp(client): ClientIp,
     OpenShare { share, .. }: OpenShare,
     headers: HeaderMap,
@@ -249,7 +254,8 @@ pub async fn shared_media(
         .await?
         .ok_or(AppError::NotFound)?;
     if media::from_the_start(&headers) {
-        store::record_view(&state.pool, &share, Some(interview.id), Some(answer_id), &client.to_string()).await?;
+        store::record_view(&state.pool, &share, Some(interview.id), Some(answer_id), &client.to_string())
+            .await?;
     }
     Ok(media::recording(&state, &recording.media_key, &recording.media_type, &headers).await?.into_response())
 }

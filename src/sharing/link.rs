@@ -14,7 +14,8 @@ use super::{
     store::{self, ShareScope},
     views::ClosedPage,
 };
-use crate::{domain::SecretKey, error::AppError, extract::PathText, ids::CompanyId, state::AppState, static_files};
+use crate::ids::{CompanyId, InterviewId};
+use crate::{domain::SecretKey, error::AppError, extract::PathText, state::AppState, static_files};
 
 pub fn token(key: &SecretKey, share_id: Uuid, nonce: &[u8]) -> String {
     token_for(Purpose::ShareLink, key, share_id, nonce)
@@ -30,7 +31,7 @@ pub struct VerifiedShare {
     pub id: Uuid,
     company: Uuid,
     /// The interview it was created from.
-    pub interview_id: Uuid,
+    pub interview_id: InterviewId,
     pub scope: ShareScope,
     pub include_contact: bool,
 }

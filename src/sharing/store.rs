@@ -6,7 +6,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::link::VerifiedShare;
-use crate::{audit, evaluation::model::StoredRecommendation, ids::CompanyId, interviews::model::InterviewStatus};
+use crate::ids::{CandidateId, CompanyId, InterviewId, UserId};
+use crate::{audit, evaluation::model::StoredRecommendation, interviews::model::InterviewStatus};
 
 /// What a share link shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
@@ -29,8 +30,8 @@ impl ShareScope {
 }
 
 pub struct NewShare {
-    pub interview_id: Uuid,
-    pub created_by: Uuid,
+    pub interview_id: InterviewId,
+    pub created_by: UserId,
     pub scope: ShareScope,
     pub include_contact: bool,
     pub days: i32,
@@ -47,17 +48,17 @@ pub async fn create(pool: &PgPool, company_id: CompanyId, share: &NewShare) -> s
          returning id, (select candidate_id from interviews where company_id = $2 and id = $3) as \"candidate_id!\"",
         Uuid::new_v4(),
         company_id as CompanyId,
-        share.interview_id,
+        share.interview_id as InterviewId,
         share.scope as ShareScope,
         rules::link::new_nonce(),
         share.include_contact,
         share.days,
-        share.created_by,
+        share.created_by as UserId,
     )
     .fetch_optional(&mut *tx)
     .await?;
     let Some(created) = created else { return Ok(None) };
-    let subject = audit::Subject::interview(created.candidate_id, share.interview_id);
+    let subject = audit::Subject::interview(created.candidate_id.into(), share.interview_id);
     let actor = audit::Actor::Member(share.created_by);
     audit::record(&mut tx, company_id, actor, audit::Action::InterviewShared, subject).await?;
     tx.commit().await?;
@@ -65,12 +66,17 @@ pub async fn create(pool: &PgPool, company_id: CompanyId, share: &NewShare) -> s
 }
 
 /// Revokes a share of the interview (again is harmless); false when there is no such share.
-pub async fn revoke(pool: &PgPool, company_id: CompanyId, interview_id: Uuid, share_id: Uuid) -> sqlx::Result<bool> {
+pub async fn revoke(
+    pool: &PgPool,
+    company_id: CompanyId,
+    interview_id: InterviewId,
+    share_id: Uuid,
+) -> sqlx::Result<bool> {
     let revoked = sqlx::query_scalar!(
         "update share_links set revoked_at = coalesce(revoked_at, now())
          where company_id = $1 and interview_id = $2 and id = $3 returning id",
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
         share_id,
     )
     .fetch_optional(pool)
@@ -90,7 +96,11 @@ pub struct ShareRow {
 }
 
 /// The shares created from an interview, newest first.
-pub async fn of_interview(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> sqlx::Result<Vec<ShareRow>> {
+pub async fn of_interview(
+    pool: &PgPool,
+    company_id: CompanyId,
+    interview_id: InterviewId,
+) -> sqlx::Result<Vec<ShareRow>> {
     sqlx::query_as!(
         ShareRow,
         r#"select s.id, s.scope as "scope: _", s.nonce, s.include_contact, s.expires_at, s.revoked_at,
@@ -99,7 +109,7 @@ pub async fn of_interview(pool: &PgPool, company_id: CompanyId, interview_id: Uu
            where s.company_id = $1 and s.interview_id = $2
            order by s.created_at desc, s.id"#,
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
     )
     .fetch_all(pool)
     .await
@@ -119,7 +129,7 @@ pub struct ViewRow {
 const VIEWS_LISTED: i64 = 500;
 
 /// The views of the shares created from an interview, newest first.
-pub async fn views(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> sqlx::Result<Vec<ViewRow>> {
+pub async fn views(pool: &PgPool, company_id: CompanyId, interview_id: InterviewId) -> sqlx::Result<Vec<ViewRow>> {
     sqlx::query_as!(
         ViewRow,
         r#"select v.share_id, v.viewed_at, v.client_ip, c.name as "candidate_name?", q.position + 1 as question_number
@@ -133,7 +143,7 @@ pub async fn views(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> 
            order by v.viewed_at desc, v.id
            limit $3"#,
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
         VIEWS_LISTED,
     )
     .fetch_all(pool)
@@ -144,7 +154,7 @@ pub async fn views(pool: &PgPool, company_id: CompanyId, interview_id: Uuid) -> 
 pub struct StoredLink {
     pub id: Uuid,
     pub company_id: Uuid,
-    pub interview_id: Uuid,
+    pub interview_id: InterviewId,
     pub scope: ShareScope,
     pub nonce: Vec<u8>,
     pub include_contact: bool,
@@ -170,7 +180,7 @@ pub async fn link(pool: &PgPool, share_id: Uuid) -> sqlx::Result<Option<StoredLi
 pub async fn record_view(
     pool: &PgPool,
     share: &VerifiedShare,
-    interview_id: Option<Uuid>,
+    interview_id: Option<InterviewId>,
     answer_id: Option<Uuid>,
     client_ip: &str,
 ) -> sqlx::Result<()> {
@@ -179,10 +189,10 @@ pub async fn record_view(
         r#"with view as (
              insert into share_views (company_id, share_id, interview_id, answer_id, client_ip)
              values ($1, $2, $3, $4, $5) returning interview_id)
-           select i.candidate_id from view join interviews i on i.company_id = $1 and i.id = view.interview_id"#,
+           select i.candidate_id as "candidate_id: CandidateId" from view join interviews i on i.company_id = $1 and i.id = view.interview_id"#,
         share.company_id() as CompanyId,
         share.id,
-        interview_id,
+        interview_id as Option<InterviewId>,
         answer_id,
         client_ip,
     )
@@ -197,7 +207,7 @@ pub async fn record_view(
 }
 
 pub struct SharedInterview {
-    pub id: Uuid,
+    pub id: InterviewId,
     pub company_name: String,
     pub candidate_name: String,
     pub candidate_email: String,
@@ -212,7 +222,7 @@ pub struct SharedInterview {
 pub async fn shared_interview(
     pool: &PgPool,
     share: &VerifiedShare,
-    interview_id: Uuid,
+    interview_id: InterviewId,
 ) -> sqlx::Result<Option<SharedInterview>> {
     sqlx::query_as!(
         SharedInterview,
@@ -226,8 +236,8 @@ pub async fn shared_interview(
              and (i.id = $3 or ($4 and i.status = 'completed'
                   and i.job_id = (select o.job_id from interviews o where o.company_id = $1 and o.id = $3)))"#,
         share.company_id() as CompanyId,
-        interview_id,
-        share.interview_id,
+        interview_id as InterviewId,
+        share.interview_id as InterviewId,
         share.scope == ShareScope::Job,
     )
     .fetch_optional(pool)
@@ -248,14 +258,14 @@ pub async fn shared_job(pool: &PgPool, share: &VerifiedShare) -> sqlx::Result<Jo
            join jobs j on j.company_id = i.company_id and j.id = i.job_id
           where i.company_id = $1 and i.id = $2",
         share.company_id() as CompanyId,
-        share.interview_id,
+        share.interview_id as InterviewId,
     )
     .fetch_one(pool)
     .await
 }
 
 pub struct JobInterviewRow {
-    pub id: Uuid,
+    pub id: InterviewId,
     pub candidate_name: String,
     pub completed_at: Option<OffsetDateTime>,
     pub score: Option<i32>,
@@ -279,7 +289,7 @@ pub async fn job_interviews(pool: &PgPool, share: &VerifiedShare) -> sqlx::Resul
              and i.job_id = (select o.job_id from interviews o where o.company_id = $1 and o.id = $2)
            order by i.completed_at desc nulls last, i.id"#,
         share.company_id() as CompanyId,
-        share.interview_id,
+        share.interview_id as InterviewId,
     )
     .fetch_all(pool)
     .await
@@ -294,7 +304,7 @@ pub struct AnswerMedia {
 pub async fn answer_media(
     pool: &PgPool,
     company_id: CompanyId,
-    interview_id: Uuid,
+    interview_id: InterviewId,
     answer_id: Uuid,
 ) -> sqlx::Result<Option<AnswerMedia>> {
     sqlx::query_as!(
@@ -302,7 +312,7 @@ pub async fn answer_media(
         r#"select media_key as "media_key!", media_type as "media_type!" from answers
            where company_id = $1 and interview_id = $2 and id = $3 and media_key is not null"#,
         company_id as CompanyId,
-        interview_id,
+        interview_id as InterviewId,
         answer_id,
     )
     .fetch_optional(pool)

@@ -1,13 +1,14 @@
 use askama::{Template, filters::HtmlSafe};
 use uuid::Uuid;
 
+use crate::ids::InterviewId;
 use crate::{dates::When, evaluation::model::Recommendation};
 
 /// The Share section of the interview page: the form, and each share with its views.
 #[derive(Template)]
 #[template(path = "sharing/section.html")]
 pub struct SharesSection {
-    pub interview_id: Uuid,
+    pub interview_id: InterviewId,
     /// Recruiters and admins share and revoke; others see the shares and their views.
     pub may_share: bool,
     pub default_days: i32,

@@ -11,6 +11,7 @@ use super::{
     store::{self, JoinError, MemberChange, OpenInvitation},
     views::*,
 };
+use crate::ids::UserId;
 use crate::{
     auth::{CurrentUser, password, roles::Role, start_session},
     domain::{EmailAddress, RequiredText},
@@ -90,13 +91,21 @@ pub async fn invite(
     Ok(Flash::success(format!("Invitation sent to {email}.")).redirect("/team"))
 }
 
-pub async fn resend(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn resend(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<uuid::Uuid>,
+) -> AppResult<Response> {
     let email = store::resend(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     Ok(Flash::success(format!("Invitation sent again to {email}. The previous link no longer works."))
         .redirect("/team"))
 }
 
-pub async fn revoke(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn revoke(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<uuid::Uuid>,
+) -> AppResult<Response> {
     let email = store::revoke(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     Ok(Flash::success(format!("The invitation to {email} is revoked: its link no longer works.")).redirect("/team"))
 }
@@ -124,7 +133,7 @@ pub struct RoleForm {
 pub async fn set_role(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<UserId>,
     Form(form): Form<RoleForm>,
 ) -> AppResult<Response> {
     let role = Role::parse(&form.role).ok_or_else(|| AppError::BadRequest("Choose a role.".into()))?;
@@ -133,7 +142,11 @@ pub async fn set_role(
     member_changed(change, &user.company_name, |name| format!("{name} is now {article} {}.", role.label()))
 }
 
-pub async fn deactivate(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn deactivate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<UserId>,
+) -> AppResult<Response> {
     if id == user.user_id {
         return Ok(Flash::error("You can't deactivate yourself: ask another admin.").redirect("/team"));
     }
@@ -143,7 +156,11 @@ pub async fn deactivate(State(state): State<AppState>, user: CurrentUser, PathId
     })
 }
 
-pub async fn reactivate(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn reactivate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<UserId>,
+) -> AppResult<Response> {
     let change = store::reactivate(&state.pool, user.company_id, id).await?;
     member_changed(change, &user.company_name, |name| {
         format!("{name} is active again and can sign in with their password.")

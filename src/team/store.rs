@@ -5,15 +5,15 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::INVITATION_DAYS;
+use crate::ids::{CompanyId, UserId};
 use crate::{
     audit,
     auth::roles::Role,
-    ids::CompanyId,
     mail::account::{self, AccountEmailKind},
 };
 
 pub struct Member {
-    pub id: Uuid,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub role: Role,
@@ -66,7 +66,7 @@ async fn queue_email(conn: &mut PgConnection, invitation_id: Uuid, email: &str) 
 
 /// Invites `email` with `role`; inviting an address with a pending invitation sends that
 /// one again with the new role and a new link.
-pub async fn invite(pool: &PgPool, company_id: CompanyId, by: Uuid, email: &str, role: Role) -> sqlx::Result<()> {
+pub async fn invite(pool: &PgPool, company_id: CompanyId, by: UserId, email: &str, role: Role) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     let id = sqlx::query_scalar!(
         "insert into team_invitations (id, company_id, email, role, link_nonce, invited_by, expires_at)
@@ -80,7 +80,7 @@ pub async fn invite(pool: &PgPool, company_id: CompanyId, by: Uuid, email: &str,
         email,
         role as Role,
         rules::link::new_nonce(),
-        by,
+        by as UserId,
         INVITATION_DAYS,
     )
     .fetch_one(&mut *tx)
@@ -135,7 +135,7 @@ pub enum MemberChange {
 async fn lock_member(
     conn: &mut PgConnection,
     company_id: CompanyId,
-    member_id: Uuid,
+    member_id: UserId,
 ) -> sqlx::Result<Option<(String, bool)>> {
     sqlx::query!("select id from companies where id = $1 for update", company_id as CompanyId)
         .fetch_one(&mut *conn)
@@ -147,7 +147,7 @@ async fn lock_member(
                                   and o.role = 'admin' and o.deactivated_at is null) as "last_admin!"
            from users u where u.id = $2 and u.company_id = $1"#,
         company_id as CompanyId,
-        member_id,
+        member_id as UserId,
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -157,8 +157,8 @@ async fn lock_member(
 pub async fn set_role(
     pool: &PgPool,
     company_id: CompanyId,
-    by: Uuid,
-    member_id: Uuid,
+    by: UserId,
+    member_id: UserId,
     role: Role,
 ) -> sqlx::Result<MemberChange> {
     let mut tx = pool.begin().await?;
@@ -170,7 +170,7 @@ pub async fn set_role(
     }
     sqlx::query!(
         "update users set role = $3 where id = $1 and company_id = $2",
-        member_id,
+        member_id as UserId,
         company_id as CompanyId,
         role as Role
     )
@@ -189,7 +189,7 @@ pub async fn set_role(
 }
 
 /// Deactivates a member and ends their sessions in the same transaction.
-pub async fn deactivate(pool: &PgPool, company_id: CompanyId, member_id: Uuid) -> sqlx::Result<MemberChange> {
+pub async fn deactivate(pool: &PgPool, company_id: CompanyId, member_id: UserId) -> sqlx::Result<MemberChange> {
     let mut tx = pool.begin().await?;
     let Some((name, last_admin)) = lock_member(&mut tx, company_id, member_id).await? else {
         return Ok(MemberChange::NotFound);
@@ -199,7 +199,7 @@ pub async fn deactivate(pool: &PgPool, company_id: CompanyId, member_id: Uuid) -
     }
     sqlx::query!(
         "update users set deactivated_at = coalesce(deactivated_at, now()) where id = $1 and company_id = $2",
-        member_id,
+        member_id as UserId,
         company_id as CompanyId,
     )
     .execute(&mut *tx)
@@ -210,10 +210,10 @@ pub async fn deactivate(pool: &PgPool, company_id: CompanyId, member_id: Uuid) -
 }
 
 /// Lets a deactivated member sign in again, with their role and password as they were.
-pub async fn reactivate(pool: &PgPool, company_id: CompanyId, member_id: Uuid) -> sqlx::Result<MemberChange> {
+pub async fn reactivate(pool: &PgPool, company_id: CompanyId, member_id: UserId) -> sqlx::Result<MemberChange> {
     let name = sqlx::query_scalar!(
         "update users set deactivated_at = null where id = $1 and company_id = $2 returning name",
-        member_id,
+        member_id as UserId,
         company_id as CompanyId,
     )
     .fetch_optional(pool)
@@ -269,7 +269,7 @@ pub async fn join(
     invitation: &OpenInvitation,
     name: &str,
     password_hash: &str,
-) -> Result<Uuid, JoinError> {
+) -> Result<UserId, JoinError> {
     let mut tx = pool.begin().await?;
     let used = sqlx::query!(
         "update team_invitations set accepted_at = now()
@@ -282,12 +282,12 @@ pub async fn join(
     if used.rows_affected() != 1 {
         return Err(JoinError::Gone);
     }
-    let user_id = Uuid::new_v4();
+    let user_id = UserId::generate();
     sqlx::query!(
         // The emailed link reached the address: it is confirmed.
         "insert into users (id, company_id, name, email, password_hash, role, email_verified_at)
          values ($1, $2, $3, $4::text::citext, $5, $6, now())",
-        user_id,
+        user_id as UserId,
         invitation.company_id as CompanyId,
         name,
         invitation.email,

@@ -1,10 +1,11 @@
 use askama::Template;
 use uuid::Uuid;
 
+use crate::ids::UserId;
 use crate::{auth::roles::Role, dates::When, forms::FieldErrors, layout::Shell};
 
 pub struct MemberRow {
-    pub id: Uuid,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub role: Role,

@@ -379,9 +379,9 @@ async fn never_invited_candidates_are_deleted_others_archived(pool: PgPool) {
     let user: Uuid = sqlx::query_scalar("select id from users").fetch_one(&app.pool).await.unwrap();
     let request = hifinity::interviews::lifecycle::SendRequest {
         company_id: app.scope(company).await,
-        user_id: user,
-        candidate_id: invited,
-        job_id: job,
+        user_id: user.into(),
+        candidate_id: invited.into(),
+        job_id: job.into(),
         version_id: version,
         idempotency_key: Uuid::new_v4(),
         link_valid_days: 14,

@@ -49,14 +49,14 @@ async fn invite(app: &TestApp, s: &Sendable, addresses: &[String]) -> Vec<Uuid> 
         let request = hifinity::interviews::lifecycle::SendRequest {
             company_id,
             user_id,
-            candidate_id: candidate,
-            job_id: s.job_id,
+            candidate_id: candidate.into(),
+            job_id: s.job_id.into(),
             version_id: s.version_id,
             idempotency_key: Uuid::new_v4(),
             link_valid_days: 14,
             email_cap: app.email_cap(),
         };
-        interviews.push(hifinity::interviews::lifecycle::send(&app.pool, &request).await.unwrap().interview_id);
+        interviews.push(hifinity::interviews::lifecycle::send(&app.pool, &request).await.unwrap().interview_id.uuid());
     }
     interviews
 }

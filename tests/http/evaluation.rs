@@ -244,9 +244,13 @@ pub(crate) async fn queued_good_text_interview(app: &TestApp, s: &Sendable) -> (
 /// What the candidate's completion does in its transaction.
 pub(crate) async fn enqueue_evaluation(app: &TestApp, company_id: Uuid, interview_id: Uuid) -> Uuid {
     let mut conn = app.pool.acquire().await.unwrap();
-    hifinity::queue::enqueue(&mut conn, Some(app.scope(company_id).await), &EvaluateInterview { interview_id })
-        .await
-        .unwrap()
+    hifinity::queue::enqueue(
+        &mut conn,
+        Some(app.scope(company_id).await),
+        &EvaluateInterview { interview_id: interview_id.into() },
+    )
+    .await
+    .unwrap()
 }
 
 pub(crate) async fn make_all_questions_text(app: &TestApp, s: &Sendable) {
@@ -688,7 +692,7 @@ async fn an_evaluation_whose_worker_crashed_is_taken_again_after_its_lease_and_w
     let crashed =
         hifinity::queue::claim::<EvaluateInterview>(&app.pool, Duration::from_secs(3600), 1).await.unwrap().pop();
     assert_eq!(crashed.unwrap().claim.id, task);
-    hifinity::evaluation::store::start_run(&app.pool, app.scope(s.company_id).await, interview, task)
+    hifinity::evaluation::store::start_run(&app.pool, app.scope(s.company_id).await, interview.into(), task)
         .await
         .unwrap()
         .unwrap();

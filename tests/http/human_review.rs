@@ -69,7 +69,7 @@ async fn an_interview_the_candidate_gave_to_a_person_is_never_evaluated_by_ai(po
     // An evaluation queued by any other way is refused before any transcription or scoring.
     let mut tx = app.pool.begin().await.unwrap();
     let scope = app.scope(s.company_id).await;
-    hifinity::queue::enqueue(&mut tx, Some(scope), &EvaluateInterview { interview_id: id }).await.unwrap();
+    hifinity::queue::enqueue(&mut tx, Some(scope), &EvaluateInterview { interview_id: id.into() }).await.unwrap();
     tx.commit().await.unwrap();
     let evaluator = Arc::new(Evaluator::from_config(&app.state.config, app.state.media.clone()).unwrap());
     assert_eq!(hifinity::evaluation::pipeline::run_due(&app.pool, &evaluator).await.unwrap(), 1);

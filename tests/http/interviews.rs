@@ -388,8 +388,8 @@ async fn two_workers_deliver_each_of_200_emails_exactly_once(pool: PgPool) {
         let request = hifinity::interviews::lifecycle::SendRequest {
             company_id: app.scope(s.company_id).await,
             user_id: sqlx::query_scalar("select id from users").fetch_one(&app.pool).await.unwrap(),
-            candidate_id: candidate,
-            job_id: s.job_id,
+            candidate_id: candidate.into(),
+            job_id: s.job_id.into(),
             version_id: s.version_id,
             idempotency_key: Uuid::new_v4(),
             link_valid_days: 14,

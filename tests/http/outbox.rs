@@ -280,8 +280,8 @@ async fn the_smtp_server_never_has_more_sessions_open_than_smtp_max_connections(
         let request = hifinity::interviews::lifecycle::SendRequest {
             company_id: app.scope(s.company_id).await,
             user_id,
-            candidate_id: candidate,
-            job_id: s.job_id,
+            candidate_id: candidate.into(),
+            job_id: s.job_id.into(),
             version_id: s.version_id,
             idempotency_key: Uuid::new_v4(),
             link_valid_days: 14,

@@ -28,14 +28,14 @@ async fn send_to(app: &TestApp, s: &Sendable, candidate_id: Uuid) -> Uuid {
             .fetch_one(&app.pool)
             .await
             .unwrap(),
-        candidate_id,
-        job_id: s.job_id,
+        candidate_id: candidate_id.into(),
+        job_id: s.job_id.into(),
         version_id: s.version_id,
         idempotency_key: Uuid::new_v4(),
         link_valid_days: 14,
         email_cap: app.email_cap(),
     };
-    lifecycle::send(&app.pool, &request).await.expect("the interview was not sent").interview_id
+    lifecycle::send(&app.pool, &request).await.expect("the interview was not sent").interview_id.uuid()
 }
 
 /// Moves every interview's last invitation `interval` into the past.
@@ -213,9 +213,9 @@ async fn each_company_uses_its_own_reminder_setting(pool: PgPool) {
         sqlx::query_scalar("select id from users where email = 'hank@globex.com'").fetch_one(&app.pool).await.unwrap();
     let request = lifecycle::SendRequest {
         company_id: app.scope(globex.company_id).await,
-        user_id: globex_user,
-        candidate_id: globex.candidate_id,
-        job_id: globex.job_id,
+        user_id: globex_user.into(),
+        candidate_id: globex.candidate_id.into(),
+        job_id: globex.job_id.into(),
         version_id: globex.version_id,
         idempotency_key: Uuid::new_v4(),
         link_valid_days: 14,

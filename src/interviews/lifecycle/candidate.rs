@@ -8,18 +8,18 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Refused, Result, Transition, lock, record_event, timing::check_window};
+use crate::ids::{CompanyId, InterviewId, QuestionId};
 use crate::{
-    evaluation::EvaluateInterview, ids::CompanyId, interview_templates::model::AnswerKind,
-    interviews::model::EventKind, queue,
+    evaluation::EvaluateInterview, interview_templates::model::AnswerKind, interviews::model::EventKind, queue,
 };
 
 /// The first opening of the link is recorded on the interview and its timeline.
-pub async fn link_opened(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<()> {
+pub async fn link_opened(pool: &PgPool, company_id: CompanyId, id: InterviewId) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     let first = sqlx::query!(
         "update interviews set link_opened_at = now() where company_id = $1 and id = $2 and link_opened_at is null",
         company_id as CompanyId,
-        id,
+        id as InterviewId,
     )
     .execute(&mut *tx)
     .await?
@@ -36,7 +36,7 @@ pub async fn link_opened(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx
 pub async fn consent(
     pool: &PgPool,
     company_id: CompanyId,
-    id: Uuid,
+    id: InterviewId,
     notice_version: &str,
     client_ip: IpAddr,
 ) -> Result<()> {
@@ -50,7 +50,7 @@ pub async fn consent(
         "update interviews set consented_at = now(), consent_notice_version = $3, consent_ip = $4, updated_at = now()
          where company_id = $1 and id = $2",
         company_id as CompanyId,
-        id,
+        id as InterviewId,
         notice_version,
         client_ip.to_string(),
     )
@@ -64,7 +64,7 @@ pub async fn consent(
 /// The candidate asks for a person to review their answers instead of AI, before
 /// starting: the interview is then never transcribed nor sent to the evaluator. Asking
 /// again changes nothing.
-pub async fn request_human_review(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<()> {
+pub async fn request_human_review(pool: &PgPool, company_id: CompanyId, id: InterviewId) -> Result<()> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::HumanReview)?;
@@ -74,7 +74,7 @@ pub async fn request_human_review(pool: &PgPool, company_id: CompanyId, id: Uuid
     sqlx::query!(
         "update interviews set human_review_requested_at = now(), updated_at = now() where company_id = $1 and id = $2",
         company_id as CompanyId,
-        id,
+        id as InterviewId,
     )
     .execute(&mut *tx)
     .await?;
@@ -84,7 +84,7 @@ pub async fn request_human_review(pool: &PgPool, company_id: CompanyId, id: Uuid
 }
 
 /// Pending → In Progress, once the candidate agreed to the notice.
-pub async fn start(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<()> {
+pub async fn start(pool: &PgPool, company_id: CompanyId, id: InterviewId) -> Result<()> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::Start)?;
@@ -93,7 +93,7 @@ pub async fn start(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<()>
         "update interviews set status = 'in_progress', started_at = now(), updated_at = now()
          where company_id = $1 and id = $2",
         company_id as CompanyId,
-        id,
+        id as InterviewId,
     )
     .execute(&mut *tx)
     .await?;
@@ -115,8 +115,8 @@ pub enum AnswerContent<'a> {
 pub async fn answer(
     pool: &PgPool,
     company_id: CompanyId,
-    id: Uuid,
-    question_id: Uuid,
+    id: InterviewId,
+    question_id: QuestionId,
     content: AnswerContent<'_>,
     received_at: OffsetDateTime,
     grace: Duration,
@@ -131,8 +131,8 @@ pub async fn answer(
            join version_questions q on q.version_id = i.template_version_id
            where i.company_id = $1 and i.id = $2 and q.id = $3"#,
         company_id as CompanyId,
-        id,
-        question_id,
+        id as InterviewId,
+        question_id as QuestionId,
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -150,8 +150,8 @@ pub async fn answer(
     let replaced_media = sqlx::query_scalar!(
         "delete from answers where company_id = $1 and interview_id = $2 and question_id = $3 returning media_key",
         company_id as CompanyId,
-        id,
-        question_id,
+        id as InterviewId,
+        question_id as QuestionId,
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -161,9 +161,9 @@ pub async fn answer(
                               media_bytes, shown_at, received_at, attempt)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         Uuid::new_v4(),
-        id,
+        id as InterviewId,
         company_id as CompanyId,
-        question_id,
+        question_id as QuestionId,
         kind as AnswerKind,
         text,
         key,
@@ -178,7 +178,7 @@ pub async fn answer(
     sqlx::query!(
         "update interviews set updated_at = now() where company_id = $1 and id = $2",
         company_id as CompanyId,
-        id
+        id as InterviewId
     )
     .execute(&mut *tx)
     .await?;
@@ -191,7 +191,7 @@ pub async fn answer(
 /// whose window ran out without an answer stays unanswered); queues the evaluation in the
 /// same transaction, unless the candidate asked for a person's review instead. The row
 /// lock makes two tabs complete it once.
-pub async fn complete(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<()> {
+pub async fn complete(pool: &PgPool, company_id: CompanyId, id: InterviewId) -> Result<()> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::Complete)?;
@@ -203,7 +203,7 @@ pub async fn complete(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<
              and not exists(select 1 from question_windows w where w.interview_id = i.id and w.question_id = q.id
                               and w.answer_by <= now())"#,
         company_id as CompanyId,
-        id,
+        id as InterviewId,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -214,7 +214,7 @@ pub async fn complete(pool: &PgPool, company_id: CompanyId, id: Uuid) -> Result<
         "update interviews set status = 'completed', completed_at = now(), updated_at = now()
          where company_id = $1 and id = $2",
         company_id as CompanyId,
-        id,
+        id as InterviewId,
     )
     .execute(&mut *tx)
     .await?;

@@ -2,17 +2,22 @@
 //! transaction so that the email's row and the interview agree.
 
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use super::record_event;
-use crate::{ids::CompanyId, interviews::model::EventKind};
+use crate::ids::{CompanyId, InterviewId};
+use crate::interviews::model::EventKind;
 
 /// An email of the interview was handed to the transport; `detail` says to whom and how.
-pub async fn email_sent(conn: &mut PgConnection, company_id: CompanyId, id: Uuid, detail: &str) -> sqlx::Result<()> {
+pub async fn email_sent(
+    conn: &mut PgConnection,
+    company_id: CompanyId,
+    id: InterviewId,
+    detail: &str,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "update interviews set email_sent_at = now() where company_id = $1 and id = $2",
         company_id as CompanyId,
-        id
+        id as InterviewId
     )
     .execute(&mut *conn)
     .await?;
@@ -21,11 +26,11 @@ pub async fn email_sent(conn: &mut PgConnection, company_id: CompanyId, id: Uuid
 
 /// An email of the interview was opened for the first time; the interview keeps the
 /// first open of any of its emails.
-pub async fn email_opened(conn: &mut PgConnection, company_id: CompanyId, id: Uuid) -> sqlx::Result<()> {
+pub async fn email_opened(conn: &mut PgConnection, company_id: CompanyId, id: InterviewId) -> sqlx::Result<()> {
     sqlx::query!(
         "update interviews set email_opened_at = coalesce(email_opened_at, now()) where company_id = $1 and id = $2",
         company_id as CompanyId,
-        id,
+        id as InterviewId,
     )
     .execute(&mut *conn)
     .await?;

@@ -2,10 +2,10 @@
 
 use anyhow::Context;
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use super::{Transition, lock};
-use crate::{ids::CompanyId, storage::MediaStore};
+use crate::ids::{CandidateId, CompanyId, InterviewId};
+use crate::storage::MediaStore;
 
 /// Erases an interview in the caller's transaction, which erases its candidate too
 /// (see `privacy::erasure`). The row is locked first, so an answer being saved waits
@@ -21,8 +21,8 @@ pub async fn erase(
     conn: &mut PgConnection,
     media: &MediaStore,
     company_id: CompanyId,
-    id: Uuid,
-) -> anyhow::Result<Uuid> {
+    id: InterviewId,
+) -> anyhow::Result<CandidateId> {
     let interview = lock(conn, company_id, id).await.context("locking the interview")?;
     interview.check(Transition::Erase)?;
     sqlx::query!(
@@ -31,13 +31,17 @@ pub async fn erase(
            and (payload ->> 'interview_id' = $2::uuid::text
                 or payload ->> 'email_id' in (select id::text from emails where company_id = $1 and interview_id = $2))",
         company_id as CompanyId,
-        id,
+        id as InterviewId,
     )
     .execute(&mut *conn)
     .await?;
-    media.delete_under(&crate::storage::interview_folder(id)).await?;
-    sqlx::query!("delete from interviews where company_id = $1 and id = $2", company_id as CompanyId, id)
-        .execute(&mut *conn)
-        .await?;
+    media.delete_under(&crate::storage::interview_folder(id.uuid())).await?;
+    sqlx::query!(
+        "delete from interviews where company_id = $1 and id = $2",
+        company_id as CompanyId,
+        id as InterviewId
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(interview.candidate_id)
 }

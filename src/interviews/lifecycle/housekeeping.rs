@@ -7,6 +7,7 @@
 //! literals in its SQL rather than binding them: the partial indexes that make these
 //! scans cheap are used only when the query spells their predicate.
 
+use crate::ids::CompanyId;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -15,7 +16,6 @@ use uuid::Uuid;
 use super::Transition;
 use super::{EmailCap, Error, record_event, refresh_candidate_status};
 use crate::{
-    ids::CompanyId,
     interviews::model::EventKind,
     mail::outbox::{self, EmailKind},
 };
@@ -31,8 +31,8 @@ pub async fn expire_overdue(pool: &PgPool) -> sqlx::Result<u64> {
     .fetch_all(&mut *tx)
     .await?;
     for row in &expired {
-        record_event(&mut tx, row.company_id, row.id, EventKind::Expired, None).await?;
-        refresh_candidate_status(&mut tx, row.company_id, row.candidate_id).await?;
+        record_event(&mut tx, row.company_id, row.id.into(), EventKind::Expired, None).await?;
+        refresh_candidate_status(&mut tx, row.company_id, row.candidate_id.into()).await?;
     }
     tx.commit().await?;
     Ok(expired.len() as u64)
@@ -108,9 +108,9 @@ async fn remind_batch(
         )
         .fetch_one(&mut *tx)
         .await?;
-        outbox::enqueue(&mut tx, row.company_id, row.id, EmailKind::Reminder, &row.email).await?;
+        outbox::enqueue(&mut tx, row.company_id, row.id.into(), EmailKind::Reminder, &row.email).await?;
         let detail = format!("Reminder {sent} of {} to {}", row.max_reminders, row.email);
-        record_event(&mut tx, row.company_id, row.id, EventKind::Reminded, Some(&detail)).await?;
+        record_event(&mut tx, row.company_id, row.id.into(), EventKind::Reminded, Some(&detail)).await?;
         queued += 1;
     }
     tx.commit().await?;

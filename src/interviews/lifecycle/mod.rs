@@ -24,6 +24,7 @@
 //! - [`quota`]: the daily cap on a new company's candidate emails, taken by every
 //!   transition that queues one.
 
+use crate::ids::{CandidateId, CompanyId, InterviewId, UserId};
 mod candidate;
 mod email;
 mod erasure;
@@ -49,7 +50,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::model::{EventKind, InterviewStatus};
-use crate::{audit, error::AppError, ids::CompanyId};
+use crate::{audit, error::AppError};
 
 /// What can happen to an existing interview.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -196,9 +197,9 @@ impl From<Error> for AppError {
 
 /// An interview locked for the rest of the transaction.
 struct Locked {
-    id: Uuid,
+    id: InterviewId,
     company_id: CompanyId,
-    candidate_id: Uuid,
+    candidate_id: CandidateId,
     status: InterviewStatus,
     past_deadline: bool,
     consented: bool,
@@ -221,7 +222,7 @@ impl Locked {
     }
 
     /// A member's action on the interview, in the audit log.
-    async fn audit(&self, conn: &mut PgConnection, by: Uuid, action: audit::Action) -> sqlx::Result<()> {
+    async fn audit(&self, conn: &mut PgConnection, by: UserId, action: audit::Action) -> sqlx::Result<()> {
         let subject = audit::Subject::interview(self.candidate_id, self.id);
         audit::record(conn, self.company_id, audit::Actor::Member(by), action, subject).await
     }
@@ -232,7 +233,7 @@ impl Locked {
     }
 }
 
-async fn lock(conn: &mut PgConnection, company_id: CompanyId, id: Uuid) -> Result<Locked> {
+async fn lock(conn: &mut PgConnection, company_id: CompanyId, id: InterviewId) -> Result<Locked> {
     sqlx::query_as!(
         Locked,
         r#"select id, company_id as "company_id: CompanyId", candidate_id, status as "status: _", expires_at <= now() as "past_deadline!",
@@ -240,7 +241,7 @@ async fn lock(conn: &mut PgConnection, company_id: CompanyId, id: Uuid) -> Resul
                   human_review_requested_at is not null as "human_review!"
            from interviews where company_id = $1 and id = $2 for update"#,
         company_id as CompanyId,
-        id,
+        id as InterviewId,
     )
     .fetch_optional(conn)
     .await?
@@ -252,14 +253,14 @@ async fn lock(conn: &mut PgConnection, company_id: CompanyId, id: Uuid) -> Resul
 pub async fn record_event(
     conn: &mut PgConnection,
     company_id: CompanyId,
-    interview_id: Uuid,
+    interview_id: InterviewId,
     kind: EventKind,
     detail: Option<&str>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "insert into interview_events (id, interview_id, company_id, kind, detail) values ($1, $2, $3, $4, $5)",
         Uuid::new_v4(),
-        interview_id,
+        interview_id as InterviewId,
         company_id as CompanyId,
         kind as EventKind,
         detail,
@@ -274,7 +275,7 @@ pub async fn record_event(
 async fn refresh_candidate_status(
     conn: &mut PgConnection,
     company_id: CompanyId,
-    candidate_id: Uuid,
+    candidate_id: CandidateId,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "update candidates c set
@@ -289,7 +290,7 @@ async fn refresh_candidate_status(
            updated_at = now()
          where c.company_id = $1 and c.id = $2",
         company_id as CompanyId,
-        candidate_id,
+        candidate_id as CandidateId,
     )
     .execute(conn)
     .await?;

@@ -2,12 +2,11 @@
 //! cancel, extend, grant extra time.
 
 use sqlx::{PgConnection, PgPool};
-use uuid::Uuid;
 
 use super::{EmailCap, Locked, Refused, Result, Transition, lock};
+use crate::ids::{CandidateId, CompanyId, InterviewId, UserId};
 use crate::{
     audit::Action,
-    ids::CompanyId,
     interviews::{
         link,
         model::{EventKind, TimeAllowance},
@@ -20,7 +19,13 @@ pub const RESEND_GAP_MINUTES: i64 = 5;
 
 /// Queues a new email with the same link; creates no interview and changes no progress.
 /// Returns the address it goes to.
-pub async fn resend(pool: &PgPool, company_id: CompanyId, id: Uuid, by: Uuid, email_cap: EmailCap) -> Result<String> {
+pub async fn resend(
+    pool: &PgPool,
+    company_id: CompanyId,
+    id: InterviewId,
+    by: UserId,
+    email_cap: EmailCap,
+) -> Result<String> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::Resend)?;
@@ -30,7 +35,7 @@ pub async fn resend(pool: &PgPool, company_id: CompanyId, id: Uuid, by: Uuid, em
            from interviews i join candidates c on c.id = i.candidate_id
            where i.company_id = $1 and i.id = $2"#,
         company_id as CompanyId,
-        id,
+        id as InterviewId,
         RESEND_GAP_MINUTES,
     )
     .fetch_one(&mut *tx)
@@ -42,7 +47,7 @@ pub async fn resend(pool: &PgPool, company_id: CompanyId, id: Uuid, by: Uuid, em
     sqlx::query!(
         "update interviews set last_invited_at = now(), updated_at = now() where company_id = $1 and id = $2",
         company_id as CompanyId,
-        id
+        id as InterviewId
     )
     .execute(&mut *tx)
     .await?;
@@ -55,14 +60,20 @@ pub async fn resend(pool: &PgPool, company_id: CompanyId, id: Uuid, by: Uuid, em
 
 /// Issues a new link (the current one was forwarded or leaked) and queues an invitation
 /// with it to the candidate's address. Returns that address.
-pub async fn new_link(pool: &PgPool, company_id: CompanyId, id: Uuid, by: Uuid, email_cap: EmailCap) -> Result<String> {
+pub async fn new_link(
+    pool: &PgPool,
+    company_id: CompanyId,
+    id: InterviewId,
+    by: UserId,
+    email_cap: EmailCap,
+) -> Result<String> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::ReplaceLink)?;
     let email = sqlx::query_scalar!(
         r#"select email::text as "email!" from candidates where company_id = $1 and id = $2"#,
         company_id as CompanyId,
-        interview.candidate_id,
+        interview.candidate_id as CandidateId,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -79,16 +90,16 @@ pub async fn new_link(pool: &PgPool, company_id: CompanyId, id: Uuid, by: Uuid, 
 pub async fn address_corrected(
     conn: &mut PgConnection,
     company_id: CompanyId,
-    candidate_id: Uuid,
+    candidate_id: CandidateId,
     email: &str,
     email_cap: EmailCap,
 ) -> Result<usize> {
     let ids = sqlx::query_scalar!(
-        "select id from interviews
-         where company_id = $1 and candidate_id = $2 and status in ('pending', 'in_progress') and expires_at > now()
-         order by id",
+        r#"select id as "id: InterviewId" from interviews
+           where company_id = $1 and candidate_id = $2 and status in ('pending', 'in_progress') and expires_at > now()
+           order by id"#,
         company_id as CompanyId,
-        candidate_id,
+        candidate_id as CandidateId,
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -116,7 +127,7 @@ async fn replace_link(conn: &mut PgConnection, interview: &Locked, email: &str, 
         "insert into retired_interview_links (interview_id, company_id, link_nonce)
          select id, company_id, link_nonce from interviews where company_id = $1 and id = $2",
         interview.company_id as CompanyId,
-        interview.id,
+        interview.id as InterviewId,
     )
     .execute(&mut *conn)
     .await?;
@@ -124,7 +135,7 @@ async fn replace_link(conn: &mut PgConnection, interview: &Locked, email: &str, 
         "update interviews set link_nonce = $3, last_invited_at = now(), updated_at = now()
          where company_id = $1 and id = $2",
         interview.company_id as CompanyId,
-        interview.id,
+        interview.id as InterviewId,
         link::new_nonce(),
     )
     .execute(&mut *conn)
@@ -135,14 +146,14 @@ async fn replace_link(conn: &mut PgConnection, interview: &Locked, email: &str, 
 }
 
 /// Cancels an open interview: its link stops working.
-pub async fn cancel(pool: &PgPool, company_id: CompanyId, id: Uuid, by: Uuid) -> Result<()> {
+pub async fn cancel(pool: &PgPool, company_id: CompanyId, id: InterviewId, by: UserId) -> Result<()> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::Cancel)?;
     sqlx::query!(
         "update interviews set status = 'cancelled', updated_at = now() where company_id = $1 and id = $2",
         company_id as CompanyId,
-        id,
+        id as InterviewId,
     )
     .execute(&mut *tx)
     .await?;
@@ -154,7 +165,7 @@ pub async fn cancel(pool: &PgPool, company_id: CompanyId, id: Uuid, by: Uuid) ->
 }
 
 /// Moves the deadline to `days` from now (also reopening an expired interview).
-pub async fn extend(pool: &PgPool, company_id: CompanyId, id: Uuid, by: Uuid, days: i64) -> Result<()> {
+pub async fn extend(pool: &PgPool, company_id: CompanyId, id: InterviewId, by: UserId, days: i64) -> Result<()> {
     let mut tx = pool.begin().await?;
     let interview = lock(&mut tx, company_id, id).await?;
     interview.check(Transition::Extend)?;
@@ -165,7 +176,7 @@ pub async fn extend(pool: &PgPool, company_id: CompanyId, id: Uuid, by: Uuid, da
                          else status end
          where company_id = $1 and id = $2",
         company_id as CompanyId,
-        id,
+        id as InterviewId,
         days,
     )
     .execute(&mut *tx)
@@ -182,7 +193,7 @@ pub async fn extend(pool: &PgPool, company_id: CompanyId, id: Uuid, by: Uuid, da
 pub async fn set_time_allowance(
     pool: &PgPool,
     company_id: CompanyId,
-    id: Uuid,
+    id: InterviewId,
     allowance: TimeAllowance,
 ) -> Result<()> {
     let mut tx = pool.begin().await?;
@@ -191,7 +202,7 @@ pub async fn set_time_allowance(
     sqlx::query!(
         "update interviews set time_allowance = $3, updated_at = now() where company_id = $1 and id = $2",
         company_id as CompanyId,
-        id,
+        id as InterviewId,
         allowance as TimeAllowance,
     )
     .execute(&mut *tx)
@@ -204,7 +215,7 @@ pub async fn set_time_allowance(
            and not exists(select 1 from answers a where a.interview_id = w.interview_id and a.question_id = w.question_id
                             and a.shown_at = w.opened_at)",
         company_id as CompanyId,
-        id,
+        id as InterviewId,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -217,7 +228,7 @@ pub async fn set_time_allowance(
             "update question_windows set answer_by = $4::timestamptz + make_interval(secs => $5::int8::float8)
              where company_id = $1 and interview_id = $2 and question_id = $3",
             company_id as CompanyId,
-            id,
+            id as InterviewId,
             window.question_id,
             window.opened_at,
             seconds,

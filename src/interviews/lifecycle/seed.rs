@@ -3,14 +3,12 @@
 //! `interviews` table: a demo interview moved back in time after its life was played
 //! through the transitions, and interviews written in bulk with a made-up history.
 
+use crate::ids::{CompanyId, InterviewId, UserId};
 use sqlx::PgPool;
-use uuid::Uuid;
-
-use crate::ids::CompanyId;
 
 /// Moves an interview's whole history (its times, timeline, emails, answers and
 /// evaluation runs) `days` into the past, so that a demo spreads over weeks.
-pub async fn backdate(pool: &PgPool, company_id: CompanyId, id: Uuid, days: f64) -> sqlx::Result<()> {
+pub async fn backdate(pool: &PgPool, company_id: CompanyId, id: InterviewId, days: f64) -> sqlx::Result<()> {
     // One statement: the interview and everything hanging on it move together.
     sqlx::query!(
         "with interview as (
@@ -42,7 +40,7 @@ pub async fn backdate(pool: &PgPool, company_id: CompanyId, id: Uuid, days: f64)
                                 finished_at = finished_at - make_interval(secs => $3)
          where company_id = $1 and interview_id = $2",
         company_id as CompanyId,
-        id,
+        id as InterviewId,
         days * 86_400.0,
     )
     .execute(pool)
@@ -60,7 +58,7 @@ const BATCH: i64 = 10_000;
 /// cancelled or are still open. Started interviews that stopped hold answers up to the
 /// question where they stopped; completed ones get a finished evaluation (a score and a
 /// recommendation) but no answers, and nobody has a timeline. Returns how many were written.
-pub async fn funnel(pool: &PgPool, company_id: CompanyId, sent_by: Uuid, count: i64, days: i32) -> sqlx::Result<i64> {
+pub async fn funnel(pool: &PgPool, company_id: CompanyId, sent_by: UserId, count: i64, days: i32) -> sqlx::Result<i64> {
     let mut written = 0;
     while written < count {
         let batch = BATCH.min(count - written);
@@ -122,7 +120,7 @@ pub async fn funnel(pool: &PgPool, company_id: CompanyId, sent_by: Uuid, count: 
                from timed t join apps on apps.candidate_id = t.candidate_id and apps.job_id = t.job_id"#,
             company_id as CompanyId,
             batch,
-            sent_by,
+            sent_by as UserId,
             f64::from(days),
         )
         .execute(pool)

@@ -4,18 +4,18 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{EmailCap, Error, Refused, Result, record_event, refresh_candidate_status};
+use crate::ids::{CandidateId, CompanyId, InterviewId, JobId, UserId};
 use crate::{
     audit,
-    ids::CompanyId,
     interviews::{link, model::EventKind},
     mail::outbox::{self, EmailKind},
 };
 
 pub struct SendRequest {
     pub company_id: CompanyId,
-    pub user_id: Uuid,
-    pub candidate_id: Uuid,
-    pub job_id: Uuid,
+    pub user_id: UserId,
+    pub candidate_id: CandidateId,
+    pub job_id: JobId,
     pub version_id: Uuid,
     pub idempotency_key: Uuid,
     pub link_valid_days: i64,
@@ -25,7 +25,7 @@ pub struct SendRequest {
 /// The interview sent; also the answer to the same form submitted again, which creates
 /// nothing new.
 pub struct Sent {
-    pub interview_id: Uuid,
+    pub interview_id: InterviewId,
     pub email: String,
 }
 
@@ -37,7 +37,7 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> Result<Sent> {
     let Some(candidate) = sqlx::query!(
         r#"select email::text as "email!", archived_at is not null as "archived!"
            from candidates where id = $1 and company_id = $2 for update"#,
-        req.candidate_id,
+        req.candidate_id as CandidateId,
         req.company_id as CompanyId,
     )
     .fetch_optional(&mut *tx)
@@ -47,7 +47,7 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> Result<Sent> {
     };
 
     if let Some(existing) = sqlx::query_scalar!(
-        "select id from interviews where company_id = $1 and idempotency_key = $2",
+        r#"select id as "id: InterviewId" from interviews where company_id = $1 and idempotency_key = $2"#,
         req.company_id as CompanyId,
         req.idempotency_key,
     )
@@ -65,7 +65,7 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> Result<Sent> {
              where t.published_version_id = $1 and t.status = 'published' and t.job_id = $2
                and t.company_id = $3 and j.status = 'open') as "ok!""#,
         req.version_id,
-        req.job_id,
+        req.job_id as JobId,
         req.company_id as CompanyId,
     )
     .fetch_one(&mut *tx)
@@ -83,26 +83,26 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> Result<Sent> {
          returning id",
         Uuid::new_v4(),
         req.company_id as CompanyId,
-        req.candidate_id,
-        req.job_id,
+        req.candidate_id as CandidateId,
+        req.job_id as JobId,
     )
     .fetch_one(&mut *tx)
     .await?;
 
-    let interview_id = Uuid::new_v4();
+    let interview_id = InterviewId::generate();
     sqlx::query!(
         "insert into interviews (id, company_id, application_id, candidate_id, job_id, template_version_id,
                                  link_nonce, idempotency_key, sent_by, expires_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(days => $10::int8::int))",
-        interview_id,
+        interview_id as InterviewId,
         req.company_id as CompanyId,
         application_id,
-        req.candidate_id,
-        req.job_id,
+        req.candidate_id as CandidateId,
+        req.job_id as JobId,
         req.version_id,
         link::new_nonce(),
         req.idempotency_key,
-        req.user_id,
+        req.user_id as UserId,
         req.link_valid_days,
     )
     .execute(&mut *tx)
@@ -132,8 +132,8 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> Result<Sent> {
 /// One intent to send the same template to several candidates (bulk send).
 pub struct BulkSendRequest {
     pub company_id: CompanyId,
-    pub user_id: Uuid,
-    pub job_id: Uuid,
+    pub user_id: UserId,
+    pub job_id: JobId,
     pub version_id: Uuid,
     /// The bulk form's key; each candidate's interview gets a key derived from it.
     pub idempotency_key: Uuid,
@@ -144,12 +144,12 @@ pub struct BulkSendRequest {
 /// The idempotency key of one candidate's interview in a bulk send: a name-based UUID
 /// (version 8, SHA-256 of the form's key and the candidate's id), so that submitting
 /// the same form again finds every interview the first submit created.
-pub fn bulk_key(form_key: Uuid, candidate_id: Uuid) -> Uuid {
+pub fn bulk_key(form_key: Uuid, candidate_id: CandidateId) -> Uuid {
     use sha2::{Digest, Sha256};
     let digest = Sha256::new()
         .chain_update(b"hifinity bulk send\0")
         .chain_update(form_key.as_bytes())
-        .chain_update(candidate_id.as_bytes())
+        .chain_update(candidate_id.uuid().as_bytes())
         .finalize();
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
@@ -164,8 +164,8 @@ pub fn bulk_key(form_key: Uuid, candidate_id: Uuid) -> Uuid {
 pub async fn send_many(
     pool: &PgPool,
     req: &BulkSendRequest,
-    candidate_ids: &[Uuid],
-) -> sqlx::Result<Vec<(Uuid, std::result::Result<Sent, Refused>)>> {
+    candidate_ids: &[CandidateId],
+) -> sqlx::Result<Vec<(CandidateId, std::result::Result<Sent, Refused>)>> {
     let mut outcomes = Vec::with_capacity(candidate_ids.len());
     for &candidate_id in candidate_ids {
         if let Some((_, Err(capped @ Refused::DailyEmailCap { .. }))) = outcomes.last() {
@@ -200,7 +200,7 @@ mod tests {
     #[test]
     fn bulk_keys_are_stable_and_distinct() {
         let form = Uuid::new_v4();
-        let (ann, bo) = (Uuid::new_v4(), Uuid::new_v4());
+        let (ann, bo) = (CandidateId::generate(), CandidateId::generate());
         assert_eq!(bulk_key(form, ann), bulk_key(form, ann), "a repeated submit finds the same interview");
         assert_ne!(bulk_key(form, ann), bulk_key(form, bo));
         assert_ne!(bulk_key(form, ann), bulk_key(Uuid::new_v4(), ann), "a new form is a new intent");

@@ -8,10 +8,10 @@
 
 use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
-use uuid::Uuid;
 
 use super::{Refused, Result, Transition, lock};
-use crate::{ids::CompanyId, interview_templates::model::AnswerKind, interviews::model::TimeAllowance};
+use crate::ids::{CompanyId, InterviewId, QuestionId};
+use crate::{interview_templates::model::AnswerKind, interviews::model::TimeAllowance};
 
 /// One attempt at a question, as the server keeps it.
 #[derive(Clone, Debug)]
@@ -70,8 +70,8 @@ fn answer_by(
 pub async fn show_question(
     pool: &PgPool,
     company_id: CompanyId,
-    id: Uuid,
-    question_id: Uuid,
+    id: InterviewId,
+    question_id: QuestionId,
     retake: bool,
 ) -> Result<Window> {
     let mut tx = pool.begin().await?;
@@ -86,8 +86,8 @@ pub async fn show_question(
            join version_questions q on q.version_id = v.id
            where i.company_id = $1 and i.id = $2 and q.id = $3"#,
         company_id as CompanyId,
-        id,
-        question_id,
+        id as InterviewId,
+        question_id as QuestionId,
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -102,8 +102,8 @@ pub async fn show_question(
                            and a.shown_at = w.opened_at) as "answered!"
            from question_windows w where w.company_id = $1 and w.interview_id = $2 and w.question_id = $3"#,
         company_id as CompanyId,
-        id,
-        question_id,
+        id as InterviewId,
+        question_id as QuestionId,
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -123,9 +123,9 @@ pub async fn show_question(
             sqlx::query!(
                 "insert into question_windows (interview_id, company_id, question_id, first_shown_at, opened_at, answer_by)
                  values ($1, $2, $3, $4, $4, $5)",
-                id,
+                id as InterviewId,
                 company_id as CompanyId,
-                question_id,
+                question_id as QuestionId,
                 now,
                 by,
             )
@@ -143,8 +143,8 @@ pub async fn show_question(
                 "update question_windows set opened_at = $4, answer_by = $5, attempt = attempt + 1
                  where company_id = $1 and interview_id = $2 and question_id = $3",
                 company_id as CompanyId,
-                id,
-                question_id,
+                id as InterviewId,
+                question_id as QuestionId,
                 now,
                 by,
             )
@@ -169,8 +169,8 @@ pub(super) struct Given {
 pub(super) async fn check_window(
     conn: &mut sqlx::PgConnection,
     company_id: CompanyId,
-    id: Uuid,
-    question_id: Uuid,
+    id: InterviewId,
+    question_id: QuestionId,
     received_at: OffsetDateTime,
     grace: std::time::Duration,
 ) -> Result<Given> {
@@ -181,8 +181,8 @@ pub(super) async fn check_window(
            from question_windows w where w.company_id = $1 and w.interview_id = $2 and w.question_id = $3
            for update of w"#,
         company_id as CompanyId,
-        id,
-        question_id,
+        id as InterviewId,
+        question_id as QuestionId,
     )
     .fetch_optional(&mut *conn)
     .await?
