@@ -12,6 +12,7 @@ use crate::{
     ids::CompanyId,
     interviews::lifecycle,
     storage::MediaStore,
+    webhooks::{self, Event},
 };
 
 /// What became of an erasure request.
@@ -93,6 +94,7 @@ pub async fn erase(
         .execute(&mut *tx)
         .await?;
     audit::record(&mut tx, company_id, actor, Action::CandidateErased, Subject::candidate(candidate_id)).await?;
+    webhooks::emit(&mut tx, company_id, Event::CandidateErased { candidate_id }).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -5,7 +5,11 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::record_event;
-use crate::{ids::CompanyId, interviews::model::EventKind};
+use crate::{
+    ids::CompanyId,
+    interviews::model::EventKind,
+    webhooks::{self, Event},
+};
 
 /// An email of the interview was handed to the transport; `detail` says to whom and how.
 pub async fn email_sent(conn: &mut PgConnection, company_id: CompanyId, id: Uuid, detail: &str) -> sqlx::Result<()> {
@@ -29,5 +33,6 @@ pub async fn email_opened(conn: &mut PgConnection, company_id: CompanyId, id: Uu
     )
     .execute(&mut *conn)
     .await?;
-    record_event(conn, company_id, id, EventKind::Opened, None).await
+    record_event(conn, company_id, id, EventKind::Opened, None).await?;
+    webhooks::emit(conn, company_id, Event::EmailOpened(id)).await
 }
