@@ -17,7 +17,7 @@ use tracing::{Span, field::Empty};
 use crate::{
     account, applications, audit, auth, candidate_import, candidate_portal, candidates, dashboard, error::AppError,
     evaluation, interview_templates, interviews, jobs, layout, mail, privacy, reviews, settings, sharing,
-    state::AppState, static_files, team,
+    state::AppState, static_files, team, webhooks,
 };
 
 /// Scripts, styles, media and forms only from this origin; no inline script; never framed.
@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(mail::router())
         .merge(settings::router())
         .merge(audit::router())
+        .merge(webhooks::router())
         .merge(privacy::router())
         .merge(reviews::router())
         .merge(sharing::router())

@@ -63,6 +63,8 @@ pub struct Config {
     pub evaluation: EvaluationConfig,
     /// How often the background workers look for work without being woken.
     pub workers: WorkerConfig,
+    /// Lets webhooks reach loopback, private and link-local addresses (development, tests).
+    pub webhook_allow_private: bool,
 }
 
 /// Queued work wakes its worker through `LISTEN/NOTIFY`; the poll finds what arrived
@@ -308,6 +310,7 @@ impl Config {
             answer_grace: Duration::from_secs(answer_grace_secs),
             evaluation: EvaluationConfig::from_env()?,
             workers: WorkerConfig::from_env()?,
+            webhook_allow_private: flag("WEBHOOK_ALLOW_PRIVATE")?,
         })
     }
 

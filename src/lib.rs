@@ -44,6 +44,8 @@
 //! - [`audit`]: the audit log: who did what and when, ids and action names only, append-only.
 //! - [`privacy`]: the candidate's data: erasure (on request, within the company's deadline), retention, the access archive.
 //! - [`settings`]: company settings (automatic reminders, the privacy text of the candidates' notice), for admins.
+//! - [`webhooks`]: Settings → Webhooks: signed (Standard Webhooks) event deliveries through the queue,
+//!   retried, listed with Redeliver, refused private addresses.
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
 //! - [`demo`]: the demo company.
 
@@ -81,4 +83,5 @@ pub mod state;
 pub mod static_files;
 pub mod storage;
 pub mod team;
+pub mod webhooks;
 pub mod workers;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tokio::{sync::watch, task::JoinSet};
 
-use crate::{auth, evaluation, interviews, mail, privacy, state::AppState};
+use crate::{auth, evaluation, interviews, mail, privacy, state::AppState, webhooks};
 
 /// Starts every worker; they stop when `shutdown` turns true.
 pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::Result<JoinSet<()>> {
@@ -15,6 +15,8 @@ pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::R
     set.spawn(mail::account::run(state.clone(), transport, shutdown.clone()));
     let evaluator = Arc::new(evaluation::Evaluator::from_config(&state.config, state.media.clone())?);
     set.spawn(evaluation::pipeline::run(state.pool.clone(), evaluator, state.config.workers.poll, shutdown.clone()));
+    let webhooks = Arc::new(webhooks::delivery::Webhooks::from_config(&state.config)?);
+    set.spawn(webhooks::delivery::run(state.pool.clone(), webhooks, state.config.workers.poll, shutdown.clone()));
     set.spawn(housekeeping(state.clone(), shutdown));
     Ok(set)
 }

@@ -40,6 +40,10 @@ pub enum Action {
     RoleChanged,
     RecordingsExpired,
     InactiveCandidatesErased,
+    WebhookCreated,
+    WebhookDeleted,
+    WebhookEnabled,
+    WebhookDisabled,
 }
 
 impl Action {
@@ -62,6 +66,10 @@ impl Action {
             Self::RoleChanged => "Role changed",
             Self::RecordingsExpired => "Recordings deleted by retention",
             Self::InactiveCandidatesErased => "Inactive candidates erased by retention",
+            Self::WebhookCreated => "Webhook endpoint added",
+            Self::WebhookDeleted => "Webhook endpoint deleted",
+            Self::WebhookEnabled => "Webhook endpoint enabled",
+            Self::WebhookDisabled => "Webhook endpoint disabled after failing",
         }
     }
 }

@@ -127,6 +127,12 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/settings/emails", Member(Admin)),
     ("GET", "/audit", Member(Admin)),
     ("POST", "/settings/emails", Member(Admin)),
+    ("GET", "/settings/webhooks", Member(Admin)),
+    ("POST", "/settings/webhooks", Member(Admin)),
+    ("GET", "/settings/webhooks/{id}", Member(Admin)),
+    ("POST", "/settings/webhooks/{id}/delete", Member(Admin)),
+    ("POST", "/settings/webhooks/{id}/enable", Member(Admin)),
+    ("POST", "/settings/webhooks/{id}/deliveries/{delivery_id}/redeliver", Member(Admin)),
     // The funnel: read by everyone.
     ("GET", "/dashboard", Member(Reviewer)),
     // Jobs and templates: read by everyone, changed by recruiters.

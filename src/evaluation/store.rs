@@ -17,6 +17,7 @@ use crate::{
         model::{EventKind, InterviewStatus},
     },
     queue::{self, Job},
+    webhooks::{self, Event},
 };
 
 // ---- The pipeline ----
@@ -246,6 +247,8 @@ pub async fn finish_run(pool: &PgPool, run: &FinishedRun<'_>) -> sqlx::Result<()
     record_event(&mut tx, run.company_id, run.interview_id, EventKind::Evaluated, Some(&format!("{detail} · {by}")))
         .await?;
     crate::reviews::store::notify_ready(&mut tx, run.company_id, &[run.interview_id]).await?;
+    let evaluated = Event::InterviewEvaluated { interview_id: run.interview_id, evaluation_id: run.evaluation_id };
+    webhooks::emit(&mut tx, run.company_id, evaluated).await?;
     tx.commit().await
 }
 
@@ -610,6 +613,7 @@ pub async fn save_decision(
     let Some(candidate_id) = candidate_id else { return Ok(false) };
     let subject = audit::Subject::interview(candidate_id, interview_id);
     audit::record(&mut tx, company_id, audit::Actor::Member(user_id), audit::Action::DecisionMade, subject).await?;
+    webhooks::emit(&mut tx, company_id, Event::DecisionMade { interview_id, decision }).await?;
     tx.commit().await?;
     Ok(true)
 }

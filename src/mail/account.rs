@@ -50,6 +50,8 @@ pub enum AccountEmailKind {
     TeamNote,
     /// To a reviewer: an interview assigned to them is ready for their review.
     ReviewRequest,
+    /// To an admin: a webhook endpoint failed for days and was disabled.
+    WebhookDisabled,
 }
 
 impl AccountEmailKind {
@@ -63,6 +65,7 @@ impl AccountEmailKind {
             Self::TeamInvitation | Self::TeamNote => None,
             // Its link is the interview's page, behind the reviewer's own sign-in.
             Self::ReviewRequest => None,
+            Self::WebhookDisabled => None,
         }
     }
 }
@@ -245,6 +248,19 @@ pub fn render(email: &AccountEmail, config: &Config) -> anyhow::Result<AccountVi
             anyhow::bail!("a team email is written from its invitation")
         }
         AccountEmailKind::ReviewRequest => anyhow::bail!("a review request is written from its interview"),
+        AccountEmailKind::WebhookDisabled => AccountView {
+            subject: "A Hifinity webhook endpoint was disabled".into(),
+            name: email.user_name.clone().unwrap_or_default(),
+            paragraphs: vec![
+                format!(
+                    "Every delivery to one of your company's webhook endpoints failed for {} days, so Hifinity disabled it: no events are sent to it until an admin enables it again.",
+                    crate::webhooks::delivery::DISABLE_AFTER_DAYS
+                ),
+                "Its page lists each delivery's response and error.".into(),
+            ],
+            link_label: "See your webhooks",
+            link: format!("{base}/settings/webhooks"),
+        },
     };
     Ok(view)
 }

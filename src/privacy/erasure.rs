@@ -11,6 +11,7 @@ use crate::{
     audit::{self, Action, Actor, Subject},
     interviews::lifecycle,
     storage::MediaStore,
+    webhooks::{self, Event},
 };
 
 /// What became of an erasure request.
@@ -96,6 +97,7 @@ pub async fn erase(
     .execute(&mut *tx)
     .await?;
     audit::record(&mut tx, company_id, actor, Action::CandidateErased, Subject::candidate(candidate_id)).await?;
+    webhooks::emit(&mut tx, company_id, Event::CandidateErased { candidate_id }).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -254,8 +254,7 @@ pub async fn shared_media(
         .await?
         .ok_or(AppError::NotFound)?;
     if media::from_the_start(&headers) {
-        store::record_view(&state.pool, &share, Some(interview.id), Some(answer_id), &client.to_string())
-            .await?;
+        store::record_view(&state.pool, &share, Some(interview.id), Some(answer_id), &client.to_string()).await?;
     }
     Ok(media::recording(&state, &recording.media_key, &recording.media_type, &headers).await?.into_response())
 }

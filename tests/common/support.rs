@@ -86,6 +86,7 @@ impl TestApp {
             answer_grace: std::time::Duration::from_secs(120),
             evaluation: Default::default(),
             workers: Default::default(),
+            webhook_allow_private: false,
         };
         adjust(&mut config);
         let state = state::AppState::new(pool.clone(), config).unwrap();

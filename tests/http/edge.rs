@@ -80,6 +80,10 @@ const ROUTES_WITH_IDS: &[(&str, &str)] = &[
     ("POST", "/team/members/{id}/deactivate"),
     ("POST", "/team/members/{id}/reactivate"),
     ("POST", "/account/sessions/{id}/sign-out"),
+    ("GET", "/settings/webhooks/{id}"),
+    ("POST", "/settings/webhooks/{id}/delete"),
+    ("POST", "/settings/webhooks/{id}/enable"),
+    ("POST", "/settings/webhooks/{id}/deliveries/{delivery_id}/redeliver"),
     // The candidate's working link, with a malformed question id.
     ("POST", "/i/{token}/answers/{question_id}"),
 ];
@@ -136,7 +140,8 @@ async fn a_malformed_id_in_any_path_gets_the_not_found_page_in_the_layout(pool: 
             .replace("{question_id}", "not-an-id")
             .replace("{answer_id}", "not-an-id")
             .replace("{user_id}", "not-an-id")
-            .replace("{share_id}", "not-an-id");
+            .replace("{share_id}", "not-an-id")
+            .replace("{delivery_id}", "not-an-id");
         let http_method = Method::from_bytes(method.as_bytes()).unwrap();
         // An empty form, whose missing fields are not what is refused: the id is.
         let request = app.client.request(http_method, app.url(&path)).form(&[] as &[(&str, &str)]);

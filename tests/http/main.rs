@@ -42,6 +42,7 @@ mod steering;
 mod team;
 mod tenancy;
 mod timing;
+mod webhooks;
 // `captured_logs` serves the logs binary only.
 #[allow(dead_code)]
 #[path = "../common/support.rs"]

@@ -45,6 +45,8 @@ async fn world(pool: PgPool) -> World {
     let recruiter = admin.join_team("rita@acme.com", "Rita Recruiter", "recruiter").await;
     let reviewer = admin.join_team("vic@acme.com", "Vic Reviewer", "reviewer").await;
     admin.join_team("sam@acme.com", "Sam Spare", "recruiter").await;
+    let hook = [("url", "https://hooks.acme.example/in"), ("events", "interview.sent")];
+    assert!(admin.post("/settings/webhooks", &hook).await.body.contains("whsec_"));
     let sent = admin.post("/team/invitations", &[("email", "pat@acme.com"), ("role", "reviewer")]).await;
     assert_eq!(sent.status, StatusCode::OK);
     let s = fixtures::sendable(&admin.pool, admin.company_id(ADMIN).await).await;
@@ -64,6 +66,7 @@ async fn world(pool: PgPool) -> World {
         ("/outbox/", one("select id from emails").await),
         ("/team/invitations/", one("select id from team_invitations where accepted_at is null").await),
         ("/team/members/", one("select id from users where email = 'sam@acme.com'").await),
+        ("/settings/webhooks/", one("select id from webhook_endpoints").await),
     ];
     World { admin, recruiter, reviewer, ids }
 }
@@ -87,6 +90,7 @@ impl World {
             .replace("{answer_id}", &Uuid::new_v4().to_string())
             .replace("{user_id}", &Uuid::new_v4().to_string())
             .replace("{share_id}", &Uuid::new_v4().to_string())
+            .replace("{delivery_id}", &Uuid::new_v4().to_string())
     }
 }
 
@@ -203,6 +207,12 @@ async fn a_recruiter_may_use_everything_but_the_team_and_settings(pool: PgPool) 
         "POST /settings/privacy",
         "POST /settings/data",
         "POST /settings/emails",
+        "GET /settings/webhooks",
+        "GET /settings/webhooks/{id}",
+        "POST /settings/webhooks",
+        "POST /settings/webhooks/{id}/delete",
+        "POST /settings/webhooks/{id}/enable",
+        "POST /settings/webhooks/{id}/deliveries/{delivery_id}/redeliver",
         "POST /team/invitations",
         "POST /team/invitations/{id}/resend",
         "POST /team/invitations/{id}/revoke",

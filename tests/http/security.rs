@@ -419,6 +419,10 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     let import = id(&app, "select id from candidate_imports").await;
     let route = "/candidates/import/{id}";
     refused_from_another_site(&app, Post::new(&app, route, format!("/candidates/import/{import}"), form(&[])), c).await;
+    // A webhook endpoint (its events start with the erasures below).
+    let hook = form(&[("url", "https://hooks.acme.example/in"), ("events", "candidate.erased")]);
+    refused_from_another_site(&app, Post::new(&app, "/settings/webhooks", "/settings/webhooks", hook), c).await;
+    let endpoint = id(&app, "select id from webhook_endpoints").await;
     // The candidates' data: the deadline and retention, a request received otherwise (it
     // waits for the deadline), a recruiter's erasure, and Grace's own request at her link.
     let data =
@@ -432,6 +436,17 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     refused_from_another_site(&app, erase, c).await;
     let own = Post::new(&grace_browser, "/i/{token}/erase", format!("{grace_link}/erase"), form(&[]));
     refused_from_another_site(&app, own, c).await;
+    // The erasure's delivery sent again; the endpoint enabled after it was disabled, then deleted.
+    let delivery = id(&app, "select id from webhook_deliveries limit 1").await;
+    let hook = format!("/settings/webhooks/{endpoint}");
+    let again = format!("{hook}/deliveries/{delivery}/redeliver");
+    let redeliver = Post::new(&app, "/settings/webhooks/{id}/deliveries/{delivery_id}/redeliver", again, form(&[]));
+    refused_from_another_site(&app, redeliver, c).await;
+    sqlx::query("update webhook_endpoints set disabled_at = now()").execute(&app.pool).await.unwrap();
+    let enable = Post::new(&app, "/settings/webhooks/{id}/enable", format!("{hook}/enable"), form(&[]));
+    refused_from_another_site(&app, enable, c).await;
+    let delete = Post::new(&app, "/settings/webhooks/{id}/delete", format!("{hook}/delete"), form(&[]));
+    refused_from_another_site(&app, delete, c).await;
 
     // Passwords: changed by the recruiter, then reset by whoever gets the emailed link
     // (last, as a reset ends every session).

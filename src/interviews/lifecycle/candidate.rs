@@ -10,7 +10,11 @@ use uuid::Uuid;
 use super::{Refused, Result, Transition, lock, record_event, timing::check_window};
 use crate::ids::{CompanyId, InterviewId, QuestionId};
 use crate::{
-    evaluation::EvaluateInterview, interview_templates::model::AnswerKind, interviews::model::EventKind, queue,
+    evaluation::EvaluateInterview,
+    interview_templates::model::AnswerKind,
+    interviews::model::EventKind,
+    queue,
+    webhooks::{self, Event},
 };
 
 /// The first opening of the link is recorded on the interview and its timeline.
@@ -27,6 +31,7 @@ pub async fn link_opened(pool: &PgPool, company_id: CompanyId, id: InterviewId) 
         == 1;
     if first {
         record_event(&mut tx, company_id, id, EventKind::LinkOpened, None).await?;
+        webhooks::emit(&mut tx, company_id, Event::LinkOpened(id)).await?;
     }
     tx.commit().await
 }
@@ -99,6 +104,7 @@ pub async fn start(pool: &PgPool, company_id: CompanyId, id: InterviewId) -> Res
     .await?;
     interview.record(&mut tx, EventKind::Started, None).await?;
     interview.refresh_candidate(&mut tx).await?;
+    webhooks::emit(&mut tx, company_id, Event::InterviewStarted(id)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -220,6 +226,7 @@ pub async fn complete(pool: &PgPool, company_id: CompanyId, id: InterviewId) -> 
     .await?;
     interview.record(&mut tx, EventKind::Completed, None).await?;
     interview.refresh_candidate(&mut tx).await?;
+    webhooks::emit(&mut tx, company_id, Event::InterviewCompleted(id)).await?;
     if !interview.human_review {
         queue::enqueue(&mut tx, Some(company_id), &EvaluateInterview { interview_id: id }).await?;
     }

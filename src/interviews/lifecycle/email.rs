@@ -5,7 +5,10 @@ use sqlx::PgConnection;
 
 use super::record_event;
 use crate::ids::{CompanyId, InterviewId};
-use crate::interviews::model::EventKind;
+use crate::{
+    interviews::model::EventKind,
+    webhooks::{self, Event},
+};
 
 /// An email of the interview was handed to the transport; `detail` says to whom and how.
 pub async fn email_sent(
@@ -34,5 +37,6 @@ pub async fn email_opened(conn: &mut PgConnection, company_id: CompanyId, id: In
     )
     .execute(&mut *conn)
     .await?;
-    record_event(conn, company_id, id, EventKind::Opened, None).await
+    record_event(conn, company_id, id, EventKind::Opened, None).await?;
+    webhooks::emit(conn, company_id, Event::EmailOpened(id)).await
 }

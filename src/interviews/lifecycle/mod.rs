@@ -1,8 +1,9 @@
 //! The one owner of an interview's life. Every change to an interview goes through a
 //! transition here, which checks that the interview's state allows it and then, in one
 //! transaction, writes the new state, records the timeline event, refreshes the
-//! candidate's status and queues the work that follows (an email, an evaluation). No
-//! other module writes the `interviews` table (a test reads `src/` to keep it so).
+//! candidate's status and queues the work that follows (an email, an evaluation, the
+//! webhooks' deliveries). No other module writes the `interviews` table (a test reads
+//! `src/` to keep it so).
 //!
 //! Adding a transition (choosing a person's review instead of AI,
 //! recording consent, erasing): a [`Transition`] variant, the states it may leave in

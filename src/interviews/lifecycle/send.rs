@@ -9,6 +9,7 @@ use crate::{
     audit,
     interviews::{link, model::EventKind},
     mail::outbox::{self, EmailKind},
+    webhooks::{self, Event},
 };
 
 pub struct SendRequest {
@@ -121,6 +122,7 @@ pub async fn send(pool: &PgPool, req: &SendRequest) -> Result<Sent> {
     let subject = audit::Subject::interview(req.candidate_id, interview_id);
     audit::record(&mut tx, req.company_id, audit::Actor::Member(req.user_id), audit::Action::InterviewSent, subject)
         .await?;
+    webhooks::emit(&mut tx, req.company_id, Event::InterviewSent(interview_id)).await?;
     // Last before the commit, counting the invitation just queued: a new company's row
     // stays locked from here to the commit, so its sends wait on each other only for
     // this moment.
