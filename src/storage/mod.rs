@@ -171,6 +171,10 @@ impl Upload {
     }
 
     pub async fn finish(mut self) -> anyhow::Result<()> {
+        // The parts in flight first: should one fail, dropping `self` aborts the upload.
+        self.writer().wait_for_capacity(0).await.context("uploading")?;
+        // object_store aborts the upload if completing it fails; should the last part
+        // fail, housekeeping aborts it later.
         let writer = self.writer.take().expect("an upload ends once");
         writer.finish().await.context("finishing the upload")?;
         Ok(())
