@@ -20,6 +20,12 @@ pub struct AppState {
 impl AppState {
     pub fn new(pool: PgPool, config: Config) -> anyhow::Result<Self> {
         let media = MediaStore::from_config(config.media_store.as_deref(), &config.data_dir)?;
-        Ok(Self { pool, config: Arc::new(config), media, dashboard: FiguresCache::default() })
+        Ok(Self::with_media(pool, config, media))
+    }
+
+    /// With media storage chosen by the caller rather than `MEDIA_STORE` (the tests'
+    /// own S3 bucket, without touching the process's environment).
+    pub fn with_media(pool: PgPool, config: Config, media: MediaStore) -> Self {
+        Self { pool, config: Arc::new(config), media, dashboard: FiguresCache::default() }
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tokio::{sync::watch, task::JoinSet};
 
-use crate::{auth, evaluation, interviews, mail, privacy, state::AppState, webhooks};
+use crate::{auth, evaluation, interviews, mail, privacy, state::AppState, storage, webhooks};
 
 /// Starts every worker; they stop when `shutdown` turns true.
 pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::Result<JoinSet<()>> {
@@ -21,9 +21,6 @@ pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::R
     Ok(set)
 }
 
-/// Every `HOUSEKEEPING_SECS` (a minute by default): expires interviews past their deadline, queues due reminders, deletes
-/// expired sessions, ended sign-in throttling windows and ended sign-up hours, carries out due erasures and applies
-/// retention.
 /// Erasure requests whose deadline came, then the companies' retention limits.
 pub async fn privacy_housekeeping(state: &AppState) {
     match privacy::erasure::erase_due(&state.pool, &state.media).await {
@@ -42,6 +39,9 @@ pub async fn privacy_housekeeping(state: &AppState) {
     }
 }
 
+/// Every `HOUSEKEEPING_SECS` (a minute by default): expires interviews past their deadline, queues due reminders, deletes
+/// expired sessions, ended sign-in throttling windows and ended sign-up hours, carries out due erasures, applies
+/// retention and aborts uploads left unfinished for an hour.
 async fn housekeeping(state: AppState, mut shutdown: watch::Receiver<bool>) {
     loop {
         let expired = interviews::lifecycle::expire_overdue(&state.pool).await;
@@ -63,6 +63,11 @@ async fn housekeeping(state: AppState, mut shutdown: watch::Receiver<bool>) {
             _ => {}
         }
         privacy_housekeeping(&state).await;
+        match state.media.abort_stale_uploads(storage::STALE_UPLOAD_AGE).await {
+            Ok(0) => {}
+            Ok(aborted) => tracing::info!(aborted, "housekeeping: unfinished uploads aborted"),
+            Err(err) => tracing::warn!(error = ?err, "housekeeping: aborting unfinished uploads failed; will retry"),
+        }
         tokio::select! {
             _ = tokio::time::sleep(state.config.workers.housekeeping) => {}
             _ = shutdown.changed() => return,

@@ -59,6 +59,16 @@ impl TestApp {
     /// Like [`TestApp::spawn`], with the settings adjusted first (e.g. an https
     /// `base_url`, or `trusted_proxy_hops`). Requests still go to the real address.
     pub async fn spawn_with(pool: PgPool, adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::spawn_with_media(pool, adjust, None).await
+    }
+
+    /// Like [`TestApp::spawn_with`], storing media in `media` (local disk under the
+    /// app's data folder without it).
+    pub async fn spawn_with_media(
+        pool: PgPool,
+        adjust: impl FnOnce(&mut Config),
+        media: Option<hifinity::storage::MediaStore>,
+    ) -> Self {
         capture_logs();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -89,7 +99,10 @@ impl TestApp {
             webhook_allow_private: false,
         };
         adjust(&mut config);
-        let state = state::AppState::new(pool.clone(), config).unwrap();
+        let state = match media {
+            Some(media) => state::AppState::with_media(pool.clone(), config, media),
+            None => state::AppState::new(pool.clone(), config).unwrap(),
+        };
         tokio::spawn(app::serve(listener, state.clone()));
         let jar = Arc::new(Jar::default());
         let client = Client::builder().cookie_provider(jar.clone()).build().unwrap();

@@ -44,8 +44,26 @@ fn emailed_path(app: &TestApp, smtp: &SmtpServer, index: usize) -> String {
 }
 
 pub(crate) async fn sent_interview(pool: PgPool) -> Sent {
+    sent_interview_with(pool, |_| {}, None).await
+}
+
+/// Like [`sent_interview`], with the settings adjusted and media stored in `media`.
+pub(crate) async fn sent_interview_with(
+    pool: PgPool,
+    adjust: impl FnOnce(&mut hifinity::config::Config),
+    media: Option<hifinity::storage::MediaStore>,
+) -> Sent {
     let smtp = SmtpServer::start(Behaviour::Accept).await;
-    let app = TestApp::spawn_with_smtp(pool, Some(smtp.url())).await;
+    let smtp_url = smtp.url();
+    let app = TestApp::spawn_with_media(
+        pool,
+        |config| {
+            config.smtp_url = Some(smtp_url);
+            adjust(config);
+        },
+        media,
+    )
+    .await;
     app.sign_up("Acme Robotics", RECRUITER).await;
     let sendable = fixtures::sendable(&app.pool, app.company_id(RECRUITER).await).await;
     send(&app, &sendable, sendable.candidate_id).await;
@@ -124,7 +142,7 @@ impl Sent {
 
     /// A video upload of `question` whose body the test feeds chunk by chunk, sent
     /// without `Content-Length`; the response arrives on the returned task.
-    fn streamed_upload(
+    pub(crate) fn streamed_upload(
         &self,
         question: Uuid,
     ) -> (tokio::sync::mpsc::Sender<Vec<u8>>, tokio::task::JoinHandle<reqwest::Result<reqwest::Response>>) {
@@ -144,7 +162,7 @@ impl Sent {
 }
 
 /// Polls `done` until it holds, failing after a generous deadline.
-async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+pub(crate) async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while !done() {
         assert!(Instant::now() < deadline, "timed out waiting until {what}");

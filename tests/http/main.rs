@@ -39,6 +39,7 @@ mod sharing;
 mod smtp;
 mod states;
 mod steering;
+mod storage;
 mod team;
 mod tenancy;
 mod timing;
