@@ -11,6 +11,7 @@ use crate::{
 };
 
 /// An email of the interview was handed to the transport; `detail` says to whom and how.
+/// One statement: it runs for every email delivered.
 pub async fn email_sent(
     conn: &mut PgConnection,
     company_id: CompanyId,
@@ -18,13 +19,18 @@ pub async fn email_sent(
     detail: &str,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "update interviews set email_sent_at = now() where company_id = $1 and id = $2",
+        "with sent as (
+           update interviews set email_sent_at = now() where company_id = $1 and id = $2 returning id)
+         insert into interview_events (id, interview_id, company_id, kind, detail)
+         select gen_random_uuid(), sent.id, $1, $3, $4 from sent",
         company_id as CompanyId,
-        id as InterviewId
+        id as InterviewId,
+        EventKind::Sent as EventKind,
+        detail,
     )
-    .execute(&mut *conn)
+    .execute(conn)
     .await?;
-    record_event(conn, company_id, id, EventKind::Sent, Some(detail)).await
+    Ok(())
 }
 
 /// An email of the interview was opened for the first time; the interview keeps the
