@@ -15,9 +15,9 @@ use tower_http::{catch_panic::CatchPanicLayer, set_header::SetResponseHeaderLaye
 use tracing::{Span, field::Empty};
 
 use crate::{
-    account, applications, audit, auth, candidate_import, candidate_portal, candidates, dashboard, error::AppError,
-    evaluation, interview_templates, interviews, jobs, layout, mail, privacy, reviews, settings, sharing,
-    state::AppState, static_files, team,
+    account, api, applications, audit, auth, candidate_import, candidate_portal, candidates, dashboard,
+    error::AppError, evaluation, interview_templates, interviews, jobs, layout, mail, privacy, reviews, settings,
+    sharing, state::AppState, static_files, team,
 };
 
 /// Scripts, styles, media and forms only from this origin; no inline script; never framed.
@@ -67,7 +67,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), layout::layout_middleware))
         .layer(middleware::from_fn_with_state(state.clone(), auth::session::load_user))
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf::refuse_cross_site))
-        .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT));
+        .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
+        // After the pages' layers, so none of them applies: the API reads no session
+        // cookie, renders no layout, and authenticates and limits by its keys instead.
+        .merge(api::router(state.clone()));
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }

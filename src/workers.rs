@@ -20,8 +20,8 @@ pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::R
 }
 
 /// Every `HOUSEKEEPING_SECS` (a minute by default): expires interviews past their deadline, queues due reminders, deletes
-/// expired sessions, ended sign-in throttling windows and ended sign-up hours, carries out due erasures and applies
-/// retention.
+/// expired sessions, ended sign-in throttling windows and ended sign-up hours, carries out due erasures, applies
+/// retention and forgets the API's idempotency keys after a day.
 /// Erasure requests whose deadline came, then the companies' retention limits.
 pub async fn privacy_housekeeping(state: &AppState) {
     match privacy::erasure::erase_due(&state.pool, &state.media).await {
@@ -61,6 +61,11 @@ async fn housekeeping(state: AppState, mut shutdown: watch::Receiver<bool>) {
             _ => {}
         }
         privacy_housekeeping(&state).await;
+        match crate::api::idempotency::delete_expired(&state.pool).await {
+            Ok(0) => {}
+            Ok(forgotten) => tracing::info!(forgotten, "housekeeping: API idempotency keys older than a day deleted"),
+            Err(err) => tracing::warn!(error = ?err, "housekeeping: idempotency keys not deleted; will retry"),
+        }
         tokio::select! {
             _ = tokio::time::sleep(state.config.workers.housekeeping) => {}
             _ = shutdown.changed() => return,

@@ -39,6 +39,8 @@ pub enum Action {
     RoleChanged,
     RecordingsExpired,
     InactiveCandidatesErased,
+    ApiKeyCreated,
+    ApiKeyRevoked,
 }
 
 impl Action {
@@ -61,6 +63,8 @@ impl Action {
             Self::RoleChanged => "Role changed",
             Self::RecordingsExpired => "Recordings deleted by retention",
             Self::InactiveCandidatesErased => "Inactive candidates erased by retention",
+            Self::ApiKeyCreated => "API key created",
+            Self::ApiKeyRevoked => "API key revoked",
         }
     }
 }

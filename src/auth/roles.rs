@@ -11,7 +11,7 @@ use axum::{
 };
 
 use super::CurrentUser;
-use crate::error::AppError;
+use crate::{api::keys::Scope, error::AppError};
 
 /// A member's role. Ordered: each role may do everything the roles before it may.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, sqlx::Type)]
@@ -65,10 +65,13 @@ pub enum Access {
     Public,
     /// A signed-in member with at least this role.
     Member(Role),
+    /// The JSON API: an API key with at least this scope; sessions do not count.
+    ApiKey(Scope),
 }
 
-use Access::{Member, Public};
+use Access::{ApiKey, Member, Public};
 use Role::{Admin, Recruiter, Reviewer};
+use Scope::{ReadOnly, ReadWrite};
 
 /// Every route of the router: method, route template and who may use it.
 pub const ROUTES: &[(&str, &str, Access)] = &[
@@ -127,6 +130,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/settings/emails", Member(Admin)),
     ("GET", "/audit", Member(Admin)),
     ("POST", "/settings/emails", Member(Admin)),
+    ("GET", "/settings/api-keys", Member(Admin)),
+    ("POST", "/settings/api-keys", Member(Admin)),
+    ("POST", "/settings/api-keys/{id}/revoke", Member(Admin)),
     // The funnel: read by everyone.
     ("GET", "/dashboard", Member(Reviewer)),
     // Jobs and templates: read by everyone, changed by recruiters.
@@ -209,6 +215,20 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     // Sharing outside the portal is a recruiter's; the interview page lists the shares to all.
     ("POST", "/interviews/{id}/shares", Member(Recruiter)),
     ("POST", "/interviews/{id}/shares/{share_id}/revoke", Member(Recruiter)),
+    // The JSON API: its document is public; a key reads, and a read-write key (a
+    // Recruiter's rights) creates candidates and sends, resends and cancels interviews.
+    ("GET", "/api/v1/openapi.json", Public),
+    ("GET", "/api/v1/docs", Public),
+    ("GET", "/api/v1/jobs", ApiKey(ReadOnly)),
+    ("GET", "/api/v1/templates", ApiKey(ReadOnly)),
+    ("GET", "/api/v1/candidates", ApiKey(ReadOnly)),
+    ("POST", "/api/v1/candidates", ApiKey(ReadWrite)),
+    ("GET", "/api/v1/candidates/{id}", ApiKey(ReadOnly)),
+    ("POST", "/api/v1/candidates/{id}/interviews", ApiKey(ReadWrite)),
+    ("GET", "/api/v1/interviews/{id}", ApiKey(ReadOnly)),
+    ("POST", "/api/v1/interviews/{id}/resend", ApiKey(ReadWrite)),
+    ("POST", "/api/v1/interviews/{id}/cancel", ApiKey(ReadWrite)),
+    ("POST", "/api/v1/interviews/{id}/evaluation/rerun", ApiKey(ReadWrite)),
 ];
 
 /// Who may use `route` with `method` (HEAD as GET); `None` for a route not in the table.
@@ -224,7 +244,7 @@ pub fn may(user: &CurrentUser, method: &str, route: &str) -> bool {
     match access(&method, route) {
         Some(Public) => true,
         Some(Member(least)) => user.role >= least,
-        None => false,
+        Some(ApiKey(_)) | None => false,
     }
 }
 
@@ -250,7 +270,8 @@ pub async fn enforce(request: Request, next: Next) -> Response {
             }
             next.run(Request::from_parts(parts, body)).await
         }
-        None => {
+        // The API's routes check their key themselves, outside the session's middleware.
+        Some(ApiKey(_)) | None => {
             tracing::error!(method = %request.method(), route, "a route missing from the access table was refused");
             AppError::Forbidden("This page is not available.".into()).into_response()
         }

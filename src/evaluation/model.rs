@@ -21,6 +21,16 @@ pub enum EvaluationStatus {
 }
 
 impl EvaluationStatus {
+    /// The name the JSON API gives it, the same as the database's.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Queued => "Queued",
