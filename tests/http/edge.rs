@@ -79,6 +79,7 @@ const ROUTES_WITH_IDS: &[(&str, &str)] = &[
     ("POST", "/team/members/{id}/role"),
     ("POST", "/team/members/{id}/deactivate"),
     ("POST", "/team/members/{id}/reactivate"),
+    ("POST", "/settings/api-keys/{id}/revoke"),
     ("POST", "/account/sessions/{id}/sign-out"),
     // The candidate's working link, with a malformed question id.
     ("POST", "/i/{token}/answers/{question_id}"),
