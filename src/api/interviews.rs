@@ -14,7 +14,12 @@ use super::{
     problem::{Problem, ProblemDetails},
 };
 use crate::{
-    evaluation::{self, store::RerunOutcome},
+    evaluation::{
+        self,
+        model::{Decision, note},
+        store::RerunOutcome,
+    },
+    forms::FieldErrors,
     interviews::{
         lifecycle::{self, EmailCap, SendRequest},
         store,
@@ -202,4 +207,37 @@ pub async fn rerun(State(state): State<AppState>, Caller(key): Caller, ApiId(id)
         RerunOutcome::HumanReview => Problem::conflict("human_review", evaluation::HUMAN_REVIEW_ONLY),
     };
     Err(refused)
+}
+
+/// The team's decision on an interview.
+#[derive(Deserialize, ToSchema)]
+pub struct NewDecision {
+    /// `advance`, `hold` or `reject`.
+    pub decision: String,
+    /// Why, for the team (at most 4,000 characters).
+    pub note: Option<String>,
+}
+
+/// Records the team's decision (replacing an earlier one), as the interview page does.
+#[utoipa::path(post, path = "/api/v1/interviews/{id}/decision", tag = "interviews", request_body = NewDecision,
+    params(("id" = Uuid, Path, description = "The interview's id")),
+    responses((status = 200, body = Interview), (status = 404, body = ProblemDetails), (status = 422, body = ProblemDetails),
+              (status = 403, body = ProblemDetails)),
+    security(("api_key" = [])))]
+pub async fn decide(
+    State(state): State<AppState>,
+    Caller(key): Caller,
+    ApiId(id): ApiId,
+    Json(body): Json<NewDecision>,
+) -> ApiResult<Response> {
+    let mut errors = FieldErrors::default();
+    let decision = errors.check("decision", Decision::parse(&body.decision).ok_or("Choose advance, hold or reject."));
+    let note = errors.check("note", note(body.note));
+    let (Some(decision), Some(note)) = (decision, note) else { return Err(Problem::invalid(&errors)) };
+    if !evaluation::store::save_decision(&state.pool, key.company_id(), id, key.created_by, decision, note.as_deref())
+        .await?
+    {
+        return Err(Problem::not_found());
+    }
+    Ok(json(StatusCode::OK, &load(&state, &key, id).await?))
 }

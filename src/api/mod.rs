@@ -1,7 +1,7 @@
 //! The JSON API under `/api/v1`, for a company's own systems: jobs, published templates,
 //! candidates (create, find by email, list with the page's search and filters), sending
 //! an interview, and interviews (status, timeline, evaluation summary, decision), resend,
-//! cancel and a new evaluation run.
+//! cancel, a new evaluation run and the team's decision.
 //!
 //! Authenticated by a per-company API key (`Authorization: Bearer <key>`) that Admins
 //! create on Settings; session cookies are ignored, so a browser's ambient credentials
@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/v1/interviews/{id}/resend", post(interviews::resend))
         .route("/api/v1/interviews/{id}/cancel", post(interviews::cancel))
         .route("/api/v1/interviews/{id}/evaluation/rerun", post(interviews::rerun))
+        .route("/api/v1/interviews/{id}/decision", post(interviews::decide))
         // Inner first: the key is verified and counted, then a repeated write replayed.
         .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::replay_or_run))
         .route_layer(middleware::from_fn_with_state(state, authenticate))

@@ -45,6 +45,7 @@ use crate::{
         interviews::resend,
         interviews::cancel,
         interviews::rerun,
+        interviews::decide,
     ),
     components(schemas(ProblemDetails, FieldProblem)),
     modifiers(&BearerKey),

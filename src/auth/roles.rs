@@ -216,7 +216,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/interviews/{id}/shares", Member(Recruiter)),
     ("POST", "/interviews/{id}/shares/{share_id}/revoke", Member(Recruiter)),
     // The JSON API: its document is public; a key reads, and a read-write key (a
-    // Recruiter's rights) creates candidates and sends, resends and cancels interviews.
+    // Recruiter's rights) creates candidates, sends, resends and cancels interviews, asks
+    // for a new evaluation run and records the team's decision.
     ("GET", "/api/v1/openapi.json", Public),
     ("GET", "/api/v1/docs", Public),
     ("GET", "/api/v1/jobs", ApiKey(ReadOnly)),
@@ -229,6 +230,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/interviews/{id}/resend", ApiKey(ReadWrite)),
     ("POST", "/api/v1/interviews/{id}/cancel", ApiKey(ReadWrite)),
     ("POST", "/api/v1/interviews/{id}/evaluation/rerun", ApiKey(ReadWrite)),
+    ("POST", "/api/v1/interviews/{id}/decision", ApiKey(ReadWrite)),
 ];
 
 /// Who may use `route` with `method` (HEAD as GET); `None` for a route not in the table.

@@ -201,6 +201,7 @@ async fn another_companys_ids_are_not_found_problems(pool: PgPool) {
         (Method::POST, format!("/api/v1/interviews/{i}/resend"), None),
         (Method::POST, format!("/api/v1/interviews/{i}/cancel"), None),
         (Method::POST, format!("/api/v1/interviews/{i}/evaluation/rerun"), None),
+        (Method::POST, format!("/api/v1/interviews/{i}/decision"), Some(json!({"decision": "advance"}))),
         (Method::GET, "/api/v1/interviews/not-an-id".to_owned(), None),
     ];
     for (method, path, body) in cases {
@@ -228,11 +229,12 @@ async fn a_read_only_key_gets_403_on_every_write_and_changes_nothing(pool: PgPoo
         || async { database_digest(&app).await.into_iter().filter(|(t, _)| t != "api_keys").collect::<Vec<_>>() };
     let before = digest().await;
     let writes = api_routes(true);
-    assert_eq!(writes.len(), 5);
+    assert_eq!(writes.len(), 6);
     for (method, route) in writes {
         let id = if route.starts_with("/api/v1/candidates") { s.candidate_id } else { interview };
         let path = route.replace("{id}", &id.to_string());
-        let body = json!({"name": "Eve", "email": "eve@example.com", "job_id": s.job_id, "version_id": s.version_id});
+        let body = json!({"name": "Eve", "email": "eve@example.com", "job_id": s.job_id, "version_id": s.version_id,
+            "decision": "advance"});
         let answer = call(&app, Some(&key), Method::from_bytes(method.as_bytes()).unwrap(), &path, Some(body)).await;
         assert!(is_problem(&answer, StatusCode::FORBIDDEN, "read_only_key"), "{method} {route}: {}", answer.body);
     }
@@ -355,7 +357,7 @@ async fn an_interview_sent_through_the_api_is_emailed_resent_and_cancelled(pool:
 /// The rule the page keeps, kept for the API too: an interview the candidate set for a
 /// person's review is never evaluated again.
 #[sqlx::test]
-async fn a_new_evaluation_run_is_refused_for_an_interview_set_for_a_persons_review(pool: PgPool) {
+async fn a_new_evaluation_run_is_refused_for_an_interview_set_for_a_persons_review_and_the_team_decides(pool: PgPool) {
     let app = admin_app(pool).await;
     let s = fixtures::sendable(&app.pool, app.company_id(ADMIN).await).await;
     let key = create_key(&app, "ATS", "read_write").await;
@@ -375,6 +377,27 @@ async fn a_new_evaluation_run_is_refused_for_an_interview_set_for_a_persons_revi
         call(&app, Some(&key), Method::POST, &format!("/api/v1/interviews/{id}/evaluation/rerun"), None).await;
     assert!(is_problem(&refused, StatusCode::CONFLICT, "human_review"), "{}", refused.body);
     assert_eq!(count(&app, "select count(*) from evaluations").await, 0);
+
+    let unknown = call(
+        &app,
+        Some(&key),
+        Method::POST,
+        &format!("/api/v1/interviews/{id}/decision"),
+        Some(json!({"decision": "maybe"})),
+    )
+    .await;
+    assert!(is_problem(&unknown, StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields"), "{}", unknown.body);
+    let decided = call(
+        &app,
+        Some(&key),
+        Method::POST,
+        &format!("/api/v1/interviews/{id}/decision"),
+        Some(json!({"decision": "advance", "note": " Strong answers. "})),
+    )
+    .await;
+    assert_eq!(decided.status, StatusCode::OK, "{}", decided.body);
+    assert_eq!(decided.body["decision"]["decision"], "advance");
+    assert_eq!(decided.body["decision"]["note"], "Strong answers.");
 }
 
 #[sqlx::test]

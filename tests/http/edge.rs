@@ -93,6 +93,7 @@ const API_ROUTES_WITH_IDS: &[(&str, &str)] = &[
     ("POST", "/api/v1/interviews/{id}/resend"),
     ("POST", "/api/v1/interviews/{id}/cancel"),
     ("POST", "/api/v1/interviews/{id}/evaluation/rerun"),
+    ("POST", "/api/v1/interviews/{id}/decision"),
 ];
 
 /// The link of the company's one sent interview, as its token.
