@@ -28,7 +28,7 @@ mod views;
 use axum::{
     Router,
     extract::{DefaultBodyLimit, FromRequest, FromRequestParts, MatchedPath, Request, State},
-    http::{header, request::Parts},
+    http::{HeaderValue, header, request::Parts},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -99,6 +99,8 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
         next.run(request).await
     };
     quota.set_headers(&mut response);
+    // Candidates' details: no cache keeps them.
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 

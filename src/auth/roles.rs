@@ -1,5 +1,6 @@
 //! Who may use which route: one table of every route of the router with the least role
-//! it needs, enforced by one middleware after routing. A route missing from the table is
+//! (or, for the JSON API, the least key scope) it needs, enforced by one middleware after
+//! routing (the API's by its own, `api::authenticate`). A route missing from the table is
 //! refused to everyone (and a test compares the table with the routers' source), so a new
 //! route cannot be left open by forgetting a check in its handler.
 
@@ -272,8 +273,12 @@ pub async fn enforce(request: Request, next: Next) -> Response {
             }
             next.run(Request::from_parts(parts, body)).await
         }
-        // The API's routes check their key themselves, outside the session's middleware.
-        Some(ApiKey(_)) | None => {
+        // The API's routes are outside this middleware: a key is never a session.
+        Some(ApiKey(_)) => {
+            tracing::error!(method = %request.method(), route, "an API route behind the session's middleware was refused");
+            AppError::Forbidden("This page is not available.".into()).into_response()
+        }
+        None => {
             tracing::error!(method = %request.method(), route, "a route missing from the access table was refused");
             AppError::Forbidden("This page is not available.".into()).into_response()
         }

@@ -115,6 +115,7 @@ async fn a_key_is_shown_once_and_the_database_holds_only_its_sha256(pool: PgPool
 
     let jobs = call(&app, Some(&key), Method::GET, "/api/v1/jobs", None).await;
     assert_eq!(jobs.status, StatusCode::OK, "{}", jobs.body);
+    assert_eq!(jobs.headers["cache-control"], "no-store");
     assert!(app.get("/settings/api-keys").await.text("table.api-keys").contains("just now"), "last used");
 }
 
