@@ -5,7 +5,7 @@ use std::{net::SocketAddr, time::Duration};
 use axum::{
     Router,
     extract::{DefaultBodyLimit, MatchedPath, Request, State},
-    http::{HeaderName, HeaderValue, StatusCode, header},
+    http::{HeaderName, HeaderValue, StatusCode, Uri, header},
     middleware,
     response::{IntoResponse, Response},
     routing::get,
@@ -62,7 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(static_files::serve))
         // After routing, so the route's template decides who may use it.
         .route_layer(middleware::from_fn(auth::roles::enforce))
-        .fallback(layout::not_found)
+        .fallback(not_found)
         .layer(CatchPanicLayer::custom(|_| AppError::Unexpected(anyhow::anyhow!("handler panicked")).into_response()))
         .layer(middleware::from_fn_with_state(state.clone(), layout::layout_middleware))
         .layer(middleware::from_fn_with_state(state.clone(), auth::session::load_user))
@@ -97,6 +97,15 @@ pub fn router(state: AppState) -> Router {
                 }),
         )
         .with_state(state)
+}
+
+/// An unknown address: the API's clients get a problem, people the page.
+async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        api::problem::Problem::not_found().into_response()
+    } else {
+        layout::not_found().await.into_response()
+    }
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

@@ -49,9 +49,8 @@ pub async fn replay_or_run(State(state): State<AppState>, request: Request, next
         return Problem::bad_request("An Idempotency-Key is 1 to 255 visible characters.").into_response();
     };
     let idempotency_key = idempotency_key.to_owned();
-    match run_once(&state.pool, caller.company_id(), &idempotency_key, request, next).await {
-        Ok(response) | Err(response) => response,
-    }
+    // Either the response of this run, or the answer for a key claimed before.
+    run_once(&state.pool, caller.company_id(), &idempotency_key, request, next).await.unwrap_or_else(|answer| answer)
 }
 
 async fn run_once(

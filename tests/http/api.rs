@@ -146,6 +146,8 @@ async fn a_revoked_key_is_refused_with_401(pool: PgPool) {
     assert!(is_problem(&refused, StatusCode::UNAUTHORIZED, "unauthorized"), "{}", refused.body);
     let made_up = call(&app, Some("hfy_made-up"), Method::GET, "/api/v1/jobs", None).await;
     assert!(is_problem(&made_up, StatusCode::UNAUTHORIZED, "unauthorized"));
+    let unknown = call(&app, Some(&key), Method::GET, "/api/v1/no-such-thing", None).await;
+    assert!(is_problem(&unknown, StatusCode::NOT_FOUND, "not_found"), "an unknown address is a problem too");
 }
 
 /// A signed-in browser's cookie opens nothing, and a post from another site carrying it
