@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
 use super::{keys::VerifiedKey, problem::Problem};
-use crate::{ids::CompanyId, state::AppState};
+use crate::{error::AppError, ids::CompanyId, state::AppState};
 
 pub const HEADER: &str = "idempotency-key";
 
@@ -101,7 +101,9 @@ async fn run_once(
         return Ok(response);
     }
     let (parts, body) = response.into_parts();
-    let body = to_bytes(body, usize::MAX).await.map_err(|err| problem(sqlx::Error::Protocol(err.to_string())))?;
+    let body = to_bytes(body, usize::MAX).await.map_err(|err| {
+        Problem::from(AppError::Unexpected(anyhow::anyhow!("reading the response to keep: {err}"))).into_response()
+    })?;
     sqlx::query!(
         "update api_idempotency_keys set state = 'done', response_status = $3, response_body = $4
          where company_id = $1 and idempotency_key = $2",
