@@ -5,7 +5,7 @@ use std::{net::SocketAddr, time::Duration};
 use axum::{
     Router,
     extract::{DefaultBodyLimit, MatchedPath, Request, State},
-    http::{HeaderName, HeaderValue, StatusCode, header},
+    http::{HeaderName, HeaderValue, StatusCode, Uri, header},
     middleware,
     response::{IntoResponse, Response},
     routing::get,
@@ -15,9 +15,9 @@ use tower_http::{catch_panic::CatchPanicLayer, set_header::SetResponseHeaderLaye
 use tracing::{Span, field::Empty};
 
 use crate::{
-    account, applications, audit, auth, candidate_import, candidate_portal, candidates, dashboard, error::AppError,
-    evaluation, interview_templates, interviews, jobs, layout, mail, privacy, reviews, settings, sharing,
-    state::AppState, static_files, team, webhooks,
+    account, api, applications, audit, auth, candidate_import, candidate_portal, candidates, dashboard,
+    error::AppError, evaluation, interview_templates, interviews, jobs, layout, mail, privacy, reviews, settings,
+    sharing, state::AppState, static_files, team, webhooks,
 };
 
 /// Scripts, styles, media and forms only from this origin; no inline script; never framed.
@@ -63,12 +63,15 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(static_files::serve))
         // After routing, so the route's template decides who may use it.
         .route_layer(middleware::from_fn(auth::roles::enforce))
-        .fallback(layout::not_found)
+        .fallback(not_found)
         .layer(CatchPanicLayer::custom(|_| AppError::Unexpected(anyhow::anyhow!("handler panicked")).into_response()))
         .layer(middleware::from_fn_with_state(state.clone(), layout::layout_middleware))
         .layer(middleware::from_fn_with_state(state.clone(), auth::session::load_user))
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf::refuse_cross_site))
-        .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT));
+        .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
+        // After the pages' layers, so none of them applies: the API reads no session
+        // cookie, renders no layout, and authenticates and limits by its keys instead.
+        .merge(api::router(state.clone()));
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
@@ -95,6 +98,15 @@ pub fn router(state: AppState) -> Router {
                 }),
         )
         .with_state(state)
+}
+
+/// An unknown address: the API's clients get a problem, people the page.
+async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        api::problem::Problem::not_found().into_response()
+    } else {
+        layout::not_found().await.into_response()
+    }
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

@@ -44,6 +44,8 @@ pub struct Config {
     /// Account emails of one kind (verification links, notes, reset links) sent to one
     /// address per hour.
     pub account_emails_per_hour: i32,
+    /// Requests one API key may make per minute.
+    pub api_requests_per_minute: i32,
     /// Candidate emails a company in its first week may queue in any 24 hours; `None`
     /// lifts the cap (a self-hoster's own company).
     pub new_company_emails_per_day: Option<i64>,
@@ -240,8 +242,9 @@ impl Config {
                  Set MAILBOX_ONLY=true if keeping emails in the built-in mailbox is intended"
             );
         }
-        let sign_ups_per_hour = per_hour("SIGN_UPS_PER_HOUR", 5)?;
-        let account_emails_per_hour = per_hour("ACCOUNT_EMAILS_PER_HOUR", 3)?;
+        let sign_ups_per_hour = rate_limit("SIGN_UPS_PER_HOUR", 5)?;
+        let account_emails_per_hour = rate_limit("ACCOUNT_EMAILS_PER_HOUR", 3)?;
+        let api_requests_per_minute = rate_limit("API_REQUESTS_PER_MINUTE", 600)?;
         let new_company_emails_per_day = match optional("NEW_COMPANY_EMAILS_PER_DAY")? {
             None => Some(100),
             Some(raw) if raw.trim() == "unlimited" => None,
@@ -301,6 +304,7 @@ impl Config {
             mailbox_only,
             sign_ups_per_hour,
             account_emails_per_hour,
+            api_requests_per_minute,
             new_company_emails_per_day,
             mail_from,
             dkim,
@@ -352,8 +356,9 @@ fn flag(name: &str) -> anyhow::Result<bool> {
     }
 }
 
-/// A limit per hour: 1 to 1,000,000, so that a development machine or a load test can raise it.
-fn per_hour(name: &str, default: i32) -> anyhow::Result<i32> {
+/// A rate limit (per hour, or per minute for an API key): 1 to 1,000,000, so that a development
+/// machine or a load test can raise it.
+fn rate_limit(name: &str, default: i32) -> anyhow::Result<i32> {
     match optional(name)? {
         None => Ok(default),
         Some(raw) => raw

@@ -32,6 +32,11 @@ impl FieldErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Each field's message, for a client that reads them as data (the JSON API).
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.0.iter().map(|(field, message)| (*field, message.as_str()))
+    }
 }
 
 /// The hidden `idempotency_key` of a form that creates something. The page puts a fresh

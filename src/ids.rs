@@ -7,7 +7,7 @@
 //! A [`CompanyId`] has no constructor from a bare uuid. It is read from the database by
 //! the few places that establish whose request or work this is — the signed-in user's
 //! session, a verified candidate link, a claimed background job — taken from a verified
-//! share link, or made for a company being created. Everything else receives it from them.
+//! share link or API key, or made for a company being created. Everything else receives it from them.
 
 use uuid::Uuid;
 
@@ -25,6 +25,11 @@ impl CompanyId {
     /// The company that created a share link whose token was verified.
     pub fn of_share_link(share: &crate::sharing::VerifiedShare) -> Self {
         Self(share.company_uuid())
+    }
+
+    /// The company whose Admin created an API key the request presented, found in force.
+    pub fn of_api_key(key: &crate::api::keys::VerifiedKey) -> Self {
+        Self(key.company_uuid())
     }
 }
 

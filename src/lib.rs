@@ -43,13 +43,16 @@
 //!   people without an account: expiry, revocation, and a log of every view.
 //! - [`audit`]: the audit log: who did what and when, ids and action names only, append-only.
 //! - [`privacy`]: the candidate's data: erasure (on request, within the company's deadline), retention, the access archive.
-//! - [`settings`]: company settings (automatic reminders, the privacy text of the candidates' notice), for admins.
+//! - [`api`]: the JSON API under `/api/v1`: per-company API keys (scoped, rate limited, revocable), idempotent
+//!   writes, problem details, cursor pagination, and its OpenAPI document generated from the code.
+//! - [`settings`]: company settings (automatic reminders, the privacy text of the candidates' notice, API keys), for admins.
 //! - [`webhooks`]: Settings → Webhooks: signed (Standard Webhooks) event deliveries through the queue,
 //!   retried, listed with Redeliver, refused private addresses.
 //! - [`static_files`]: CSS and JavaScript compiled into the binary.
 //! - [`demo`]: the demo company.
 
 pub mod account;
+pub mod api;
 pub mod app;
 pub mod applications;
 pub mod audit;

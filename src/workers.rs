@@ -41,7 +41,8 @@ pub async fn privacy_housekeeping(state: &AppState) {
 
 /// Every `HOUSEKEEPING_SECS` (a minute by default): expires interviews past their deadline, queues due reminders, deletes
 /// expired sessions, ended sign-in throttling windows and ended sign-up hours, carries out due erasures, applies
-/// retention and aborts uploads left unfinished for an hour.
+/// retention, aborts uploads left unfinished for an hour and forgets the API's idempotency keys after
+/// a day.
 async fn housekeeping(state: AppState, mut shutdown: watch::Receiver<bool>) {
     loop {
         let expired = interviews::lifecycle::expire_overdue(&state.pool).await;
@@ -67,6 +68,11 @@ async fn housekeeping(state: AppState, mut shutdown: watch::Receiver<bool>) {
             Ok(0) => {}
             Ok(aborted) => tracing::info!(aborted, "housekeeping: unfinished uploads aborted"),
             Err(err) => tracing::warn!(error = ?err, "housekeeping: aborting unfinished uploads failed; will retry"),
+        }
+        match crate::api::idempotency::delete_expired(&state.pool).await {
+            Ok(0) => {}
+            Ok(forgotten) => tracing::info!(forgotten, "housekeeping: API idempotency keys older than a day deleted"),
+            Err(err) => tracing::warn!(error = ?err, "housekeeping: idempotency keys not deleted; will retry"),
         }
         tokio::select! {
             _ = tokio::time::sleep(state.config.workers.housekeeping) => {}

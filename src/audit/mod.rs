@@ -44,6 +44,8 @@ pub enum Action {
     WebhookDeleted,
     WebhookEnabled,
     WebhookDisabled,
+    ApiKeyCreated,
+    ApiKeyRevoked,
 }
 
 impl Action {
@@ -70,6 +72,8 @@ impl Action {
             Self::WebhookDeleted => "Webhook endpoint deleted",
             Self::WebhookEnabled => "Webhook endpoint enabled",
             Self::WebhookDisabled => "Webhook endpoint disabled after failing",
+            Self::ApiKeyCreated => "API key created",
+            Self::ApiKeyRevoked => "API key revoked",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Who may use which route: one table of every route of the router with the least role
-//! it needs, enforced by one middleware after routing. A route missing from the table is
+//! (or, for the JSON API, the least key scope) it needs, enforced by one middleware after
+//! routing (the API's by its own, `api::authenticate`). A route missing from the table is
 //! refused to everyone (and a test compares the table with the routers' source), so a new
 //! route cannot be left open by forgetting a check in its handler.
 
@@ -11,7 +12,7 @@ use axum::{
 };
 
 use super::CurrentUser;
-use crate::error::AppError;
+use crate::{api::keys::Scope, error::AppError};
 
 /// A member's role. Ordered: each role may do everything the roles before it may.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, sqlx::Type)]
@@ -65,10 +66,13 @@ pub enum Access {
     Public,
     /// A signed-in member with at least this role.
     Member(Role),
+    /// The JSON API: an API key with at least this scope; sessions do not count.
+    ApiKey(Scope),
 }
 
-use Access::{Member, Public};
+use Access::{ApiKey, Member, Public};
 use Role::{Admin, Recruiter, Reviewer};
+use Scope::{ReadOnly, ReadWrite};
 
 /// Every route of the router: method, route template and who may use it.
 pub const ROUTES: &[(&str, &str, Access)] = &[
@@ -133,6 +137,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/settings/webhooks/{id}/delete", Member(Admin)),
     ("POST", "/settings/webhooks/{id}/enable", Member(Admin)),
     ("POST", "/settings/webhooks/{id}/deliveries/{delivery_id}/redeliver", Member(Admin)),
+    ("GET", "/settings/api-keys", Member(Admin)),
+    ("POST", "/settings/api-keys", Member(Admin)),
+    ("POST", "/settings/api-keys/{id}/revoke", Member(Admin)),
     // The funnel: read by everyone.
     ("GET", "/dashboard", Member(Reviewer)),
     // Jobs and templates: read by everyone, changed by recruiters.
@@ -215,6 +222,22 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     // Sharing outside the portal is a recruiter's; the interview page lists the shares to all.
     ("POST", "/interviews/{id}/shares", Member(Recruiter)),
     ("POST", "/interviews/{id}/shares/{share_id}/revoke", Member(Recruiter)),
+    // The JSON API: its document is public; a key reads, and a read-write key (a
+    // Recruiter's rights) creates candidates, sends, resends and cancels interviews, asks
+    // for a new evaluation run and records the team's decision.
+    ("GET", "/api/v1/openapi.json", Public),
+    ("GET", "/api/v1/docs", Public),
+    ("GET", "/api/v1/jobs", ApiKey(ReadOnly)),
+    ("GET", "/api/v1/templates", ApiKey(ReadOnly)),
+    ("GET", "/api/v1/candidates", ApiKey(ReadOnly)),
+    ("POST", "/api/v1/candidates", ApiKey(ReadWrite)),
+    ("GET", "/api/v1/candidates/{id}", ApiKey(ReadOnly)),
+    ("POST", "/api/v1/candidates/{id}/interviews", ApiKey(ReadWrite)),
+    ("GET", "/api/v1/interviews/{id}", ApiKey(ReadOnly)),
+    ("POST", "/api/v1/interviews/{id}/resend", ApiKey(ReadWrite)),
+    ("POST", "/api/v1/interviews/{id}/cancel", ApiKey(ReadWrite)),
+    ("POST", "/api/v1/interviews/{id}/evaluation/rerun", ApiKey(ReadWrite)),
+    ("POST", "/api/v1/interviews/{id}/decision", ApiKey(ReadWrite)),
 ];
 
 /// Who may use `route` with `method` (HEAD as GET); `None` for a route not in the table.
@@ -230,7 +253,7 @@ pub fn may(user: &CurrentUser, method: &str, route: &str) -> bool {
     match access(&method, route) {
         Some(Public) => true,
         Some(Member(least)) => user.role >= least,
-        None => false,
+        Some(ApiKey(_)) | None => false,
     }
 }
 
@@ -255,6 +278,11 @@ pub async fn enforce(request: Request, next: Next) -> Response {
                 .into_response();
             }
             next.run(Request::from_parts(parts, body)).await
+        }
+        // The API's routes are outside this middleware: a key is never a session.
+        Some(ApiKey(_)) => {
+            tracing::error!(method = %request.method(), route, "an API route behind the session's middleware was refused");
+            AppError::Forbidden("This page is not available.".into()).into_response()
         }
         None => {
             tracing::error!(method = %request.method(), route, "a route missing from the access table was refused");

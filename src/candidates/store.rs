@@ -23,6 +23,7 @@ pub struct CandidateRow {
     pub email: String,
     pub status: CandidateStatus,
     pub last_activity_at: OffsetDateTime,
+    pub created_at: OffsetDateTime,
 }
 
 /// One page of the Candidates list, newest first, and how many match in all.
@@ -39,7 +40,7 @@ pub async fn list(
         let rows = if archived {
             sqlx::query_as!(
                 CandidateRow,
-                r#"select id, name, email::text as "email!", status as "status: _", last_activity_at
+                r#"select id, name, email::text as "email!", status as "status: _", last_activity_at, created_at
                    from candidates
                    where company_id = $1 and archived_at is not null
                    order by created_at desc, id desc
@@ -57,7 +58,7 @@ pub async fn list(
             // them up by id instead of hashing the whole table).
             sqlx::query_as!(
                 CandidateRow,
-                r#"select c.id, c.name, c.email::text as "email!", c.status as "status: _", c.last_activity_at
+                r#"select c.id, c.name, c.email::text as "email!", c.status as "status: _", c.last_activity_at, c.created_at
                    from (
                        select id, created_at from candidates
                        where company_id = $1 and archived_at is null and ($2::candidate_status is null or status = $2)
@@ -97,7 +98,7 @@ pub async fn list(
                  and (name ilike $4 or email::text ilike $4)
            )
            select id as "id!", name as "name!", email as "email!", status as "status!: CandidateStatus",
-                  last_activity_at as "last_activity_at!", count(*) over () as "total!"
+                  last_activity_at as "last_activity_at!", created_at as "created_at!", count(*) over () as "total!"
            from matches
            order by created_at desc, id desc
            limit $5 offset $6"#,
@@ -136,9 +137,46 @@ pub async fn list(
             email: m.email,
             status: m.status,
             last_activity_at: m.last_activity_at,
+            created_at: m.created_at,
         })
         .collect();
     Ok((rows, total))
+}
+
+/// Where a page of the list by cursor starts: after this candidate, newest first.
+pub type After = (OffsetDateTime, CandidateId);
+
+/// Up to `limit` candidates after `after`, newest first, matching the same status filter
+/// and search as the Candidates page: the JSON API's list, paged by keyset so a walk
+/// through every page sees each candidate once even while new ones are added.
+pub async fn list_after(
+    pool: &PgPool,
+    company_id: CompanyId,
+    filter: StatusFilter,
+    search: &Search,
+    after: Option<After>,
+    limit: i64,
+) -> sqlx::Result<Vec<CandidateRow>> {
+    let (after_created, after_id) = after.unzip();
+    sqlx::query_as!(
+        CandidateRow,
+        r#"select id, name, email::text as "email!", status as "status: _", last_activity_at, created_at
+           from candidates
+           where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
+             and ($4::text is null or name ilike $4 or email::text ilike $4)
+             and ($5::timestamptz is null or (created_at, id) < ($5, $6))
+           order by created_at desc, id desc
+           limit $7"#,
+        company_id as CompanyId,
+        filter.archived(),
+        filter.status() as Option<CandidateStatus>,
+        search.pattern(),
+        after_created,
+        after_id as Option<CandidateId>,
+        limit,
+    )
+    .fetch_all(pool)
+    .await
 }
 
 pub struct Candidate {

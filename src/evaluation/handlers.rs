@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{
     HUMAN_REVIEW_ONLY,
-    model::{Decision, EvaluationStatus, TranscriptSource},
+    model::{Decision, EvaluationStatus, TranscriptSource, note},
     pipeline::NO_TRANSCRIBER,
     rubric, scorer,
     store::{self, RerunOutcome},
@@ -325,16 +325,6 @@ pub async fn rerun(
         RerunOutcome::HumanReview => Flash::error(HUMAN_REVIEW_ONLY).redirect(&to),
         RerunOutcome::NotFound => return Err(AppError::NotFound),
     })
-}
-
-const NOTE_MAX: usize = 4000;
-
-fn note(raw: Option<String>) -> Result<Option<String>, &'static str> {
-    let note = raw.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    match note {
-        Some(n) if n.chars().count() > NOTE_MAX => Err("The note is too long: keep it under 4,000 characters."),
-        other => Ok(other),
-    }
 }
 
 #[derive(Deserialize)]

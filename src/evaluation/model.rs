@@ -10,6 +10,18 @@ use sqlx::{
 
 pub use rules::evaluation::model::*;
 
+const NOTE_MAX: usize = 4000;
+
+/// A reviewer's note on an answer or the team's note on a decision: trimmed, empty as
+/// none, at most 4,000 characters.
+pub fn note(raw: Option<String>) -> Result<Option<String>, &'static str> {
+    let note = raw.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    match note {
+        Some(n) if n.chars().count() > NOTE_MAX => Err("The note is too long: keep it under 4,000 characters."),
+        other => Ok(other),
+    }
+}
+
 /// Where one run of the evaluation stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
 #[sqlx(type_name = "evaluation_status", rename_all = "snake_case")]
@@ -21,6 +33,16 @@ pub enum EvaluationStatus {
 }
 
 impl EvaluationStatus {
+    /// The name the JSON API gives it, the same as the database's.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Queued => "Queued",

@@ -53,6 +53,16 @@ pub enum JobStatus {
     Closed,
 }
 
+impl JobStatus {
+    /// The name the JSON API gives it, the same as the database's.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

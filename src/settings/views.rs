@@ -1,6 +1,8 @@
 use askama::Template;
 
 use crate::{
+    api::keys::Scope,
+    dates::When,
     forms::FieldErrors,
     layout::Shell,
     mail::texts::{EmailText, EmailTextKind, Merged},
@@ -49,4 +51,34 @@ pub struct EmailsPage {
     pub shell: Shell,
     pub forms: Vec<EmailTextForm>,
     pub fields: Vec<MergeFieldRow>,
+}
+
+/// A key as Settings lists it.
+pub struct ApiKeyRow {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub scope: &'static str,
+    pub created_by: String,
+    pub created: When,
+    pub last_used: Option<When>,
+    pub revoked: Option<When>,
+}
+
+/// The new key form as typed, so a refused form shows it again.
+#[derive(Default)]
+pub struct NewKeyValues {
+    pub name: String,
+    pub scope: String,
+}
+
+#[derive(Template)]
+#[template(path = "settings/api_keys.html")]
+pub struct ApiKeysPage {
+    pub shell: Shell,
+    pub keys: Vec<ApiKeyRow>,
+    pub values: NewKeyValues,
+    pub errors: FieldErrors,
+    /// The key just created, shown this once.
+    pub new_key: Option<String>,
+    pub scopes: [Scope; 2],
 }

@@ -87,6 +87,7 @@ impl TestApp {
             mailbox_only: false,
             sign_ups_per_hour: 5,
             account_emails_per_hour: 3,
+            api_requests_per_minute: 600,
             new_company_emails_per_day: Some(100),
             mail_from: EmailAddress::parse("interviews@hifinity.test").unwrap(),
             dkim: None,

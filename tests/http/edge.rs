@@ -79,6 +79,7 @@ const ROUTES_WITH_IDS: &[(&str, &str)] = &[
     ("POST", "/team/members/{id}/role"),
     ("POST", "/team/members/{id}/deactivate"),
     ("POST", "/team/members/{id}/reactivate"),
+    ("POST", "/settings/api-keys/{id}/revoke"),
     ("POST", "/account/sessions/{id}/sign-out"),
     ("GET", "/settings/webhooks/{id}"),
     ("POST", "/settings/webhooks/{id}/delete"),
@@ -86,6 +87,17 @@ const ROUTES_WITH_IDS: &[(&str, &str)] = &[
     ("POST", "/settings/webhooks/{id}/deliveries/{delivery_id}/redeliver"),
     // The candidate's working link, with a malformed question id.
     ("POST", "/i/{token}/answers/{question_id}"),
+];
+
+/// The JSON API's routes with an id: a malformed one is a not-found problem, not a page.
+const API_ROUTES_WITH_IDS: &[(&str, &str)] = &[
+    ("GET", "/api/v1/candidates/{id}"),
+    ("POST", "/api/v1/candidates/{id}/interviews"),
+    ("GET", "/api/v1/interviews/{id}"),
+    ("POST", "/api/v1/interviews/{id}/resend"),
+    ("POST", "/api/v1/interviews/{id}/cancel"),
+    ("POST", "/api/v1/interviews/{id}/evaluation/rerun"),
+    ("POST", "/api/v1/interviews/{id}/decision"),
 ];
 
 /// The link of the company's one sent interview, as its token.
@@ -120,8 +132,12 @@ fn every_route_with_an_id_has_a_case() {
     for method in ["GET", "POST"] {
         let in_source: BTreeSet<String> =
             routes_in_source(&method.to_lowercase()).into_iter().filter(|route| has_id(route)).collect();
-        let in_table: BTreeSet<String> =
-            ROUTES_WITH_IDS.iter().filter(|(m, _)| *m == method).map(|(_, route)| (*route).to_owned()).collect();
+        let in_table: BTreeSet<String> = ROUTES_WITH_IDS
+            .iter()
+            .chain(API_ROUTES_WITH_IDS)
+            .filter(|(m, _)| *m == method)
+            .map(|(_, route)| (*route).to_owned())
+            .collect();
         assert_eq!(in_table, in_source, "{method} routes with an id");
     }
 }
@@ -151,6 +167,23 @@ async fn a_malformed_id_in_any_path_gets_the_not_found_page_in_the_layout(pool: 
         }
     }
     assert!(failures.is_empty(), "not the 404 page in the layout:\n{}", failures.join("\n"));
+}
+
+#[sqlx::test]
+async fn a_malformed_id_in_an_api_path_is_a_not_found_problem(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme Robotics", RECRUITER).await;
+    let key = crate::api::create_key(&app, "Sync", "read_write").await;
+    for (method, route) in API_ROUTES_WITH_IDS {
+        let path = route.replace("{id}", "not-an-id");
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let answer = crate::api::call(&app, Some(&key), method, &path, Some(serde_json::json!({}))).await;
+        assert_eq!(
+            (answer.status, &answer.body["code"]),
+            (StatusCode::NOT_FOUND, &serde_json::json!("not_found")),
+            "{route}"
+        );
+    }
 }
 
 #[sqlx::test]

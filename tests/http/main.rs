@@ -2,6 +2,7 @@
 //! and a real SMTP conversation on loopback.
 
 mod accounts;
+mod api;
 mod applications;
 mod audit;
 mod auth;

@@ -23,6 +23,11 @@ impl Default for PageNumber {
 }
 
 impl PageNumber {
+    /// Page `number`; out of range means the first page, as in a query string.
+    pub fn new(number: i64) -> Self {
+        Self(Some(number).filter(|n| (1..=1_000_000).contains(n)).unwrap_or(1))
+    }
+
     pub fn get(self) -> i64 {
         self.0
     }
