@@ -28,7 +28,8 @@
 //! - [`applications`]: a candidate for a job, its stage, and the application page with its Interviews tab.
 //! - [`evaluation`]: transcription, scoring (AI or the built-in rubric) as a job, and the recruiters' review.
 //! - [`domain`]: validated values shared by features (email address, required text, secret key).
-//! - [`ids`]: `CompanyId`, the company a statement is scoped to; made only from a session, a candidate link, a share link or claimed work.
+//! - [`ids`]: `CompanyId`, the company a statement is scoped to; made only from a session, a candidate link, a share link,
+//!   an API key or claimed work. And one id type per kind of record (`CandidateId`, `InterviewId`, …).
 //! - [`forms`]: per-field error messages, idempotency keys, safe return paths.
 //! - [`dates`]: "2 days ago" rendering.
 //! - [`db`]: the pool and migrations.
