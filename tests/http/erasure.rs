@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::{
     consent::invited,
     evaluation::evaluate,
-    fixtures::Sendable,
+    fixtures::{self, Sendable},
     support::{TestApp, count},
 };
 
@@ -276,4 +276,63 @@ async fn an_access_request_gets_a_zip_of_everything_held_with_the_recordings(poo
 
     let reviewer = app.join_team("pat@acme.com", "Pat Reviewer", "reviewer").await;
     assert_eq!(reviewer.get(&format!("/candidates/{}/archive", s.candidate_id)).await.status, StatusCode::FORBIDDEN);
+}
+
+/// How many times the race is run: each round a new candidate with three interviews.
+const ROUNDS: usize = 25;
+
+#[sqlx::test]
+async fn erasing_a_candidate_while_their_interviews_move_on_never_deadlocks(pool: PgPool) {
+    use hifinity::{audit::Actor, interviews::lifecycle, privacy::erasure};
+
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme Robotics", "riley@acme.com").await;
+    let s = fixtures::sendable(&app.pool, app.company_id("riley@acme.com").await).await;
+    fixtures::raise_email_cap(&app.pool, s.company_id, 1000).await;
+    let company = app.scope(s.company_id).await;
+    let riley: hifinity::ids::UserId =
+        sqlx::query_scalar("select id from users where email = 'riley@acme.com'").fetch_one(&app.pool).await.unwrap();
+    let send = |candidate_id: Uuid| lifecycle::SendRequest {
+        company_id: company,
+        user_id: riley,
+        candidate_id: candidate_id.into(),
+        job_id: s.job_id.into(),
+        version_id: s.version_id,
+        idempotency_key: Uuid::new_v4(),
+        link_valid_days: 14,
+        email_cap: app.email_cap(),
+    };
+    let ip = [192, 0, 2, 1].into();
+    for round in 0..ROUNDS {
+        let candidate = fixtures::candidate(&app.pool, s.company_id, "Ada", &format!("ada{round}@example.com")).await;
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            ids.push(lifecycle::send(&app.pool, &send(candidate)).await.unwrap().interview_id);
+        }
+        lifecycle::consent(&app.pool, company, ids[1], "v1", ip).await.unwrap();
+
+        let (erased, cancelled, started, extended) = tokio::join!(
+            erasure::erase(&app.pool, &app.state.media, company, candidate.into(), Actor::Member(riley)),
+            lifecycle::cancel(&app.pool, company, ids[0], riley),
+            lifecycle::start(&app.pool, company, ids[1]),
+            lifecycle::extend(&app.pool, company, ids[2], riley, 7),
+        );
+        assert!(erased.unwrap(), "round {round}: the candidate was there to erase");
+        // Each transition either ran before the erasure or found its interview gone.
+        for moved in [cancelled, started, extended] {
+            match moved {
+                Ok(()) | Err(lifecycle::Error::Refused(lifecycle::Refused::NotFound)) => {}
+                Err(err) => panic!("round {round}: {err:?}"),
+            }
+        }
+        let left = count(
+            &app,
+            &format!(
+                "select (select count(*) from candidates where id = '{candidate}')
+                      + (select count(*) from interviews where candidate_id = '{candidate}')"
+            ),
+        )
+        .await;
+        assert_eq!(left, 0, "round {round}: the candidate and their interviews are gone");
+    }
 }
