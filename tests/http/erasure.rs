@@ -336,3 +336,74 @@ async fn erasing_a_candidate_while_their_interviews_move_on_never_deadlocks(pool
         assert_eq!(left, 0, "round {round}: the candidate and their interviews are gone");
     }
 }
+
+#[sqlx::test]
+async fn a_recruiter_erases_one_interview_and_the_candidate_and_their_other_interview_stay(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (s, id, _) = completed(&app).await;
+    app.post(&format!("/interviews/{id}/shares"), &[("days", "7"), ("scope", "interview")]).await;
+    let job = fixtures::job(&app.pool, s.company_id, "Staff Engineer").await;
+    let (_, version) = fixtures::published_template(&app.pool, s.company_id, job, "Staff screen").await;
+    app.send_interview(s.candidate_id, job, version).await;
+    let other: Uuid =
+        sqlx::query_scalar("select id from interviews where id <> $1").bind(id).fetch_one(&app.pool).await.unwrap();
+    let others_rows = rows_holding(&app, &[&other.to_string()]).await;
+    assert!(others_rows.len() > 2, "the other interview, its email and timeline: {others_rows:?}");
+
+    let page = app.get(&format!("/interviews/{id}")).await;
+    let confirm = app.get(&page.link("[data-erase-interview]").unwrap()).await;
+    assert_eq!(confirm.text("h1"), "Erase the interview with Ada Lovelace");
+    let holdings = confirm.text("[data-erase-holdings]");
+    for what in [
+        "2 video recordings in storage and 1 typed answer, with their transcripts",
+        "the evaluation (scores, summary, strengths, concerns), ratings, notes and the decision",
+        "1 share link, which stop working",
+        "1 email with their stored bodies",
+    ] {
+        assert!(holdings.contains(what), "{what}: {holdings}");
+    }
+    assert!(
+        confirm
+            .text("[data-erase-keeps]")
+            .starts_with("Ada Lovelace's candidate record stays, and so do their 1 other interview."),
+        "{}",
+        confirm.text("[data-erase-keeps]")
+    );
+    // A post without the confirmation's button erases nothing.
+    app.post(&format!("/interviews/{id}/erase"), &[]).await;
+    assert_eq!(count(&app, "select count(*) from interviews").await, 2);
+
+    let erased = app.post(&format!("/interviews/{id}/erase"), &[("confirm", "erase")]).await;
+    assert_eq!(erased.flash(), "The interview and everything it held were erased.");
+    // Only ids stay: the audit log's, and the record of a job the queue finished.
+    let finished_job = |row: &String| row.starts_with("tasks") && row.contains(r#""status": "done""#);
+    assert_eq!(
+        rows_holding(&app, &[&id.to_string(), TYPED_ANSWER, "Ada was sharp", "Advance Ada"])
+            .await
+            .into_iter()
+            .filter(|row| !row.starts_with("audit_events") && !finished_job(row))
+            .collect::<Vec<_>>(),
+        Vec::<String>::new()
+    );
+    assert_eq!(stored_files_of(&app, id), Vec::<String>::new());
+    assert_eq!(rows_holding(&app, &[&other.to_string()]).await, others_rows, "the other interview stays as it was");
+    assert_eq!(
+        count(&app, "select count(*) from candidates where email = 'ada@example.com' and status = 'invited'").await,
+        1,
+        "the candidate stays, their status following the interview they have left"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("select count(*) from audit_events where action = 'interview_erased' and interview_id = '{id}'")
+        )
+        .await,
+        1
+    );
+    assert_eq!(app.get(&format!("/interviews/{id}")).await.status, StatusCode::NOT_FOUND);
+
+    let reviewer = app.join_team("pat@acme.com", "Pat Reviewer", "reviewer").await;
+    let denied = reviewer.post(&format!("/interviews/{other}/erase"), &[("confirm", "erase")]).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    assert_eq!(count(&app, "select count(*) from interviews").await, 1);
+}
