@@ -447,7 +447,7 @@ async fn seed_interviews(pool: &PgPool, company_id: CompanyId) -> anyhow::Result
         match life {
             Life::Completed { rated } => {
                 lifecycle::complete(pool, company_id, id).await?;
-                crate::reviews::store::assign(pool, company_id, id, reviewer, None).await?;
+                crate::reviews::store::assign(pool, company_id, owner, id, reviewer, None).await?;
                 if rated {
                     rate(pool, company_id, id, &[(owner, 4), (reviewer, 3)]).await?;
                 }

@@ -35,6 +35,7 @@ pub enum Action {
     DecisionMade,
     ErasureRequested,
     CandidateErased,
+    InterviewErased,
     ArchiveDownloaded,
     SettingsChanged,
     RoleChanged,
@@ -46,6 +47,16 @@ pub enum Action {
     WebhookDisabled,
     ApiKeyCreated,
     ApiKeyRevoked,
+    BlindReviewTurnedOn,
+    BlindReviewTurnedOff,
+    MemberInvited,
+    MemberInvitationResent,
+    MemberInvitationRevoked,
+    MemberJoined,
+    MemberDeactivated,
+    MemberReactivated,
+    ReviewerAssigned,
+    ReviewerUnassigned,
 }
 
 impl Action {
@@ -63,6 +74,7 @@ impl Action {
             Self::DecisionMade => "Decision",
             Self::ErasureRequested => "Erasure requested",
             Self::CandidateErased => "Candidate erased",
+            Self::InterviewErased => "Interview erased",
             Self::ArchiveDownloaded => "Data archive downloaded",
             Self::SettingsChanged => "Settings changed",
             Self::RoleChanged => "Role changed",
@@ -74,6 +86,16 @@ impl Action {
             Self::WebhookDisabled => "Webhook endpoint disabled after failing",
             Self::ApiKeyCreated => "API key created",
             Self::ApiKeyRevoked => "API key revoked",
+            Self::BlindReviewTurnedOn => "Blind review turned on",
+            Self::BlindReviewTurnedOff => "Blind review turned off",
+            Self::MemberInvited => "Teammate invited",
+            Self::MemberInvitationResent => "Team invitation resent",
+            Self::MemberInvitationRevoked => "Team invitation revoked",
+            Self::MemberJoined => "Joined the team",
+            Self::MemberDeactivated => "Member deactivated",
+            Self::MemberReactivated => "Member reactivated",
+            Self::ReviewerAssigned => "Reviewer assigned",
+            Self::ReviewerUnassigned => "Reviewer unassigned",
         }
     }
 }
@@ -103,8 +125,10 @@ pub(crate) enum ActorKind {
 pub struct Subject {
     pub candidate_id: Option<CandidateId>,
     pub interview_id: Option<InterviewId>,
-    /// A member (whose role changed).
+    /// A member (whose role changed, who joined, who was assigned to review).
     pub user_id: Option<UserId>,
+    /// A team invitation, before it has a member (its address is never recorded).
+    pub invitation_id: Option<Uuid>,
     /// How many rows a housekeeping run changed.
     pub count: Option<i32>,
 }
@@ -120,6 +144,15 @@ impl Subject {
 
     pub fn member(user_id: UserId) -> Self {
         Self { user_id: Some(user_id), ..Self::default() }
+    }
+
+    pub fn invitation(invitation_id: Uuid) -> Self {
+        Self { invitation_id: Some(invitation_id), ..Self::default() }
+    }
+
+    /// A member assigned to (or removed from) reviewing an interview.
+    pub fn reviewer(candidate_id: CandidateId, interview_id: InterviewId, user_id: UserId) -> Self {
+        Self { user_id: Some(user_id), ..Self::interview(candidate_id, interview_id) }
     }
 
     pub fn count(count: i32) -> Self {
@@ -143,8 +176,8 @@ pub async fn record(
         Actor::Housekeeping => (ActorKind::Housekeeping, None),
     };
     sqlx::query!(
-        "insert into audit_events (id, company_id, action, actor, user_id, candidate_id, interview_id, subject_user_id, count)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "insert into audit_events (id, company_id, action, actor, user_id, candidate_id, interview_id, subject_user_id, invitation_id, count)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         Uuid::new_v4(),
         company_id as CompanyId,
         action as Action,
@@ -153,6 +186,7 @@ pub async fn record(
         subject.candidate_id as Option<CandidateId>,
         subject.interview_id as Option<InterviewId>,
         subject.user_id as Option<UserId>,
+        subject.invitation_id,
         subject.count,
     )
     .execute(conn)

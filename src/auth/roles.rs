@@ -182,10 +182,12 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/candidates/{id}/delete", Member(Recruiter)),
     ("POST", "/candidates/{id}/restore", Member(Recruiter)),
     ("POST", "/candidates/{id}/applications", Member(Recruiter)),
-    // A person's data: erased now, or a request recorded for the company's deadline; the
-    // archive of it all that answers an access request.
+    // A person's data: erased now (or one interview of theirs), or a request recorded for
+    // the company's deadline; the archive of it all that answers an access request.
     ("GET", "/candidates/{id}/erase", Member(Recruiter)),
     ("POST", "/candidates/{id}/erase", Member(Recruiter)),
+    ("GET", "/interviews/{id}/erase", Member(Recruiter)),
+    ("POST", "/interviews/{id}/erase", Member(Recruiter)),
     ("POST", "/candidates/{id}/erasure-request", Member(Recruiter)),
     ("GET", "/candidates/{id}/archive", Member(Recruiter)),
     ("GET", "/applications", Member(Reviewer)),

@@ -69,6 +69,7 @@ pub async fn erase(
     actor: Actor,
 ) -> anyhow::Result<bool> {
     let mut tx = pool.begin().await?;
+    // The candidate's row before their interviews': the order transitions lock in too.
     let found = sqlx::query_scalar!(
         "select id from candidates where company_id = $1 and id = $2 for update",
         company_id as CompanyId,

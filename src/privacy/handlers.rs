@@ -8,9 +8,10 @@ use serde::Deserialize;
 use super::{
     archive,
     erasure::{self, Requested},
-    views::EraseCandidatePage,
+    interview_erasure,
+    views::{EraseCandidatePage, EraseInterviewPage},
 };
-use crate::ids::CandidateId;
+use crate::ids::{CandidateId, InterviewId};
 use crate::{
     audit::{self, Action, Actor, Subject},
     auth::CurrentUser,
@@ -64,6 +65,34 @@ pub async fn erase(
         return Err(AppError::NotFound);
     }
     Ok(Flash::success("The candidate and everything held about them were erased.").redirect("/candidates"))
+}
+
+/// **Erase interview**: the confirmation that names what goes and what stays.
+pub async fn confirm_interview(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    shell: Shell,
+    PathId(id): PathId<InterviewId>,
+) -> AppResult<Response> {
+    let held = interview_erasure::holdings(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
+    render(&EraseInterviewPage { shell: shell.at(Section::Interviews), id, held })
+}
+
+pub async fn erase_interview(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<InterviewId>,
+    Form(form): Form<EraseForm>,
+) -> AppResult<Response> {
+    if form.confirm.as_deref() != Some("erase") {
+        return Ok(Redirect::to(&format!("/interviews/{id}/erase")).into_response());
+    }
+    let candidate_id =
+        interview_erasure::erase(&state.pool, &state.media, user.company_id, id, Actor::Member(user.user_id))
+            .await?
+            .ok_or(AppError::NotFound)?;
+    Ok(Flash::success("The interview and everything it held were erased.")
+        .redirect(&format!("/candidates/{candidate_id}")))
 }
 
 /// A request the candidate made by other means: carried out within the company's deadline.

@@ -1,6 +1,6 @@
 use askama::Template;
 
-use crate::ids::CandidateId;
+use crate::ids::{CandidateId, InterviewId};
 use crate::layout::Shell;
 
 /// **Erase candidate**: what goes, and the button that confirms it.
@@ -20,4 +20,13 @@ pub struct EraseCandidatePage {
     pub deadline_days: i32,
     /// A request is waiting: when it is due.
     pub due: Option<String>,
+}
+
+/// **Erase interview**: what goes, what stays, and the button that confirms it.
+#[derive(Template)]
+#[template(path = "privacy/erase_interview.html")]
+pub struct EraseInterviewPage {
+    pub shell: Shell,
+    pub id: InterviewId,
+    pub held: super::interview_erasure::Holdings,
 }

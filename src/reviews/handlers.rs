@@ -163,7 +163,7 @@ pub async fn assign(
     let Ok(due_on) = due_date(input.due_on.as_deref()) else {
         return Ok(Flash::error("Enter the due date as a day, such as 2026-12-07.").redirect(&to));
     };
-    if !store::assign(&state.pool, user.company_id, id, member, due_on).await? {
+    if !store::assign(&state.pool, user.company_id, user.user_id, id, member, due_on).await? {
         return Err(AppError::NotFound);
     }
     Ok(Flash::success("Reviewer assigned.").redirect(&to))
@@ -174,7 +174,7 @@ pub async fn unassign(
     user: CurrentUser,
     PathId((id, member)): PathId<(InterviewId, UserId)>,
 ) -> AppResult<Response> {
-    store::unassign(&state.pool, user.company_id, id, member).await?;
+    store::unassign(&state.pool, user.company_id, user.user_id, id, member).await?;
     Ok(Flash::success("Reviewer removed.").redirect(&format!("/interviews/{id}#reviewers")))
 }
 
@@ -188,7 +188,7 @@ pub async fn assign_to_job(
     let Some(member) = chosen_member(&input) else {
         return Ok(Flash::error("Choose a teammate to assign.").redirect(&to));
     };
-    if !store::assign_to_job(&state.pool, user.company_id, id, member).await? {
+    if !store::assign_to_job(&state.pool, user.company_id, user.user_id, id, member).await? {
         return Err(AppError::NotFound);
     }
     Ok(Flash::success("Default reviewer added: assigned to this job's interviews.").redirect(&to))
@@ -216,7 +216,7 @@ pub async fn save_blind_review(
     Form(input): Form<BlindReviewInput>,
 ) -> AppResult<Response> {
     let on = input.blind_review.is_some();
-    store::set_blind_review(&state.pool, user.company_id, on).await?;
+    store::set_blind_review(&state.pool, user.company_id, user.user_id, on).await?;
     let message = if on {
         "Saved. Reviewers rate every answer before they see the evaluation and each other's ratings."
     } else {

@@ -5,7 +5,8 @@
 use sqlx::{PgConnection, PgPool};
 use time::{Date, OffsetDateTime};
 
-use crate::ids::{CompanyId, InterviewId, JobId, UserId};
+use crate::audit::{self, Action, Actor, Subject};
+use crate::ids::{CandidateId, CompanyId, InterviewId, JobId, UserId};
 use crate::mail::account;
 
 /// An active member who may be assigned.
@@ -72,6 +73,7 @@ pub async fn of_job(pool: &PgPool, company_id: CompanyId, job_id: JobId) -> sqlx
 pub async fn assign(
     pool: &PgPool,
     company_id: CompanyId,
+    by: UserId,
     interview_id: InterviewId,
     user_id: UserId,
     due_on: Option<Date>,
@@ -90,6 +92,9 @@ pub async fn assign(
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    if saved == 1 {
+        record(&mut tx, company_id, by, Action::ReviewerAssigned, &[interview_id], user_id).await?;
+    }
     notify_ready(&mut tx, company_id, &[interview_id]).await?;
     tx.commit().await?;
     Ok(saved == 1)
@@ -98,24 +103,61 @@ pub async fn assign(
 pub async fn unassign(
     pool: &PgPool,
     company_id: CompanyId,
+    by: UserId,
     interview_id: InterviewId,
     user_id: UserId,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
+    let mut tx = pool.begin().await?;
+    let removed = sqlx::query!(
         "delete from interview_reviewers where company_id = $1 and interview_id = $2 and user_id = $3",
         company_id as CompanyId,
         interview_id as InterviewId,
         user_id as UserId,
     )
-    .execute(pool)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if removed == 1 {
+        record(&mut tx, company_id, by, Action::ReviewerUnassigned, &[interview_id], user_id).await?;
+    }
+    tx.commit().await
+}
+
+/// Audits a member's assignment to (or removal from) reviewing these interviews: one
+/// entry each, naming the interview's candidate by id.
+async fn record(
+    conn: &mut PgConnection,
+    company_id: CompanyId,
+    by: UserId,
+    action: Action,
+    interview_ids: &[InterviewId],
+    user_id: UserId,
+) -> sqlx::Result<()> {
+    let interviews = sqlx::query!(
+        r#"select id as "id: InterviewId", candidate_id as "candidate_id: CandidateId" from interviews
+           where company_id = $1 and id = any($2) order by id"#,
+        company_id as CompanyId,
+        interview_ids as &[InterviewId],
+    )
+    .fetch_all(&mut *conn)
     .await?;
+    for i in interviews {
+        audit::record(conn, company_id, Actor::Member(by), action, Subject::reviewer(i.candidate_id, i.id, user_id))
+            .await?;
+    }
     Ok(())
 }
 
 /// Makes an active member a default reviewer of the job: assigned to its interviews that
 /// are not cancelled or expired, and to every one sent from now on. False when the job
 /// or the member is not the company's.
-pub async fn assign_to_job(pool: &PgPool, company_id: CompanyId, job_id: JobId, user_id: UserId) -> sqlx::Result<bool> {
+pub async fn assign_to_job(
+    pool: &PgPool,
+    company_id: CompanyId,
+    by: UserId,
+    job_id: JobId,
+    user_id: UserId,
+) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     let saved = sqlx::query!(
         "insert into job_reviewers (company_id, job_id, user_id)
@@ -142,6 +184,7 @@ pub async fn assign_to_job(pool: &PgPool, company_id: CompanyId, job_id: JobId, 
     )
     .fetch_all(&mut *tx)
     .await?;
+    record(&mut tx, company_id, by, Action::ReviewerAssigned, &assigned, user_id).await?;
     notify_ready(&mut tx, company_id, &assigned).await?;
     tx.commit().await?;
     Ok(saved == 1 || !assigned.is_empty())
@@ -334,11 +377,14 @@ pub async fn standing(
     .await
 }
 
-pub async fn set_blind_review(pool: &PgPool, company_id: CompanyId, on: bool) -> sqlx::Result<()> {
+pub async fn set_blind_review(pool: &PgPool, company_id: CompanyId, by: UserId, on: bool) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
     sqlx::query!("update companies set blind_review = $2 where id = $1", company_id as CompanyId, on)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    let action = if on { Action::BlindReviewTurnedOn } else { Action::BlindReviewTurnedOff };
+    audit::record(&mut tx, company_id, Actor::Member(by), action, Subject::default()).await?;
+    tx.commit().await
 }
 
 pub async fn blind_review(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<bool> {

@@ -96,7 +96,7 @@ pub async fn resend(
     user: CurrentUser,
     PathId(id): PathId<uuid::Uuid>,
 ) -> AppResult<Response> {
-    let email = store::resend(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
+    let email = store::resend(&state.pool, user.company_id, user.user_id, id).await?.ok_or(AppError::NotFound)?;
     Ok(Flash::success(format!("Invitation sent again to {email}. The previous link no longer works."))
         .redirect("/team"))
 }
@@ -106,7 +106,7 @@ pub async fn revoke(
     user: CurrentUser,
     PathId(id): PathId<uuid::Uuid>,
 ) -> AppResult<Response> {
-    let email = store::revoke(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
+    let email = store::revoke(&state.pool, user.company_id, user.user_id, id).await?.ok_or(AppError::NotFound)?;
     Ok(Flash::success(format!("The invitation to {email} is revoked: its link no longer works.")).redirect("/team"))
 }
 
@@ -150,7 +150,7 @@ pub async fn deactivate(
     if id == user.user_id {
         return Ok(Flash::error("You can't deactivate yourself: ask another admin.").redirect("/team"));
     }
-    let change = store::deactivate(&state.pool, user.company_id, id).await?;
+    let change = store::deactivate(&state.pool, user.company_id, user.user_id, id).await?;
     member_changed(change, &user.company_name, |name| {
         format!("{name} is deactivated: their sessions have ended and they can no longer sign in.")
     })
@@ -161,7 +161,7 @@ pub async fn reactivate(
     user: CurrentUser,
     PathId(id): PathId<UserId>,
 ) -> AppResult<Response> {
-    let change = store::reactivate(&state.pool, user.company_id, id).await?;
+    let change = store::reactivate(&state.pool, user.company_id, user.user_id, id).await?;
     member_changed(change, &user.company_name, |name| {
         format!("{name} is active again and can sign in with their password.")
     })

@@ -86,11 +86,19 @@ pub async fn invite(pool: &PgPool, company_id: CompanyId, by: UserId, email: &st
     .fetch_one(&mut *tx)
     .await?;
     queue_email(&mut tx, id, email).await?;
+    audit::record(
+        &mut tx,
+        company_id,
+        audit::Actor::Member(by),
+        audit::Action::MemberInvited,
+        audit::Subject::invitation(id),
+    )
+    .await?;
     tx.commit().await
 }
 
 /// A new link (the old one stops working) and 7 more days; `None` if not pending here.
-pub async fn resend(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<String>> {
+pub async fn resend(pool: &PgPool, company_id: CompanyId, by: UserId, id: Uuid) -> sqlx::Result<Option<String>> {
     let mut tx = pool.begin().await?;
     let email = sqlx::query_scalar!(
         r#"update team_invitations
@@ -106,21 +114,30 @@ pub async fn resend(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Res
     .await?;
     if let Some(email) = &email {
         queue_email(&mut tx, id, email).await?;
+        let resent = audit::Action::MemberInvitationResent;
+        audit::record(&mut tx, company_id, audit::Actor::Member(by), resent, audit::Subject::invitation(id)).await?;
     }
     tx.commit().await?;
     Ok(email)
 }
 
 /// Withdraws a pending invitation (with any of its emails not yet sent).
-pub async fn revoke(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar!(
+pub async fn revoke(pool: &PgPool, company_id: CompanyId, by: UserId, id: Uuid) -> sqlx::Result<Option<String>> {
+    let mut tx = pool.begin().await?;
+    let email = sqlx::query_scalar!(
         r#"delete from team_invitations where id = $1 and company_id = $2 and accepted_at is null
            returning email::text as "email!""#,
         id,
         company_id as CompanyId,
     )
-    .fetch_optional(pool)
-    .await
+    .fetch_optional(&mut *tx)
+    .await?;
+    if email.is_some() {
+        let revoked = audit::Action::MemberInvitationRevoked;
+        audit::record(&mut tx, company_id, audit::Actor::Member(by), revoked, audit::Subject::invitation(id)).await?;
+    }
+    tx.commit().await?;
+    Ok(email)
 }
 
 pub enum MemberChange {
@@ -189,7 +206,12 @@ pub async fn set_role(
 }
 
 /// Deactivates a member and ends their sessions in the same transaction.
-pub async fn deactivate(pool: &PgPool, company_id: CompanyId, member_id: UserId) -> sqlx::Result<MemberChange> {
+pub async fn deactivate(
+    pool: &PgPool,
+    company_id: CompanyId,
+    by: UserId,
+    member_id: UserId,
+) -> sqlx::Result<MemberChange> {
     let mut tx = pool.begin().await?;
     let Some((name, last_admin)) = lock_member(&mut tx, company_id, member_id).await? else {
         return Ok(MemberChange::NotFound);
@@ -205,19 +227,34 @@ pub async fn deactivate(pool: &PgPool, company_id: CompanyId, member_id: UserId)
     .execute(&mut *tx)
     .await?;
     crate::auth::session::delete_all(&mut tx, member_id).await?;
+    let deactivated = audit::Action::MemberDeactivated;
+    audit::record(&mut tx, company_id, audit::Actor::Member(by), deactivated, audit::Subject::member(member_id))
+        .await?;
     tx.commit().await?;
     Ok(MemberChange::Done(name))
 }
 
 /// Lets a deactivated member sign in again, with their role and password as they were.
-pub async fn reactivate(pool: &PgPool, company_id: CompanyId, member_id: UserId) -> sqlx::Result<MemberChange> {
+pub async fn reactivate(
+    pool: &PgPool,
+    company_id: CompanyId,
+    by: UserId,
+    member_id: UserId,
+) -> sqlx::Result<MemberChange> {
+    let mut tx = pool.begin().await?;
     let name = sqlx::query_scalar!(
         "update users set deactivated_at = null where id = $1 and company_id = $2 returning name",
         member_id as UserId,
         company_id as CompanyId,
     )
-    .fetch_optional(pool)
+    .fetch_optional(&mut *tx)
     .await?;
+    if name.is_some() {
+        let reactivated = audit::Action::MemberReactivated;
+        audit::record(&mut tx, company_id, audit::Actor::Member(by), reactivated, audit::Subject::member(member_id))
+            .await?;
+    }
+    tx.commit().await?;
     Ok(name.map_or(MemberChange::NotFound, MemberChange::Done))
 }
 
@@ -295,6 +332,15 @@ pub async fn join(
         invitation.role as Role,
     )
     .execute(&mut *tx)
+    .await?;
+    // The new member is who acted: they accepted the invitation.
+    audit::record(
+        &mut tx,
+        invitation.company_id,
+        audit::Actor::Member(user_id),
+        audit::Action::MemberJoined,
+        audit::Subject { invitation_id: Some(invitation.id), ..audit::Subject::member(user_id) },
+    )
     .await?;
     tx.commit().await?;
     Ok(user_id)

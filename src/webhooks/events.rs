@@ -23,10 +23,11 @@ pub enum EventKind {
     InterviewEvaluated,
     DecisionMade,
     CandidateErased,
+    InterviewErased,
 }
 
 impl EventKind {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::InterviewSent,
         Self::EmailOpened,
         Self::LinkOpened,
@@ -35,6 +36,7 @@ impl EventKind {
         Self::InterviewEvaluated,
         Self::DecisionMade,
         Self::CandidateErased,
+        Self::InterviewErased,
     ];
 
     /// The payload's `type`, also the value the form posts.
@@ -48,6 +50,7 @@ impl EventKind {
             Self::InterviewEvaluated => "interview.evaluated",
             Self::DecisionMade => "interview.decision_made",
             Self::CandidateErased => "candidate.erased",
+            Self::InterviewErased => "interview.erased",
         }
     }
 
@@ -65,6 +68,7 @@ impl EventKind {
             Self::InterviewEvaluated => "Interview evaluated",
             Self::DecisionMade => "Decision made",
             Self::CandidateErased => "Candidate erased",
+            Self::InterviewErased => "Interview erased",
         }
     }
 }
@@ -77,9 +81,22 @@ pub enum Event {
     LinkOpened(InterviewId),
     InterviewStarted(InterviewId),
     InterviewCompleted(InterviewId),
-    InterviewEvaluated { interview_id: InterviewId, evaluation_id: Uuid },
-    DecisionMade { interview_id: InterviewId, decision: Decision },
-    CandidateErased { candidate_id: CandidateId },
+    InterviewEvaluated {
+        interview_id: InterviewId,
+        evaluation_id: Uuid,
+    },
+    DecisionMade {
+        interview_id: InterviewId,
+        decision: Decision,
+    },
+    CandidateErased {
+        candidate_id: CandidateId,
+    },
+    /// One interview erased; its row is gone, so its ids are all there is to tell.
+    InterviewErased {
+        interview_id: InterviewId,
+        candidate_id: CandidateId,
+    },
 }
 
 impl Event {
@@ -93,6 +110,7 @@ impl Event {
             Self::InterviewEvaluated { .. } => EventKind::InterviewEvaluated,
             Self::DecisionMade { .. } => EventKind::DecisionMade,
             Self::CandidateErased { .. } => EventKind::CandidateErased,
+            Self::InterviewErased { .. } => EventKind::InterviewErased,
         }
     }
 
@@ -105,7 +123,7 @@ impl Event {
             | Self::InterviewCompleted(id)
             | Self::InterviewEvaluated { interview_id: id, .. }
             | Self::DecisionMade { interview_id: id, .. } => Some(id),
-            Self::CandidateErased { .. } => None,
+            Self::CandidateErased { .. } | Self::InterviewErased { .. } => None,
         }
     }
 
@@ -131,6 +149,9 @@ impl Event {
             Self::InterviewEvaluated { evaluation_id, .. } => data["evaluation_id"] = json!(evaluation_id),
             Self::DecisionMade { decision, .. } => data["decision"] = json!(decision.as_str()),
             Self::CandidateErased { candidate_id } => data["candidate_id"] = json!(candidate_id),
+            Self::InterviewErased { interview_id, candidate_id } => {
+                data = json!({ "interview_id": interview_id, "candidate_id": candidate_id });
+            }
             _ => {}
         }
         Ok(data)

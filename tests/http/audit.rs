@@ -44,6 +44,8 @@ async fn each_action_is_logged_once_with_who_did_it_and_the_page_filters_it(pool
             "interview_resent",
             "interview_cancelled",
             "settings_changed",
+            "member_invited",
+            "member_joined",
             "role_changed"
         ]
     );
@@ -52,8 +54,10 @@ async fn each_action_is_logged_once_with_who_did_it_and_the_page_filters_it(pool
     assert_eq!(page.status, StatusCode::OK);
     let rows = page.texts("[data-audit-entry] [data-action]");
     assert_eq!(rows.first().map(String::as_str), Some("Role changed"));
-    assert_eq!(rows.len(), 7);
-    assert!(page.texts("[data-audit-entry] [data-actor]").iter().all(|who| who == "Riley Recruiter"));
+    assert_eq!(rows.len(), 9);
+    let actors = page.texts("[data-audit-entry] [data-actor]");
+    assert_eq!(actors[1], "Pat Reviewer", "who joined is who accepted the invitation");
+    assert!(actors.iter().enumerate().all(|(i, who)| i == 1 || who == "Riley Recruiter"), "{actors:?}");
 
     let of_candidate = app.get(&format!("/audit?candidate={}", s.candidate_id)).await;
     assert_eq!(
@@ -62,7 +66,7 @@ async fn each_action_is_logged_once_with_who_did_it_and_the_page_filters_it(pool
     );
     assert!(of_candidate.texts("[data-audit-entry] [data-candidate]").iter().all(|c| c == "Ada Lovelace"));
     let of_pat = app.get(&format!("/audit?user={pat}")).await;
-    assert!(of_pat.texts("[data-audit-entry]").is_empty(), "Pat did nothing");
+    assert_eq!(of_pat.texts("[data-audit-entry] [data-action]"), ["Joined the team"], "Pat only joined");
 }
 
 #[sqlx::test]
@@ -118,4 +122,93 @@ async fn the_database_refuses_to_change_or_delete_an_entry_and_only_admins_see_t
     assert_eq!(recruiter.get("/audit").await.status, StatusCode::FORBIDDEN);
     let reviewer = app.join_team("pat@acme.com", "Pat Reviewer", "reviewer").await;
     assert_eq!(reviewer.get("/audit").await.status, StatusCode::FORBIDDEN);
+}
+
+#[sqlx::test]
+async fn blind_review_invitations_members_and_reviewer_assignments_are_logged_by_id_without_addresses(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (s, interview, _) = invited(&app).await;
+    app.post("/settings/blind-review", &[]).await;
+    app.post("/settings/blind-review", &[("blind_review", "on")]).await;
+    app.post("/team/invitations", &[("email", "sam@acme.com"), ("role", "recruiter")]).await;
+    let sams: Uuid = sqlx::query_scalar("select id from team_invitations where email = 'sam@acme.com'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    app.post(&format!("/team/invitations/{sams}/resend"), &[]).await;
+    app.post(&format!("/team/invitations/{sams}/revoke"), &[]).await;
+    app.join_team("pat@acme.com", "Pat Reviewer", "reviewer").await;
+    let pat: Uuid =
+        sqlx::query_scalar("select id from users where email = 'pat@acme.com'").fetch_one(&app.pool).await.unwrap();
+    app.post(&format!("/team/members/{pat}/deactivate"), &[]).await;
+    app.post(&format!("/team/members/{pat}/reactivate"), &[]).await;
+    app.post(&format!("/interviews/{interview}/reviewers"), &[("user_id", &pat.to_string())]).await;
+    app.post(&format!("/interviews/{interview}/reviewers/{pat}/remove"), &[]).await;
+
+    let page = app.get("/audit").await;
+    let mut actions = page.texts("[data-audit-entry] [data-action]");
+    let mut actors = page.texts("[data-audit-entry] [data-actor]");
+    actions.reverse();
+    actors.reverse();
+    assert_eq!(
+        actions.iter().zip(&actors).map(|(a, who)| format!("{a} by {who}")).collect::<Vec<_>>(),
+        [
+            "Interview sent by Riley Recruiter",
+            "Blind review turned off by Riley Recruiter",
+            "Blind review turned on by Riley Recruiter",
+            "Teammate invited by Riley Recruiter",
+            "Team invitation resent by Riley Recruiter",
+            "Team invitation revoked by Riley Recruiter",
+            "Teammate invited by Riley Recruiter",
+            "Joined the team by Pat Reviewer",
+            "Member deactivated by Riley Recruiter",
+            "Member reactivated by Riley Recruiter",
+            "Reviewer assigned by Riley Recruiter",
+            "Reviewer unassigned by Riley Recruiter",
+        ]
+    );
+
+    // The subject is the member when there is one, the invitation's id otherwise:
+    // (action, invitation, member, interview).
+    type Subject = (String, Option<Uuid>, Option<Uuid>, Option<Uuid>);
+    let subjects: Vec<Subject> = sqlx::query_as(
+        "select action::text, invitation_id, subject_user_id, interview_id from audit_events
+         where action not in ('interview_sent', 'blind_review_turned_off', 'blind_review_turned_on')
+         order by created_at, id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let pats: Uuid = sqlx::query_scalar("select id from team_invitations where email = 'pat@acme.com'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let (pat, interview) = (Some(pat), Some(interview));
+    assert_eq!(
+        subjects,
+        [
+            ("member_invited".into(), Some(sams), None, None),
+            ("member_invitation_resent".into(), Some(sams), None, None),
+            ("member_invitation_revoked".into(), Some(sams), None, None),
+            ("member_invited".into(), Some(pats), None, None),
+            ("member_joined".into(), Some(pats), pat, None),
+            ("member_deactivated".into(), None, pat, None),
+            ("member_reactivated".into(), None, pat, None),
+            ("reviewer_assigned".into(), None, pat, interview),
+            ("reviewer_unassigned".into(), None, pat, interview),
+        ]
+    );
+    let of_candidate = app.get(&format!("/audit?candidate={}", s.candidate_id)).await;
+    assert_eq!(
+        of_candidate.texts("[data-audit-entry] [data-action]"),
+        ["Reviewer unassigned", "Reviewer assigned", "Interview sent"]
+    );
+    assert_eq!(
+        rows_holding(&app, &["sam@acme.com", "pat@acme.com"])
+            .await
+            .into_iter()
+            .filter(|row| row.starts_with("audit_events"))
+            .collect::<Vec<_>>(),
+        Vec::<String>::new()
+    );
 }

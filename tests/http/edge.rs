@@ -33,6 +33,8 @@ const ROUTES_WITH_IDS: &[(&str, &str)] = &[
     ("POST", "/candidates/{id}/applications"),
     ("GET", "/candidates/{id}/erase"),
     ("POST", "/candidates/{id}/erase"),
+    ("GET", "/interviews/{id}/erase"),
+    ("POST", "/interviews/{id}/erase"),
     ("POST", "/candidates/{id}/erasure-request"),
     ("GET", "/candidates/{id}/archive"),
     ("GET", "/candidates/{id}/send-interview"),

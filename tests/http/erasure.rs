@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::{
     consent::invited,
     evaluation::evaluate,
-    fixtures::Sendable,
+    fixtures::{self, Sendable},
     support::{TestApp, count},
 };
 
@@ -276,4 +276,134 @@ async fn an_access_request_gets_a_zip_of_everything_held_with_the_recordings(poo
 
     let reviewer = app.join_team("pat@acme.com", "Pat Reviewer", "reviewer").await;
     assert_eq!(reviewer.get(&format!("/candidates/{}/archive", s.candidate_id)).await.status, StatusCode::FORBIDDEN);
+}
+
+/// How many times the race is run: each round a new candidate with three interviews.
+const ROUNDS: usize = 25;
+
+#[sqlx::test]
+async fn erasing_a_candidate_while_their_interviews_move_on_never_deadlocks(pool: PgPool) {
+    use hifinity::{audit::Actor, interviews::lifecycle, privacy::erasure};
+
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme Robotics", "riley@acme.com").await;
+    let s = fixtures::sendable(&app.pool, app.company_id("riley@acme.com").await).await;
+    fixtures::raise_email_cap(&app.pool, s.company_id, 1000).await;
+    let company = app.scope(s.company_id).await;
+    let riley: hifinity::ids::UserId =
+        sqlx::query_scalar("select id from users where email = 'riley@acme.com'").fetch_one(&app.pool).await.unwrap();
+    let send = |candidate_id: Uuid| lifecycle::SendRequest {
+        company_id: company,
+        user_id: riley,
+        candidate_id: candidate_id.into(),
+        job_id: s.job_id.into(),
+        version_id: s.version_id,
+        idempotency_key: Uuid::new_v4(),
+        link_valid_days: 14,
+        email_cap: app.email_cap(),
+    };
+    let ip = [192, 0, 2, 1].into();
+    for round in 0..ROUNDS {
+        let candidate = fixtures::candidate(&app.pool, s.company_id, "Ada", &format!("ada{round}@example.com")).await;
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            ids.push(lifecycle::send(&app.pool, &send(candidate)).await.unwrap().interview_id);
+        }
+        lifecycle::consent(&app.pool, company, ids[1], "v1", ip).await.unwrap();
+
+        let (erased, cancelled, started, extended) = tokio::join!(
+            erasure::erase(&app.pool, &app.state.media, company, candidate.into(), Actor::Member(riley)),
+            lifecycle::cancel(&app.pool, company, ids[0], riley),
+            lifecycle::start(&app.pool, company, ids[1]),
+            lifecycle::extend(&app.pool, company, ids[2], riley, 7),
+        );
+        assert!(erased.unwrap(), "round {round}: the candidate was there to erase");
+        // Each transition either ran before the erasure or found its interview gone.
+        for moved in [cancelled, started, extended] {
+            match moved {
+                Ok(()) | Err(lifecycle::Error::Refused(lifecycle::Refused::NotFound)) => {}
+                Err(err) => panic!("round {round}: {err:?}"),
+            }
+        }
+        let left = count(
+            &app,
+            &format!(
+                "select (select count(*) from candidates where id = '{candidate}')
+                      + (select count(*) from interviews where candidate_id = '{candidate}')"
+            ),
+        )
+        .await;
+        assert_eq!(left, 0, "round {round}: the candidate and their interviews are gone");
+    }
+}
+
+#[sqlx::test]
+async fn a_recruiter_erases_one_interview_and_the_candidate_and_their_other_interview_stay(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (s, id, _) = completed(&app).await;
+    app.post(&format!("/interviews/{id}/shares"), &[("days", "7"), ("scope", "interview")]).await;
+    let job = fixtures::job(&app.pool, s.company_id, "Staff Engineer").await;
+    let (_, version) = fixtures::published_template(&app.pool, s.company_id, job, "Staff screen").await;
+    app.send_interview(s.candidate_id, job, version).await;
+    let other: Uuid =
+        sqlx::query_scalar("select id from interviews where id <> $1").bind(id).fetch_one(&app.pool).await.unwrap();
+    let others_rows = rows_holding(&app, &[&other.to_string()]).await;
+    assert!(others_rows.len() > 2, "the other interview, its email and timeline: {others_rows:?}");
+
+    let page = app.get(&format!("/interviews/{id}")).await;
+    let confirm = app.get(&page.link("[data-erase-interview]").unwrap()).await;
+    assert_eq!(confirm.text("h1"), "Erase the interview with Ada Lovelace");
+    let holdings = confirm.text("[data-erase-holdings]");
+    for what in [
+        "2 video recordings in storage and 1 typed answer, with their transcripts",
+        "the evaluation (scores, summary, strengths, concerns), ratings, notes and the decision",
+        "1 share link, which stop working",
+        "1 email with their stored bodies",
+    ] {
+        assert!(holdings.contains(what), "{what}: {holdings}");
+    }
+    assert!(
+        confirm
+            .text("[data-erase-keeps]")
+            .starts_with("Ada Lovelace's candidate record stays, and so do their 1 other interview."),
+        "{}",
+        confirm.text("[data-erase-keeps]")
+    );
+    // A post without the confirmation's button erases nothing.
+    app.post(&format!("/interviews/{id}/erase"), &[]).await;
+    assert_eq!(count(&app, "select count(*) from interviews").await, 2);
+
+    let erased = app.post(&format!("/interviews/{id}/erase"), &[("confirm", "erase")]).await;
+    assert_eq!(erased.flash(), "The interview and everything it held were erased.");
+    // Only ids stay: the audit log's, and the record of a job the queue finished.
+    let finished_job = |row: &String| row.starts_with("tasks") && row.contains(r#""status": "done""#);
+    assert_eq!(
+        rows_holding(&app, &[&id.to_string(), TYPED_ANSWER, "Ada was sharp", "Advance Ada"])
+            .await
+            .into_iter()
+            .filter(|row| !row.starts_with("audit_events") && !finished_job(row))
+            .collect::<Vec<_>>(),
+        Vec::<String>::new()
+    );
+    assert_eq!(stored_files_of(&app, id), Vec::<String>::new());
+    assert_eq!(rows_holding(&app, &[&other.to_string()]).await, others_rows, "the other interview stays as it was");
+    assert_eq!(
+        count(&app, "select count(*) from candidates where email = 'ada@example.com' and status = 'invited'").await,
+        1,
+        "the candidate stays, their status following the interview they have left"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("select count(*) from audit_events where action = 'interview_erased' and interview_id = '{id}'")
+        )
+        .await,
+        1
+    );
+    assert_eq!(app.get(&format!("/interviews/{id}")).await.status, StatusCode::NOT_FOUND);
+
+    let reviewer = app.join_team("pat@acme.com", "Pat Reviewer", "reviewer").await;
+    let denied = reviewer.post(&format!("/interviews/{other}/erase"), &[("confirm", "erase")]).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    assert_eq!(count(&app, "select count(*) from interviews").await, 1);
 }

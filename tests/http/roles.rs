@@ -249,7 +249,7 @@ async fn a_reviewer_reads_plays_rates_and_notes_but_changes_nothing_else(pool: P
     ] {
         assert!(allowed.contains(&("GET", read)), "a reviewer reads {read}");
     }
-    for refused in ["/interviews/export", "/jobs/{id}/export", "/candidates/import"] {
+    for refused in ["/interviews/export", "/jobs/{id}/export", "/candidates/import", "/interviews/{id}/erase"] {
         assert!(!allowed.contains(&("GET", refused)), "a reviewer may not GET {refused}");
     }
     let links: Vec<_> =

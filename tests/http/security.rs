@@ -438,6 +438,8 @@ async fn every_form_refuses_a_post_from_another_site(pool: PgPool) {
     let route = "/candidates/{id}/erasure-request";
     let request = Post::new(&app, route, format!("/candidates/{candidate}/erasure-request"), confirmed());
     refused_from_another_site(&app, request, c).await;
+    let one = Post::new(&app, "/interviews/{id}/erase", format!("{i}/erase"), confirmed());
+    refused_from_another_site(&app, one, c).await;
     let erase = Post::new(&app, "/candidates/{id}/erase", format!("/candidates/{candidate}/erase"), confirmed());
     refused_from_another_site(&app, erase, c).await;
     let own = Post::new(&grace_browser, "/i/{token}/erase", format!("{grace_link}/erase"), form(&[]));

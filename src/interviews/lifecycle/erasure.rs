@@ -3,12 +3,13 @@
 use anyhow::Context;
 use sqlx::PgConnection;
 
-use super::{Transition, lock};
+use super::{Transition, lock, refresh_candidate_status};
 use crate::ids::{CandidateId, CompanyId, InterviewId};
 use crate::storage::MediaStore;
 
-/// Erases an interview in the caller's transaction, which erases its candidate too
-/// (see `privacy::erasure`). The row is locked first, so an answer being saved waits
+/// Erases an interview in the caller's transaction, which either erases its candidate
+/// too (see `privacy::erasure`) or keeps them, their status following the interviews
+/// they have left. The row is locked first, so an answer being saved waits
 /// and then finds no interview; the recordings are deleted from storage while the lock
 /// is held, then the row is deleted, and with it, by cascade, every row that holds the
 /// interview's data: answers, transcripts, evaluations (summary, strengths, concerns,
@@ -43,5 +44,6 @@ pub async fn erase(
     )
     .execute(&mut *conn)
     .await?;
+    refresh_candidate_status(conn, company_id, interview.candidate_id).await?;
     Ok(interview.candidate_id)
 }

@@ -23,6 +23,16 @@ use crate::{
 /// Open interviews past their deadline become Expired.
 pub async fn expire_overdue(pool: &PgPool) -> sqlx::Result<u64> {
     let mut tx = pool.begin().await?;
+    // The overdue interviews' candidates are locked first, in id order: the one lock order
+    // (see `lock`). now() is the transaction's start: both statements see the same interviews.
+    sqlx::query!(
+        "select c.id from candidates c
+         where exists (select 1 from interviews i where i.company_id = c.company_id and i.candidate_id = c.id
+                       and i.status in ('pending', 'in_progress') and i.expires_at <= now())
+         order by c.id for no key update"
+    )
+    .fetch_all(&mut *tx)
+    .await?;
     let expired = sqlx::query!(
         r#"update interviews set status = 'expired', updated_at = now()
          where status in ('pending', 'in_progress') and expires_at <= now()

@@ -234,7 +234,21 @@ impl Locked {
     }
 }
 
+/// Locks the interview's candidate, then the interview, for the rest of the transaction.
+///
+/// Row locks are taken in one order, the candidate's before any of their interviews':
+/// erasing a candidate locks the candidate and then each interview, and a transition
+/// ends by updating the candidate's status; a transition holding its interview first
+/// and an erasure holding the candidate would each wait for the other (a deadlock).
 async fn lock(conn: &mut PgConnection, company_id: CompanyId, id: InterviewId) -> Result<Locked> {
+    sqlx::query!(
+        "select c.id from candidates c join interviews i on i.company_id = c.company_id and i.candidate_id = c.id
+         where i.company_id = $1 and i.id = $2 for no key update of c",
+        company_id as CompanyId,
+        id as InterviewId,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
     sqlx::query_as!(
         Locked,
         r#"select id, company_id as "company_id: CompanyId", candidate_id, status as "status: _", expires_at <= now() as "past_deadline!",
