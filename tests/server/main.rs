@@ -6,6 +6,7 @@ mod delivery;
 mod evaluation;
 mod flows;
 mod housekeeping;
+mod instances;
 mod process;
 
 #[allow(dead_code)]
