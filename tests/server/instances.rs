@@ -117,12 +117,11 @@ async fn invitations_through_two_web_processes_arrive_once_while_a_worker_is_kil
     }
     let settled_in = started.elapsed();
 
-    // What the database holds: each invitation's email, its Message-ID, and whether its
-    // timeline says its outcome became unknown.
-    let emails: Vec<(Uuid, String, String, Option<String>, Option<String>, bool)> = sqlx::query_as(
+    // What the database holds.
+    let emails: Vec<Email> = sqlx::query_as(
         "select e.interview_id, e.to_address::text, e.status::text, e.message_id, e.last_error,
                 exists (select 1 from interview_events ev
-                        where ev.interview_id = e.interview_id and ev.kind = 'outcome_unknown')
+                        where ev.interview_id = e.interview_id and ev.kind = 'outcome_unknown') as outcome_unknown
          from emails e where e.company_id = $1",
     )
     .bind(s.company_id)
@@ -146,7 +145,7 @@ async fn invitations_through_two_web_processes_arrive_once_while_a_worker_is_kil
     }
 
     let mut unknown = 0;
-    for (interview, to, status, message_id, last_error, outcome_unknown) in &emails {
+    for Email { interview_id, to_address: to, status, message_id, last_error, outcome_unknown } in &emails {
         let message_id = message_id.as_deref().expect("the Message-ID is recorded").trim_matches(['<', '>']);
         let copies = received.get(message_id).map(Vec::as_slice).unwrap_or_default();
         assert!(copies.iter().all(|(recipient, _)| recipient == to), "{message_id} went to {to} only: {copies:?}");
@@ -156,11 +155,11 @@ async fn invitations_through_two_web_processes_arrive_once_while_a_worker_is_kil
             let reason = last_error.as_deref().unwrap_or_default();
             assert!(
                 status == "sent" || (status == "failed" && reason.contains(NOT_A_THIRD_TIME)),
-                "interview {interview}: {status} {reason}"
+                "interview {interview_id}: {status} {reason}"
             );
         } else {
             assert_eq!(copies.len(), 1, "{message_id} arrived once");
-            assert_eq!(status, "sent", "interview {interview}: {last_error:?}");
+            assert_eq!(status, "sent", "interview {interview_id}: {last_error:?}");
         }
     }
     assert_eq!(received.len(), invitations, "every message received is one of the invitations");
@@ -212,6 +211,18 @@ async fn invitations_through_two_web_processes_arrive_once_while_a_worker_is_kil
     );
     drop((web_a, web_b, killed));
     let _ = std::fs::remove_dir_all(&data_dir);
+}
+
+/// An invitation's email as the database holds it, and whether its interview's timeline
+/// says its outcome became unknown.
+#[derive(sqlx::FromRow)]
+struct Email {
+    interview_id: Uuid,
+    to_address: String,
+    status: String,
+    message_id: Option<String>,
+    last_error: Option<String>,
+    outcome_unknown: bool,
 }
 
 /// Sends an interview to every other candidate from the `first`, one after another, from
