@@ -117,7 +117,7 @@ pub struct Slot<'a> {
 
 impl Slot<'_> {
     /// Sends `email` to the envelope's recipients; the server's reply to its data.
-    pub async fn send(self, envelope: &Envelope, email: &[u8]) -> Result<Response, Failure> {
+    pub async fn send(&self, envelope: &Envelope, email: &[u8]) -> Result<Response, Failure> {
         let sessions = self.sessions;
         let mut data_sent = false;
         let result = timeout_at(self.deadline, async {

@@ -52,7 +52,7 @@ impl Transport {
     }
 }
 
-/// Room for one message, held from before its attempt is recorded until its reply.
+/// Room for one message, held from before its attempt is recorded until its outcome is.
 pub enum Slot<'a> {
     Smtp(sessions::Slot<'a>),
     Mailbox,
@@ -60,7 +60,7 @@ pub enum Slot<'a> {
 
 impl Slot<'_> {
     /// Delivers `message`; returns the server's reply.
-    pub async fn deliver(self, message: Message) -> Result<String, DeliveryError> {
+    pub async fn deliver(&self, message: Message) -> Result<String, DeliveryError> {
         let slot = match self {
             Self::Mailbox => return Ok("Kept in the Hifinity outbox (no SMTP server configured)".into()),
             Self::Smtp(slot) => slot,

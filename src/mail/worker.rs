@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::{
     compose,
     outbox::{self, DeliverEmail},
-    transport::{DeliveryError, Transport},
+    transport::{DeliveryError, Slot, Transport},
 };
 use crate::{
     interviews::model::InterviewStatus,
@@ -117,7 +117,9 @@ impl Handler for Delivery {
 
     async fn run(&self, pool: &PgPool, claim: &Claim, job: &DeliverEmail) -> anyhow::Result<()> {
         match self.attempt(pool, claim, job.email_id).await? {
-            Some(delivered) => {
+            // The slot is held until the outcome is written, so that a crash leaves no
+            // message beyond one per session that went out and is not recorded.
+            Some((delivered, _slot)) => {
                 queue::until_written(pool, claim, Self::LEASE, || record(pool, claim, job.email_id, delivered.clone()))
                     .await?
             }
@@ -157,35 +159,42 @@ impl Handler for Delivery {
 }
 
 impl Delivery {
-    /// One attempt at the email: what happened, to be recorded; `None` when nothing is
-    /// left to deliver. The attempt is recorded once a session has room for the message,
-    /// so a crash leaves at most one message per session whose outcome is unknown.
-    async fn attempt(&self, pool: &PgPool, claim: &Claim, email_id: Uuid) -> anyhow::Result<Option<Delivered>> {
+    /// One attempt at the email: what happened, to be recorded, and the session's slot it
+    /// took; `None` when nothing is left to deliver. The attempt is recorded once a session
+    /// has room for the message, so a crash leaves at most one message per session whose
+    /// outcome is unknown.
+    async fn attempt(
+        &self,
+        pool: &PgPool,
+        claim: &Claim,
+        email_id: Uuid,
+    ) -> anyhow::Result<Option<(Delivered, Option<Slot<'_>>)>> {
         let attempts = claim.attempts;
         let Some(data) = compose::load(pool, &[email_id], None).await?.pop() else { return Ok(None) };
         let (message, message_id, copy) = match prepare(&self.state, &data) {
             Ok(prepared) => prepared,
-            Err(failed) => return Ok(outbox::record_attempt(pool, email_id, attempts).await?.map(|_| failed)),
+            Err(failed) => return Ok(outbox::record_attempt(pool, email_id, attempts).await?.map(|_| (failed, None))),
         };
         let slot = self.transport.slot().await;
         let Some(attempt) = outbox::record_attempt(pool, email_id, attempts).await? else { return Ok(None) };
         if attempt.interrupted && attempt.once_more {
-            return Ok(Some(Delivered::Failed(format!(
-                "The attempt sending it once more stopped before its outcome was recorded: {NOT_A_THIRD_TIME}"
-            ))));
+            let failed =
+                format!("The attempt sending it once more stopped before its outcome was recorded: {NOT_A_THIRD_TIME}");
+            return Ok(Some((Delivered::Failed(failed), None)));
         }
         if attempt.interrupted {
             outbox::mark_interrupted(pool, email_id, attempts).await?;
         }
-        let sent = match slot {
-            Ok(slot) => slot.deliver(message).await,
-            Err(err) => Err(err),
+        let (sent, slot) = match slot {
+            Ok(slot) => (slot.deliver(message).await, Some(slot)),
+            Err(err) => (Err(err), None),
         };
         let once_more = attempt.interrupted || attempt.once_more;
-        Ok(Some(match sent {
+        let delivered = match sent {
             Ok(reply) => Delivered::Sent { transport: self.transport.name(), reply, message_id, copy: Box::new(copy) },
             Err(err) => failed(err, email_id, attempts, once_more, message_id),
-        }))
+        };
+        Ok(Some((delivered, slot)))
     }
 }
 

@@ -36,6 +36,10 @@ pub enum Behaviour {
     RefuseCredentials,
     /// Keep the sender waiting after its message until [`SmtpServer::release`], then accept.
     HoldUntilReleased,
+    /// Keep every message (it is in [`SmtpServer::messages`] at once), then wait this long
+    /// before accepting it: senders spend a while in DATA, where a crash can catch them.
+    #[allow(dead_code)]
+    AcceptAfter(std::time::Duration),
     /// Keep the message (it is in [`SmtpServer::messages`]) and never answer it.
     // The stalls serve the tests of the real binary, not every binary that shares this file.
     #[allow(dead_code)]
@@ -67,6 +71,24 @@ struct Shared {
     /// SMTP sessions open now, and the most that were ever open at once.
     sessions: Arc<AtomicUsize>,
     most_sessions: Arc<AtomicUsize>,
+    /// Sessions between DATA and the reply to the message's end.
+    in_data: Arc<AtomicUsize>,
+}
+
+/// Counts a session in DATA while it lives.
+struct InData(Arc<AtomicUsize>);
+
+impl InData {
+    fn new(in_data: &Arc<AtomicUsize>) -> Self {
+        in_data.fetch_add(1, Ordering::SeqCst);
+        Self(in_data.clone())
+    }
+}
+
+impl Drop for InData {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 pub struct SmtpServer {
@@ -91,6 +113,7 @@ impl SmtpServer {
             released,
             sessions: Default::default(),
             most_sessions: Default::default(),
+            in_data: Default::default(),
         };
         let keep = shared.clone();
         tokio::spawn(async move {
@@ -132,6 +155,12 @@ impl SmtpServer {
         self.shared.sessions.load(Ordering::SeqCst)
     }
 
+    /// The SMTP sessions between DATA and the reply to the message's end now.
+    #[allow(dead_code)]
+    pub fn sessions_in_data(&self) -> usize {
+        self.shared.in_data.load(Ordering::SeqCst)
+    }
+
     /// The most SMTP sessions that were open at once.
     pub fn most_sessions(&self) -> usize {
         self.shared.most_sessions.load(Ordering::SeqCst)
@@ -159,6 +188,7 @@ async fn session(socket: tokio::net::TcpStream, shared: Shared) -> std::io::Resu
     let mut line = String::new();
     // The recipient of the message in progress.
     let mut recipient = String::new();
+    let mut in_data = None;
     let refusal = |step: Step, recipient: &str| match shared.behaviour {
         Behaviour::RefuseAt { step: at, to, reply } if at == step && (step == Step::Mail || to == recipient) => {
             Some(format!("{reply}\r\n"))
@@ -187,6 +217,7 @@ async fn session(socket: tokio::net::TcpStream, shared: Shared) -> std::io::Resu
                 continue;
             }
             write.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await?;
+            in_data = Some(InData::new(&shared.in_data));
             let mut message = Vec::new();
             loop {
                 let mut data = String::new();
@@ -227,6 +258,7 @@ async fn session(socket: tokio::net::TcpStream, shared: Shared) -> std::io::Resu
             } else {
                 let accept = match shared.behaviour {
                     Behaviour::Accept
+                    | Behaviour::AcceptAfter(_)
                     | Behaviour::StallFirstTo(_)
                     | Behaviour::DropAfterDataFirstTo(_)
                     | Behaviour::RefuseAt { .. } => true,
@@ -243,6 +275,9 @@ async fn session(socket: tokio::net::TcpStream, shared: Shared) -> std::io::Resu
                 };
                 if accept {
                     shared.received.lock().unwrap().push(message);
+                    if let Behaviour::AcceptAfter(pause) = shared.behaviour {
+                        tokio::time::sleep(pause).await;
+                    }
                     // Names the message, so that a reply recorded for another is told apart.
                     format!("250 2.0.0 Ok: queued as {} for <{recipient}>\r\n", earlier + 1)
                 } else {
@@ -261,6 +296,8 @@ async fn session(socket: tokio::net::TcpStream, shared: Shared) -> std::io::Resu
             "502 Command not implemented\r\n".into()
         };
         write.write_all(reply.as_bytes()).await?;
+        // The message's end is answered: this session is out of DATA.
+        drop(in_data.take());
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::{
     io::{BufRead, BufReader, Read},
-    path::PathBuf,
+    path::{Path, PathBuf},
     process::{Child, Command, ExitStatus, Stdio},
     sync::{Arc, Mutex, mpsc},
     time::{Duration, Instant},
@@ -22,7 +22,8 @@ pub struct Server {
     child: Child,
     pub base: String,
     output: Arc<Mutex<String>>,
-    data_dir: PathBuf,
+    /// The folder it removes when dropped, unless other processes share it.
+    data_dir: Option<PathBuf>,
     /// A browser: keeps cookies, follows redirects.
     pub client: Client,
 }
@@ -31,33 +32,27 @@ impl Server {
     /// Starts `hifinity serve` with only the given settings (and the test's database),
     /// in a folder of its own so that no `.env` of the checkout applies.
     pub async fn start(pool: &PgPool, settings: &[(&str, &str)]) -> Self {
-        let data_dir = std::env::temp_dir().join(format!("hifinity-server-{}", Uuid::new_v4()));
-        std::fs::create_dir_all(&data_dir).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hifinity"))
-            .arg("serve")
-            .env_clear()
-            .current_dir(&data_dir)
-            .env("DATABASE_URL", database_url(pool))
-            .env("BIND_ADDR", "127.0.0.1:0")
-            .env("DATA_DIR", &data_dir)
-            .env("NO_COLOR", "1")
-            .env("RUST_LOG", "info,sqlx=warn,hifinity::queue::worker=debug")
-            .envs(settings.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the hifinity binary starts");
-        let output = Arc::new(Mutex::new(String::new()));
+        let data_dir = own_folder();
+        let mut server = Self::start_in(pool, &data_dir, &["serve"], settings).await;
+        server.data_dir = Some(data_dir);
+        server
+    }
+
+    /// Starts `hifinity serve --no-workers` in `data_dir`, which other processes share.
+    pub async fn start_web(pool: &PgPool, data_dir: &Path, settings: &[(&str, &str)]) -> Self {
+        Self::start_in(pool, data_dir, &["serve", "--no-workers"], settings).await
+    }
+
+    async fn start_in(pool: &PgPool, data_dir: &Path, args: &[&str], settings: &[(&str, &str)]) -> Self {
         let (bound, listening) = mpsc::channel();
-        keep_lines(child.stdout.take().unwrap(), output.clone(), Some(bound));
-        keep_lines(child.stderr.take().unwrap(), output.clone(), None);
+        let (child, output) = spawn(pool, data_dir, args, settings, Some(bound));
         let addr = tokio::task::spawn_blocking(move || listening.recv_timeout(PATIENCE))
             .await
             .unwrap()
             .unwrap_or_else(|_| panic!("the server did not say where it listens:\n{}", output.lock().unwrap()));
         let jar = Arc::new(Jar::default());
         let client = Client::builder().cookie_provider(jar).build().unwrap();
-        Self { child, base: format!("http://{addr}"), output, data_dir, client }
+        Self { child, base: format!("http://{addr}"), output, data_dir: None, client }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -104,8 +99,86 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.data_dir);
+        if let Some(data_dir) = &self.data_dir {
+            let _ = std::fs::remove_dir_all(data_dir);
+        }
     }
+}
+
+/// `hifinity worker`: the background workers alone, beside web processes that serve
+/// with `--no-workers`.
+pub struct Worker {
+    child: Child,
+    output: Arc<Mutex<String>>,
+}
+
+impl Worker {
+    /// Starts it in `data_dir` (shared with the other processes) and waits until its
+    /// workers run.
+    pub async fn start(pool: &PgPool, data_dir: &Path, settings: &[(&str, &str)]) -> Self {
+        let (child, output) = spawn(pool, data_dir, &["worker"], settings, None);
+        let worker = Self { child, output };
+        let started = Instant::now();
+        while !worker.output().contains("workers running") {
+            assert!(started.elapsed() < PATIENCE, "the worker did not start:\n{}", worker.output());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        worker
+    }
+
+    /// Everything the worker printed so far.
+    pub fn output(&self) -> String {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// Kills it with SIGKILL, as a crash or the OOM killer would: nothing is given back.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("SIGKILL could not be sent");
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A new folder under the system's temporary one, for a process's DATA_DIR.
+pub fn own_folder() -> PathBuf {
+    let data_dir = std::env::temp_dir().join(format!("hifinity-server-{}", Uuid::new_v4()));
+    std::fs::create_dir_all(&data_dir).unwrap();
+    data_dir
+}
+
+/// Runs `hifinity <args>` with only the given settings (and the test's database) in
+/// `data_dir`, so that no `.env` of the checkout applies; collects what it prints.
+fn spawn(
+    pool: &PgPool,
+    data_dir: &Path,
+    args: &[&str],
+    settings: &[(&str, &str)],
+    bound: Option<mpsc::Sender<String>>,
+) -> (Child, Arc<Mutex<String>>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hifinity"))
+        .args(args)
+        .env_clear()
+        .current_dir(data_dir)
+        .env("DATABASE_URL", database_url(pool))
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env("DATA_DIR", data_dir)
+        .env("NO_COLOR", "1")
+        .env("RUST_LOG", "info,sqlx=warn,hifinity::queue::worker=debug")
+        .envs(settings.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the hifinity binary starts");
+    let output = Arc::new(Mutex::new(String::new()));
+    keep_lines(child.stdout.take().unwrap(), output.clone(), bound);
+    keep_lines(child.stderr.take().unwrap(), output.clone(), None);
+    (child, output)
 }
 
 /// Polls `check` until it gives a value; fails with the server's output after [`PATIENCE`].
