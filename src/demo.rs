@@ -5,7 +5,7 @@ use anyhow::Context;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::ids::{CandidateId, CompanyId, InterviewId, JobId, QuestionId, TemplateId, UserId};
+use crate::ids::{AnswerId, CandidateId, CompanyId, InterviewId, JobId, QuestionId, TemplateId, UserId};
 use crate::{
     auth::{self, password},
     interview_templates::{
@@ -498,8 +498,8 @@ async fn rate(
     raters: &[(UserId, i32)],
 ) -> anyhow::Result<()> {
     let answers = sqlx::query_scalar!(
-        "select a.id from answers a join version_questions q on q.id = a.question_id
-         where a.company_id = $1 and a.interview_id = $2 order by q.position",
+        r#"select a.id as "id: AnswerId" from answers a join version_questions q on q.id = a.question_id
+         where a.company_id = $1 and a.interview_id = $2 order by q.position"#,
         company_id as CompanyId,
         interview_id as InterviewId,
     )

@@ -48,12 +48,6 @@ pub trait PathIds: Sized {
     fn from_ids(ids: &[Uuid]) -> Option<Self>;
 }
 
-impl PathUuid for Uuid {
-    fn from_path(id: Uuid) -> Self {
-        id
-    }
-}
-
 impl<T: PathUuid> PathIds for T {
     fn from_ids(ids: &[Uuid]) -> Option<Self> {
         match ids {

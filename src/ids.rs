@@ -93,4 +93,22 @@ record_ids! {
     ApplicationId;
     /// A member of a company's team (a user account).
     UserId;
+    /// A candidate's answer to one question of an interview.
+    AnswerId;
+    /// An email of the outbox.
+    EmailId;
+    /// A read-only share link.
+    ShareId;
+    /// An invitation to join a company's team.
+    InvitationId;
+    /// A signed-in session of a member.
+    SessionId;
+    /// An uploaded candidate import, between its preview and its import.
+    ImportId;
+    /// An API key.
+    ApiKeyId;
+    /// A webhook endpoint.
+    EndpointId;
+    /// One delivery of a webhook message to an endpoint.
+    WebhookDeliveryId;
 }

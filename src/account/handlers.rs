@@ -4,6 +4,7 @@ use super::{
     device,
     views::{AccountPage, SessionRow},
 };
+use crate::ids::SessionId;
 use crate::{
     auth::{CurrentUser, session},
     error::{AppError, AppResult},
@@ -55,7 +56,7 @@ pub async fn sign_out_others(
 pub async fn sign_out_one(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId<uuid::Uuid>,
+    PathId(id): PathId<SessionId>,
 ) -> AppResult<Response> {
     Ok(if session::delete_one(&state.pool, user.user_id, id).await? {
         Flash::success("Signed out of that session.").redirect("/account")

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::audit;
-use crate::ids::{CompanyId, UserId};
+use crate::ids::{ApiKeyId, CompanyId, UserId};
 
 /// What a key may do. Ordered: a read-write key may do everything a read-only one may.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, sqlx::Type)]
@@ -168,12 +168,12 @@ pub async fn create(
 }
 
 /// Revokes a key in force; false if the company has no such key in force.
-pub async fn revoke(pool: &PgPool, company_id: CompanyId, id: Uuid, by: UserId) -> sqlx::Result<bool> {
+pub async fn revoke(pool: &PgPool, company_id: CompanyId, id: ApiKeyId, by: UserId) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     let revoked = sqlx::query!(
         "update api_keys set revoked_at = now() where company_id = $1 and id = $2 and revoked_at is null",
         company_id as CompanyId,
-        id,
+        id as ApiKeyId,
     )
     .execute(&mut *tx)
     .await?

@@ -4,7 +4,7 @@
 //! names, addresses or text, so an erasure leaves them as they are; a trigger refuses
 //! any update or delete of them (migration 0040).
 
-use crate::ids::{CandidateId, CompanyId, InterviewId, UserId};
+use crate::ids::{CandidateId, CompanyId, InterviewId, InvitationId, UserId};
 mod handlers;
 pub mod store;
 mod views;
@@ -128,7 +128,7 @@ pub struct Subject {
     /// A member (whose role changed, who joined, who was assigned to review).
     pub user_id: Option<UserId>,
     /// A team invitation, before it has a member (its address is never recorded).
-    pub invitation_id: Option<Uuid>,
+    pub invitation_id: Option<InvitationId>,
     /// How many rows a housekeeping run changed.
     pub count: Option<i32>,
 }
@@ -146,7 +146,7 @@ impl Subject {
         Self { user_id: Some(user_id), ..Self::default() }
     }
 
-    pub fn invitation(invitation_id: Uuid) -> Self {
+    pub fn invitation(invitation_id: InvitationId) -> Self {
         Self { invitation_id: Some(invitation_id), ..Self::default() }
     }
 
@@ -186,7 +186,7 @@ pub async fn record(
         subject.candidate_id as Option<CandidateId>,
         subject.interview_id as Option<InterviewId>,
         subject.user_id as Option<UserId>,
-        subject.invitation_id,
+        subject.invitation_id as Option<InvitationId>,
         subject.count,
     )
     .execute(conn)

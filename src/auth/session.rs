@@ -15,7 +15,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{ClientIp, CurrentUser, cookie_value, roles::Role};
-use crate::ids::{CompanyId, UserId};
+use crate::ids::{CompanyId, SessionId, UserId};
 use crate::{error::AppError, state::AppState};
 
 const IDLE_HOURS: f64 = 12.0;
@@ -205,8 +205,8 @@ pub async fn delete_others(pool: &PgPool, user_id: UserId, keep_token: &str) -> 
 }
 
 /// Ends one of the user's sessions; false when it had already ended (or is not theirs).
-pub async fn delete_one(pool: &PgPool, user_id: UserId, id: Uuid) -> sqlx::Result<bool> {
-    let done = sqlx::query!("delete from sessions where user_id = $1 and id = $2", user_id as UserId, id)
+pub async fn delete_one(pool: &PgPool, user_id: UserId, id: SessionId) -> sqlx::Result<bool> {
+    let done = sqlx::query!("delete from sessions where user_id = $1 and id = $2", user_id as UserId, id as SessionId)
         .execute(pool)
         .await?;
     Ok(done.rows_affected() == 1)

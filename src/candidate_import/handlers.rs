@@ -14,7 +14,7 @@ use super::{
     store::{self, Imported},
     views::*,
 };
-use crate::ids::JobId;
+use crate::ids::{ImportId, JobId};
 use crate::{
     auth::CurrentUser,
     error::{AppError, AppResult},
@@ -96,7 +96,7 @@ pub async fn preview(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId<Uuid>,
+    PathId(id): PathId<ImportId>,
 ) -> AppResult<Response> {
     let preview = store::preview(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let rows = store::preview_rows(&state.pool, user.company_id, id).await?;
@@ -147,7 +147,7 @@ pub struct ImportInput {
 pub async fn import(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId<Uuid>,
+    PathId(id): PathId<ImportId>,
     Form(input): Form<ImportInput>,
 ) -> AppResult<Response> {
     let to = format!("/candidates/import/{id}");

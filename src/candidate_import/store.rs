@@ -10,7 +10,7 @@ use super::{
     model::ImportOutcome,
     rows::{self, CheckedRow, FileRow},
 };
-use crate::ids::{CompanyId, JobId, UserId};
+use crate::ids::{CompanyId, ImportId, JobId, UserId};
 
 /// The company's candidates among `emails`, as lowercase addresses.
 async fn existing_emails(
@@ -97,12 +97,12 @@ pub struct Preview {
     pub imported_at: Option<OffsetDateTime>,
 }
 
-pub async fn preview(pool: &PgPool, company_id: CompanyId, import_id: Uuid) -> sqlx::Result<Option<Preview>> {
+pub async fn preview(pool: &PgPool, company_id: CompanyId, import_id: ImportId) -> sqlx::Result<Option<Preview>> {
     sqlx::query_as!(
         Preview,
         "select file_name, created_at, imported_at from candidate_imports where company_id = $1 and id = $2",
         company_id as CompanyId,
-        import_id,
+        import_id as ImportId,
     )
     .fetch_optional(pool)
     .await
@@ -118,13 +118,13 @@ pub struct PreviewRow {
     pub problem: Option<String>,
 }
 
-pub async fn preview_rows(pool: &PgPool, company_id: CompanyId, import_id: Uuid) -> sqlx::Result<Vec<PreviewRow>> {
+pub async fn preview_rows(pool: &PgPool, company_id: CompanyId, import_id: ImportId) -> sqlx::Result<Vec<PreviewRow>> {
     sqlx::query_as!(
         PreviewRow,
         r#"select line, name, email, phone, job_title, outcome as "outcome: _", problem
            from candidate_import_rows where company_id = $1 and import_id = $2 order by line"#,
         company_id as CompanyId,
-        import_id,
+        import_id as ImportId,
     )
     .fetch_all(pool)
     .await
@@ -145,14 +145,14 @@ pub enum Imported {
 pub async fn import(
     pool: &PgPool,
     company_id: CompanyId,
-    import_id: Uuid,
+    import_id: ImportId,
     job_id: Option<JobId>,
 ) -> sqlx::Result<Imported> {
     let mut tx = pool.begin().await?;
     let imported_at = sqlx::query_scalar!(
         "select imported_at from candidate_imports where company_id = $1 and id = $2 for update",
         company_id as CompanyId,
-        import_id,
+        import_id as ImportId,
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -204,7 +204,7 @@ pub async fn import(
            from unnest($3::int4[], $4::import_outcome[], $5::text[]) as checked (line, outcome, problem)
           where r.company_id = $1 and r.import_id = $2 and r.line = checked.line",
         company_id as CompanyId,
-        import_id,
+        import_id as ImportId,
         &checked.iter().map(|c| c.row.line).collect::<Vec<_>>(),
         &checked.iter().map(|c| c.outcome).collect::<Vec<_>>() as &[ImportOutcome],
         &checked.iter().map(|c| c.problem.clone()).collect::<Vec<_>>() as &[Option<String>],
@@ -214,7 +214,7 @@ pub async fn import(
     sqlx::query!(
         "update candidate_imports set imported_at = now() where company_id = $1 and id = $2",
         company_id as CompanyId,
-        import_id,
+        import_id as ImportId,
     )
     .execute(&mut *tx)
     .await?;
@@ -229,13 +229,13 @@ pub async fn import(
 async fn preview_rows_in(
     conn: &mut PgConnection,
     company_id: CompanyId,
-    import_id: Uuid,
+    import_id: ImportId,
 ) -> sqlx::Result<Vec<FileRow>> {
     let rows = sqlx::query!(
         "select line, name, email, phone, job_title from candidate_import_rows
          where company_id = $1 and import_id = $2 order by line",
         company_id as CompanyId,
-        import_id,
+        import_id as ImportId,
     )
     .fetch_all(conn)
     .await?;

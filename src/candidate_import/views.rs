@@ -1,7 +1,7 @@
 use askama::Template;
-use uuid::Uuid;
 
 use super::model::ImportOutcome;
+use crate::ids::ImportId;
 use crate::{dates::When, jobs::options::JobOption, layout::Shell};
 
 #[derive(Template)]
@@ -17,7 +17,7 @@ pub struct UploadPage {
 #[template(path = "candidate_import/preview.html")]
 pub struct PreviewPage {
     pub shell: Shell,
-    pub id: Uuid,
+    pub id: ImportId,
     pub file_name: String,
     pub uploaded: When,
     pub imported: Option<When>,

@@ -5,7 +5,6 @@ use rules::evaluation::steering::addresses_the_evaluator;
 use serde::Deserialize;
 use sqlx::PgPool;
 use time::macros::format_description;
-use uuid::Uuid;
 
 use super::{
     HUMAN_REVIEW_ONLY,
@@ -15,7 +14,7 @@ use super::{
     store::{self, RerunOutcome},
     views::*,
 };
-use crate::ids::{CompanyId, InterviewId, QuestionId};
+use crate::ids::{AnswerId, CompanyId, InterviewId, QuestionId};
 use crate::{
     auth::{CurrentUser, roles},
     error::{AppError, AppResult},
@@ -337,7 +336,7 @@ pub struct AnswerReviewInput {
 pub async fn review_answer(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId((id, answer_id)): PathId<(InterviewId, Uuid)>,
+    PathId((id, answer_id)): PathId<(InterviewId, AnswerId)>,
     Form(input): Form<AnswerReviewInput>,
 ) -> AppResult<Response> {
     let to = format!("/interviews/{id}#answer-{answer_id}");

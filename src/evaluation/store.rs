@@ -8,7 +8,7 @@ use super::{
     EvaluateInterview,
     model::{Decision, EvaluationStatus, Scorecard, StoredRecommendation, TranscriptSource},
 };
-use crate::ids::{CandidateId, CompanyId, InterviewId, QuestionId, UserId};
+use crate::ids::{AnswerId, CandidateId, CompanyId, InterviewId, QuestionId, UserId};
 use crate::{
     audit,
     interview_templates::model::AnswerKind,
@@ -563,7 +563,7 @@ pub async fn save_answer_review(
     pool: &PgPool,
     company_id: CompanyId,
     interview_id: InterviewId,
-    answer_id: Uuid,
+    answer_id: AnswerId,
     user_id: UserId,
     rating: i32,
     note: Option<&str>,
@@ -579,7 +579,7 @@ pub async fn save_answer_review(
         user_id as UserId,
         rating,
         note,
-        answer_id,
+        answer_id as AnswerId,
     )
     .execute(pool)
     .await?

@@ -8,9 +8,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use rules::range::{RangeRequest, parse_range};
-use uuid::Uuid;
 
-use crate::ids::{CompanyId, InterviewId};
+use crate::ids::{AnswerId, CompanyId, InterviewId};
 use crate::{
     audit,
     auth::CurrentUser,
@@ -22,14 +21,14 @@ use crate::{
 pub async fn answer_media(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId((interview_id, answer_id)): PathId<(InterviewId, Uuid)>,
+    PathId((interview_id, answer_id)): PathId<(InterviewId, AnswerId)>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let media = sqlx::query!(
         r#"select a.media_key as "media_key!", a.media_type as "media_type!", i.candidate_id
            from answers a join interviews i on i.company_id = a.company_id and i.id = a.interview_id
            where a.id = $1 and a.interview_id = $2 and a.company_id = $3 and a.media_key is not null"#,
-        answer_id,
+        answer_id as AnswerId,
         interview_id as InterviewId,
         user.company_id as CompanyId,
     )

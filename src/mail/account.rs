@@ -19,7 +19,7 @@ use super::{
     compose::{Envelope, mime},
     transport::{DeliveryError, Transport},
 };
-use crate::ids::{InterviewId, UserId};
+use crate::ids::{InterviewId, InvitationId, UserId};
 use crate::{
     auth::tokens::{self, Purpose},
     config::Config,
@@ -98,7 +98,7 @@ pub async fn enqueue(
 pub async fn enqueue_team(
     conn: &mut PgConnection,
     kind: AccountEmailKind,
-    invitation_id: Uuid,
+    invitation_id: InvitationId,
     to: &str,
 ) -> sqlx::Result<Uuid> {
     let id = Uuid::new_v4();
@@ -107,7 +107,7 @@ pub async fn enqueue_team(
         id,
         kind as AccountEmailKind,
         to,
-        invitation_id,
+        invitation_id as InvitationId,
     )
     .execute(&mut *conn)
     .await?;

@@ -16,7 +16,7 @@ use super::{
     outbox::EmailKind,
     texts::{self, EmailText, EmailTextKind, Values},
 };
-use crate::ids::{CompanyId, InterviewId};
+use crate::ids::{CompanyId, EmailId, InterviewId};
 use crate::{
     config::Config,
     interviews::{link, model::InterviewStatus},
@@ -24,7 +24,7 @@ use crate::{
 
 /// Everything an invitation shows, read in one query.
 pub struct InvitationData {
-    pub email_id: Uuid,
+    pub email_id: EmailId,
     pub kind: EmailKind,
     pub to_address: String,
     pub pixel_id: Uuid,
@@ -46,7 +46,7 @@ pub struct InvitationData {
 }
 
 /// Loads the emails `ids`; with `company_id`, only that company's.
-pub async fn load(pool: &PgPool, ids: &[Uuid], company_id: Option<CompanyId>) -> sqlx::Result<Vec<InvitationData>> {
+pub async fn load(pool: &PgPool, ids: &[EmailId], company_id: Option<CompanyId>) -> sqlx::Result<Vec<InvitationData>> {
     sqlx::query_as!(
         InvitationData,
         r#"select e.id as email_id, e.kind as "kind: _", e.to_address, e.pixel_id, c.name as candidate_name,
@@ -65,7 +65,7 @@ pub async fn load(pool: &PgPool, ids: &[Uuid], company_id: Option<CompanyId>) ->
            left join company_email_texts t on t.company_id = e.company_id
                 and t.kind = (case when e.kind = 'invitation' then 'invitation' else 'reminder' end)::email_text_kind
            where e.id = any($1) and ($2::uuid is null or e.company_id = $2)"#,
-        ids,
+        ids as &[EmailId],
         company_id as Option<CompanyId>,
     )
     .fetch_all(pool)
@@ -161,7 +161,7 @@ pub fn render(data: &InvitationData, config: &Config) -> anyhow::Result<Rendered
 pub fn message(data: &InvitationData, rendered: &Rendered, config: &Config) -> anyhow::Result<(Message, String)> {
     let reply_to = data.recruiter_name.as_deref().zip(data.recruiter_email.as_deref());
     let envelope = Envelope {
-        email_id: data.email_id,
+        email_id: data.email_id.uuid(),
         from_name: &data.company_name,
         to_name: Some(&data.candidate_name),
         to_address: &data.to_address,

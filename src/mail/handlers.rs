@@ -11,7 +11,7 @@ use super::{
     outbox::{self, EmailKind, EmailStatus},
     views::*,
 };
-use crate::ids::CompanyId;
+use crate::ids::{CompanyId, EmailId};
 use crate::{
     auth::CurrentUser,
     dates::When,
@@ -101,7 +101,7 @@ struct Shown {
 /// With no SMTP server, the email rendered now with its working link: the way to follow
 /// the whole flow on a laptop. Otherwise the copy kept when it was sent, or before that a
 /// preview, its link masked either way.
-async fn shown(state: &AppState, company_id: CompanyId, id: Uuid) -> AppResult<Shown> {
+async fn shown(state: &AppState, company_id: CompanyId, id: EmailId) -> AppResult<Shown> {
     let config = &state.config;
     let mailbox_mode = config.smtp_url.is_none();
     if !mailbox_mode && let Some(copy) = outbox::sent_copy(&state.pool, company_id, id).await? {
@@ -127,7 +127,7 @@ pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId<Uuid>,
+    PathId(id): PathId<EmailId>,
 ) -> AppResult<Response> {
     let row = outbox::one(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let shown = shown(&state, user.company_id, id).await?;
@@ -148,7 +148,7 @@ pub async fn show(
 pub async fn show_html(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId<Uuid>,
+    PathId(id): PathId<EmailId>,
 ) -> AppResult<Response> {
     let shown = shown(&state, user.company_id, id).await?;
     Ok((

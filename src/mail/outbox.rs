@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::compose::SentCopy;
-use crate::ids::{CompanyId, InterviewId};
+use crate::ids::{CompanyId, EmailId, InterviewId};
 use crate::{
     interviews::lifecycle,
     pagination::PageNumber,
@@ -17,7 +17,7 @@ use crate::{
 /// The job that delivers one email of the outbox.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct DeliverEmail {
-    pub email_id: Uuid,
+    pub email_id: EmailId,
 }
 
 impl Job for DeliverEmail {
@@ -48,11 +48,11 @@ pub async fn enqueue(
     interview_id: InterviewId,
     kind: EmailKind,
     to: &str,
-) -> sqlx::Result<Uuid> {
-    let id = Uuid::new_v4();
+) -> sqlx::Result<EmailId> {
+    let id = EmailId::generate();
     sqlx::query!(
         "insert into emails (id, company_id, interview_id, kind, to_address, pixel_id) values ($1, $2, $3, $4, $5, $6)",
-        id,
+        id as EmailId,
         company_id as CompanyId,
         interview_id as InterviewId,
         kind as EmailKind,
@@ -98,7 +98,7 @@ pub async fn withdraw_queued(
 
 /// Records that the claim numbered `attempts` is delivering the email (the Outbox
 /// shows the count); `None` when the email is no longer queued, with nothing to deliver.
-pub async fn record_attempt(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Result<Option<Attempt>> {
+pub async fn record_attempt(pool: &PgPool, id: EmailId, attempts: i32) -> sqlx::Result<Option<Attempt>> {
     sqlx::query_as!(
         Attempt,
         r#"update emails e set attempts = $2, sending_since = now()
@@ -106,7 +106,7 @@ pub async fn record_attempt(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Res
            where e.id = before.id and e.status = 'queued'
            returning before.sending_since is not null as "interrupted!",
                      before.outcome_unknown_at is not null as "once_more!""#,
-        id,
+        id as EmailId,
         attempts,
     )
     .fetch_optional(pool)
@@ -115,7 +115,7 @@ pub async fn record_attempt(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Res
 
 /// The previous attempt ended without its outcome recorded: marks the outcome unknown on
 /// the timeline before this attempt sends the message once more.
-pub async fn mark_interrupted(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::Result<()> {
+pub async fn mark_interrupted(pool: &PgPool, id: EmailId, attempts: i32) -> sqlx::Result<()> {
     sqlx::query!(
         "with unknown as (
            update emails set outcome_unknown_at = now() where id = $1 and status = 'queued' and attempts = $2
@@ -126,7 +126,7 @@ pub async fn mark_interrupted(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::R
                 || 'so the message may have gone out. It is sent once more now with the same Message-ID: '
                 || 'it may arrive twice.'
          from unknown",
-        id,
+        id as EmailId,
         attempts,
     )
     .execute(pool)
@@ -139,7 +139,7 @@ pub async fn mark_interrupted(pool: &PgPool, id: Uuid, attempts: i32) -> sqlx::R
 /// the claim's `attempts`, the count [`record_attempt`] wrote.
 pub async fn mark_sent(
     conn: &mut PgConnection,
-    id: Uuid,
+    id: EmailId,
     attempts: i32,
     transport: &str,
     reply: &str,
@@ -152,7 +152,7 @@ pub async fn mark_sent(
                            sent_subject = $6, sent_text = $7, sent_html = $8
          where id = $1 and status = 'queued' and attempts = $5
          returning interview_id, company_id as "company_id: CompanyId", to_address"#,
-        id,
+        id as EmailId,
         transport,
         reply,
         message_id,
@@ -174,7 +174,7 @@ pub async fn mark_sent(
 /// A transient failure: try again at `retry_at`.
 pub async fn mark_retry(
     db: impl PgExecutor<'_>,
-    id: Uuid,
+    id: EmailId,
     attempts: i32,
     error: &str,
     retry_at: OffsetDateTime,
@@ -187,7 +187,7 @@ pub async fn mark_retry(
          select gen_random_uuid(), interview_id, company_id, 'retrying',
                 $2 || ' — next attempt at ' || to_char($3 at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC'
          from retried",
-        id,
+        id as EmailId,
         error,
         retry_at,
         attempts,
@@ -198,14 +198,14 @@ pub async fn mark_retry(
 }
 
 /// A permanent failure, or the last attempt.
-pub async fn mark_failed(db: impl PgExecutor<'_>, id: Uuid, attempts: i32, error: &str) -> sqlx::Result<()> {
+pub async fn mark_failed(db: impl PgExecutor<'_>, id: EmailId, attempts: i32, error: &str) -> sqlx::Result<()> {
     sqlx::query!(
         "with failed as (
            update emails set status = 'failed', last_error = $2, sending_since = null where id = $1 and status = 'queued' and attempts = $3
            returning interview_id, company_id)
          insert into interview_events (id, interview_id, company_id, kind, detail)
          select gen_random_uuid(), interview_id, company_id, 'failed', $2 from failed",
-        id,
+        id as EmailId,
         error,
         attempts,
     )
@@ -219,7 +219,7 @@ pub async fn mark_failed(db: impl PgExecutor<'_>, id: Uuid, attempts: i32, error
 /// the copy), and the timeline says it may arrive twice.
 pub async fn mark_unknown(
     db: impl PgExecutor<'_>,
-    id: Uuid,
+    id: EmailId,
     attempts: i32,
     error: &str,
     message_id: &str,
@@ -237,7 +237,7 @@ pub async fn mark_unknown(
                 || to_char($3 at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS')
                 || ' UTC with the same Message-ID: it may arrive twice.'
          from unknown",
-        id,
+        id as EmailId,
         error,
         retry_at,
         attempts,
@@ -251,11 +251,11 @@ pub async fn mark_unknown(
 /// A send abandoned at shutdown: due again at once, and the interrupted attempt does not
 /// count towards the limit. Its `sending_since` stays: the next attempt cannot know
 /// whether the message went out, and marks its outcome unknown.
-pub async fn give_back(db: impl PgExecutor<'_>, id: Uuid, attempts: i32) -> sqlx::Result<()> {
+pub async fn give_back(db: impl PgExecutor<'_>, id: EmailId, attempts: i32) -> sqlx::Result<()> {
     sqlx::query!(
         "update emails set attempts = attempts - 1, next_attempt_at = now()
          where id = $1 and status = 'queued' and attempts = $2",
-        id,
+        id as EmailId,
         attempts,
     )
     .execute(db)
@@ -280,7 +280,7 @@ pub async fn mark_opened(pool: &PgPool, pixel_id: Uuid) -> sqlx::Result<()> {
 }
 
 pub struct EmailRow {
-    pub id: Uuid,
+    pub id: EmailId,
     pub interview_id: InterviewId,
     pub kind: EmailKind,
     pub to_address: String,
@@ -329,7 +329,7 @@ pub async fn list(
     Ok((rows, total))
 }
 
-pub async fn one(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<EmailRow>> {
+pub async fn one(pool: &PgPool, company_id: CompanyId, id: EmailId) -> sqlx::Result<Option<EmailRow>> {
     sqlx::query_as!(
         EmailRow,
         r#"select e.id, e.interview_id, e.kind as "kind: _", e.to_address, c.name as candidate_name,
@@ -338,18 +338,18 @@ pub async fn one(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result
            from emails e join interviews i on i.id = e.interview_id join candidates c on c.id = i.candidate_id
            where e.company_id = $1 and e.id = $2"#,
         company_id as CompanyId,
-        id,
+        id as EmailId,
     )
     .fetch_optional(pool)
     .await
 }
 
 /// The email as it was sent (its link masked); `None` until it is sent.
-pub async fn sent_copy(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<SentCopy>> {
+pub async fn sent_copy(pool: &PgPool, company_id: CompanyId, id: EmailId) -> sqlx::Result<Option<SentCopy>> {
     let row = sqlx::query!(
         "select sent_subject, sent_text, sent_html from emails where company_id = $1 and id = $2",
         company_id as CompanyId,
-        id,
+        id as EmailId,
     )
     .fetch_optional(pool)
     .await?;

@@ -1,11 +1,10 @@
 use askama::Template;
-use uuid::Uuid;
 
-use crate::ids::InterviewId;
+use crate::ids::{EmailId, InterviewId};
 use crate::{dates::When, layout::Shell, pagination::Pager};
 
 pub struct EmailListRow {
-    pub id: Uuid,
+    pub id: EmailId,
     pub interview_id: InterviewId,
     pub kind: &'static str,
     pub to_address: String,

@@ -12,13 +12,13 @@ use rules::backoff::backoff;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 use tokio::sync::watch;
-use uuid::Uuid;
 
 use super::{
     compose,
     outbox::{self, DeliverEmail},
     transport::{DeliveryError, Slot, Transport},
 };
+use crate::ids::EmailId;
 use crate::{
     interviews::model::InterviewStatus,
     queue::{self, Claim, Outcome, worker::Handler},
@@ -79,7 +79,7 @@ const NOT_A_THIRD_TIME: &str = "it may have arrived, and it is not sent a third 
 /// Records the outcome on the email, its interview's timeline and its job in one
 /// transaction; a claim that no longer holds the job (another worker took it over after
 /// the lease) records nothing.
-pub async fn record(pool: &PgPool, claim: &Claim, email_id: Uuid, delivered: Delivered) -> sqlx::Result<()> {
+pub async fn record(pool: &PgPool, claim: &Claim, email_id: EmailId, delivered: Delivered) -> sqlx::Result<()> {
     let outcome = match &delivered {
         Delivered::Sent { .. } => Outcome::Done,
         Delivered::Retry { error, at } | Delivered::Unknown { error, at, .. } => {
@@ -167,7 +167,7 @@ impl Delivery {
         &self,
         pool: &PgPool,
         claim: &Claim,
-        email_id: Uuid,
+        email_id: EmailId,
     ) -> anyhow::Result<Option<(Delivered, Option<Slot<'_>>)>> {
         let attempts = claim.attempts;
         let Some(data) = compose::load(pool, &[email_id], None).await?.pop() else { return Ok(None) };
@@ -228,7 +228,7 @@ fn prepare(
 
 /// What a failed send means for the email (`once_more` after an attempt whose outcome is
 /// unknown): try again, send once more, or give up.
-fn failed(err: DeliveryError, email_id: Uuid, attempts: i32, once_more: bool, message_id: String) -> Delivered {
+fn failed(err: DeliveryError, email_id: EmailId, attempts: i32, once_more: bool, message_id: String) -> Delivered {
     match err {
         DeliveryError::Permanent(reason) => {
             tracing::warn!(email = %email_id, %reason, "outbox: permanently refused");

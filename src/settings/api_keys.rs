@@ -5,6 +5,7 @@ use axum::{extract::State, response::Response};
 use serde::Deserialize;
 
 use super::views::{ApiKeyRow, ApiKeysPage, NewKeyValues};
+use crate::ids::ApiKeyId;
 use crate::{
     api::keys::{self, Scope},
     auth::CurrentUser,
@@ -75,7 +76,7 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId<uuid::Uuid>,
+    PathId(id): PathId<ApiKeyId>,
 ) -> AppResult<Response> {
     if !keys::revoke(&state.pool, user.company_id, id, user.user_id).await? {
         return Err(AppError::NotFound);

@@ -14,7 +14,7 @@ use super::{
     store::{self, NewShare, ShareScope},
     views::*,
 };
-use crate::ids::{InterviewId, QuestionId};
+use crate::ids::{AnswerId, InterviewId, QuestionId, ShareId};
 use crate::{
     auth::{ClientIp, CurrentUser, roles},
     error::{AppError, AppResult},
@@ -125,7 +125,7 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId((id, share_id)): PathId<(InterviewId, Uuid)>,
+    PathId((id, share_id)): PathId<(InterviewId, ShareId)>,
 ) -> AppResult<Response> {
     if !store::revoke(&state.pool, user.company_id, id, share_id).await? {
         return Err(AppError::NotFound);
@@ -244,7 +244,7 @@ async fn interview_page(
 /// A recording of an interview the share shows; a play from the start is logged.
 pub async fn shared_media(
     State(state): State<AppState>,
-    PathId((id, answer_id)): PathId<(InterviewId, Uuid)>,
+    PathId((id, answer_id)): PathId<(InterviewId, AnswerId)>,
     ClientIp(client): ClientIp,
     OpenShare { share, .. }: OpenShare,
     headers: HeaderMap,

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::link::VerifiedShare;
-use crate::ids::{CandidateId, CompanyId, InterviewId, UserId};
+use crate::ids::{AnswerId, CandidateId, CompanyId, InterviewId, ShareId, UserId};
 use crate::{audit, evaluation::model::StoredRecommendation, interviews::model::InterviewStatus};
 
 /// What a share link shows.
@@ -70,14 +70,14 @@ pub async fn revoke(
     pool: &PgPool,
     company_id: CompanyId,
     interview_id: InterviewId,
-    share_id: Uuid,
+    share_id: ShareId,
 ) -> sqlx::Result<bool> {
     let revoked = sqlx::query_scalar!(
         "update share_links set revoked_at = coalesce(revoked_at, now())
          where company_id = $1 and interview_id = $2 and id = $3 returning id",
         company_id as CompanyId,
         interview_id as InterviewId,
-        share_id,
+        share_id as ShareId,
     )
     .fetch_optional(pool)
     .await?;
@@ -181,7 +181,7 @@ pub async fn record_view(
     pool: &PgPool,
     share: &VerifiedShare,
     interview_id: Option<InterviewId>,
-    answer_id: Option<Uuid>,
+    answer_id: Option<AnswerId>,
     client_ip: &str,
 ) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
@@ -193,7 +193,7 @@ pub async fn record_view(
         share.company_id() as CompanyId,
         share.id,
         interview_id as Option<InterviewId>,
-        answer_id,
+        answer_id as Option<AnswerId>,
         client_ip,
     )
     .fetch_optional(&mut *tx)
@@ -305,7 +305,7 @@ pub async fn answer_media(
     pool: &PgPool,
     company_id: CompanyId,
     interview_id: InterviewId,
-    answer_id: Uuid,
+    answer_id: AnswerId,
 ) -> sqlx::Result<Option<AnswerMedia>> {
     sqlx::query_as!(
         AnswerMedia,
@@ -313,7 +313,7 @@ pub async fn answer_media(
            where company_id = $1 and interview_id = $2 and id = $3 and media_key is not null"#,
         company_id as CompanyId,
         interview_id as InterviewId,
-        answer_id,
+        answer_id as AnswerId,
     )
     .fetch_optional(pool)
     .await

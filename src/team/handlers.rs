@@ -11,7 +11,7 @@ use super::{
     store::{self, JoinError, MemberChange, OpenInvitation},
     views::*,
 };
-use crate::ids::UserId;
+use crate::ids::{InvitationId, UserId};
 use crate::{
     auth::{CurrentUser, password, roles::Role, start_session},
     domain::{EmailAddress, RequiredText},
@@ -94,7 +94,7 @@ pub async fn invite(
 pub async fn resend(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId<uuid::Uuid>,
+    PathId(id): PathId<InvitationId>,
 ) -> AppResult<Response> {
     let email = store::resend(&state.pool, user.company_id, user.user_id, id).await?.ok_or(AppError::NotFound)?;
     Ok(Flash::success(format!("Invitation sent again to {email}. The previous link no longer works."))
@@ -104,7 +104,7 @@ pub async fn resend(
 pub async fn revoke(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId<uuid::Uuid>,
+    PathId(id): PathId<InvitationId>,
 ) -> AppResult<Response> {
     let email = store::revoke(&state.pool, user.company_id, user.user_id, id).await?.ok_or(AppError::NotFound)?;
     Ok(Flash::success(format!("The invitation to {email} is revoked: its link no longer works.")).redirect("/team"))
@@ -182,7 +182,7 @@ fn unusable() -> Response {
 /// The invitation a link opens, or the page that says it can't be used.
 async fn open(state: &AppState, token: &str) -> Result<OpenInvitation, Response> {
     let Some(claimed) = ClaimedToken::parse(token) else { return Err(unusable()) };
-    let invitation = match store::open(&state.pool, claimed.interview_id).await {
+    let invitation = match store::open(&state.pool, claimed.interview_id.into()).await {
         Ok(Some(invitation)) => invitation,
         Ok(None) => return Err(unusable()),
         Err(err) => return Err(AppError::from(err).into_response()),

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::INVITATION_DAYS;
-use crate::ids::{CompanyId, UserId};
+use crate::ids::{CompanyId, InvitationId, UserId};
 use crate::{
     audit,
     auth::roles::Role,
@@ -54,7 +54,7 @@ pub async fn pending(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<Vec<I
 
 /// Queues what the address gets: an invitation, or a note when it already has an
 /// account (here or in another company: an address belongs to one company).
-async fn queue_email(conn: &mut PgConnection, invitation_id: Uuid, email: &str) -> sqlx::Result<()> {
+async fn queue_email(conn: &mut PgConnection, invitation_id: InvitationId, email: &str) -> sqlx::Result<()> {
     let has_account =
         sqlx::query_scalar!(r#"select exists(select 1 from users where email = $1::text::citext) as "x!""#, email)
             .fetch_one(&mut *conn)
@@ -74,8 +74,8 @@ pub async fn invite(pool: &PgPool, company_id: CompanyId, by: UserId, email: &st
          on conflict (company_id, email) where accepted_at is null do update
            set role = excluded.role, link_nonce = excluded.link_nonce, invited_by = excluded.invited_by,
                expires_at = excluded.expires_at, last_sent_at = now()
-         returning id",
-        Uuid::new_v4(),
+         returning id as \"id: InvitationId\"",
+        InvitationId::generate() as InvitationId,
         company_id as CompanyId,
         email,
         role as Role,
@@ -98,14 +98,19 @@ pub async fn invite(pool: &PgPool, company_id: CompanyId, by: UserId, email: &st
 }
 
 /// A new link (the old one stops working) and 7 more days; `None` if not pending here.
-pub async fn resend(pool: &PgPool, company_id: CompanyId, by: UserId, id: Uuid) -> sqlx::Result<Option<String>> {
+pub async fn resend(
+    pool: &PgPool,
+    company_id: CompanyId,
+    by: UserId,
+    id: InvitationId,
+) -> sqlx::Result<Option<String>> {
     let mut tx = pool.begin().await?;
     let email = sqlx::query_scalar!(
         r#"update team_invitations
            set link_nonce = $3, expires_at = now() + make_interval(days => $4), last_sent_at = now()
            where id = $1 and company_id = $2 and accepted_at is null
            returning email::text as "email!""#,
-        id,
+        id as InvitationId,
         company_id as CompanyId,
         rules::link::new_nonce(),
         INVITATION_DAYS,
@@ -122,12 +127,17 @@ pub async fn resend(pool: &PgPool, company_id: CompanyId, by: UserId, id: Uuid) 
 }
 
 /// Withdraws a pending invitation (with any of its emails not yet sent).
-pub async fn revoke(pool: &PgPool, company_id: CompanyId, by: UserId, id: Uuid) -> sqlx::Result<Option<String>> {
+pub async fn revoke(
+    pool: &PgPool,
+    company_id: CompanyId,
+    by: UserId,
+    id: InvitationId,
+) -> sqlx::Result<Option<String>> {
     let mut tx = pool.begin().await?;
     let email = sqlx::query_scalar!(
         r#"delete from team_invitations where id = $1 and company_id = $2 and accepted_at is null
            returning email::text as "email!""#,
-        id,
+        id as InvitationId,
         company_id as CompanyId,
     )
     .fetch_optional(&mut *tx)
@@ -260,7 +270,7 @@ pub async fn reactivate(
 
 /// What the invitee's link opens.
 pub struct OpenInvitation {
-    pub id: Uuid,
+    pub id: InvitationId,
     pub company_id: CompanyId,
     pub company_name: String,
     pub email: String,
@@ -269,7 +279,7 @@ pub struct OpenInvitation {
 }
 
 /// A pending, unexpired invitation by id; its link is checked by the caller.
-pub async fn open(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OpenInvitation>> {
+pub async fn open(pool: &PgPool, id: InvitationId) -> sqlx::Result<Option<OpenInvitation>> {
     sqlx::query_as!(
         OpenInvitation,
         r#"select i.id, i.company_id as "company_id: CompanyId", c.name as company_name, i.email::text as "email!",
@@ -277,7 +287,7 @@ pub async fn open(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<OpenInvitation
                   i.link_nonce
            from team_invitations i join companies c on c.id = i.company_id
            where i.id = $1 and i.accepted_at is null and i.expires_at > now()"#,
-        id,
+        id as InvitationId,
     )
     .fetch_optional(pool)
     .await
@@ -311,7 +321,7 @@ pub async fn join(
     let used = sqlx::query!(
         "update team_invitations set accepted_at = now()
          where id = $1 and link_nonce = $2 and accepted_at is null and expires_at > now()",
-        invitation.id,
+        invitation.id as InvitationId,
         invitation.link_nonce,
     )
     .execute(&mut *tx)

@@ -8,7 +8,7 @@ use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 use uuid::Uuid;
 
 use super::delivery::DeliverWebhook;
-use crate::ids::{CandidateId, CompanyId, InterviewId};
+use crate::ids::{CandidateId, CompanyId, EndpointId, InterviewId};
 use crate::{evaluation::model::Decision, queue};
 
 /// The kinds of event an endpoint may subscribe to.
@@ -163,7 +163,8 @@ impl Event {
 pub async fn emit(conn: &mut PgConnection, company_id: CompanyId, event: Event) -> sqlx::Result<()> {
     let kind = event.kind();
     let endpoints = sqlx::query_scalar!(
-        "select id from webhook_endpoints where company_id = $1 and disabled_at is null and $2 = any(events)",
+        r#"select id as "id: EndpointId" from webhook_endpoints
+           where company_id = $1 and disabled_at is null and $2 = any(events)"#,
         company_id as CompanyId,
         kind as EventKind,
     )
@@ -187,7 +188,7 @@ pub async fn emit(conn: &mut PgConnection, company_id: CompanyId, event: Event) 
 pub(super) async fn queue_delivery(
     conn: &mut PgConnection,
     company_id: CompanyId,
-    endpoint_id: Uuid,
+    endpoint_id: EndpointId,
     message_id: &str,
     kind: EventKind,
     body: &str,
@@ -198,7 +199,7 @@ pub(super) async fn queue_delivery(
          values ($1, $2, $3, $4, $5, $6)",
         id,
         company_id as CompanyId,
-        endpoint_id,
+        endpoint_id as EndpointId,
         message_id,
         kind as EventKind,
         body,

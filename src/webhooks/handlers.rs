@@ -6,6 +6,7 @@ use super::{
     signing, store,
     views::{CreatedSecret, DeliveryView, EndpointPage, EndpointView, EventChoice, WebhooksPage},
 };
+use crate::ids::{EndpointId, WebhookDeliveryId};
 use crate::{
     auth::CurrentUser,
     error::{AppError, AppResult},
@@ -62,7 +63,7 @@ pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     shell: Shell,
-    PathId(id): PathId<uuid::Uuid>,
+    PathId(id): PathId<EndpointId>,
 ) -> AppResult<Response> {
     let endpoint = store::endpoint(&state.pool, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let deliveries = store::deliveries(&state.pool, user.company_id, id).await?;
@@ -77,7 +78,7 @@ pub async fn show(
 pub async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId<uuid::Uuid>,
+    PathId(id): PathId<EndpointId>,
 ) -> AppResult<Response> {
     if !store::delete(&state.pool, user.company_id, id, user.user_id).await? {
         return Err(AppError::NotFound);
@@ -88,7 +89,7 @@ pub async fn delete(
 pub async fn enable(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId(id): PathId<uuid::Uuid>,
+    PathId(id): PathId<EndpointId>,
 ) -> AppResult<Response> {
     let to = format!("/settings/webhooks/{id}");
     if !store::enable(&state.pool, user.company_id, id, user.user_id).await? {
@@ -101,7 +102,7 @@ pub async fn enable(
 pub async fn redeliver(
     State(state): State<AppState>,
     user: CurrentUser,
-    PathId((id, delivery_id)): PathId<(uuid::Uuid, uuid::Uuid)>,
+    PathId((id, delivery_id)): PathId<(EndpointId, WebhookDeliveryId)>,
 ) -> AppResult<Response> {
     let to = format!("/settings/webhooks/{id}");
     if !store::redeliver(&state.pool, user.company_id, id, delivery_id).await? {

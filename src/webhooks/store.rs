@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{delivery::DeliveryStatus, events::EventKind, events::queue_delivery};
 use crate::audit;
-use crate::ids::{CompanyId, UserId};
+use crate::ids::{CompanyId, EndpointId, UserId, WebhookDeliveryId};
 
 pub struct Endpoint {
     pub id: Uuid,
@@ -28,13 +28,13 @@ pub async fn endpoints(pool: &PgPool, company_id: CompanyId) -> sqlx::Result<Vec
     .await
 }
 
-pub async fn endpoint(pool: &PgPool, company_id: CompanyId, id: Uuid) -> sqlx::Result<Option<Endpoint>> {
+pub async fn endpoint(pool: &PgPool, company_id: CompanyId, id: EndpointId) -> sqlx::Result<Option<Endpoint>> {
     sqlx::query_as!(
         Endpoint,
         r#"select id, url, events as "events: Vec<EventKind>", created_at, failing_since, disabled_at
            from webhook_endpoints where company_id = $1 and id = $2"#,
         company_id as CompanyId,
-        id,
+        id as EndpointId,
     )
     .fetch_optional(pool)
     .await
@@ -69,22 +69,25 @@ pub async fn create(
 }
 
 /// Deletes the endpoint with its deliveries and their queued jobs. False: no such endpoint.
-pub async fn delete(pool: &PgPool, company_id: CompanyId, id: Uuid, by: UserId) -> sqlx::Result<bool> {
+pub async fn delete(pool: &PgPool, company_id: CompanyId, id: EndpointId, by: UserId) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     sqlx::query!(
         "delete from tasks where company_id = $1 and status = 'queued' and kind = $3
            and payload ->> 'delivery_id' in (select id::text from webhook_deliveries where company_id = $1 and endpoint_id = $2)",
         company_id as CompanyId,
-        id,
+        id as EndpointId,
         <super::delivery::DeliverWebhook as crate::queue::Job>::KIND,
     )
     .execute(&mut *tx)
     .await?;
-    let deleted =
-        sqlx::query!("delete from webhook_endpoints where company_id = $1 and id = $2", company_id as CompanyId, id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+    let deleted = sqlx::query!(
+        "delete from webhook_endpoints where company_id = $1 and id = $2",
+        company_id as CompanyId,
+        id as EndpointId
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     if deleted == 0 {
         return Ok(false);
     }
@@ -96,13 +99,13 @@ pub async fn delete(pool: &PgPool, company_id: CompanyId, id: Uuid, by: UserId) 
 
 /// Enables a disabled endpoint again, its record of failures cleared. False: no such
 /// endpoint, or it was not disabled.
-pub async fn enable(pool: &PgPool, company_id: CompanyId, id: Uuid, by: UserId) -> sqlx::Result<bool> {
+pub async fn enable(pool: &PgPool, company_id: CompanyId, id: EndpointId, by: UserId) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     let enabled = sqlx::query!(
         "update webhook_endpoints set disabled_at = null, failing_since = null
          where company_id = $1 and id = $2 and disabled_at is not null",
         company_id as CompanyId,
-        id,
+        id as EndpointId,
     )
     .execute(&mut *tx)
     .await?
@@ -133,7 +136,11 @@ pub struct DeliveryRow {
 /// How many deliveries the endpoint's page lists, newest first.
 pub const DELIVERIES_SHOWN: i64 = 100;
 
-pub async fn deliveries(pool: &PgPool, company_id: CompanyId, endpoint_id: Uuid) -> sqlx::Result<Vec<DeliveryRow>> {
+pub async fn deliveries(
+    pool: &PgPool,
+    company_id: CompanyId,
+    endpoint_id: EndpointId,
+) -> sqlx::Result<Vec<DeliveryRow>> {
     sqlx::query_as!(
         DeliveryRow,
         r#"select id, event as "event: EventKind", message_id, status as "status: DeliveryStatus", attempts,
@@ -141,7 +148,7 @@ pub async fn deliveries(pool: &PgPool, company_id: CompanyId, endpoint_id: Uuid)
            from webhook_deliveries where company_id = $1 and endpoint_id = $2
            order by created_at desc, id desc limit $3"#,
         company_id as CompanyId,
-        endpoint_id,
+        endpoint_id as EndpointId,
         DELIVERIES_SHOWN,
     )
     .fetch_all(pool)
@@ -150,15 +157,20 @@ pub async fn deliveries(pool: &PgPool, company_id: CompanyId, endpoint_id: Uuid)
 
 /// Queues the delivery's message again to its endpoint, with the same `webhook-id`.
 /// False: no such delivery, or its endpoint is disabled.
-pub async fn redeliver(pool: &PgPool, company_id: CompanyId, endpoint_id: Uuid, id: Uuid) -> sqlx::Result<bool> {
+pub async fn redeliver(
+    pool: &PgPool,
+    company_id: CompanyId,
+    endpoint_id: EndpointId,
+    id: WebhookDeliveryId,
+) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     let Some(original) = sqlx::query!(
         r#"select d.message_id, d.event as "event: EventKind", d.body from webhook_deliveries d
            join webhook_endpoints e on e.company_id = d.company_id and e.id = d.endpoint_id
            where d.company_id = $1 and d.endpoint_id = $2 and d.id = $3 and e.disabled_at is null"#,
         company_id as CompanyId,
-        endpoint_id,
-        id,
+        endpoint_id as EndpointId,
+        id as WebhookDeliveryId,
     )
     .fetch_optional(&mut *tx)
     .await?
