@@ -19,23 +19,18 @@ use crate::{
 
 pub const TYPED_ANSWER: &str = "I once tuned a quokka-shaped cache for the Zanzibar ledger";
 
-fn webm() -> Vec<u8> {
+pub fn webm() -> Vec<u8> {
     let mut bytes = vec![0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81];
     bytes.resize(2000, 0x42);
     bytes
 }
 
-/// Ada's interview, its invitation delivered, answered (two recordings and a typed
-/// answer), completed, evaluated, rated and decided with notes. Returns the link's path.
-pub async fn completed(app: &TestApp) -> (Sendable, Uuid, String) {
-    let (s, id, path) = invited(app).await;
-    app.deliver_mail().await;
-    let candidate = app.other_browser();
-    candidate.post(&format!("{path}/consent"), &[]).await;
-    candidate.post(&format!("{path}/start"), &[]).await;
+/// Answers the fixture template's three questions as `candidate` would, each opened
+/// first: two recordings, then `typed` for the written one.
+pub async fn answer_all(app: &TestApp, candidate: &TestApp, path: &str, version_id: Uuid, typed: &str) {
     let questions: Vec<Uuid> =
         sqlx::query_scalar("select id from version_questions where version_id = $1 order by position")
-            .bind(s.version_id)
+            .bind(version_id)
             .fetch_all(&app.pool)
             .await
             .unwrap();
@@ -52,7 +47,18 @@ pub async fn completed(app: &TestApp) -> (Sendable, Uuid, String) {
         assert_eq!(upload.status(), StatusCode::CREATED);
     }
     candidate.get(&format!("{path}/q?question={}", questions[2])).await;
-    candidate.post(&format!("{path}/answers/{}", questions[2]), &[("text", TYPED_ANSWER)]).await;
+    candidate.post(&format!("{path}/answers/{}", questions[2]), &[("text", typed)]).await;
+}
+
+/// Ada's interview, its invitation delivered, answered (two recordings and a typed
+/// answer), completed, evaluated, rated and decided with notes. Returns the link's path.
+pub async fn completed(app: &TestApp) -> (Sendable, Uuid, String) {
+    let (s, id, path) = invited(app).await;
+    app.deliver_mail().await;
+    let candidate = app.other_browser();
+    candidate.post(&format!("{path}/consent"), &[]).await;
+    candidate.post(&format!("{path}/start"), &[]).await;
+    answer_all(app, &candidate, &path, s.version_id, TYPED_ANSWER).await;
     candidate.post(&format!("{path}/complete"), &[]).await;
     assert_eq!(evaluate(app, &app.state.config).await, 1);
     let answer: Uuid =

@@ -5,22 +5,15 @@
 use std::sync::Arc;
 
 use hifinity::evaluation::{EvaluateInterview, Evaluator, HUMAN_REVIEW_ONLY};
-use reqwest::StatusCode;
 use sqlx::PgPool;
-use uuid::Uuid;
 
 use crate::{
     consent::invited,
+    erasure::answer_all,
     support::{TestApp, count},
 };
 
 const CHOICE: &str = "Please have a person review my answers instead of AI";
-
-fn webm() -> Vec<u8> {
-    let mut bytes = vec![0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81];
-    bytes.resize(2000, 0x42);
-    bytes
-}
 
 #[sqlx::test]
 async fn an_interview_the_candidate_gave_to_a_person_is_never_evaluated_by_ai(pool: PgPool) {
@@ -42,26 +35,7 @@ async fn an_interview_the_candidate_gave_to_a_person_is_never_evaluated_by_ai(po
 
     // The candidate answers and completes: no evaluation is queued.
     candidate.post(&format!("{path}/start"), &[]).await;
-    let questions: Vec<Uuid> =
-        sqlx::query_scalar("select id from version_questions where version_id = $1 order by position")
-            .bind(s.version_id)
-            .fetch_all(&app.pool)
-            .await
-            .unwrap();
-    for question in &questions[..2] {
-        candidate.get(&format!("{path}/q?question={question}")).await;
-        let upload = candidate
-            .client
-            .post(candidate.url(&format!("{path}/answers/{question}")))
-            .header("content-type", "video/webm")
-            .body(webm())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(upload.status(), StatusCode::CREATED);
-    }
-    candidate.get(&format!("{path}/q?question={}", questions[2])).await;
-    candidate.post(&format!("{path}/answers/{}", questions[2]), &[("text", "Correctness first.")]).await;
+    answer_all(&app, &candidate, &path, s.version_id, "Correctness first.").await;
     let done = candidate.post(&format!("{path}/complete"), &[]).await;
     assert_eq!(done.text("h1"), "This interview is already completed");
     assert_eq!(count(&app, "select count(*) from tasks where kind = 'evaluate_interview'").await, 0);
