@@ -26,6 +26,31 @@ pub struct CandidateRow {
     pub created_at: OffsetDateTime,
 }
 
+/// A row of the list with how many match in all, which every row of a page carries so
+/// that the page and its total take one round trip.
+struct Listed {
+    id: CandidateId,
+    name: String,
+    email: String,
+    status: CandidateStatus,
+    last_activity_at: OffsetDateTime,
+    created_at: OffsetDateTime,
+    total: i64,
+}
+
+impl From<Listed> for CandidateRow {
+    fn from(row: Listed) -> Self {
+        Self {
+            id: row.id,
+            name: row.name,
+            email: row.email,
+            status: row.status,
+            last_activity_at: row.last_activity_at,
+            created_at: row.created_at,
+        }
+    }
+}
+
 /// One page of the Candidates list, newest first, and how many match in all.
 pub async fn list(
     pool: &PgPool,
@@ -36,11 +61,14 @@ pub async fn list(
 ) -> sqlx::Result<(Vec<CandidateRow>, i64)> {
     let archived = filter.archived();
     let status = filter.status();
-    let Some(pattern) = search.pattern() else {
-        let rows = if archived {
+    let pattern = search.pattern();
+    let listed = match &pattern {
+        None if archived => {
             sqlx::query_as!(
-                CandidateRow,
-                r#"select id, name, email::text as "email!", status as "status: _", last_activity_at, created_at
+                Listed,
+                r#"select id, name, email::text as "email!", status as "status: _", last_activity_at, created_at,
+                          (select coalesce(sum(candidates), 0)::int8 from candidate_counts
+                           where company_id = $1 and archived) as "total!"
                    from candidates
                    where company_id = $1 and archived_at is not null
                    order by created_at desc, id desc
@@ -51,14 +79,17 @@ pub async fn list(
             )
             .fetch_all(pool)
             .await?
-        } else {
-            // The page's ids come from an index-only scan of the partial index
-            // `candidates_current_created_idx`; only the 25 rows shown are read. The
-            // limit is a literal so that a generic plan, too, expects 25 rows (and looks
-            // them up by id instead of hashing the whole table).
+        }
+        // The page's ids come from an index-only scan of the partial index
+        // `candidates_current_created_idx`; only the 25 rows shown are read. The limit is
+        // a literal so that a generic plan, too, expects 25 rows (and looks them up by id
+        // instead of hashing the whole table). The total comes from `candidate_counts`.
+        None => {
             sqlx::query_as!(
-                CandidateRow,
-                r#"select c.id, c.name, c.email::text as "email!", c.status as "status: _", c.last_activity_at, c.created_at
+                Listed,
+                r#"select c.id, c.name, c.email::text as "email!", c.status as "status: _", c.last_activity_at, c.created_at,
+                          (select coalesce(sum(candidates), 0)::int8 from candidate_counts
+                           where company_id = $1 and not archived and ($2::candidate_status is null or status = $2)) as "total!"
                    from (
                        select id, created_at from candidates
                        where company_id = $1 and archived_at is null and ($2::candidate_status is null or status = $2)
@@ -73,74 +104,73 @@ pub async fn list(
             )
             .fetch_all(pool)
             .await?
-        };
-        let total = sqlx::query_scalar!(
-            r#"select coalesce(sum(candidates), 0)::int8 as "total!" from candidate_counts
-               where company_id = $1 and archived = $2 and ($3::candidate_status is null or status = $3)"#,
-            company_id as CompanyId,
-            archived,
-            status as Option<CandidateStatus>,
-        )
-        .fetch_one(pool)
-        .await?;
-        return Ok((rows, total));
-    };
-
-    // Every match is read anyway to sort them, so the window count is nearly free.
-    // `materialized` keeps the planner from walking the newest-first index and testing
-    // every candidate against the pattern (100 ms at 100,000 candidates) instead of
-    // collecting the matches from the trigram indexes (a few ms).
-    let matches = sqlx::query!(
-        r#"with matches as materialized (
-               select id, name, email::text as email, status, last_activity_at, created_at
-               from candidates
-               where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
-                 and (name ilike $4 or email::text ilike $4)
-           )
-           select id as "id!", name as "name!", email as "email!", status as "status!: CandidateStatus",
-                  last_activity_at as "last_activity_at!", created_at as "created_at!", count(*) over () as "total!"
-           from matches
-           order by created_at desc, id desc
-           limit $5 offset $6"#,
-        company_id as CompanyId,
-        archived,
-        status as Option<CandidateStatus>,
-        pattern,
-        page.limit(),
-        page.offset(),
-    )
-    .fetch_all(pool)
-    .await?;
-    let total = match matches.first() {
-        Some(first) => first.total,
-        None if page.offset() == 0 => 0,
-        // A page past the end has no rows to carry the count.
-        None => {
-            sqlx::query_scalar!(
-                r#"select count(*) as "total!" from candidates
-               where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
-                 and (name ilike $4 or email::text ilike $4)"#,
+        }
+        // Every match is read anyway to sort them, so the window count is nearly free.
+        // `materialized` keeps the planner from walking the newest-first index and
+        // testing every candidate against the pattern (100 ms at 100,000 candidates)
+        // instead of collecting the matches from the trigram indexes (a few ms).
+        Some(pattern) => {
+            sqlx::query_as!(
+                Listed,
+                r#"with matches as materialized (
+                       select id, name, email::text as email, status, last_activity_at, created_at
+                       from candidates
+                       where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
+                         and (name ilike $4 or email::text ilike $4)
+                   )
+                   select id as "id!", name as "name!", email as "email!", status as "status!: CandidateStatus",
+                          last_activity_at as "last_activity_at!", created_at as "created_at!", count(*) over () as "total!"
+                   from matches
+                   order by created_at desc, id desc
+                   limit $5 offset $6"#,
                 company_id as CompanyId,
                 archived,
                 status as Option<CandidateStatus>,
                 pattern,
+                page.limit(),
+                page.offset(),
             )
-            .fetch_one(pool)
+            .fetch_all(pool)
             .await?
         }
     };
-    let rows = matches
-        .into_iter()
-        .map(|m| CandidateRow {
-            id: m.id.into(),
-            name: m.name,
-            email: m.email,
-            status: m.status,
-            last_activity_at: m.last_activity_at,
-            created_at: m.created_at,
-        })
-        .collect();
-    Ok((rows, total))
+    let total = match listed.first() {
+        Some(first) => first.total,
+        None if page.offset() == 0 => 0,
+        // A page past the end has no rows to carry the count.
+        None => count(pool, company_id, filter, pattern.as_deref()).await?,
+    };
+    Ok((listed.into_iter().map(CandidateRow::from).collect(), total))
+}
+
+/// How many candidates match the filter and search.
+async fn count(pool: &PgPool, company_id: CompanyId, filter: StatusFilter, pattern: Option<&str>) -> sqlx::Result<i64> {
+    match pattern {
+        None => {
+            sqlx::query_scalar!(
+                r#"select coalesce(sum(candidates), 0)::int8 as "total!" from candidate_counts
+                   where company_id = $1 and archived = $2 and ($3::candidate_status is null or status = $3)"#,
+                company_id as CompanyId,
+                filter.archived(),
+                filter.status() as Option<CandidateStatus>,
+            )
+            .fetch_one(pool)
+            .await
+        }
+        Some(pattern) => {
+            sqlx::query_scalar!(
+                r#"select count(*) as "total!" from candidates
+                   where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
+                     and (name ilike $4 or email::text ilike $4)"#,
+                company_id as CompanyId,
+                filter.archived(),
+                filter.status() as Option<CandidateStatus>,
+                pattern,
+            )
+            .fetch_one(pool)
+            .await
+        }
+    }
 }
 
 /// Where a page of the list by cursor starts: after this candidate, newest first.
