@@ -119,7 +119,13 @@ async fn assert_usable_on_a_phone(browser: &Browser, page: &str, action: Option<
 
 #[sqlx::test]
 async fn every_candidate_page_fits_a_phone_screen_and_passes_the_accessibility_rules(pool: PgPool) {
-    let (_app, _, link, _) = invited(pool).await;
+    let (app, version, link, _) = invited(pool).await;
+    // With a practice question, the landing page offers it and its own page shows too.
+    sqlx::query("update template_versions set practice_prompt = 'Tell us about your week.' where id = $1")
+        .bind(version)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let browser = Browser::start_phone(PHONE.0, PHONE.1).await;
     browser.goto(&link).await;
     assert_eq!(browser.js("window.innerWidth").await, PHONE.0, "the page is laid out for the phone's width");
@@ -129,6 +135,13 @@ async fn every_candidate_page_fits_a_phone_screen_and_passes_the_accessibility_r
     browser.click("[data-consent]").await;
     browser.wait_for_text("[data-device-status]", "Your camera and microphone work").await;
     assert_usable_on_a_phone(&browser, "landing page", Some("[data-start]")).await;
+    browser.click("[data-erase-link]").await;
+    browser.wait_for_text("h1", "Erase your data").await;
+    assert_usable_on_a_phone(&browser, "erasure page", Some("[data-erase]")).await;
+    browser.goto(&link).await;
+    browser.click("[data-practice-link]").await;
+    browser.find("[data-record-now]:not([hidden])").await;
+    assert_usable_on_a_phone(&browser, "practice page", Some("[data-record-now]")).await;
     browser.click("[data-start]").await;
 
     browser.wait_for_text(".question-progress", "Question 1 of 3").await;
