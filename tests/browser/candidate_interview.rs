@@ -24,7 +24,7 @@ const RECORD_FOR: Duration = Duration::from_secs(2);
 
 /// Records a video answer once recording has started (by itself or by a click): lets it
 /// run, stops it, and waits for the next page.
-async fn record_and_stop(browser: &Browser, next: &str) {
+pub(crate) async fn record_and_stop(browser: &Browser, next: &str) {
     browser.find("[data-stop]:not([hidden])").await;
     browser.wait_for_text("[data-phase]", "Recording").await;
     tokio::time::sleep(RECORD_FOR).await;
@@ -36,7 +36,7 @@ async fn record_and_stop(browser: &Browser, next: &str) {
 /// Ada Lovelace invited through the Send Interview form to two video questions and a
 /// typed one (ten minutes to think and to answer each): the app, the template version,
 /// the link from the email the SMTP server received, and the interview.
-async fn invited(pool: PgPool) -> (TestApp, Uuid, String, Uuid) {
+pub(crate) async fn invited(pool: PgPool) -> (TestApp, Uuid, String, Uuid) {
     let smtp = SmtpServer::start(Behaviour::Accept).await;
     let app = TestApp::spawn_with_smtp(pool, Some(smtp.url())).await;
     app.sign_up("Acme Robotics", RECRUITER).await;

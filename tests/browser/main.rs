@@ -2,6 +2,7 @@
 //! conversation (the HTTP tests' harness), driven through headless Chromium with a fake
 //! camera and microphone.
 
+mod accessibility;
 mod candidate_interview;
 mod send_interview_modal;
 mod webdriver;

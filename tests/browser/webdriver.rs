@@ -35,6 +35,16 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Self {
+        Self::launch(None).await
+    }
+
+    /// A browser that lays pages out as a phone of `width` × `height` CSS pixels does
+    /// (Chromium's device emulation: a window can't be made narrower than 500 px).
+    pub async fn start_phone(width: u32, height: u32) -> Self {
+        Self::launch(Some(json!({ "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 } }))).await
+    }
+
+    async fn launch(mobile_emulation: Option<serde_json::Value>) -> Self {
         assert!(
             Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists(),
             "the browser tests need Chromium and chromedriver ({CHROMIUM}, {CHROMEDRIVER}): \
@@ -66,7 +76,10 @@ impl Browser {
                 ],
             },
         });
-        let serde_json::Value::Object(capabilities) = capabilities else { unreachable!() };
+        let serde_json::Value::Object(mut capabilities) = capabilities else { unreachable!() };
+        if let Some(emulation) = mobile_emulation {
+            capabilities["goog:chromeOptions"]["mobileEmulation"] = emulation;
+        }
         let client = ClientBuilder::rustls()
             .expect("TLS roots for the WebDriver client")
             .capabilities(capabilities)
