@@ -55,6 +55,8 @@ pub async fn page(
             interview_id: e.interview_id,
             interview_exists: e.interview_exists,
             subject_user: e.subject_user,
+            job_id: e.job_id,
+            job_title: e.job_title,
             count: e.count,
         })
         .collect();

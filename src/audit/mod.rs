@@ -4,7 +4,7 @@
 //! names, addresses or text, so an erasure leaves them as they are; a trigger refuses
 //! any update or delete of them (migration 0040).
 
-use crate::ids::{CandidateId, CompanyId, InterviewId, InvitationId, UserId};
+use crate::ids::{CandidateId, CompanyId, InterviewId, InvitationId, JobId, UserId};
 mod handlers;
 pub mod store;
 mod views;
@@ -57,6 +57,8 @@ pub enum Action {
     MemberReactivated,
     ReviewerAssigned,
     ReviewerUnassigned,
+    JobReviewerAdded,
+    JobReviewerRemoved,
 }
 
 impl Action {
@@ -96,6 +98,8 @@ impl Action {
             Self::MemberReactivated => "Member reactivated",
             Self::ReviewerAssigned => "Reviewer assigned",
             Self::ReviewerUnassigned => "Reviewer unassigned",
+            Self::JobReviewerAdded => "Default reviewer added to a job",
+            Self::JobReviewerRemoved => "Default reviewer removed from a job",
         }
     }
 }
@@ -129,6 +133,8 @@ pub struct Subject {
     pub user_id: Option<UserId>,
     /// A team invitation, before it has a member (its address is never recorded).
     pub invitation_id: Option<InvitationId>,
+    /// A job (whose default reviewers changed).
+    pub job_id: Option<JobId>,
     /// How many rows a housekeeping run changed.
     pub count: Option<i32>,
 }
@@ -155,6 +161,11 @@ impl Subject {
         Self { user_id: Some(user_id), ..Self::interview(candidate_id, interview_id) }
     }
 
+    /// A member made (or no longer) a default reviewer of a job's interviews.
+    pub fn job_reviewer(job_id: JobId, user_id: UserId) -> Self {
+        Self { job_id: Some(job_id), ..Self::member(user_id) }
+    }
+
     pub fn count(count: i32) -> Self {
         Self { count: Some(count), ..Self::default() }
     }
@@ -176,8 +187,9 @@ pub async fn record(
         Actor::Housekeeping => (ActorKind::Housekeeping, None),
     };
     sqlx::query!(
-        "insert into audit_events (id, company_id, action, actor, user_id, candidate_id, interview_id, subject_user_id, invitation_id, count)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "insert into audit_events (id, company_id, action, actor, user_id, candidate_id, interview_id, subject_user_id, invitation_id,
+                                   job_id, count)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         Uuid::new_v4(),
         company_id as CompanyId,
         action as Action,
@@ -187,6 +199,7 @@ pub async fn record(
         subject.interview_id as Option<InterviewId>,
         subject.user_id as Option<UserId>,
         subject.invitation_id as Option<InvitationId>,
+        subject.job_id as Option<JobId>,
         subject.count,
     )
     .execute(conn)

@@ -3,7 +3,7 @@
 use sqlx::PgPool;
 
 use super::{Action, ActorKind};
-use crate::ids::{CandidateId, CompanyId, InterviewId, UserId};
+use crate::ids::{CandidateId, CompanyId, InterviewId, JobId, UserId};
 
 /// One entry as the page lists it.
 pub struct Entry {
@@ -18,6 +18,9 @@ pub struct Entry {
     pub interview_id: Option<InterviewId>,
     pub interview_exists: bool,
     pub subject_user: Option<String>,
+    pub job_id: Option<JobId>,
+    /// The job's title while it exists.
+    pub job_title: Option<String>,
     pub count: Option<i32>,
 }
 
@@ -32,12 +35,13 @@ pub async fn entries(
     let rows = sqlx::query!(
         r#"select a.created_at, a.action as "action: Action", a.actor as "actor: ActorKind", a.user_id, u.name as "user_name?",
                   a.candidate_id, c.name as "candidate_name?", a.interview_id, i.id is not null as "interview_exists!",
-                  s.name as "subject_user?", a.count
+                  s.name as "subject_user?", a.job_id as "job_id: JobId", j.title as "job_title?", a.count
            from audit_events a
            left join users u on u.company_id = a.company_id and u.id = a.user_id
            left join users s on s.company_id = a.company_id and s.id = a.subject_user_id
            left join candidates c on c.company_id = a.company_id and c.id = a.candidate_id
            left join interviews i on i.company_id = a.company_id and i.id = a.interview_id
+           left join jobs j on j.company_id = a.company_id and j.id = a.job_id
            where a.company_id = $1 and ($2::uuid is null or a.candidate_id = $2) and ($3::uuid is null or a.user_id = $3)
            order by a.created_at desc, a.id desc
            limit $4"#,
@@ -65,6 +69,8 @@ pub async fn entries(
             interview_id: row.interview_id.map(InterviewId::from),
             interview_exists: row.interview_exists,
             subject_user: row.subject_user,
+            job_id: row.job_id,
+            job_title: row.job_title,
             count: row.count,
         })
         .collect())

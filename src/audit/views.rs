@@ -1,6 +1,6 @@
 use askama::Template;
 
-use crate::ids::{CandidateId, InterviewId, UserId};
+use crate::ids::{CandidateId, InterviewId, JobId, UserId};
 use crate::{dates::When, layout::Shell};
 
 pub struct EntryRow {
@@ -14,6 +14,9 @@ pub struct EntryRow {
     pub interview_id: Option<InterviewId>,
     pub interview_exists: bool,
     pub subject_user: Option<String>,
+    pub job_id: Option<JobId>,
+    /// The job's title; none once the job is deleted.
+    pub job_title: Option<String>,
     pub count: Option<i32>,
 }
 

@@ -199,7 +199,7 @@ pub async fn unassign_from_job(
     user: CurrentUser,
     PathId((id, member)): PathId<(JobId, UserId)>,
 ) -> AppResult<Response> {
-    store::unassign_from_job(&state.pool, user.company_id, id, member).await?;
+    store::unassign_from_job(&state.pool, user.company_id, user.user_id, id, member).await?;
     Ok(Flash::success("Default reviewer removed. The interviews already assigned keep them.")
         .redirect(&format!("/jobs/{id}#reviewers")))
 }

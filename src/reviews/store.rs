@@ -184,6 +184,10 @@ pub async fn assign_to_job(
     )
     .fetch_all(&mut *tx)
     .await?;
+    if saved == 1 {
+        let subject = Subject::job_reviewer(job_id, user_id);
+        audit::record(&mut tx, company_id, Actor::Member(by), Action::JobReviewerAdded, subject).await?;
+    }
     record(&mut tx, company_id, by, Action::ReviewerAssigned, &assigned, user_id).await?;
     notify_ready(&mut tx, company_id, &assigned).await?;
     tx.commit().await?;
@@ -195,18 +199,25 @@ pub async fn assign_to_job(
 pub async fn unassign_from_job(
     pool: &PgPool,
     company_id: CompanyId,
+    by: UserId,
     job_id: JobId,
     user_id: UserId,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
+    let mut tx = pool.begin().await?;
+    let removed = sqlx::query!(
         "delete from job_reviewers where company_id = $1 and job_id = $2 and user_id = $3",
         company_id as CompanyId,
         job_id as JobId,
         user_id as UserId,
     )
-    .execute(pool)
-    .await?;
-    Ok(())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if removed == 1 {
+        let subject = Subject::job_reviewer(job_id, user_id);
+        audit::record(&mut tx, company_id, Actor::Member(by), Action::JobReviewerRemoved, subject).await?;
+    }
+    tx.commit().await
 }
 
 /// Assigns the job's default reviewers to a new interview, in the transaction that sends it.

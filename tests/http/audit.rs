@@ -212,3 +212,41 @@ async fn blind_review_invitations_members_and_reviewer_assignments_are_logged_by
         Vec::<String>::new()
     );
 }
+
+#[sqlx::test]
+async fn a_jobs_default_reviewers_added_and_removed_are_logged_with_the_job_and_the_member(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (s, _, _) = invited(&app).await;
+    app.join_team("pat@acme.com", "Pat Reviewer", "reviewer").await;
+    let pat: Uuid =
+        sqlx::query_scalar("select id from users where email = 'pat@acme.com'").fetch_one(&app.pool).await.unwrap();
+    let job = s.job_id;
+    app.post(&format!("/jobs/{job}/reviewers"), &[("user_id", &pat.to_string())]).await;
+    // Adding someone already there changes nothing, so it is not logged again.
+    app.post(&format!("/jobs/{job}/reviewers"), &[("user_id", &pat.to_string())]).await;
+    app.post(&format!("/jobs/{job}/reviewers/{pat}/remove"), &[]).await;
+    app.post(&format!("/jobs/{job}/reviewers/{pat}/remove"), &[]).await;
+
+    let page = app.get("/audit").await;
+    let entries = page.texts("[data-audit-entry]");
+    let job_entries: Vec<&String> = entries.iter().filter(|e| e.contains("Default reviewer")).collect();
+    assert_eq!(job_entries.len(), 2, "{entries:?}");
+    assert!(job_entries[0].contains("Default reviewer removed from a job"), "{}", job_entries[0]);
+    assert!(job_entries[1].contains("Default reviewer added to a job"), "{}", job_entries[1]);
+    for entry in &job_entries {
+        assert!(entry.contains("Senior Backend Engineer") && entry.contains("Pat Reviewer"), "{entry}");
+    }
+    assert_eq!(page.attrs("[data-audit-entry] a[data-job]", "href"), [format!("/jobs/{job}"), format!("/jobs/{job}")]);
+
+    let rows: Vec<(String, Option<Uuid>, Option<Uuid>)> = sqlx::query_as(
+        "select action::text, job_id, subject_user_id from audit_events
+         where action in ('job_reviewer_added', 'job_reviewer_removed') order by created_at, id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        [("job_reviewer_added".into(), Some(job), Some(pat)), ("job_reviewer_removed".into(), Some(job), Some(pat))]
+    );
+}
