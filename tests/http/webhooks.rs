@@ -538,3 +538,32 @@ async fn deleting_an_endpoint_removes_its_deliveries_and_queued_jobs(pool: PgPoo
     assert_eq!(count(&app, "select count(*) from tasks where kind = 'deliver_webhook'").await, 0);
     assert!(app.get("/audit").await.texts("[data-action]").contains(&"Webhook endpoint deleted".to_owned()));
 }
+
+#[sqlx::test]
+async fn erasing_one_interview_tells_the_endpoints_that_chose_it_with_ids_only(pool: PgPool) {
+    let app = app_allowing_loopback(pool).await;
+    let receiver = Receiver::start(&[(StatusCode::OK, None)]).await;
+    let (_, secret) = register(&app, &receiver.url(), &["interview.erased"]).await;
+    register(&app, &format!("{}/sent-only", receiver.url()), &["interview.sent"]).await;
+    let s = send_interview(&app).await;
+    let interview: Uuid = sqlx::query_scalar("select id from interviews").fetch_one(&app.pool).await.unwrap();
+    let erased = app.post(&format!("/interviews/{interview}/erase"), &[("confirm", "erase")]).await;
+    assert_eq!(erased.flash(), "The interview and everything it held were erased.");
+    deliver(&app).await;
+
+    let (sent_only, erasures): (Vec<Received>, Vec<Received>) =
+        receiver.received().into_iter().partition(|r| r.path.ends_with("/sent-only"));
+    let kind = |r: &Received| serde_json::from_str::<Value>(&r.body).unwrap()["type"].as_str().unwrap().to_owned();
+    assert_eq!(sent_only.iter().map(kind).collect::<Vec<_>>(), ["interview.sent"], "only the event it chose");
+    assert_eq!(erasures.iter().map(kind).collect::<Vec<_>>(), ["interview.erased"], "only the event it chose");
+    let request = &erasures[0];
+    assert_eq!(verify_with_reference_library(&secret, request), Ok(()));
+    let body: Value = serde_json::from_str(&request.body).unwrap();
+    assert_eq!(body["type"], "interview.erased");
+    assert_eq!(body["data"]["interview_id"], interview.to_string());
+    assert_eq!(body["data"]["candidate_id"], s.candidate_id.to_string());
+    assert!(!request.body.contains("Ada") && !request.body.contains("ada@example.com"), "{}", request.body);
+    // The candidate stays: only the interview went.
+    assert_eq!(count(&app, "select count(*) from interviews").await, 0);
+    assert_eq!(count(&app, "select count(*) from candidates").await, 1);
+}
