@@ -1,24 +1,34 @@
 //! An access request's answer: a ZIP of everything held about a candidate, `data.json`
 //! (the candidate, applications, interviews with their timeline, consent, emails,
 //! answers, transcripts, evaluations, ratings, notes and decisions) and the recordings
-//! under `media/`. Built in memory: one candidate's recordings are bounded by
-//! `MAX_ANSWER_MB` each.
+//! under `media/`. A candidate's recordings can add up to gigabytes, so the archive is
+//! written to a temporary file, read from storage a chunk at a time, and the file is
+//! streamed to the browser: memory holds a chunk, never a recording.
 
-use std::io::{Cursor, Write};
+use std::{
+    fs::File,
+    io::{Seek, SeekFrom, Write},
+    path::Path,
+};
 
 use anyhow::Context;
+use futures_util::StreamExt;
 use sqlx::PgPool;
+use uuid::Uuid;
 
 use crate::ids::{CandidateId, CompanyId};
 use crate::storage::MediaStore;
 
-/// The archive's bytes; `None`: no such candidate.
+/// The archive in a file with no name, read from its start; `None`: no such candidate.
+/// The file is created in `dir` and unlinked at once, so it is gone when it is closed,
+/// even after a crash.
 pub async fn build(
     pool: &PgPool,
     media: &MediaStore,
+    dir: &Path,
     company_id: CompanyId,
     candidate_id: CandidateId,
-) -> anyhow::Result<Option<Vec<u8>>> {
+) -> anyhow::Result<Option<File>> {
     // Everything as JSON in one statement, each part scoped by the company; secrets of
     // the link (its nonce, the form's key) are left out.
     let data = sqlx::query_scalar!(
@@ -67,15 +77,42 @@ pub async fn build(
     )
     .fetch_all(pool)
     .await?;
-    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    let mut archive = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    archive.start_file("data.json", stored)?;
-    archive.write_all(&serde_json::to_vec_pretty(&data)?)?;
-    for key in keys {
-        let bytes = media.read_all(&key).await.with_context(|| format!("reading {key}"))?;
-        // The data's "recording" names each file by the same key.
-        archive.start_file(format!("media/{key}"), stored)?;
-        archive.write_all(&bytes)?;
-    }
-    Ok(Some(archive.finish()?.into_inner()))
+    let data = serde_json::to_vec_pretty(&data)?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join(format!("archive-{}.zip", Uuid::new_v4()));
+    let file = File::options().read(true).write(true).create_new(true).open(&path).context("creating the archive")?;
+    std::fs::remove_file(&path).context("unlinking the archive")?;
+    // The ZIP writer writes to the file as it goes: on a blocking thread, which takes
+    // each recording's chunks from storage as it needs them.
+    let media = media.clone();
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        let mut archive = zip::ZipWriter::new(file);
+        archive.start_file("data.json", stored)?;
+        archive.write_all(&data)?;
+        for key in keys {
+            // The data's "recording" names each file by the same key.
+            archive.start_file(format!("media/{key}"), stored)?;
+            let mut chunks = runtime.block_on(media.read(&key, None)).with_context(|| format!("reading {key}"))?;
+            while let Some(chunk) = runtime.block_on(chunks.next()) {
+                archive.write_all(&chunk.with_context(|| format!("reading {key}"))?)?;
+            }
+        }
+        let mut file = archive.finish()?;
+        file.seek(SeekFrom::Start(0))?;
+        Ok(Some(file))
+    })
+    .await?
+}
+
+/// The file's bytes from where it stands to its end, a chunk at a time.
+pub fn chunks(file: File) -> impl futures_util::Stream<Item = std::io::Result<bytes::Bytes>> {
+    const CHUNK: usize = 256 * 1024;
+    futures_util::stream::try_unfold(tokio::fs::File::from_std(file), |mut file| async move {
+        let mut chunk = bytes::BytesMut::zeroed(CHUNK);
+        let read = tokio::io::AsyncReadExt::read(&mut file, &mut chunk).await?;
+        chunk.truncate(read);
+        Ok((read > 0).then(|| (chunk.freeze(), file)))
+    })
 }

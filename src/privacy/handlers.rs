@@ -1,4 +1,5 @@
 use axum::{
+    body::Body,
     extract::State,
     http::header,
     response::{IntoResponse, Redirect, Response},
@@ -125,7 +126,8 @@ pub async fn archive(
     user: CurrentUser,
     PathId(id): PathId<CandidateId>,
 ) -> AppResult<Response> {
-    let bytes = archive::build(&state.pool, &state.media, user.company_id, id).await?.ok_or(AppError::NotFound)?;
+    let dir = state.config.data_dir.join("tmp");
+    let file = archive::build(&state.pool, &state.media, &dir, user.company_id, id).await?.ok_or(AppError::NotFound)?;
     let mut conn = state.pool.acquire().await?;
     audit::record(
         &mut conn,
@@ -135,7 +137,12 @@ pub async fn archive(
         Subject::candidate(id),
     )
     .await?;
+    let length = file.metadata().map_err(anyhow::Error::from)?.len();
     let disposition = format!("attachment; filename=\"candidate-{id}.zip\"");
-    Ok(([(header::CONTENT_TYPE, "application/zip".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
-        .into_response())
+    let headers = [
+        (header::CONTENT_TYPE, "application/zip".to_owned()),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::CONTENT_LENGTH, length.to_string()),
+    ];
+    Ok((headers, Body::from_stream(archive::chunks(file))).into_response())
 }

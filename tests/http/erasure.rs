@@ -258,10 +258,20 @@ async fn an_access_request_gets_a_zip_of_everything_held_with_the_recordings(poo
     let app = TestApp::spawn(pool).await;
     let (s, _, _) = completed(&app).await;
     let keys = media_keys(&app).await;
+    // A recording of several chunks, as a real one is: the archive streams it through.
+    let long_recording: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    let mut upload = app.state.media.begin(&keys[1]).await.unwrap();
+    upload.write(&long_recording).await.unwrap();
+    upload.finish().await.unwrap();
     let response = app.client.get(app.url(&format!("/candidates/{}/archive", s.candidate_id))).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/zip");
+    let length: usize = response.headers()["content-length"].to_str().unwrap().parse().unwrap();
     let bytes = response.bytes().await.unwrap();
+    assert_eq!(bytes.len(), length);
+    // The archive was written to a file without a name: nothing is left behind.
+    let left: Vec<_> = std::fs::read_dir(app.state.config.data_dir.join("tmp")).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a ZIP file");
     let mut names: Vec<String> = archive.file_names().map(str::to_owned).collect();
     names.sort();
@@ -278,6 +288,9 @@ async fn an_access_request_gets_a_zip_of_everything_held_with_the_recordings(poo
     let mut recording = Vec::new();
     std::io::Read::read_to_end(&mut archive.by_name(&format!("media/{}", keys[0])).unwrap(), &mut recording).unwrap();
     assert_eq!(recording, webm(), "the recording's bytes");
+    let mut long = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_name(&format!("media/{}", keys[1])).unwrap(), &mut long).unwrap();
+    assert!(long == long_recording, "the long recording's {} bytes, whole", long_recording.len());
     assert_eq!(count(&app, "select count(*) from audit_events where action = 'archive_downloaded'").await, 1);
 
     let reviewer = app.join_team("pat@acme.com", "Pat Reviewer", "reviewer").await;
