@@ -108,7 +108,7 @@ async fn shown(state: &AppState, company_id: CompanyId, id: EmailId) -> AppResul
         let note = "As sent. The link is hidden: only the candidate's email holds the working link.";
         return Ok(Shown { copy, link: compose::masked_link(config), working_link: false, note });
     }
-    let data = compose::load(&state.pool, &[id], Some(company_id)).await?.pop().ok_or(AppError::NotFound)?;
+    let data = compose::load(&state.pool, id, Some(company_id)).await?.ok_or(AppError::NotFound)?;
     let rendered = compose::render(&data, config)?;
     Ok(if mailbox_mode {
         let copy = compose::SentCopy { subject: rendered.subject, text: rendered.text, html: rendered.html };

@@ -170,7 +170,7 @@ impl Delivery {
         email_id: EmailId,
     ) -> anyhow::Result<Option<(Delivered, Option<Slot<'_>>)>> {
         let attempts = claim.attempts;
-        let Some(data) = compose::load(pool, &[email_id], None).await?.pop() else { return Ok(None) };
+        let Some(data) = compose::load(pool, email_id, None).await? else { return Ok(None) };
         let (message, message_id, copy) = match prepare(&self.state, &data) {
             Ok(prepared) => prepared,
             Err(failed) => return Ok(outbox::record_attempt(pool, email_id, attempts).await?.map(|_| (failed, None))),
