@@ -1,6 +1,6 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use hifinity::{app, config::Config, db, demo, state, workers};
+use hifinity::{app, config::Config, db, demo, state, storage::MediaStore, workers};
 use tokio::sync::watch;
 
 #[derive(Parser)]
@@ -74,14 +74,15 @@ async fn run() -> anyhow::Result<()> {
                 );
             }
             let pool = db::migrate(&config.database_url).await?;
+            let media = MediaStore::from_config(config.media_store.as_deref(), &config.data_dir)?;
             match (candidates, interviews) {
                 (Some(count), _) => {
                     demo::seed_benchmark(&pool, count).await?;
                 }
                 (None, Some(count)) => {
-                    demo::seed_funnel(&pool, count).await?;
+                    demo::seed_funnel(&pool, &media, count).await?;
                 }
-                (None, None) => demo::seed(&pool, if_empty).await?,
+                (None, None) => demo::seed(&pool, &media, if_empty).await?,
             }
             if let Some(cap) = email_cap {
                 demo::raise_email_cap(&pool, cap).await?;

@@ -320,7 +320,7 @@ async fn a_reviewer_reads_the_dashboard(pool: PgPool) {
 #[sqlx::test]
 async fn the_demo_shows_an_interview_in_every_state_with_evaluations_and_ratings(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    hifinity::demo::seed(&app.pool, false).await.unwrap();
+    hifinity::demo::seed(&app.pool, &app.state.media, false).await.unwrap();
     let states: Vec<String> = sqlx::query_scalar("select distinct status::text from interviews order by 1")
         .fetch_all(&app.pool)
         .await
@@ -338,6 +338,25 @@ async fn the_demo_shows_an_interview_in_every_state_with_evaluations_and_ratings
     assert_eq!(raters, 2);
 
     app.sign_in(hifinity::demo::EMAIL, hifinity::demo::PASSWORD).await;
+    // A completed interview answered on video: its recordings play, and with no
+    // transcription service its evaluation says what it could not score.
+    let (interview, answer): (Uuid, Uuid) = sqlx::query_as(
+        "select a.interview_id, a.id from answers a join interviews i on i.id = a.interview_id
+         where a.media_key is not null and i.status = 'completed' order by a.created_at limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let played = app.client.get(app.url(&format!("/interviews/{interview}/answers/{answer}/media"))).send().await.unwrap();
+    assert_eq!(played.status(), StatusCode::OK);
+    assert_eq!(played.headers()["content-type"], "video/webm");
+    let recording = played.bytes().await.unwrap();
+    assert_eq!(recording.as_ref(), std::fs::read("src/demo/answer.webm").unwrap(), "the demo's recording");
+    let shown = app.get(&format!("/interviews/{interview}")).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    let sources = shown.attrs("video", "src");
+    assert!(sources.len() >= 2 && sources.iter().all(|src| src.ends_with("/media")), "{sources:?}");
+
     let page = app.get("/dashboard").await;
     let counts: Vec<i64> = column(&page, "#funnel-table", 1).iter().map(|n| n.parse().unwrap()).collect();
     assert_eq!(counts[0], 21);
@@ -348,7 +367,7 @@ async fn the_demo_shows_an_interview_in_every_state_with_evaluations_and_ratings
 #[sqlx::test]
 async fn the_seeder_writes_interviews_with_a_funnel(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    hifinity::demo::seed_funnel(&app.pool, 2_000).await.unwrap();
+    hifinity::demo::seed_funnel(&app.pool, &app.state.media, 2_000).await.unwrap();
     let seeded: i64 = sqlx::query_scalar("select count(*) from interviews").fetch_one(&app.pool).await.unwrap();
     assert_eq!(seeded, 2_000 + 21);
     app.sign_in(hifinity::demo::EMAIL, hifinity::demo::PASSWORD).await;

@@ -743,7 +743,7 @@ async fn template_text_is_escaped(pool: PgPool) {
 #[sqlx::test]
 async fn demo_company_has_jobs_and_templates(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    hifinity::demo::seed(&app.pool, false).await.unwrap();
+    hifinity::demo::seed(&app.pool, &app.state.media, false).await.unwrap();
     let page = app.sign_in(hifinity::demo::EMAIL, hifinity::demo::PASSWORD).await;
     assert_eq!(page.status, StatusCode::OK);
     let jobs = app.get("/jobs").await;

@@ -527,7 +527,7 @@ async fn another_company_cannot_see_or_touch_an_interview(pool: PgPool) {
 #[sqlx::test]
 async fn the_demo_company_has_interviews_to_follow(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    hifinity::demo::seed(&app.pool, false).await.unwrap();
+    hifinity::demo::seed(&app.pool, &app.state.media, false).await.unwrap();
     app.sign_in(hifinity::demo::EMAIL, hifinity::demo::PASSWORD).await;
     let list = app.get("/interviews").await;
     let badges = list.texts("tbody .badge");

@@ -17,6 +17,7 @@ use crate::{
         self,
         model::{JobFields, JobStatus},
     },
+    storage::{self, MediaStore},
 };
 
 pub const EMAIL: &str = "demo@hifinity.test";
@@ -30,8 +31,13 @@ const WRITTEN_SCREENING: &str = "Written screening";
 /// Candidates in a fresh demo company.
 pub const DEMO_CANDIDATES: i64 = 50;
 
+/// The recording every recorded demo answer plays: a test pattern with a tone, made by
+/// `scripts/demo-recording`.
+const RECORDING: &[u8] = include_bytes!("answer.webm");
+
 /// Seeds the demo company; with `if_empty`, does nothing when the demo account exists.
-pub async fn seed(pool: &PgPool, if_empty: bool) -> anyhow::Result<()> {
+/// Its recorded answers are written to `media`.
+pub async fn seed(pool: &PgPool, media: &MediaStore, if_empty: bool) -> anyhow::Result<()> {
     if exists(pool).await? {
         if !if_empty {
             anyhow::bail!("the demo account {EMAIL} already exists");
@@ -40,7 +46,7 @@ pub async fn seed(pool: &PgPool, if_empty: bool) -> anyhow::Result<()> {
         let company_id = create_company(pool).await?;
         seed_jobs_and_templates(pool, company_id).await.context("seeding the demo jobs and templates")?;
         seed_candidates(pool, company_id, DEMO_CANDIDATES).await.context("seeding demo candidates")?;
-        seed_interviews(pool, company_id).await.context("seeding demo interviews")?;
+        seed_interviews(pool, media, company_id).await.context("seeding demo interviews")?;
     }
     println!("Demo account: sign in with {EMAIL} / {PASSWORD} (or create your own company at /sign-up).");
     Ok(())
@@ -82,9 +88,9 @@ const FUNNEL_DAYS: i32 = 120;
 /// `--interviews N`: N more interviews in the demo company (created with its whole demo
 /// when missing), each to a new candidate, with a realistic funnel over the last
 /// [`FUNNEL_DAYS`] days; written in bulk, for the Dashboard's benchmark.
-pub async fn seed_funnel(pool: &PgPool, count: i64) -> anyhow::Result<CompanyId> {
+pub async fn seed_funnel(pool: &PgPool, media: &MediaStore, count: i64) -> anyhow::Result<CompanyId> {
     if !exists(pool).await? {
-        seed(pool, false).await?;
+        seed(pool, media, false).await?;
     }
     let company_id = demo_company(pool).await?.context("the demo company does not exist")?;
     let started = std::time::Instant::now();
@@ -331,6 +337,9 @@ enum Life {
     Completed {
         rated: bool,
     },
+    /// The recorded interview, every answer the demo's recording, rated by the team. With
+    /// no transcription service the rubric scores none of them, and the page says so.
+    CompletedOnVideo,
     /// Completed with a person's review instead of AI, at the candidate's request.
     PersonReview,
     /// Never completed by its deadline, after answering this many questions (0: never started).
@@ -355,7 +364,7 @@ const LIVES: &[(Life, f64)] = &[
     (Life::Cancelled(0), 11.0),
     (Life::Completed { rated: false }, 9.0),
     (Life::EmailOpened, 8.0),
-    (Life::Completed { rated: true }, 6.0),
+    (Life::CompletedOnVideo, 6.0),
     (Life::LinkOpened, 5.0),
     (Life::InProgress(1), 4.0),
     (Life::Completed { rated: false }, 3.0),
@@ -382,7 +391,7 @@ const ANSWERS: &[&str] = &[
 /// the lifecycle's transitions as the candidate and the recruiter would, then moved back
 /// to the day it was sent. Completed ones are rated by the owner and a reviewer; their
 /// evaluations are queued and run by the workers (`hifinity serve` does at once).
-async fn seed_interviews(pool: &PgPool, company_id: CompanyId) -> anyhow::Result<()> {
+async fn seed_interviews(pool: &PgPool, media: &MediaStore, company_id: CompanyId) -> anyhow::Result<()> {
     let templates = interview_templates::store::sendable_templates(pool, company_id).await?;
     let (Some(written), Some(recorded)) = (
         templates.iter().find(|t| t.name == WRITTEN_SCREENING),
@@ -392,10 +401,14 @@ async fn seed_interviews(pool: &PgPool, company_id: CompanyId) -> anyhow::Result
     };
     let owner = owner(pool, company_id).await?;
     let reviewer = add_reviewer(pool, company_id).await?;
-    let questions = interview_templates::store::version_with_questions(pool, company_id, written.version_id)
-        .await?
-        .context("the written screening's questions")?
-        .questions;
+    let questions_of = |version_id| async move {
+        interview_templates::store::version_with_questions(pool, company_id, version_id)
+            .await?
+            .context("the demo template's questions")
+            .map(|version| version.questions)
+    };
+    let (written_questions, recorded_questions) =
+        (questions_of(written.version_id).await?, questions_of(recorded.version_id).await?);
     let candidates = sqlx::query_scalar!(
         r#"select id as "id: CandidateId" from candidates where company_id = $1 order by created_at desc limit $2"#,
         company_id as CompanyId,
@@ -405,8 +418,12 @@ async fn seed_interviews(pool: &PgPool, company_id: CompanyId) -> anyhow::Result
     .await?;
     for (&(life, days_ago), candidate_id) in LIVES.iter().zip(candidates) {
         // Those who answer take the written screening; the others were sent a recorded one.
-        let template =
-            if matches!(life, Life::Sent | Life::EmailOpened | Life::LinkOpened) { recorded } else { written };
+        let (template, questions) = match life {
+            Life::Sent | Life::EmailOpened | Life::LinkOpened | Life::CompletedOnVideo => {
+                (recorded, &recorded_questions)
+            }
+            _ => (written, &written_questions),
+        };
         let request = lifecycle::SendRequest {
             company_id,
             user_id: owner,
@@ -425,7 +442,7 @@ async fn seed_interviews(pool: &PgPool, company_id: CompanyId) -> anyhow::Result
         let answered = match life {
             Life::Sent | Life::EmailOpened | Life::LinkOpened | Life::Expired(0) | Life::Cancelled(0) => None,
             Life::InProgress(n) | Life::Expired(n) | Life::Cancelled(n) => Some(n),
-            Life::Completed { .. } | Life::PersonReview => Some(questions.len()),
+            Life::Completed { .. } | Life::CompletedOnVideo | Life::PersonReview => Some(questions.len()),
         };
         if !matches!(life, Life::Sent | Life::EmailOpened) {
             lifecycle::link_opened(pool, company_id, id).await?;
@@ -439,7 +456,20 @@ async fn seed_interviews(pool: &PgPool, company_id: CompanyId) -> anyhow::Result
             lifecycle::start(pool, company_id, id).await?;
             for (question, text) in questions.iter().zip(ANSWERS.iter().cycle()).take(answered) {
                 lifecycle::show_question(pool, company_id, id, question.id, false).await?;
-                let content = lifecycle::AnswerContent::Text(text);
+                let key = format!("{}/{}-demo.webm", storage::interview_folder(id.uuid()), question.id);
+                let content = match question.answer_kind {
+                    AnswerKind::Text => lifecycle::AnswerContent::Text(text),
+                    AnswerKind::Video => {
+                        let mut upload = media.begin(&key).await?;
+                        upload.write(RECORDING).await?;
+                        upload.finish().await?;
+                        lifecycle::AnswerContent::Video {
+                            key: &key,
+                            media_type: "video/webm",
+                            bytes: RECORDING.len() as i64,
+                        }
+                    }
+                };
                 let now = time::OffsetDateTime::now_utc();
                 lifecycle::answer(pool, company_id, id, question.id, content, now, std::time::Duration::ZERO).await?;
             }
@@ -451,6 +481,11 @@ async fn seed_interviews(pool: &PgPool, company_id: CompanyId) -> anyhow::Result
                 if rated {
                     rate(pool, company_id, id, &[(owner, 4), (reviewer, 3)]).await?;
                 }
+            }
+            Life::CompletedOnVideo => {
+                lifecycle::complete(pool, company_id, id).await?;
+                crate::reviews::store::assign(pool, company_id, owner, id, reviewer, None).await?;
+                rate(pool, company_id, id, &[(owner, 4), (reviewer, 4)]).await?;
             }
             Life::PersonReview => lifecycle::complete(pool, company_id, id).await?,
             Life::Cancelled(_) => lifecycle::cancel(pool, company_id, id, owner).await?,
