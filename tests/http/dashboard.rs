@@ -347,7 +347,8 @@ async fn the_demo_shows_an_interview_in_every_state_with_evaluations_and_ratings
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    let played = app.client.get(app.url(&format!("/interviews/{interview}/answers/{answer}/media"))).send().await.unwrap();
+    let played =
+        app.client.get(app.url(&format!("/interviews/{interview}/answers/{answer}/media"))).send().await.unwrap();
     assert_eq!(played.status(), StatusCode::OK);
     assert_eq!(played.headers()["content-type"], "video/webm");
     let recording = played.bytes().await.unwrap();
