@@ -253,3 +253,51 @@ async fn ten_thousand_rows_are_previewed_and_imported_in_one_go(pool: PgPool) {
     let page = upload(&app, file.as_bytes()).await;
     assert_eq!(page.text(".form-error"), "This file has more than 10,000 candidates. Split it into smaller files.");
 }
+
+/// `n` candidates of the fixture's job (`Candidate 0001`, …), each sent an interview a
+/// second before the previous one, so that the newest first is `Candidate 0001`.
+async fn many_interviews(app: &TestApp, s: &fixtures::Sendable, n: i32) {
+    sqlx::query(
+        "with c as (
+           insert into candidates (id, company_id, name, email)
+           select gen_random_uuid(), $1, 'Candidate ' || lpad(n::text, 4, '0'), 'c' || n || '@example.com'
+             from generate_series(1, $4) n
+           returning id, name),
+         a as (
+           insert into applications (id, company_id, candidate_id, job_id)
+           select gen_random_uuid(), $1, c.id, $2 from c
+           returning id, candidate_id)
+         insert into interviews (id, company_id, application_id, candidate_id, job_id, template_version_id, status,
+                                 link_nonce, idempotency_key, expires_at, created_at)
+         select gen_random_uuid(), $1, a.id, a.candidate_id, $2, $3, 'pending', decode(md5(a.id::text), 'hex'),
+                gen_random_uuid(), now() + interval '14 days', now() - substring(c.name from 11)::int * interval '1 second'
+           from a join c on c.id = a.candidate_id",
+    )
+    .bind(s.company_id)
+    .bind(s.job_id)
+    .bind(s.version_id)
+    .bind(n)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+#[sqlx::test]
+async fn an_export_longer_than_a_chunk_has_every_interview_once_in_the_pages_order(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = ready(&app).await;
+    many_interviews(&app, &s, 1_201).await;
+
+    let rows = rows_of(&app.get("/interviews/export").await);
+    let expected: Vec<String> = (1..=1_201).map(|n| format!("Candidate {n:04}")).collect();
+    assert_eq!(column(&rows, "Candidate"), expected, "newest first, each once");
+    let rows = rows_of(&app.get("/interviews/export?candidate=candidate%2010").await);
+    assert_eq!(column(&rows, "Candidate"), expected[999..1099], "as filtered");
+
+    let page = app.get("/interviews?page=2").await;
+    assert_eq!(page.text(".pagination p"), "Showing 26–50 of 1,201");
+    assert_eq!(page.text("tbody tr td a[href^='/interviews/']"), "Candidate 0026");
+    let past_the_end = app.get("/interviews?page=999").await;
+    assert_eq!(past_the_end.text(".empty h2"), "This page is past the end of the list");
+    assert_eq!(past_the_end.link(".empty a").as_deref(), Some("/interviews?page=49"), "still counted");
+}
