@@ -3,6 +3,7 @@
 //! camera and microphone.
 
 mod candidate_interview;
+mod reviewer;
 mod send_interview_modal;
 mod webdriver;
 
