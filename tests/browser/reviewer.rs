@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::{
     fixtures::{self, Sendable},
-    support::{PASSWORD, TestApp, link_in_message},
+    support::{PASSWORD, TestApp, answers, link_in_message},
     webdriver::Browser,
 };
 
@@ -90,18 +90,6 @@ async fn answered_evaluated_and_rated(app: &TestApp, s: &Sendable, interview: Uu
     }
 }
 
-/// The interview's answers, in question order.
-async fn answers(app: &TestApp, interview: Uuid) -> Vec<Uuid> {
-    sqlx::query_scalar(
-        "select a.id from answers a join version_questions q on q.id = a.question_id
-         where a.interview_id = $1 order by q.position",
-    )
-    .bind(interview)
-    .fetch_all(&app.pool)
-    .await
-    .unwrap()
-}
-
 /// How many elements match `css` on the page now.
 async fn count_of(browser: &Browser, css: &str) -> usize {
     browser.client.find_all(Locator::Css(css)).await.unwrap().len()
@@ -173,25 +161,7 @@ async fn an_invited_reviewer_joins_plays_and_rates_and_only_then_sees_the_score_
     assert!(browser.text(".team-rating").await.starts_with("Team rating: shown once you have rated every answer."));
 
     // Vic plays the first recording and reads the typed answer.
-    browser
-        .wait_until("the recordings to load", || async {
-            let loaded = browser
-                .client
-                .execute("return [...document.querySelectorAll('video.answer-video')].filter((v) => v.readyState >= 1 && v.videoWidth > 0).length", vec![])
-                .await?;
-            Ok(loaded == 2)
-        })
-        .await;
-    browser.js("(() => { const v = document.querySelector('video.answer-video'); v.muted = true; v.play(); return true; })()").await;
-    browser
-        .wait_until("the first recording to play", || async {
-            let at = browser
-                .client
-                .execute("return document.querySelector('video.answer-video').currentTime", vec![])
-                .await?;
-            Ok(at.as_f64().unwrap_or(0.0) > 0.2)
-        })
-        .await;
+    browser.play_first_recording(2).await;
     assert_eq!(browser.text(".answer-text").await, TYPED_ANSWER);
 
     // Each rating is saved on its own; the scores stay hidden until the last one.

@@ -285,6 +285,18 @@ pub async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
 }
 
+/// The interview's answers, in question order.
+pub async fn answers(app: &TestApp, interview: uuid::Uuid) -> Vec<uuid::Uuid> {
+    sqlx::query_scalar(
+        "select a.id from answers a join version_questions q on q.id = a.question_id
+         where a.interview_id = $1 order by q.position",
+    )
+    .bind(interview)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
 /// The first link to the app in an email's text.
 pub fn link_in(text: &str) -> String {
     let start = text.find("http://127.0.0.1:").expect("a link");

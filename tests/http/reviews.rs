@@ -9,22 +9,10 @@ use uuid::Uuid;
 use crate::{
     evaluation::{evaluate, evaluated_text_interview, make_all_questions_text, queued_good_text_interview, ready},
     fixtures::Sendable,
-    support::{PASSWORD, Page, TestApp, count, path_in_message},
+    support::{PASSWORD, Page, TestApp, answers, count, path_in_message},
 };
 
 const REVIEWER: &str = "vic@acme.com";
-
-/// The interview's answers, in question order.
-async fn answers(app: &TestApp, interview: Uuid) -> Vec<Uuid> {
-    sqlx::query_scalar(
-        "select a.id from answers a join version_questions q on q.id = a.question_id
-         where a.interview_id = $1 order by q.position",
-    )
-    .bind(interview)
-    .fetch_all(&app.pool)
-    .await
-    .unwrap()
-}
 
 async fn rate(browser: &TestApp, interview: Uuid, answer: Uuid, rating: i32, note: &str) -> Page {
     let page = browser
