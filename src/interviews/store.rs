@@ -156,7 +156,38 @@ pub async fn select<'c>(
 ) -> sqlx::Result<Vec<InterviewRow>> {
     sqlx::query_as!(
         InterviewRow,
-        r#"select i.id, i.status as "status: _", c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
+        // The filter and the order pick the page's ids (and count them all) first, so that
+        // what is only shown is read for the page's rows alone.
+        r#"with page as (
+             select i.id, done.overall_score, done.recommendation, count(*) over () as total,
+                    row_number() over (
+                      order by case when $8::text = 'score' then done.overall_score end desc nulls last,
+                               case when $8::text = 'score_asc' then done.overall_score end asc nulls last,
+                               case when $8::text = 'rating' then i.team_rating end desc nulls last,
+                               case when $8::text = 'rating_asc' then i.team_rating end asc nulls last,
+                               i.created_at desc, i.id desc) as position
+             from interviews i
+             join candidates c on c.id = i.candidate_id
+             left join lateral (
+               select e.overall_score, e.recommendation from evaluations e
+               where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done'
+               order by e.created_at desc, e.id desc limit 1) done on true
+             where i.company_id = $1
+               and ($2::interview_status is null or i.status = $2)
+               and ($3::uuid is null or i.job_id = $3)
+               and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
+               and ($7::int4 is null or done.overall_score >= $7)
+               and ($9::uuid is null or i.application_id = $9)
+               and (not $12 or (i.status = 'completed'
+                    and exists(select 1 from interview_reviewers r where r.interview_id = i.id and r.user_id = $10)
+                    and exists(select 1 from evaluations e
+                               where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done')
+                    and (select count(*) from answer_reviews v join answers a on a.id = v.answer_id
+                         where a.interview_id = i.id and v.user_id = $10)
+                      < (select count(*) from answers a where a.interview_id = i.id)))
+             order by position
+             limit $5 offset $6)
+           select i.id, i.status as "status: _", c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
                   j.title as job_title, v.name as template_name, v.number as version_number,
                   i.application_id, i.created_at, i.email_sent_at, i.email_opened_at, i.completed_at, i.expires_at,
                   (select e.status from emails e where e.interview_id = i.id order by e.created_at desc limit 1)
@@ -165,15 +196,16 @@ pub async fn select<'c>(
                     select 1 from tasks t where t.company_id = i.company_id and t.kind = 'evaluate_interview'
                       and t.payload ->> 'interview_id' = i.id::text and t.status in ('queued', 'running')) then 'queued'::evaluation_status end)
                     as "evaluation_state: _",
-                  done.overall_score as "evaluation_score?", done.recommendation as "evaluation_recommendation?: _",
+                  page.overall_score as "evaluation_score?", page.recommendation as "evaluation_recommendation?: _",
                   i.team_rating, i.team_raters, d.decision as "decision?: _",
                   (co.blind_review and ($11 or exists(
                      select 1 from interview_reviewers r where r.interview_id = i.id and r.user_id = $10))
                    and (select count(*) from answer_reviews v join answers a on a.id = v.answer_id
                         where a.interview_id = i.id and v.user_id = $10)
                      < (select count(*) from answers a where a.interview_id = i.id)) as "rate_first!",
-                  count(*) over () as "total!"
-           from interviews i
+                  page.total as "total!"
+           from page
+           join interviews i on i.id = page.id and i.company_id = $1
            join companies co on co.id = i.company_id
            join candidates c on c.id = i.candidate_id
            join jobs j on j.id = i.job_id
@@ -182,29 +214,7 @@ pub async fn select<'c>(
            left join lateral (
              select e.status from evaluations e where e.company_id = i.company_id and e.interview_id = i.id
              order by e.created_at desc, e.id desc limit 1) latest on true
-           left join lateral (
-             select e.overall_score, e.recommendation from evaluations e
-             where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done'
-             order by e.created_at desc, e.id desc limit 1) done on true
-           where i.company_id = $1
-             and ($2::interview_status is null or i.status = $2)
-             and ($3::uuid is null or i.job_id = $3)
-             and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
-             and ($7::int4 is null or done.overall_score >= $7)
-             and ($9::uuid is null or i.application_id = $9)
-             and (not $12 or (i.status = 'completed'
-                  and exists(select 1 from interview_reviewers r where r.interview_id = i.id and r.user_id = $10)
-                  and exists(select 1 from evaluations e
-                             where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done')
-                  and (select count(*) from answer_reviews v join answers a on a.id = v.answer_id
-                       where a.interview_id = i.id and v.user_id = $10)
-                    < (select count(*) from answers a where a.interview_id = i.id)))
-           order by case when $8::text = 'score' then done.overall_score end desc nulls last,
-                    case when $8::text = 'score_asc' then done.overall_score end asc nulls last,
-                    case when $8::text = 'rating' then i.team_rating end desc nulls last,
-                    case when $8::text = 'rating_asc' then i.team_rating end asc nulls last,
-                    i.created_at desc, i.id desc
-           limit $5 offset $6"#,
+           order by page.position"#,
         company_id as CompanyId,
         filter.status as Option<InterviewStatus>,
         filter.job_id as Option<JobId>,
