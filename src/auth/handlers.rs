@@ -24,7 +24,7 @@ use crate::{
 };
 
 pub async fn home(user: Option<CurrentUser>) -> Redirect {
-    Redirect::to(if user.is_some() { "/candidates" } else { "/sign-in" })
+    Redirect::to(user.map_or("/sign-in", |user| user.role.home()))
 }
 
 pub async fn sign_up_page(shell: Shell) -> AppResult<Response> {

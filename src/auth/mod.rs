@@ -130,9 +130,10 @@ fn forwarded_client(headers: &HeaderMap, hops: usize) -> Option<IpAddr> {
     entries[index].parse().ok()
 }
 
-/// Only same-site paths are followed after sign-in, never `//evil.example`.
+/// Only same-site paths are followed after sign-in, never `//evil.example`; without one,
+/// home, which sends each role to where its work starts.
 pub fn safe_next(next: Option<&str>) -> &str {
-    crate::forms::local_path(next).unwrap_or("/candidates")
+    crate::forms::local_path(next).unwrap_or("/")
 }
 
 #[cfg(test)]

@@ -57,6 +57,15 @@ impl Role {
             Self::Admin => "everything, plus the team and company settings",
         }
     }
+
+    /// Where a member starts: a reviewer's work waits on My reviews, everyone else's
+    /// starts from the candidates.
+    pub fn home(self) -> &'static str {
+        match self {
+            Self::Reviewer => "/reviews",
+            Self::Recruiter | Self::Admin => "/candidates",
+        }
+    }
 }
 
 /// Who may use a route.

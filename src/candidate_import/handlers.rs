@@ -110,6 +110,7 @@ pub async fn preview(
         file_name: preview.file_name,
         uploaded: preview.created_at.into(),
         imported: preview.imported_at.map(Into::into),
+        kept_hours: store::PREVIEW_KEPT_HOURS,
         counts: outcome_counts(&by_outcome),
         importable: rows.iter().filter(|r| r.outcome.is_imported()).count(),
         rows: rows

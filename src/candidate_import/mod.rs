@@ -2,7 +2,9 @@
 //! read and every row's outcome kept in Postgres as a preview — will be added, already a
 //! candidate (linked), invalid email or details, duplicate within the file, unknown job —
 //! before anything is written. **Import** checks the rows again and writes them in one
-//! transaction, adding each to its row's job or to the job chosen.
+//! transaction, adding each to its row's job or to the job chosen (an archived candidate
+//! is restored first, as **Add to job** needs). A preview never imported is deleted by
+//! housekeeping after [`PREVIEW_KEPT_HOURS`] hours.
 
 mod handlers;
 mod model;
@@ -13,6 +15,8 @@ mod views;
 use axum::{Router, extract::DefaultBodyLimit, routing::get};
 
 use crate::state::AppState;
+
+pub use store::{PREVIEW_KEPT_HOURS, delete_stale_previews};
 
 /// The upload's own body limit: the largest file accepted plus room for the form around
 /// it. Within it, a larger file gets a page that says so; the portal's form limit would

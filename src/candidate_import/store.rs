@@ -10,7 +10,8 @@ use super::{
     model::ImportOutcome,
     rows::{self, CheckedRow, FileRow},
 };
-use crate::ids::{CompanyId, ImportId, JobId, UserId};
+use crate::candidates;
+use crate::ids::{CandidateId, CompanyId, ImportId, JobId, UserId};
 
 /// The company's candidates among `emails`, as lowercase addresses.
 async fn existing_emails(
@@ -47,6 +48,9 @@ async fn check(conn: &mut PgConnection, company_id: CompanyId, rows: Vec<FileRow
     let jobs = open_jobs(conn, company_id).await?;
     Ok(rows::check(rows, &existing, &jobs))
 }
+
+/// How long a preview that is never imported is kept.
+pub const PREVIEW_KEPT_HOURS: i32 = 24;
 
 /// Keeps the preview of a file's rows; nothing else is written.
 pub async fn create_preview(
@@ -185,6 +189,18 @@ pub async fn import(
 
     let links: Vec<(&CheckedRow, JobId)> =
         checked.iter().filter(|c| c.outcome.is_imported()).filter_map(|c| Some((c, c.job_id.or(job_id)?))).collect();
+    let link_emails: Vec<String> = links.iter().map(|(c, _)| c.row.email.clone()).collect();
+    // Archived candidates are hidden from the list and can't be added to a job, so the
+    // ones the file adds to a job come back first, as Restore would bring them.
+    let archived = sqlx::query_scalar!(
+        r#"select id as "id: CandidateId" from candidates
+           where company_id = $1 and archived_at is not null and email = any($2::text[]::citext[])"#,
+        company_id as CompanyId,
+        &link_emails,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    candidates::store::restore(&mut *tx, company_id, &archived).await?;
     sqlx::query!(
         "insert into applications (id, company_id, candidate_id, job_id)
          select gen_random_uuid(), c.company_id, c.id, link.job_id
@@ -192,7 +208,7 @@ pub async fn import(
            join candidates c on c.company_id = $1 and c.email = link.email::citext
          on conflict do nothing",
         company_id as CompanyId,
-        &links.iter().map(|(c, _)| c.row.email.clone()).collect::<Vec<_>>(),
+        &link_emails,
         &links.iter().map(|(_, job)| job.uuid()).collect::<Vec<_>>(),
     )
     .execute(&mut *tx)
@@ -249,4 +265,17 @@ async fn preview_rows_in(
             job: r.job_title.unwrap_or_default(),
         })
         .collect())
+}
+
+/// Every company's previews older than [`PREVIEW_KEPT_HOURS`] that were never imported,
+/// with their rows (by cascade), deleted by housekeeping; an imported one stays as the
+/// record of what its import did.
+pub async fn delete_stale_previews(pool: &PgPool) -> sqlx::Result<u64> {
+    let done = sqlx::query!(
+        "delete from candidate_imports where imported_at is null and created_at <= now() - make_interval(hours => $1)",
+        PREVIEW_KEPT_HOURS,
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
 }

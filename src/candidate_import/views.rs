@@ -21,6 +21,8 @@ pub struct PreviewPage {
     pub file_name: String,
     pub uploaded: When,
     pub imported: Option<When>,
+    /// How long the preview is kept unless imported.
+    pub kept_hours: i32,
     /// How many rows have each outcome, in the order of [`ImportOutcome::ALL`], those with none left out.
     pub counts: Vec<OutcomeCount>,
     /// Rows that importing writes.

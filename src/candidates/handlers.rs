@@ -274,7 +274,7 @@ pub async fn restore(
     PathId(id): PathId<CandidateId>,
 ) -> AppResult<Response> {
     let candidate = find(&state, &user, id).await?;
-    if !store::restore(&state.pool, user.company_id, id).await? {
+    if store::restore(&state.pool, user.company_id, &[id]).await?.is_empty() {
         return Err(AppError::NotFound);
     }
     Ok(Flash::success(format!("{} is back in the Candidates list.", candidate.name))

@@ -445,16 +445,20 @@ pub async fn delete_or_archive(pool: &PgPool, company_id: CompanyId, id: Candida
     Ok(Some(removed))
 }
 
-/// Brings an archived candidate back to the list. False when there is no such candidate.
-pub async fn restore(pool: &PgPool, company_id: CompanyId, id: CandidateId) -> sqlx::Result<bool> {
-    let found = sqlx::query_scalar!(
+/// Brings archived candidates back to the list, as adding one to a job needs; returns
+/// those of `ids` that are the company's candidates.
+pub async fn restore<'c>(
+    conn: impl PgExecutor<'c>,
+    company_id: CompanyId,
+    ids: &[CandidateId],
+) -> sqlx::Result<Vec<CandidateId>> {
+    sqlx::query_scalar!(
         r#"update candidates set archived_at = null, updated_at = now()
-           where company_id = $1 and id = $2
-           returning id"#,
+           where company_id = $1 and id = any($2)
+           returning id as "id: CandidateId""#,
         company_id as CompanyId,
-        id as CandidateId,
+        ids as &[CandidateId],
     )
-    .fetch_optional(pool)
-    .await?;
-    Ok(found.is_some())
+    .fetch_all(conn)
+    .await
 }

@@ -1,5 +1,5 @@
-//! The Interviews list (as filtered) and a job's interviews as a CSV file, streamed row by
-//! row from the database so a large export never sits in memory. Every cell goes through
+//! The Interviews list (as filtered) and a job's interviews as a CSV file, streamed a chunk
+//! at a time from the database so a large export never sits in memory. Every cell goes through
 //! [`neutralise`], so a spreadsheet shows what a candidate typed instead of running it.
 
 use axum::{
@@ -7,15 +7,13 @@ use axum::{
     http::{HeaderValue, header},
     response::Response,
 };
-use futures_util::{StreamExt, TryStreamExt};
 use rules::spreadsheet::neutralise;
 use sqlx::PgPool;
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 use tokio::sync::mpsc;
 
-use super::{model::InterviewStatus, store::ListFilter};
-use crate::evaluation::model::{Decision, StoredRecommendation};
-use crate::ids::{ApplicationId, CompanyId, JobId, UserId};
+use super::store::{self, InterviewRow, ListFilter};
+use crate::ids::CompanyId;
 
 const HEADER: [&str; 11] = [
     "Candidate",
@@ -31,43 +29,27 @@ const HEADER: [&str; 11] = [
     "Decision",
 ];
 
-/// Rows encoded into one chunk of the response.
-const ROWS_PER_CHUNK: usize = 200;
+/// Rows read and encoded into one chunk of the response.
+const ROWS_PER_CHUNK: i64 = 500;
 
-struct ExportRow {
-    candidate_name: String,
-    candidate_email: String,
-    job_title: String,
-    status: InterviewStatus,
-    created_at: OffsetDateTime,
-    completed_at: Option<OffsetDateTime>,
-    expires_at: OffsetDateTime,
-    evaluation_score: Option<i32>,
-    evaluation_recommendation: Option<StoredRecommendation>,
-    team_rating: Option<f64>,
-    decision: Option<Decision>,
-    /// Blind review hides the scores and ratings from the viewer until they rated every answer.
-    rate_first: bool,
-}
-
-impl ExportRow {
-    fn cells(&self) -> [String; 11] {
-        let date = |at: OffsetDateTime| at.format(&Rfc3339).unwrap_or_default();
-        let hidden = self.rate_first;
-        [
-            self.candidate_name.clone(),
-            self.candidate_email.clone(),
-            self.job_title.clone(),
-            self.status.label().to_owned(),
-            date(self.created_at),
-            self.completed_at.map(date).unwrap_or_default(),
-            date(self.expires_at),
-            self.evaluation_score.filter(|_| !hidden).map(|s| s.to_string()).unwrap_or_default(),
-            self.evaluation_recommendation.filter(|_| !hidden).map(|r| r.0.label().to_owned()).unwrap_or_default(),
-            self.team_rating.filter(|_| !hidden).map(|r| format!("{r:.1}")).unwrap_or_default(),
-            self.decision.map(|d| d.label().to_owned()).unwrap_or_default(),
-        ]
-    }
+/// A row's cells, in the order of [`HEADER`].
+fn cells(row: &InterviewRow) -> [String; 11] {
+    let date = |at: OffsetDateTime| at.format(&Rfc3339).unwrap_or_default();
+    // Blind review hides the scores and ratings from the viewer until they rated every answer.
+    let shown = !row.rate_first;
+    [
+        row.candidate_name.clone(),
+        row.candidate_email.clone(),
+        row.job_title.clone(),
+        row.status.label().to_owned(),
+        date(row.created_at),
+        row.completed_at.map(date).unwrap_or_default(),
+        date(row.expires_at),
+        row.evaluation_score.filter(|_| shown).map(|s| s.to_string()).unwrap_or_default(),
+        row.evaluation_recommendation.filter(|_| shown).map(|r| r.0.label().to_owned()).unwrap_or_default(),
+        row.team_rating.filter(|_| shown).map(|r| format!("{r:.1}")).unwrap_or_default(),
+        row.decision.map(|d| d.label().to_owned()).unwrap_or_default(),
+    ]
 }
 
 /// The interviews `filter` selects, in the list's order, as a streamed CSV download named `file_name`.
@@ -94,6 +76,8 @@ pub fn csv_response(pool: PgPool, company_id: CompanyId, filter: ListFilter, fil
 }
 
 /// Writes the header then the rows, a chunk at a time; stops quietly when the client has gone.
+/// The chunks are pages of the list's own statement, read in one snapshot so that an
+/// interview sent meanwhile neither shifts a row into two chunks nor out of the file.
 async fn write_rows(
     pool: &PgPool,
     company_id: CompanyId,
@@ -104,14 +88,19 @@ async fn write_rows(
     if chunks.send(Ok(header)).await.is_err() {
         return Ok(());
     }
-    let mut rows = rows(pool, company_id, filter).chunks(ROWS_PER_CHUNK);
-    while let Some(batch) = rows.next().await {
-        let cells = batch.into_iter().map(|row| row.map(|row| row.cells())).collect::<sqlx::Result<Vec<_>>>()?;
-        if chunks.send(Ok(encode(&cells)?)).await.is_err() {
+    let mut snapshot = pool.begin().await?;
+    sqlx::query!("set transaction isolation level repeatable read, read only").execute(&mut *snapshot).await?;
+    let mut offset = 0;
+    loop {
+        let rows = store::select(&mut *snapshot, company_id, filter, ROWS_PER_CHUNK, offset).await?;
+        if !rows.is_empty() && chunks.send(Ok(encode(&rows.iter().map(cells).collect::<Vec<_>>())?)).await.is_err() {
             return Ok(());
         }
+        if (rows.len() as i64) < ROWS_PER_CHUNK {
+            return Ok(());
+        }
+        offset += ROWS_PER_CHUNK;
     }
-    Ok(())
 }
 
 /// CSV lines of `records`, every cell neutralised.
@@ -121,65 +110,6 @@ fn encode<const N: usize>(records: &[[String; N]]) -> anyhow::Result<Bytes> {
         writer.write_record(record.iter().map(|cell| neutralise(cell).into_owned()))?;
     }
     Ok(Bytes::from(writer.into_inner().map_err(|err| anyhow::anyhow!("writing CSV: {err}"))?))
-}
-
-/// The list's query (same filters and order), every row rather than a page.
-fn rows<'a>(
-    pool: &'a PgPool,
-    company_id: CompanyId,
-    filter: &'a ListFilter,
-) -> impl futures_util::Stream<Item = sqlx::Result<ExportRow>> + 'a {
-    sqlx::query_as!(
-        ExportRow,
-        r#"select c.name as candidate_name, c.email::text as "candidate_email!", j.title as job_title,
-                  i.status as "status: _", i.created_at, i.completed_at, i.expires_at,
-                  done.overall_score as "evaluation_score?", done.recommendation as "evaluation_recommendation?: _",
-                  i.team_rating, d.decision as "decision?: _",
-                  (co.blind_review and ($9 or exists(
-                     select 1 from interview_reviewers r where r.interview_id = i.id and r.user_id = $8))
-                   and (select count(*) from answer_reviews v join answers a on a.id = v.answer_id
-                        where a.interview_id = i.id and v.user_id = $8)
-                     < (select count(*) from answers a where a.interview_id = i.id)) as "rate_first!"
-           from interviews i
-           join companies co on co.id = i.company_id
-           join candidates c on c.id = i.candidate_id
-           join jobs j on j.id = i.job_id
-           left join interview_decisions d on d.interview_id = i.id and d.company_id = i.company_id
-           left join lateral (
-             select e.overall_score, e.recommendation from evaluations e
-             where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done'
-             order by e.created_at desc, e.id desc limit 1) done on true
-           where i.company_id = $1
-             and ($2::interview_status is null or i.status = $2)
-             and ($3::uuid is null or i.job_id = $3)
-             and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
-             and ($5::int4 is null or done.overall_score >= $5)
-             and ($7::uuid is null or i.application_id = $7)
-             and (not $10 or (i.status = 'completed'
-                  and exists(select 1 from interview_reviewers r where r.interview_id = i.id and r.user_id = $8)
-                  and exists(select 1 from evaluations e
-                             where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done')
-                  and (select count(*) from answer_reviews v join answers a on a.id = v.answer_id
-                       where a.interview_id = i.id and v.user_id = $8)
-                    < (select count(*) from answers a where a.interview_id = i.id)))
-           order by case when $6::text = 'score' then done.overall_score end desc nulls last,
-                    case when $6::text = 'score_asc' then done.overall_score end asc nulls last,
-                    case when $6::text = 'rating' then i.team_rating end desc nulls last,
-                    case when $6::text = 'rating_asc' then i.team_rating end asc nulls last,
-                    i.created_at desc, i.id desc"#,
-        company_id as CompanyId,
-        filter.status as Option<InterviewStatus>,
-        filter.job_id as Option<JobId>,
-        filter.candidate.as_deref().map(crate::db::like_pattern),
-        filter.min_score,
-        filter.sort,
-        filter.application_id as Option<ApplicationId>,
-        filter.viewer.user_id as UserId,
-        filter.viewer.is_reviewer,
-        filter.waiting_for_my_review,
-    )
-    .fetch(pool)
-    .map_err(Into::into)
 }
 
 /// The file name of an export made now: `interviews-2026-12-06.csv`.

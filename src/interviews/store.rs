@@ -1,13 +1,13 @@
 //! Reading interviews: the candidates to invite, the Interviews page, one interview and
 //! its timeline. Every change to an interview is the [`lifecycle`](super::lifecycle)'s.
 
-use sqlx::PgPool;
+use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
 
 use super::model::{EventKind, InterviewStatus, TimeAllowance};
 use crate::ids::{ApplicationId, CandidateId, CompanyId, InterviewId, JobId, UserId};
 use crate::{
-    evaluation::model::{EvaluationStatus, StoredRecommendation},
+    evaluation::model::{Decision, EvaluationStatus, StoredRecommendation},
     mail::outbox::EmailStatus,
     pagination::PageNumber,
 };
@@ -110,6 +110,7 @@ pub struct InterviewRow {
     pub created_at: OffsetDateTime,
     pub email_sent_at: Option<OffsetDateTime>,
     pub email_opened_at: Option<OffsetDateTime>,
+    pub completed_at: Option<OffsetDateTime>,
     pub expires_at: OffsetDateTime,
     pub last_email_status: Option<EmailStatus>,
     /// The latest evaluation's state, if any (a task waiting for a worker counts as queued).
@@ -119,72 +120,107 @@ pub struct InterviewRow {
     pub evaluation_recommendation: Option<StoredRecommendation>,
     pub team_rating: Option<f64>,
     pub team_raters: i32,
+    pub decision: Option<Decision>,
     /// Blind review hides the scores and ratings from the viewer until they rated every answer.
     pub rate_first: bool,
+    /// How many interviews the filter selects in all (the same on every row).
+    pub total: i64,
 }
 
+/// One page of the Interviews page, and how many interviews its filter selects in all.
 pub async fn list(
     pool: &PgPool,
     company_id: CompanyId,
     filter: &ListFilter,
     page: PageNumber,
 ) -> sqlx::Result<(Vec<InterviewRow>, i64)> {
-    let pattern = filter.candidate.as_deref().map(crate::db::like_pattern);
-    let rows = sqlx::query_as!(
+    let rows = select(pool, company_id, filter, page.limit(), page.offset()).await?;
+    let total = match rows.first() {
+        Some(row) => row.total,
+        // A page past the last one still says how many there are.
+        None if page.offset() > 0 => select(pool, company_id, filter, 1, 0).await?.first().map_or(0, |row| row.total),
+        None => 0,
+    };
+    Ok((rows, total))
+}
+
+/// The interviews `filter` selects, in its order, `limit` of them from `offset`. The one
+/// statement behind the Interviews page, its count and the CSV exports, so that a filter
+/// is written once.
+pub async fn select<'c>(
+    conn: impl PgExecutor<'c>,
+    company_id: CompanyId,
+    filter: &ListFilter,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<InterviewRow>> {
+    sqlx::query_as!(
         InterviewRow,
-        r#"select i.id, i.status as "status: _", c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
+        // The filter and the order pick the page's ids (and count them all) first, so that
+        // what is only shown is read for the page's rows alone.
+        r#"with page as (
+             select i.id, done.overall_score, done.recommendation, count(*) over () as total,
+                    row_number() over (
+                      order by case when $8::text = 'score' then done.overall_score end desc nulls last,
+                               case when $8::text = 'score_asc' then done.overall_score end asc nulls last,
+                               case when $8::text = 'rating' then i.team_rating end desc nulls last,
+                               case when $8::text = 'rating_asc' then i.team_rating end asc nulls last,
+                               i.created_at desc, i.id desc) as position
+             from interviews i
+             join candidates c on c.id = i.candidate_id
+             left join lateral (
+               select e.overall_score, e.recommendation from evaluations e
+               where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done'
+               order by e.created_at desc, e.id desc limit 1) done on true
+             where i.company_id = $1
+               and ($2::interview_status is null or i.status = $2)
+               and ($3::uuid is null or i.job_id = $3)
+               and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
+               and ($7::int4 is null or done.overall_score >= $7)
+               and ($9::uuid is null or i.application_id = $9)
+               and (not $12 or (i.status = 'completed'
+                    and exists(select 1 from interview_reviewers r where r.interview_id = i.id and r.user_id = $10)
+                    and exists(select 1 from evaluations e
+                               where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done')
+                    and (select count(*) from answer_reviews v join answers a on a.id = v.answer_id
+                         where a.interview_id = i.id and v.user_id = $10)
+                      < (select count(*) from answers a where a.interview_id = i.id)))
+             order by position
+             limit $5 offset $6)
+           select i.id, i.status as "status: _", c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
                   j.title as job_title, v.name as template_name, v.number as version_number,
-                  i.application_id, i.created_at, i.email_sent_at, i.email_opened_at, i.expires_at,
+                  i.application_id, i.created_at, i.email_sent_at, i.email_opened_at, i.completed_at, i.expires_at,
                   (select e.status from emails e where e.interview_id = i.id order by e.created_at desc limit 1)
                     as "last_email_status: _",
                   coalesce(latest.status, case when exists(
                     select 1 from tasks t where t.company_id = i.company_id and t.kind = 'evaluate_interview'
                       and t.payload ->> 'interview_id' = i.id::text and t.status in ('queued', 'running')) then 'queued'::evaluation_status end)
                     as "evaluation_state: _",
-                  done.overall_score as "evaluation_score?", done.recommendation as "evaluation_recommendation?: _",
-                  i.team_rating, i.team_raters,
+                  page.overall_score as "evaluation_score?", page.recommendation as "evaluation_recommendation?: _",
+                  i.team_rating, i.team_raters, d.decision as "decision?: _",
                   (co.blind_review and ($11 or exists(
                      select 1 from interview_reviewers r where r.interview_id = i.id and r.user_id = $10))
                    and (select count(*) from answer_reviews v join answers a on a.id = v.answer_id
                         where a.interview_id = i.id and v.user_id = $10)
-                     < (select count(*) from answers a where a.interview_id = i.id)) as "rate_first!"
-           from interviews i
+                     < (select count(*) from answers a where a.interview_id = i.id)) as "rate_first!",
+                  page.total as "total!"
+           from page
+           join interviews i on i.id = page.id and i.company_id = $1
            join companies co on co.id = i.company_id
            join candidates c on c.id = i.candidate_id
            join jobs j on j.id = i.job_id
            join template_versions v on v.id = i.template_version_id
+           left join interview_decisions d on d.interview_id = i.id and d.company_id = i.company_id
            left join lateral (
              select e.status from evaluations e where e.company_id = i.company_id and e.interview_id = i.id
              order by e.created_at desc, e.id desc limit 1) latest on true
-           left join lateral (
-             select e.overall_score, e.recommendation from evaluations e
-             where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done'
-             order by e.created_at desc, e.id desc limit 1) done on true
-           where i.company_id = $1
-             and ($2::interview_status is null or i.status = $2)
-             and ($3::uuid is null or i.job_id = $3)
-             and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
-             and ($7::int4 is null or done.overall_score >= $7)
-             and ($9::uuid is null or i.application_id = $9)
-             and (not $12 or (i.status = 'completed'
-                  and exists(select 1 from interview_reviewers r where r.interview_id = i.id and r.user_id = $10)
-                  and exists(select 1 from evaluations e
-                             where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done')
-                  and (select count(*) from answer_reviews v join answers a on a.id = v.answer_id
-                       where a.interview_id = i.id and v.user_id = $10)
-                    < (select count(*) from answers a where a.interview_id = i.id)))
-           order by case when $8::text = 'score' then done.overall_score end desc nulls last,
-                    case when $8::text = 'score_asc' then done.overall_score end asc nulls last,
-                    case when $8::text = 'rating' then i.team_rating end desc nulls last,
-                    case when $8::text = 'rating_asc' then i.team_rating end asc nulls last,
-                    i.created_at desc, i.id desc
-           limit $5 offset $6"#,
+           order by page.position"#,
         company_id as CompanyId,
         filter.status as Option<InterviewStatus>,
         filter.job_id as Option<JobId>,
-        pattern,
-        page.limit(),
-        page.offset(),
+        filter.candidate.as_deref().map(crate::db::like_pattern),
+        limit,
+        offset,
         filter.min_score,
         filter.sort,
         filter.application_id as Option<ApplicationId>,
@@ -192,39 +228,8 @@ pub async fn list(
         filter.viewer.is_reviewer,
         filter.waiting_for_my_review,
     )
-    .fetch_all(pool)
-    .await?;
-    let total = sqlx::query_scalar!(
-        r#"select count(*) as "count!" from interviews i join candidates c on c.id = i.candidate_id
-           left join lateral (
-             select e.overall_score from evaluations e
-             where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done'
-             order by e.created_at desc, e.id desc limit 1) done on true
-           where i.company_id = $1
-             and ($2::interview_status is null or i.status = $2)
-             and ($3::uuid is null or i.job_id = $3)
-             and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
-             and ($5::int4 is null or done.overall_score >= $5)
-             and ($6::uuid is null or i.application_id = $6)
-             and (not $8 or (i.status = 'completed'
-                  and exists(select 1 from interview_reviewers r where r.interview_id = i.id and r.user_id = $7)
-                  and exists(select 1 from evaluations e
-                             where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done')
-                  and (select count(*) from answer_reviews v join answers a on a.id = v.answer_id
-                       where a.interview_id = i.id and v.user_id = $7)
-                    < (select count(*) from answers a where a.interview_id = i.id)))"#,
-        company_id as CompanyId,
-        filter.status as Option<InterviewStatus>,
-        filter.job_id as Option<JobId>,
-        pattern,
-        filter.min_score,
-        filter.application_id as Option<ApplicationId>,
-        filter.viewer.user_id as UserId,
-        filter.waiting_for_my_review,
-    )
-    .fetch_one(pool)
-    .await?;
-    Ok((rows, total))
+    .fetch_all(conn)
+    .await
 }
 
 /// An application's interviews, newest first (the first page: an application rarely has
@@ -236,7 +241,8 @@ pub async fn for_application(
     viewer: Viewer,
 ) -> sqlx::Result<Vec<InterviewRow>> {
     let filter = ListFilter { application_id: Some(application_id), ..ListFilter::for_viewer(viewer) };
-    Ok(list(pool, company_id, &filter, PageNumber::default()).await?.0)
+    let first = PageNumber::default();
+    select(pool, company_id, &filter, first.limit(), first.offset()).await
 }
 
 pub struct InterviewDetail {

@@ -244,7 +244,7 @@ pub async fn join(
     match store::join(&state.pool, &invitation, name.as_str(), &hash).await {
         Ok(user_id) => {
             let welcome = format!("Welcome to {}, {}.", invitation.company_name, name.as_str());
-            start_session(&state, &headers, user_id, Flash::success(welcome), "/candidates").await
+            start_session(&state, &headers, user_id, Flash::success(welcome), invitation.role.home()).await
         }
         Err(JoinError::EmailTaken) => {
             errors

@@ -188,25 +188,7 @@ async fn a_candidate_records_resumes_and_completes_and_the_recruiter_plays_the_a
     browser.sign_in(&app, RECRUITER, "Acme Robotics").await;
     browser.goto(&app.url(&format!("/interviews/{interview}"))).await;
     browser.wait_for_text(".page-header .badge", "Completed").await;
-    browser
-        .wait_until("both recordings to load", || async {
-            let loaded = browser
-                .client
-                .execute("return [...document.querySelectorAll('video.answer-video')].filter((v) => v.readyState >= 1 && v.videoWidth > 0).length", vec![])
-                .await?;
-            Ok(loaded == 2)
-        })
-        .await;
-    browser.js("(() => { const v = document.querySelector('video.answer-video'); v.muted = true; v.play(); return true; })()").await;
-    browser
-        .wait_until("the first recording to play", || async {
-            let at = browser
-                .client
-                .execute("return document.querySelector('video.answer-video').currentTime", vec![])
-                .await?;
-            Ok(at.as_f64().unwrap_or(0.0) > 0.2)
-        })
-        .await;
+    browser.play_first_recording(2).await;
 
     // From now on the link shows only the thank-you page.
     browser.goto(&link).await;

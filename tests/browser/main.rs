@@ -4,6 +4,7 @@
 
 mod accessibility;
 mod candidate_interview;
+mod reviewer;
 mod send_interview_modal;
 mod webdriver;
 

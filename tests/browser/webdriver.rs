@@ -151,6 +151,26 @@ impl Browser {
             .unwrap_or_else(|err| panic!("script {expression:?} failed: {err}"))
     }
 
+    /// On an interview's page: waits until its `count` recordings have loaded, then plays
+    /// the first (muted) until it is past its start.
+    pub async fn play_first_recording(&self, count: usize) {
+        self.wait_until("the recordings to load", || async {
+            let loaded = self
+                .client
+                .execute("return [...document.querySelectorAll('video.answer-video')].filter((v) => v.readyState >= 1 && v.videoWidth > 0).length", vec![])
+                .await?;
+            Ok(loaded == count)
+        })
+        .await;
+        self.js("(() => { const v = document.querySelector('video.answer-video'); v.muted = true; v.play(); return true; })()").await;
+        self.wait_until("the first recording to play", || async {
+            let at =
+                self.client.execute("return document.querySelector('video.answer-video').currentTime", vec![]).await?;
+            Ok(at.as_f64().unwrap_or(0.0) > 0.2)
+        })
+        .await;
+    }
+
     /// Polls `ready` until it holds; fails with a description of the page after TIMEOUT.
     pub async fn wait_until<F, Fut>(&self, what: &str, mut ready: F)
     where

@@ -217,6 +217,32 @@ impl TestApp {
         .await
     }
 
+    /// As the candidate whose browser this is, at their link's `path`: answers the fixture
+    /// template's three questions, each opened first: `recording` (WebM) for both video
+    /// questions, then `typed` for the written one.
+    pub async fn answer_fixture_questions(&self, path: &str, version_id: uuid::Uuid, recording: &[u8], typed: &str) {
+        let questions: Vec<uuid::Uuid> =
+            sqlx::query_scalar("select id from version_questions where version_id = $1 order by position")
+                .bind(version_id)
+                .fetch_all(&self.pool)
+                .await
+                .unwrap();
+        for question in &questions[..2] {
+            self.get(&format!("{path}/q?question={question}")).await;
+            let upload = self
+                .client
+                .post(self.url(&format!("{path}/answers/{question}")))
+                .header("content-type", "video/webm")
+                .body(recording.to_vec())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(upload.status(), StatusCode::CREATED);
+        }
+        self.get(&format!("{path}/q?question={}", questions[2])).await;
+        self.post(&format!("{path}/answers/{}", questions[2]), &[("text", typed)]).await;
+    }
+
     pub async fn sign_in(&self, email: &str, password: &str) -> Page {
         self.post("/sign-in", &[("email", email), ("password", password)]).await
     }
@@ -257,6 +283,18 @@ impl TestApp {
 /// A number the database holds, such as `select count(*) from emails`.
 pub async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+/// The interview's answers, in question order.
+pub async fn answers(app: &TestApp, interview: uuid::Uuid) -> Vec<uuid::Uuid> {
+    sqlx::query_scalar(
+        "select a.id from answers a join version_questions q on q.id = a.question_id
+         where a.interview_id = $1 order by q.position",
+    )
+    .bind(interview)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
 }
 
 /// The first link to the app in an email's text.

@@ -253,3 +253,114 @@ async fn ten_thousand_rows_are_previewed_and_imported_in_one_go(pool: PgPool) {
     let page = upload(&app, file.as_bytes()).await;
     assert_eq!(page.text(".form-error"), "This file has more than 10,000 candidates. Split it into smaller files.");
 }
+
+/// `n` candidates of the fixture's job (`Candidate 0001`, …), each sent an interview a
+/// second before the previous one, so that the newest first is `Candidate 0001`.
+async fn many_interviews(app: &TestApp, s: &fixtures::Sendable, n: i32) {
+    sqlx::query(
+        "with c as (
+           insert into candidates (id, company_id, name, email)
+           select gen_random_uuid(), $1, 'Candidate ' || lpad(n::text, 4, '0'), 'c' || n || '@example.com'
+             from generate_series(1, $4) n
+           returning id, name),
+         a as (
+           insert into applications (id, company_id, candidate_id, job_id)
+           select gen_random_uuid(), $1, c.id, $2 from c
+           returning id, candidate_id)
+         insert into interviews (id, company_id, application_id, candidate_id, job_id, template_version_id, status,
+                                 link_nonce, idempotency_key, expires_at, created_at)
+         select gen_random_uuid(), $1, a.id, a.candidate_id, $2, $3, 'pending', decode(md5(a.id::text), 'hex'),
+                gen_random_uuid(), now() + interval '14 days', now() - substring(c.name from 11)::int * interval '1 second'
+           from a join c on c.id = a.candidate_id",
+    )
+    .bind(s.company_id)
+    .bind(s.job_id)
+    .bind(s.version_id)
+    .bind(n)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+#[sqlx::test]
+async fn an_export_longer_than_a_chunk_has_every_interview_once_in_the_pages_order(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = ready(&app).await;
+    many_interviews(&app, &s, 1_201).await;
+
+    let rows = rows_of(&app.get("/interviews/export").await);
+    let expected: Vec<String> = (1..=1_201).map(|n| format!("Candidate {n:04}")).collect();
+    assert_eq!(column(&rows, "Candidate"), expected, "newest first, each once");
+    let rows = rows_of(&app.get("/interviews/export?candidate=candidate%2010").await);
+    assert_eq!(column(&rows, "Candidate"), expected[999..1099], "as filtered");
+
+    let page = app.get("/interviews?page=2").await;
+    assert_eq!(page.text(".pagination p"), "Showing 26–50 of 1,201");
+    assert_eq!(page.text("tbody tr td a[href^='/interviews/']"), "Candidate 0026");
+    let past_the_end = app.get("/interviews?page=999").await;
+    assert_eq!(past_the_end.text(".empty h2"), "This page is past the end of the list");
+    assert_eq!(past_the_end.link(".empty a").as_deref(), Some("/interviews?page=49"), "still counted");
+}
+
+#[sqlx::test]
+async fn a_preview_never_imported_is_deleted_after_a_day_with_its_rows(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    ready(&app).await;
+    let path = |page: &Page| page.url.strip_prefix(&app.base).unwrap().to_owned();
+    let stale = upload(&app, b"name,email\nStale Sam,sam@example.com\n").await;
+    assert_eq!(
+        stale.text(".import-kept"),
+        "This preview is kept for 24 hours. Import it before then, or upload the file again."
+    );
+    let fresh = upload(&app, b"name,email\nFresh Fay,fay@example.com\n").await;
+    let imported = upload(&app, b"name,email\nDone Dan,dan@example.com\n").await;
+    let imported = app.post(&path(&imported), &[("job_id", "")]).await;
+    assert!(imported.texts(".import-kept").is_empty(), "an imported preview is kept");
+    sqlx::query(
+        "update candidate_imports set created_at = now() - interval '25 hours' where file_name = 'candidates.csv'
+                 and id <> $1::uuid",
+    )
+    .bind(path(&fresh).rsplit('/').next().unwrap())
+    .execute(&app.pool)
+    .await
+    .unwrap();
+
+    assert_eq!(hifinity::candidate_import::delete_stale_previews(&app.pool).await.unwrap(), 1);
+    assert_eq!(app.get(&path(&stale)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&path(&fresh)).await.text(".import-row td:nth-child(2)"), "Fresh Fay");
+    assert_eq!(app.get(&path(&imported)).await.text(".import-row td:nth-child(2)"), "Done Dan");
+    assert_eq!(count(&app, "select count(*) from candidate_import_rows where email = 'sam@example.com'").await, 0);
+    assert_eq!(count(&app, "select count(*) from candidate_import_rows").await, 2);
+}
+
+#[sqlx::test]
+async fn an_import_restores_an_archived_candidate_it_adds_to_a_job(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let s = ready(&app).await;
+    let dora = fixtures::candidate(&app.pool, s.company_id, "Dora Archived", "dora@example.com").await;
+    let evan = fixtures::candidate(&app.pool, s.company_id, "Evan Archived", "evan@example.com").await;
+    sqlx::query("update candidates set archived_at = now() where id = any($1)")
+        .bind([dora, evan])
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    // Dora to the chosen job; Evan named with no job, and none chosen for him in the other file.
+    let to_job = upload(&app, b"name,email\nDora Archived,dora@example.com\n").await;
+    let path = to_job.url.strip_prefix(&app.base).unwrap().to_owned();
+    let imported = app.post(&path, &[("job_id", &s.job_id.to_string())]).await;
+    assert_eq!(imported.flash(), "Imported: 0 added, 1 already candidates (linked), 0 skipped.");
+    let no_job = upload(&app, b"name,email\nEvan Archived,evan@example.com\n").await;
+    let path = no_job.url.strip_prefix(&app.base).unwrap().to_owned();
+    app.post(&path, &[("job_id", "")]).await;
+
+    let archived: Vec<String> = sqlx::query_scalar("select name from candidates where archived_at is not null")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(archived, ["Evan Archived"], "Dora restored before being added to the job; Evan, added to none, left");
+    let doras_jobs = count(&app, &format!("select count(*) from applications where candidate_id = '{dora}'")).await;
+    assert_eq!(doras_jobs, 1);
+    let list = app.get("/candidates").await;
+    assert!(list.body.contains("Dora Archived") && !list.body.contains("Evan Archived"), "Dora is back in the list");
+}

@@ -25,31 +25,6 @@ pub fn webm() -> Vec<u8> {
     bytes
 }
 
-/// Answers the fixture template's three questions as `candidate` would, each opened
-/// first: two recordings, then `typed` for the written one.
-pub async fn answer_all(app: &TestApp, candidate: &TestApp, path: &str, version_id: Uuid, typed: &str) {
-    let questions: Vec<Uuid> =
-        sqlx::query_scalar("select id from version_questions where version_id = $1 order by position")
-            .bind(version_id)
-            .fetch_all(&app.pool)
-            .await
-            .unwrap();
-    for question in &questions[..2] {
-        candidate.get(&format!("{path}/q?question={question}")).await;
-        let upload = candidate
-            .client
-            .post(candidate.url(&format!("{path}/answers/{question}")))
-            .header("content-type", "video/webm")
-            .body(webm())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(upload.status(), StatusCode::CREATED);
-    }
-    candidate.get(&format!("{path}/q?question={}", questions[2])).await;
-    candidate.post(&format!("{path}/answers/{}", questions[2]), &[("text", typed)]).await;
-}
-
 /// Ada's interview, its invitation delivered, answered (two recordings and a typed
 /// answer), completed, evaluated, rated and decided with notes. Returns the link's path.
 pub async fn completed(app: &TestApp) -> (Sendable, Uuid, String) {
@@ -58,7 +33,7 @@ pub async fn completed(app: &TestApp) -> (Sendable, Uuid, String) {
     let candidate = app.other_browser();
     candidate.post(&format!("{path}/consent"), &[]).await;
     candidate.post(&format!("{path}/start"), &[]).await;
-    answer_all(app, &candidate, &path, s.version_id, TYPED_ANSWER).await;
+    candidate.answer_fixture_questions(&path, s.version_id, &webm(), TYPED_ANSWER).await;
     candidate.post(&format!("{path}/complete"), &[]).await;
     assert_eq!(evaluate(app, &app.state.config).await, 1);
     let answer: Uuid =

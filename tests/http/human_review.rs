@@ -9,7 +9,7 @@ use sqlx::PgPool;
 
 use crate::{
     consent::invited,
-    erasure::answer_all,
+    erasure::webm,
     support::{TestApp, count},
 };
 
@@ -35,7 +35,7 @@ async fn an_interview_the_candidate_gave_to_a_person_is_never_evaluated_by_ai(po
 
     // The candidate answers and completes: no evaluation is queued.
     candidate.post(&format!("{path}/start"), &[]).await;
-    answer_all(&app, &candidate, &path, s.version_id, "Correctness first.").await;
+    candidate.answer_fixture_questions(&path, s.version_id, &webm(), "Correctness first.").await;
     let done = candidate.post(&format!("{path}/complete"), &[]).await;
     assert_eq!(done.text("h1"), "This interview is already completed");
     assert_eq!(count(&app, "select count(*) from tasks where kind = 'evaluate_interview'").await, 0);

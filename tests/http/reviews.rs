@@ -9,22 +9,10 @@ use uuid::Uuid;
 use crate::{
     evaluation::{evaluate, evaluated_text_interview, make_all_questions_text, queued_good_text_interview, ready},
     fixtures::Sendable,
-    support::{Page, TestApp, count, path_in_message},
+    support::{PASSWORD, Page, TestApp, answers, count, path_in_message},
 };
 
 const REVIEWER: &str = "vic@acme.com";
-
-/// The interview's answers, in question order.
-async fn answers(app: &TestApp, interview: Uuid) -> Vec<Uuid> {
-    sqlx::query_scalar(
-        "select a.id from answers a join version_questions q on q.id = a.question_id
-         where a.interview_id = $1 order by q.position",
-    )
-    .bind(interview)
-    .fetch_all(&app.pool)
-    .await
-    .unwrap()
-}
 
 async fn rate(browser: &TestApp, interview: Uuid, answer: Uuid, rating: i32, note: &str) -> Page {
     let page = browser
@@ -272,4 +260,24 @@ async fn the_interviews_page_sorts_by_team_rating(pool: PgPool) {
     let names = |page: Page| page.texts("tbody td:first-child a");
     assert_eq!(names(admin.get("/interviews?sort=rating").await), ["Grace Hopper", "Ada Lovelace", "Alan Turing"]);
     assert_eq!(names(admin.get("/interviews?sort=rating_asc").await), ["Ada Lovelace", "Grace Hopper", "Alan Turing"]);
+}
+
+#[sqlx::test]
+async fn a_reviewer_starts_on_my_reviews_and_everyone_else_on_candidates(pool: PgPool) {
+    let admin = TestApp::spawn(pool).await;
+    admin.sign_up("Acme Robotics", "riley@acme.com").await;
+    let reviewer = admin.join_team(REVIEWER, "Vic Reviewer", "reviewer").await;
+    let recruiter = admin.join_team("rita@acme.com", "Rita Recruiter", "recruiter").await;
+
+    assert!(reviewer.get("/").await.url.ends_with("/reviews"));
+    assert!(recruiter.get("/").await.url.ends_with("/candidates"));
+    assert!(admin.get("/").await.url.ends_with("/candidates"));
+    let signed_in = admin.other_browser().sign_in(REVIEWER, PASSWORD).await;
+    assert!(signed_in.url.ends_with("/reviews"), "{}", signed_in.url);
+    assert_eq!(signed_in.flash(), "You are signed in.");
+    let to_interviews = admin
+        .other_browser()
+        .post("/sign-in", &[("email", REVIEWER), ("password", PASSWORD), ("next", "/interviews")])
+        .await;
+    assert!(to_interviews.url.ends_with("/interviews"), "the page asked for first");
 }
