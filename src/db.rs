@@ -16,9 +16,10 @@ pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
     PgPoolOptions::new()
         .max_connections(20)
         .acquire_timeout(Duration::from_secs(5))
-        // Checking every connection on every acquire costs a round trip per statement
-        // (a page runs three). Connections in steady use prove themselves; one that sat
-        // idle, across a database restart or a dropped network path, is checked first.
+        // Checking every connection on every acquire costs a round trip per statement,
+        // as much as the statement itself for most pages. Connections in steady use prove
+        // themselves; one that sat idle, across a database restart or a dropped network
+        // path, is checked first.
         .test_before_acquire(false)
         .before_acquire(|conn, meta| {
             Box::pin(async move {
