@@ -7,6 +7,7 @@ use axum::{
     http::{HeaderValue, header},
     response::Response,
 };
+use futures_util::TryStreamExt;
 use rules::spreadsheet::neutralise;
 use sqlx::PgPool;
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
@@ -30,7 +31,7 @@ const HEADER: [&str; 11] = [
 ];
 
 /// Rows read and encoded into one chunk of the response.
-const ROWS_PER_CHUNK: i64 = 500;
+const ROWS_PER_CHUNK: usize = 500;
 
 /// A row's cells, in the order of [`HEADER`].
 fn cells(row: &InterviewRow) -> [String; 11] {
@@ -76,8 +77,9 @@ pub fn csv_response(pool: PgPool, company_id: CompanyId, filter: ListFilter, fil
 }
 
 /// Writes the header then the rows, a chunk at a time; stops quietly when the client has gone.
-/// The chunks are pages of the list's own statement, read in one snapshot so that an
-/// interview sent meanwhile neither shifts a row into two chunks nor out of the file.
+/// The rows come from one run of the list's own statement, streamed as the database sends
+/// them: one snapshot, so an interview sent meanwhile is neither in the file twice nor
+/// half in it.
 async fn write_rows(
     pool: &PgPool,
     company_id: CompanyId,
@@ -88,19 +90,13 @@ async fn write_rows(
     if chunks.send(Ok(header)).await.is_err() {
         return Ok(());
     }
-    let mut snapshot = pool.begin().await?;
-    sqlx::query!("set transaction isolation level repeatable read, read only").execute(&mut *snapshot).await?;
-    let mut offset = 0;
-    loop {
-        let rows = store::select(&mut *snapshot, company_id, filter, ROWS_PER_CHUNK, offset).await?;
-        if !rows.is_empty() && chunks.send(Ok(encode(&rows.iter().map(cells).collect::<Vec<_>>())?)).await.is_err() {
+    let mut rows = store::select(pool, company_id, filter, None, 0).try_chunks(ROWS_PER_CHUNK);
+    while let Some(chunk) = rows.try_next().await.map_err(|err| err.1)? {
+        if chunks.send(Ok(encode(&chunk.iter().map(cells).collect::<Vec<_>>())?)).await.is_err() {
             return Ok(());
         }
-        if (rows.len() as i64) < ROWS_PER_CHUNK {
-            return Ok(());
-        }
-        offset += ROWS_PER_CHUNK;
     }
+    Ok(())
 }
 
 /// CSV lines of `records`, every cell neutralised.

@@ -1,6 +1,7 @@
 //! Reading interviews: the candidates to invite, the Interviews page, one interview and
 //! its timeline. Every change to an interview is the [`lifecycle`](super::lifecycle)'s.
 
+use futures_util::{TryStreamExt, stream::BoxStream};
 use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
 
@@ -134,26 +135,30 @@ pub async fn list(
     filter: &ListFilter,
     page: PageNumber,
 ) -> sqlx::Result<(Vec<InterviewRow>, i64)> {
-    let rows = select(pool, company_id, filter, page.limit(), page.offset()).await?;
+    let rows: Vec<InterviewRow> =
+        select(pool, company_id, filter, Some(page.limit()), page.offset()).try_collect().await?;
     let total = match rows.first() {
         Some(row) => row.total,
         // A page past the last one still says how many there are.
-        None if page.offset() > 0 => select(pool, company_id, filter, 1, 0).await?.first().map_or(0, |row| row.total),
+        None if page.offset() > 0 => {
+            select(pool, company_id, filter, Some(1), 0).try_next().await?.map_or(0, |row| row.total)
+        }
         None => 0,
     };
     Ok((rows, total))
 }
 
-/// The interviews `filter` selects, in its order, `limit` of them from `offset`. The one
-/// statement behind the Interviews page, its count and the CSV exports, so that a filter
-/// is written once.
-pub async fn select<'c>(
-    conn: impl PgExecutor<'c>,
+/// The interviews `filter` selects, in its order, `limit` of them (all with `None`) from
+/// `offset`, as the database sends them. The one statement behind the Interviews page,
+/// its count and the CSV exports, so that a filter is written once; an export reads it
+/// once, however many rows it streams.
+pub fn select<'c>(
+    conn: impl PgExecutor<'c> + 'c,
     company_id: CompanyId,
     filter: &ListFilter,
-    limit: i64,
+    limit: Option<i64>,
     offset: i64,
-) -> sqlx::Result<Vec<InterviewRow>> {
+) -> BoxStream<'c, sqlx::Result<InterviewRow>> {
     sqlx::query_as!(
         InterviewRow,
         // The filter and the order pick the page's ids (and count them all) first, so that
@@ -230,8 +235,7 @@ pub async fn select<'c>(
         filter.viewer.is_reviewer,
         filter.waiting_for_my_review,
     )
-    .fetch_all(conn)
-    .await
+    .fetch(conn)
 }
 
 /// An application's interviews, newest first (the first page: an application rarely has
@@ -244,7 +248,7 @@ pub async fn for_application(
 ) -> sqlx::Result<Vec<InterviewRow>> {
     let filter = ListFilter { application_id: Some(application_id), ..ListFilter::for_viewer(viewer) };
     let first = PageNumber::default();
-    select(pool, company_id, &filter, first.limit(), first.offset()).await
+    select(pool, company_id, &filter, Some(first.limit()), first.offset()).try_collect().await
 }
 
 pub struct InterviewDetail {
