@@ -32,6 +32,7 @@
 //!   an API key or claimed work. And one id type per kind of record (`CandidateId`, `InterviewId`, …).
 //! - [`forms`]: per-field error messages, idempotency keys, safe return paths.
 //! - [`dates`]: "2 days ago" rendering.
+//! - [`counts`]: the running totals of interviews and applications behind their lists, folded by housekeeping.
 //! - [`db`]: the pool and migrations.
 //! - [`workers`]: starts the background work: the delivery and evaluation workers, housekeeping.
 //! - [`pagination`]: page numbers and links for list pages.
@@ -62,6 +63,7 @@ pub mod candidate_import;
 pub mod candidate_portal;
 pub mod candidates;
 pub mod config;
+pub mod counts;
 pub mod dashboard;
 pub mod dates;
 pub mod db;

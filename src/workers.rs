@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use tokio::{sync::watch, task::JoinSet};
 
-use crate::{auth, candidate_import, evaluation, interviews, mail, privacy, state::AppState, storage, webhooks};
+use crate::{
+    auth, candidate_import, counts, evaluation, interviews, mail, privacy, state::AppState, storage, webhooks,
+};
 
 /// Starts every worker; they stop when `shutdown` turns true.
 pub fn spawn_all(state: &AppState, shutdown: watch::Receiver<bool>) -> anyhow::Result<JoinSet<()>> {
@@ -42,7 +44,8 @@ pub async fn privacy_housekeeping(state: &AppState) {
 /// Every `HOUSEKEEPING_SECS` (a minute by default): expires interviews past their deadline, queues due reminders, deletes
 /// expired sessions, ended sign-in throttling windows and ended sign-up hours, carries out due erasures, applies
 /// retention, aborts uploads left unfinished for an hour, forgets the API's idempotency keys after
-/// a day and deletes candidate import previews never imported within a day.
+/// a day, folds the running totals of interviews and applications, and deletes candidate import
+/// previews never imported within a day.
 async fn housekeeping(state: AppState, mut shutdown: watch::Receiver<bool>) {
     loop {
         let expired = interviews::lifecycle::expire_overdue(&state.pool).await;
@@ -73,6 +76,11 @@ async fn housekeeping(state: AppState, mut shutdown: watch::Receiver<bool>) {
             Ok(0) => {}
             Ok(forgotten) => tracing::info!(forgotten, "housekeeping: API idempotency keys older than a day deleted"),
             Err(err) => tracing::warn!(error = ?err, "housekeeping: idempotency keys not deleted; will retry"),
+        }
+        match counts::fold(&state.pool).await {
+            Ok(0) => {}
+            Ok(folded) => tracing::debug!(folded, "housekeeping: interview and application counts folded"),
+            Err(err) => tracing::warn!(error = ?err, "housekeeping: counts not folded; will retry"),
         }
         match candidate_import::delete_stale_previews(&state.pool).await {
             Ok(0) => {}

@@ -183,19 +183,32 @@ pub async fn list(
     filter: &ListFilter,
     page: PageNumber,
 ) -> sqlx::Result<(Vec<ApplicationRow>, i64)> {
+    // Planned for each request's values, so the unused filters drop out: the page walks
+    // an index newest first and stops after its rows, and without a search the total is
+    // the sum of a few `application_counts` rows; a search counts its matches.
     let matches = sqlx::query!(
-        r#"select a.id, a.stage as "stage: Stage", a.created_at, c.id as candidate_id, c.name as candidate_name,
+        r#"with filtered as not materialized (
+             select a.id, a.created_at
+             from applications a
+             where a.company_id = $1
+               and ($2::uuid is null or a.job_id = $2)
+               and ($3::application_stage is null or a.stage = $3)
+               and ($4::text is null or exists(select 1 from candidates c
+                                               where c.id = a.candidate_id and (c.name ilike $4 or c.email::text ilike $4)))),
+           total as (
+             select case when $4::text is null
+                         then (select coalesce(sum(n.applications), 0)::int8 from application_counts n
+                               where n.company_id = $1 and ($2::uuid is null or n.job_id = $2)
+                                 and ($3::application_stage is null or n.stage = $3))
+                         else (select count(*) from filtered) end as n)
+           select a.id, a.stage as "stage: Stage", a.created_at, c.id as candidate_id, c.name as candidate_name,
                   c.email::text as "candidate_email!", j.id as job_id, j.title as job_title,
-                  count(*) over () as "total!"
-           from applications a
+                  (select n from total) as "total!"
+           from (select id, created_at from filtered order by created_at desc, id desc limit $5 offset $6) page
+           join applications a on a.id = page.id and a.company_id = $1
            join candidates c on c.id = a.candidate_id
            join jobs j on j.id = a.job_id
-           where a.company_id = $1
-             and ($2::uuid is null or a.job_id = $2)
-             and ($3::application_stage is null or a.stage = $3)
-             and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
-           order by a.created_at desc, a.id desc
-           limit $5 offset $6"#,
+           order by page.created_at desc, page.id desc"#,
         company_id as CompanyId,
         filter.job_id as Option<JobId>,
         filter.stage as Option<Stage>,
@@ -208,6 +221,7 @@ pub async fn list(
     let total = match matches.first() {
         Some(first) => first.total,
         None if page.offset() == 0 => 0,
+        // A page past the end has no rows to carry the total.
         None => {
             sqlx::query_scalar!(
                 r#"select count(*) as "total!"

@@ -124,8 +124,6 @@ pub struct InterviewRow {
     pub decision: Option<Decision>,
     /// Blind review hides the scores and ratings from the viewer until they rated every answer.
     pub rate_first: bool,
-    /// How many interviews the filter selects in all (the same on every row).
-    pub total: i64,
 }
 
 /// One page of the Interviews page, and how many interviews its filter selects in all.
@@ -135,66 +133,100 @@ pub async fn list(
     filter: &ListFilter,
     page: PageNumber,
 ) -> sqlx::Result<(Vec<InterviewRow>, i64)> {
-    let rows: Vec<InterviewRow> =
+    let selected: Vec<Selected> =
         select(pool, company_id, filter, Some(page.limit()), page.offset()).try_collect().await?;
-    let total = match rows.first() {
-        Some(row) => row.total,
+    let total = match selected.first() {
+        Some(first) => first.total,
         // A page past the last one still says how many there are.
         None if page.offset() > 0 => {
-            select(pool, company_id, filter, Some(1), 0).try_next().await?.map_or(0, |row| row.total)
+            select(pool, company_id, filter, Some(1), 0).try_next().await?.map_or(0, |first| first.total)
         }
         None => 0,
     };
-    Ok((rows, total))
+    let ids: Vec<InterviewId> = selected.into_iter().map(|s| s.id).collect();
+    Ok((rows(pool, company_id, &ids, filter.viewer).await?, total))
+}
+
+/// An interview the filter selects, and how many it selects in all (the same on every row).
+pub struct Selected {
+    pub id: InterviewId,
+    pub total: i64,
 }
 
 /// The interviews `filter` selects, in its order, `limit` of them (all with `None`) from
-/// `offset`, as the database sends them. The one statement behind the Interviews page,
-/// its count and the CSV exports, so that a filter is written once; an export reads it
-/// once, however many rows it streams.
+/// `offset`, as the database sends them: the one statement behind the Interviews page, its
+/// count and the CSV exports, so that a filter is written once. [`rows`] reads what is shown.
+///
+/// Postgres plans it for each request's values, so the orders and filters not asked for
+/// drop out: the page walks an index in its order and stops after its rows, and a filter
+/// of status and job alone is counted from `interview_counts`' running totals (other
+/// filters count their matches).
 pub fn select<'c>(
     conn: impl PgExecutor<'c> + 'c,
     company_id: CompanyId,
     filter: &ListFilter,
     limit: Option<i64>,
     offset: i64,
-) -> BoxStream<'c, sqlx::Result<InterviewRow>> {
+) -> BoxStream<'c, sqlx::Result<Selected>> {
     sqlx::query_as!(
-        InterviewRow,
-        // The filter and the order pick the page's ids (and count them all) first, so that
-        // what is only shown is read for the page's rows alone.
-        r#"with page as (
-             select i.id, done.overall_score, done.recommendation, count(*) over () as total,
-                    row_number() over (
-                      order by case when $8::text = 'score' then done.overall_score end desc nulls last,
-                               case when $8::text = 'score_asc' then done.overall_score end asc nulls last,
-                               case when $8::text = 'rating' then i.team_rating end desc nulls last,
-                               case when $8::text = 'rating_asc' then i.team_rating end asc nulls last,
-                               i.created_at desc, i.id desc) as position
+        Selected,
+        r#"with filtered as not materialized (
+             select i.id, i.created_at, i.evaluation_score, i.team_rating
              from interviews i
-             join candidates c on c.id = i.candidate_id
-             -- Every interview's latest finished run, in one pass over the company's runs
-             -- (a probe per interview took three times as long at 100,000 interviews).
-             left join (
-               select distinct on (e.interview_id) e.interview_id, e.overall_score, e.recommendation
-               from evaluations e where e.company_id = $1 and e.status = 'done'
-               order by e.interview_id, e.created_at desc, e.id desc) done on done.interview_id = i.id
              where i.company_id = $1
                and ($2::interview_status is null or i.status = $2)
                and ($3::uuid is null or i.job_id = $3)
-               and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)
-               and ($7::int4 is null or done.overall_score >= $7)
+               and ($4::text is null or exists(select 1 from candidates c
+                                               where c.id = i.candidate_id and (c.name ilike $4 or c.email::text ilike $4)))
+               and ($7::int4 is null or i.evaluation_score >= $7)
                and ($9::uuid is null or i.application_id = $9)
-               and (not $12 or (i.status = 'completed'
+               and (not $11 or (i.status = 'completed'
                     and exists(select 1 from interview_reviewers r where r.interview_id = i.id and r.user_id = $10)
                     and exists(select 1 from evaluations e
                                where e.company_id = i.company_id and e.interview_id = i.id and e.status = 'done')
                     and (select count(*) from answer_reviews v join answers a on a.id = v.answer_id
                          where a.interview_id = i.id and v.user_id = $10)
-                      < (select count(*) from answers a where a.interview_id = i.id)))
-             order by position
-             limit $5 offset $6)
-           select i.id, i.status as "status: _", c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
+                      < (select count(*) from answers a where a.interview_id = i.id)))),
+           total as (
+             select case when $4::text is null and $7::int4 is null and $9::uuid is null and not $11
+                         then (select coalesce(sum(n.interviews), 0)::int8 from interview_counts n
+                               where n.company_id = $1 and ($2::interview_status is null or n.status = $2)
+                                 and ($3::uuid is null or n.job_id = $3))
+                         else (select count(*) from filtered) end as n)
+           select id as "id: InterviewId", (select n from total) as "total!"
+           from filtered
+           order by case when $8::text = 'score' then evaluation_score end desc nulls last,
+                    case when $8::text = 'score_asc' then evaluation_score end asc nulls last,
+                    case when $8::text = 'rating' then team_rating end desc nulls last,
+                    case when $8::text = 'rating_asc' then team_rating end asc nulls last,
+                    created_at desc, id desc
+           limit $5 offset $6"#,
+        company_id as CompanyId,
+        filter.status as Option<InterviewStatus>,
+        filter.job_id as Option<JobId>,
+        filter.candidate.as_deref().map(crate::db::like_pattern),
+        limit,
+        offset,
+        filter.min_score,
+        filter.sort,
+        filter.application_id as Option<ApplicationId>,
+        filter.viewer.user_id as UserId,
+        filter.waiting_for_my_review,
+    )
+    .fetch(conn)
+}
+
+/// The rows shown for `ids`, in their order; ids of other companies' interviews are left out.
+/// Its plan does not depend on the filter, so Postgres plans it once per connection.
+pub async fn rows<'c>(
+    conn: impl PgExecutor<'c>,
+    company_id: CompanyId,
+    ids: &[InterviewId],
+    viewer: Viewer,
+) -> sqlx::Result<Vec<InterviewRow>> {
+    sqlx::query_as!(
+        InterviewRow,
+        r#"select i.id, i.status as "status: _", c.id as candidate_id, c.name as candidate_name, c.email::text as "candidate_email!",
                   j.title as job_title, v.name as template_name, v.number as version_number,
                   i.application_id, i.created_at, i.email_sent_at, i.email_opened_at, i.completed_at, i.expires_at,
                   (select e.status from emails e where e.interview_id = i.id order by e.created_at desc limit 1)
@@ -203,15 +235,14 @@ pub fn select<'c>(
                     select 1 from tasks t where t.company_id = i.company_id and t.kind = 'evaluate_interview'
                       and t.payload ->> 'interview_id' = i.id::text and t.status in ('queued', 'running')) then 'queued'::evaluation_status end)
                     as "evaluation_state: _",
-                  page.overall_score as "evaluation_score?", page.recommendation as "evaluation_recommendation?: _",
+                  i.evaluation_score, i.evaluation_recommendation as "evaluation_recommendation: _",
                   i.team_rating, i.team_raters, d.decision as "decision?: _",
-                  (co.blind_review and ($11 or exists(
-                     select 1 from interview_reviewers r where r.interview_id = i.id and r.user_id = $10))
+                  (co.blind_review and ($4 or exists(
+                     select 1 from interview_reviewers r where r.interview_id = i.id and r.user_id = $3))
                    and (select count(*) from answer_reviews v join answers a on a.id = v.answer_id
-                        where a.interview_id = i.id and v.user_id = $10)
-                     < (select count(*) from answers a where a.interview_id = i.id)) as "rate_first!",
-                  page.total as "total!"
-           from page
+                        where a.interview_id = i.id and v.user_id = $3)
+                     < (select count(*) from answers a where a.interview_id = i.id)) as "rate_first!"
+           from unnest($2::uuid[]) with ordinality as page (id, position)
            join interviews i on i.id = page.id and i.company_id = $1
            join companies co on co.id = i.company_id
            join candidates c on c.id = i.candidate_id
@@ -223,19 +254,12 @@ pub fn select<'c>(
              order by e.created_at desc, e.id desc limit 1) latest on true
            order by page.position"#,
         company_id as CompanyId,
-        filter.status as Option<InterviewStatus>,
-        filter.job_id as Option<JobId>,
-        filter.candidate.as_deref().map(crate::db::like_pattern),
-        limit,
-        offset,
-        filter.min_score,
-        filter.sort,
-        filter.application_id as Option<ApplicationId>,
-        filter.viewer.user_id as UserId,
-        filter.viewer.is_reviewer,
-        filter.waiting_for_my_review,
+        ids as &[InterviewId],
+        viewer.user_id as UserId,
+        viewer.is_reviewer,
     )
-    .fetch(conn)
+    .fetch_all(conn)
+    .await
 }
 
 /// An application's interviews, newest first (the first page: an application rarely has
@@ -247,8 +271,7 @@ pub async fn for_application(
     viewer: Viewer,
 ) -> sqlx::Result<Vec<InterviewRow>> {
     let filter = ListFilter { application_id: Some(application_id), ..ListFilter::for_viewer(viewer) };
-    let first = PageNumber::default();
-    select(pool, company_id, &filter, Some(first.limit()), first.offset()).try_collect().await
+    Ok(list(pool, company_id, &filter, PageNumber::default()).await?.0)
 }
 
 pub struct InterviewDetail {

@@ -26,6 +26,7 @@ mod interview_templates;
 mod interviews;
 mod jobs;
 mod lifecycle;
+mod list_totals;
 mod new_link;
 mod outbox;
 mod practice;
