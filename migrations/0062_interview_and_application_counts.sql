@@ -87,8 +87,11 @@ select company_id, job_id, status, count(*) from interviews group by 1, 2, 3;
 insert into application_counts (company_id, job_id, stage, applications)
 select company_id, job_id, stage, count(*) from applications group by 1, 2, 3;
 
+-- Rows added or deleted are counted per statement (a bulk insert adds one row per group).
 -- Rows deleted because their job or company is being deleted leave no counts behind
--- (those went with the job).
+-- (those went with the job). A row moved to another status, stage or job is counted by
+-- a row trigger whose condition Postgres tests without calling it, so the many updates
+-- that change neither (an email sent, a link opened) cost nothing here.
 create function interview_counts_add() returns trigger language plpgsql as $$
 begin
     if tg_op = 'INSERT' then
@@ -99,15 +102,6 @@ begin
         select o.company_id, o.job_id, o.status, -count(*) from old_rows o
         where exists (select 1 from jobs j where j.company_id = o.company_id and j.id = o.job_id)
         group by 1, 2, 3;
-    else
-        insert into interview_counts (company_id, job_id, status, interviews)
-        select company_id, job_id, status, sum(delta) from (
-            select company_id, job_id, status, -1 as delta from old_rows
-            union all
-            select company_id, job_id, status, 1 from new_rows
-        ) changes
-        group by 1, 2, 3
-        having sum(delta) <> 0;
     end if;
     return null;
 end $$;
@@ -115,12 +109,19 @@ end $$;
 create trigger interview_counts_insert after insert on interviews
     referencing new table as new_rows
     for each statement execute function interview_counts_add();
-create trigger interview_counts_update after update on interviews
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function interview_counts_add();
 create trigger interview_counts_delete after delete on interviews
     referencing old table as old_rows
     for each statement execute function interview_counts_add();
+
+create function interview_counts_move() returns trigger language plpgsql as $$
+begin
+    insert into interview_counts (company_id, job_id, status, interviews)
+    values (old.company_id, old.job_id, old.status, -1), (new.company_id, new.job_id, new.status, 1);
+    return null;
+end $$;
+create trigger interview_counts_update after update of status, job_id on interviews
+    for each row when (old.status is distinct from new.status or old.job_id is distinct from new.job_id)
+    execute function interview_counts_move();
 
 create function application_counts_add() returns trigger language plpgsql as $$
 begin
@@ -132,15 +133,6 @@ begin
         select o.company_id, o.job_id, o.stage, -count(*) from old_rows o
         where exists (select 1 from jobs j where j.company_id = o.company_id and j.id = o.job_id)
         group by 1, 2, 3;
-    else
-        insert into application_counts (company_id, job_id, stage, applications)
-        select company_id, job_id, stage, sum(delta) from (
-            select company_id, job_id, stage, -1 as delta from old_rows
-            union all
-            select company_id, job_id, stage, 1 from new_rows
-        ) changes
-        group by 1, 2, 3
-        having sum(delta) <> 0;
     end if;
     return null;
 end $$;
@@ -148,12 +140,19 @@ end $$;
 create trigger application_counts_insert after insert on applications
     referencing new table as new_rows
     for each statement execute function application_counts_add();
-create trigger application_counts_update after update on applications
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function application_counts_add();
 create trigger application_counts_delete after delete on applications
     referencing old table as old_rows
     for each statement execute function application_counts_add();
+
+create function application_counts_move() returns trigger language plpgsql as $$
+begin
+    insert into application_counts (company_id, job_id, stage, applications)
+    values (old.company_id, old.job_id, old.stage, -1), (new.company_id, new.job_id, new.stage, 1);
+    return null;
+end $$;
+create trigger application_counts_update after update of stage, job_id on applications
+    for each row when (old.stage is distinct from new.stage or old.job_id is distinct from new.job_id)
+    execute function application_counts_move();
 
 -- The Applications list's filters, read from an index in the list's order (the
 -- Interviews page's job filter reads the Dashboard's index backwards).
