@@ -176,6 +176,35 @@ pub struct ListFilter {
     pub pattern: Option<String>,
 }
 
+/// A row of the list with how many match in all, which every row carries so that a page
+/// and its total take one round trip.
+struct Listed {
+    id: ApplicationId,
+    stage: Stage,
+    created_at: OffsetDateTime,
+    candidate_id: CandidateId,
+    candidate_name: String,
+    candidate_email: String,
+    job_id: JobId,
+    job_title: String,
+    total: i64,
+}
+
+impl From<Listed> for ApplicationRow {
+    fn from(row: Listed) -> Self {
+        Self {
+            id: row.id,
+            stage: row.stage,
+            created_at: row.created_at,
+            candidate_id: row.candidate_id,
+            candidate_name: row.candidate_name,
+            candidate_email: row.candidate_email,
+            job_id: row.job_id,
+            job_title: row.job_title,
+        }
+    }
+}
+
 /// One page of applications, newest first, and how many match in all.
 pub async fn list(
     pool: &PgPool,
@@ -183,10 +212,31 @@ pub async fn list(
     filter: &ListFilter,
     page: PageNumber,
 ) -> sqlx::Result<(Vec<ApplicationRow>, i64)> {
-    // Planned for each request's values, so the unused filters drop out: the page walks
-    // an index newest first and stops after its rows, and without a search the total is
-    // the sum of a few `application_counts` rows; a search counts its matches.
-    let matches = sqlx::query!(
+    let listed = select(pool, company_id, filter, page.limit(), page.offset()).await?;
+    let total = match listed.first() {
+        Some(first) => first.total,
+        // A page past the last one still says how many there are.
+        None if page.offset() > 0 => {
+            select(pool, company_id, filter, 1, 0).await?.first().map_or(0, |first| first.total)
+        }
+        None => 0,
+    };
+    Ok((listed.into_iter().map(ApplicationRow::from).collect(), total))
+}
+
+/// `limit` applications from `offset`, newest first. Planned for each request's values, so
+/// the unused filters drop out: the page walks an index newest first and stops after its
+/// rows, and without a search the total is the sum of a few `application_counts` rows; a
+/// search counts its matches.
+async fn select(
+    pool: &PgPool,
+    company_id: CompanyId,
+    filter: &ListFilter,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<Listed>> {
+    sqlx::query_as!(
+        Listed,
         r#"with filtered as not materialized (
              select a.id, a.created_at
              from applications a
@@ -213,46 +263,11 @@ pub async fn list(
         filter.job_id as Option<JobId>,
         filter.stage as Option<Stage>,
         filter.pattern,
-        page.limit(),
-        page.offset(),
+        limit,
+        offset,
     )
     .fetch_all(pool)
-    .await?;
-    let total = match matches.first() {
-        Some(first) => first.total,
-        None if page.offset() == 0 => 0,
-        // A page past the end has no rows to carry the total.
-        None => {
-            sqlx::query_scalar!(
-                r#"select count(*) as "total!"
-               from applications a join candidates c on c.id = a.candidate_id
-               where a.company_id = $1
-                 and ($2::uuid is null or a.job_id = $2)
-                 and ($3::application_stage is null or a.stage = $3)
-                 and ($4::text is null or c.name ilike $4 or c.email::text ilike $4)"#,
-                company_id as CompanyId,
-                filter.job_id as Option<JobId>,
-                filter.stage as Option<Stage>,
-                filter.pattern,
-            )
-            .fetch_one(pool)
-            .await?
-        }
-    };
-    let rows = matches
-        .into_iter()
-        .map(|m| ApplicationRow {
-            id: m.id.into(),
-            stage: m.stage,
-            created_at: m.created_at,
-            candidate_id: m.candidate_id.into(),
-            candidate_name: m.candidate_name,
-            candidate_email: m.candidate_email,
-            job_id: m.job_id.into(),
-            job_title: m.job_title,
-        })
-        .collect();
-    Ok((rows, total))
+    .await
 }
 
 pub struct Application {

@@ -90,6 +90,11 @@ async fn totals_follow_sends_moves_and_erasure_and_folding_keeps_them(pool: PgPo
         ("/applications?stage=screening&job={job}", "Showing 1–1 of 1"),
     ];
     check(&app, s.job_id, &expected).await;
+    for list in ["interviews", "applications"] {
+        let past_the_end = app.get(&format!("/{list}?page=9")).await;
+        assert_eq!(past_the_end.text(".empty h2"), "This page is past the end of the list");
+        assert_eq!(past_the_end.link(".empty a"), Some(format!("/{list}?page=1")), "still counted");
+    }
     assert_eq!(mismatches(&app).await, Vec::<String>::new());
     assert!(count(&app, "select count(*) from interview_counts").await > 3, "the changes are appended");
 
