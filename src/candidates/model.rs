@@ -167,8 +167,11 @@ pub enum Search {
 }
 
 impl Search {
+    /// Control characters (a pasted line break) are dropped: no name or email holds one,
+    /// and the stored search text separates name from email with one.
     pub fn parse(raw: Option<&str>) -> Self {
-        let term = raw.unwrap_or("").trim();
+        let cleaned: String = raw.unwrap_or("").chars().filter(|c| !c.is_control()).collect();
+        let term = cleaned.trim();
         match term.chars().count() {
             0 => Self::None,
             n if n < MIN_SEARCH_CHARS => Self::TooShort(term.to_owned()),
@@ -212,6 +215,7 @@ mod tests {
         assert_eq!(Search::parse(Some(" ")), Search::None);
         assert_eq!(Search::parse(Some("a")), Search::TooShort("a".into()));
         assert_eq!(Search::parse(Some(" An ")).pattern().as_deref(), Some("%An%"));
+        assert_eq!(Search::parse(Some("ann\nlee")).pattern().as_deref(), Some("%annlee%"), "no line break");
         // Typed wildcards match themselves: "50%" finds "50%", not "500"; "%_" is not everyone.
         assert_eq!(Search::parse(Some("50%")).pattern().as_deref(), Some(r"%50\%%"));
         assert_eq!(Search::parse(Some("a_b")).pattern().as_deref(), Some(r"%a\_b%"));
