@@ -187,7 +187,13 @@ impl Search {
         }
     }
 
-    /// The ILIKE pattern, with the user's `%`, `_` and `\` matched literally.
+    /// A full name, an address or a number: a term that names few people.
+    pub fn looks_specific(&self) -> bool {
+        matches!(self, Self::Term(term) if term.chars().any(|c| c.is_whitespace() || c == '@' || c.is_ascii_digit()))
+    }
+
+    /// The LIKE pattern, with the user's `%`, `_` and `\` matched literally; the store
+    /// lowercases it to match the lowercased name and email.
     pub fn pattern(&self) -> Option<String> {
         match self {
             Self::Term(term) => Some(crate::db::like_pattern(term)),
@@ -221,6 +227,16 @@ mod tests {
         assert_eq!(Search::parse(Some("a_b")).pattern().as_deref(), Some(r"%a\_b%"));
         assert_eq!(Search::parse(Some(r"a\b")).pattern().as_deref(), Some(r"%a\\b%"));
         assert_eq!(Search::parse(Some("%_")).pattern().as_deref(), Some(r"%\%\_%"));
+    }
+
+    #[test]
+    fn names_addresses_and_numbers_look_specific() {
+        for term in ["ava smith", "ava@example", "555 01", "c2999"] {
+            assert!(Search::parse(Some(term)).looks_specific(), "{term}");
+        }
+        for term in ["nguyen", "example.com", ""] {
+            assert!(!Search::parse(Some(term)).looks_specific(), "{term}");
+        }
     }
 
     #[test]

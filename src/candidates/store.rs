@@ -2,7 +2,7 @@
 //!
 //! The list uses two static statements rather than one with an optional search: a
 //! prepared statement may be planned once for every parameter value (a generic plan),
-//! and `($n is null or name ilike $n)` would then never use the trigram indexes.
+//! and `($n is null or search_text like $n)` would then never use the trigram index.
 
 use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
@@ -70,6 +70,14 @@ pub async fn list(
     let status = filter.status();
     let pattern = search.pattern();
     if let Some(pattern) = pattern.as_deref().filter(|_| !archived) {
+        // A full name, an address or a number names few people: their matches are
+        // collected from the trigram index, unless there turn out to be many.
+        if search.looks_specific() {
+            let listed = by_trigrams(pool, company_id, filter, pattern, page, FEW_MATCHES).await?;
+            if listed.first().is_none_or(|first| first.total < FEW_MATCHES) {
+                return counted(pool, company_id, filter, Some(pattern), page, listed).await;
+            }
+        }
         if let Some(found) = search_newest(pool, company_id, status, pattern, page).await? {
             return Ok(found);
         }
@@ -175,43 +183,70 @@ pub async fn list(
             .fetch_all(pool)
             .await?
         }
-        // A rare term, or the archived: every match is collected from the trigram index
-        // and read anyway to sort them, so the window count is nearly free.
-        // `materialized` keeps the planner from walking the newest-first index and
-        // testing every candidate against the pattern (100 ms at 100,000 candidates)
-        // instead of collecting the matches from the trigram index (a few ms).
-        Some(pattern) => {
-            sqlx::query_as!(
-                Listed,
-                r#"with matches as materialized (
-                       select id, name, email::text as email, status, last_activity_at, created_at
-                       from candidates
-                       where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
-                         and search_text like lower($4)
-                   )
-                   select id as "id!", name as "name!", email as "email!", status as "status!: CandidateStatus",
-                          last_activity_at as "last_activity_at!", created_at as "created_at!", count(*) over () as "total!"
-                   from matches
-                   order by created_at desc, id desc
-                   limit $5 offset $6"#,
-                company_id as CompanyId,
-                archived,
-                status as Option<CandidateStatus>,
-                pattern,
-                page.limit(),
-                page.offset(),
-            )
-            .fetch_all(pool)
-            .await?
-        }
+        // A rare term, or the archived: every match is collected from the trigram index.
+        Some(pattern) => by_trigrams(pool, company_id, filter, pattern, page, i64::MAX).await?,
     };
+    counted(pool, company_id, filter, pattern.as_deref(), page, listed).await
+}
+
+/// The page's rows with their exact total, which the rows carry; a page past the end
+/// has none to carry it, and counts.
+async fn counted(
+    pool: &PgPool,
+    company_id: CompanyId,
+    filter: StatusFilter,
+    pattern: Option<&str>,
+    page: PageNumber,
+    listed: Vec<Listed>,
+) -> sqlx::Result<(Vec<CandidateRow>, Total)> {
     let count = match listed.first() {
         Some(first) => first.total,
         None if page.offset() == 0 => 0,
-        // A page past the end has no rows to carry the count.
-        None => count(pool, company_id, filter, pattern.as_deref()).await?,
+        None => count(pool, company_id, filter, pattern).await?,
     };
     Ok((listed.into_iter().map(CandidateRow::from).collect(), Total { count, approximate: false }))
+}
+
+/// Up to this many matches of a specific-looking term are collected from the trigram
+/// index before the term is taken for a common one.
+const FEW_MATCHES: i64 = 500;
+
+/// A page of the matches collected from the trigram index, at most `cap` of them, each
+/// row carrying how many were collected. Every match collected is read anyway to sort
+/// them, so that count is nearly free. `matches` is materialized and planned on its
+/// own, for every row, so that the planner neither walks the newest-first index
+/// testing every candidate against the pattern (100 ms at 100,000 candidates) nor
+/// scans the table for the first `cap` matches; `capped` then stops reading it early.
+async fn by_trigrams(
+    pool: &PgPool,
+    company_id: CompanyId,
+    filter: StatusFilter,
+    pattern: &str,
+    page: PageNumber,
+    cap: i64,
+) -> sqlx::Result<Vec<Listed>> {
+    sqlx::query_as!(
+        Listed,
+        r#"with matches as materialized (
+               select id, created_at from candidates
+               where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
+                 and search_text like lower($4)
+           ),
+           capped as materialized (select id, created_at from matches limit $5)
+           select c.id, c.name, c.email::text as "email!", c.status as "status: _", c.last_activity_at, c.created_at,
+                  (select count(*) from capped) as "total!"
+           from (select id, created_at from capped order by created_at desc, id desc limit 25 offset $6) shown
+           join candidates c on c.id = shown.id
+           order by shown.created_at desc, shown.id desc"#,
+        company_id as CompanyId,
+        filter.archived(),
+        filter.status() as Option<CandidateStatus>,
+        pattern,
+        cap,
+        page.offset(),
+    )
+    .fetch_all(pool)
+    .await
 }
 
 /// How many of the newest current candidates a search tests per match its page needs:
@@ -226,19 +261,21 @@ struct Walked {
     status: CandidateStatus,
     last_activity_at: OffsetDateTime,
     created_at: OffsetDateTime,
-    /// Matches among the walked candidates, how many were walked, and how many
+    /// Where the match stands in the current list (1 for the newest), and how many
     /// current candidates there are.
-    matched: i64,
-    walked: i64,
+    position: i64,
     current: i64,
 }
 
 /// A search's page from the newest current candidates, tested as they are walked from
-/// `candidates_current_created_idx` alone, without reading or sorting every match. A
-/// common term ("nguyen", 1 in 60) fills its page within the first couple of thousand;
-/// its total is then estimated from the share of matches among those walked, and the
-/// page says "about". None when the walk did not fill the page: the term is rare, and
-/// its matches are collected from the trigram index instead.
+/// `candidates_current_created_idx` alone, stopping at the page's last match (or after
+/// `walk` candidates: `position <= $2` stops the row numbering) instead of reading and
+/// sorting every match. A common term ("nguyen", 1 in 60) fills its page
+/// within the first couple of thousand; its total is then estimated from how far the
+/// walk went, assuming matches spread evenly over time, and the page says "about".
+/// None when the walk did not fill the page (the term is rare: its matches are
+/// collected from the trigram index instead), or when the list is short enough to
+/// count exactly.
 async fn search_newest(
     pool: &PgPool,
     company_id: CompanyId,
@@ -250,21 +287,21 @@ async fn search_newest(
     let walk = needed * WALKED_PER_MATCH;
     let rows = sqlx::query_as!(
         Walked,
-        r#"with newest as materialized (
-               select id, created_at, status, search_text from candidates
-               where company_id = $1 and archived_at is null
-               order by created_at desc, id desc
-               limit $2
-           ),
-           matches as (
-               select id, created_at from newest
-               where search_text like lower($3) and ($4::candidate_status is null or status = $4)
-           )
-           select c.id, c.name, c.email::text as "email!", c.status as "status: _", c.last_activity_at, c.created_at,
-                  (select count(*) from matches) as "matched!", (select count(*) from newest) as "walked!",
+        r#"select c.id, c.name, c.email::text as "email!", c.status as "status: _", c.last_activity_at, c.created_at,
+                  shown.position as "position!",
                   (select coalesce(sum(candidates), 0)::int8 from candidate_counts
                    where company_id = $1 and not archived) as "current!"
-           from (select id, created_at from matches order by created_at desc, id desc limit 25 offset $5) shown
+           from (
+               select id, created_at, position from (
+                   select id, created_at, status, search_text,
+                          row_number() over (order by created_at desc, id desc) as position
+                   from candidates
+                   where company_id = $1 and archived_at is null
+               ) walked
+               where position <= $2 and search_text like lower($3) and ($4::candidate_status is null or status = $4)
+               order by created_at desc, id desc
+               limit 25 offset $5
+           ) shown
            join candidates c on c.id = shown.id
            order by shown.created_at desc, shown.id desc"#,
         company_id as CompanyId,
@@ -275,17 +312,12 @@ async fn search_newest(
     )
     .fetch_all(pool)
     .await?;
-    let Some(first) = rows.first() else { return Ok(None) };
-    let (matched, walked, current) = (first.matched, first.walked, first.current);
-    let total = if walked < walk {
-        // Every current candidate was tested: the count is exact.
-        Total { count: matched, approximate: false }
-    } else if matched >= needed {
-        let estimate = (matched as f64 * current as f64 / walked as f64).round() as i64;
-        Total { count: crate::pagination::rounded_estimate(estimate).max(matched), approximate: true }
-    } else {
+    let Some(last) = rows.last() else { return Ok(None) };
+    if rows.len() < PER_PAGE as usize || last.current <= walk {
         return Ok(None);
-    };
+    }
+    let estimate = (needed as f64 * last.current as f64 / last.position as f64).round() as i64;
+    let total = Total { count: crate::pagination::rounded_estimate(estimate).max(needed), approximate: true };
     let rows = rows
         .into_iter()
         .map(|row| CandidateRow {
