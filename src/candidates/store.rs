@@ -213,7 +213,9 @@ const FEW_MATCHES: i64 = 500;
 
 /// A page of the matches collected from the trigram index, at most `cap` of them, each
 /// row carrying how many were collected. Every match collected is read anyway to sort
-/// them, so that count is nearly free. `matches` is materialized and planned on its
+/// them, so that count is nearly free. The pattern is lowercased in a subquery, a value
+/// no plan can see: every plan then prices the term alike, so the statement settles on
+/// a generic plan instead of being planned on every search (0.2 ms). `matches` is materialized and planned on its
 /// own, for every row, so that the planner neither walks the newest-first index
 /// testing every candidate against the pattern (100 ms at 100,000 candidates) nor
 /// scans the table for the first `cap` matches; `capped` then stops reading it early.
@@ -230,7 +232,7 @@ async fn by_trigrams(
         r#"with matches as materialized (
                select id, created_at from candidates
                where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
-                 and search_text like lower($4)
+                 and search_text like (select lower($4))
            ),
            capped as materialized (select id, created_at from matches limit $5)
            select c.id, c.name, c.email::text as "email!", c.status as "status: _", c.last_activity_at, c.created_at,
@@ -275,7 +277,9 @@ struct Walked {
 /// walk went, assuming matches spread evenly over time, and the page says "about".
 /// None when the walk did not fill the page (the term is rare: its matches are
 /// collected from the trigram index instead), or when the list is short enough to
-/// count exactly.
+/// count exactly. Every parameter but the company is read through a subquery, a value
+/// no plan can see, so that the statement settles on a generic plan rather than being
+/// planned on every search (0.2 ms).
 async fn search_newest(
     pool: &PgPool,
     company_id: CompanyId,
@@ -298,9 +302,10 @@ async fn search_newest(
                    from candidates
                    where company_id = $1 and archived_at is null
                ) walked
-               where position <= $2 and search_text like lower($3) and ($4::candidate_status is null or status = $4)
+               where position <= (select $2::int8) and search_text like (select lower($3))
+                 and ((select $4::candidate_status) is null or status = (select $4::candidate_status))
                order by created_at desc, id desc
-               limit 25 offset $5
+               limit 25 offset (select $5::int8)
            ) shown
            join candidates c on c.id = shown.id
            order by shown.created_at desc, shown.id desc"#,
@@ -350,7 +355,7 @@ async fn count(pool: &PgPool, company_id: CompanyId, filter: StatusFilter, patte
             sqlx::query_scalar!(
                 r#"select count(*) as "total!" from candidates
                    where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
-                     and search_text like lower($4)"#,
+                     and search_text like (select lower($4))"#,
                 company_id as CompanyId,
                 filter.archived(),
                 filter.status() as Option<CandidateStatus>,
