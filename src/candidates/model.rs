@@ -192,6 +192,22 @@ impl Search {
         matches!(self, Self::Term(term) if term.chars().any(|c| c.is_whitespace() || c == '@' || c.is_ascii_digit()))
     }
 
+    /// The pattern the trigram index is asked for: the term with every character between
+    /// its words a wildcard, so that the index is not asked for the trigrams that begin
+    /// and end words ("  s" for every word starting with s), which each hold most of the
+    /// table. Its matches are a superset: they are tested against the term itself. Kept
+    /// as the term's own pattern when a word is too short to have a trigram of its own.
+    pub fn trigram_pattern(&self) -> Option<String> {
+        let Self::Term(term) = self else { return None };
+        let words_have_trigrams =
+            term.split(|c: char| !c.is_alphanumeric()).all(|w| w.is_empty() || w.chars().count() >= 3);
+        if !words_have_trigrams {
+            return self.pattern();
+        }
+        let loose: String = term.chars().map(|c| if c.is_alphanumeric() { c } else { '_' }).collect();
+        Some(format!("%{loose}%"))
+    }
+
     /// The LIKE pattern, with the user's `%`, `_` and `\` matched literally; the store
     /// lowercases it to match the lowercased name and email.
     pub fn pattern(&self) -> Option<String> {
@@ -237,6 +253,19 @@ mod tests {
         for term in ["nguyen", "example.com", ""] {
             assert!(!Search::parse(Some(term)).looks_specific(), "{term}");
         }
+    }
+
+    #[test]
+    fn the_trigram_index_is_asked_for_whole_words_only() {
+        assert_eq!(Search::parse(Some("Ava Smith")).trigram_pattern().as_deref(), Some("%Ava_Smith%"));
+        assert_eq!(Search::parse(Some("c2999@example")).trigram_pattern().as_deref(), Some("%c2999_example%"));
+        assert_eq!(
+            Search::parse(Some("50%")).trigram_pattern().as_deref(),
+            Some(r"%50\%%"),
+            "a short word keeps its pattern"
+        );
+        assert_eq!(Search::parse(Some("jo li")).trigram_pattern().as_deref(), Some("%jo li%"));
+        assert_eq!(Search::parse(Some("nguyen")).trigram_pattern().as_deref(), Some("%nguyen%"));
     }
 
     #[test]

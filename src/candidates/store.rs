@@ -73,7 +73,7 @@ pub async fn list(
         // A full name, an address or a number names few people: their matches are
         // collected from the trigram index, unless there turn out to be many.
         if search.looks_specific() {
-            let listed = by_trigrams(pool, company_id, filter, pattern, page, FEW_MATCHES).await?;
+            let listed = by_trigrams(pool, company_id, filter, search, page, FEW_MATCHES).await?;
             if listed.first().is_none_or(|first| first.total < FEW_MATCHES) {
                 return counted(pool, company_id, filter, Some(pattern), page, listed).await;
             }
@@ -184,7 +184,7 @@ pub async fn list(
             .await?
         }
         // A rare term, or the archived: every match is collected from the trigram index.
-        Some(pattern) => by_trigrams(pool, company_id, filter, pattern, page, i64::MAX).await?,
+        Some(_) => by_trigrams(pool, company_id, filter, search, page, i64::MAX).await?,
     };
     counted(pool, company_id, filter, pattern.as_deref(), page, listed).await
 }
@@ -211,8 +211,9 @@ async fn counted(
 /// index before the term is taken for a common one.
 const FEW_MATCHES: i64 = 500;
 
-/// A page of the matches collected from the trigram index, at most `cap` of them, each
-/// row carrying how many were collected. Every match collected is read anyway to sort
+/// A page of the matches collected from the trigram index (asked for the term's whole
+/// words, see `Search::trigram_pattern`, then tested against the term), at most `cap`
+/// of them, each row carrying how many were collected. Every match collected is read anyway to sort
 /// them, so that count is nearly free. The pattern is lowercased in a subquery, a value
 /// no plan can see: every plan then prices the term alike, so the statement settles on
 /// a generic plan instead of being planned on every search (0.2 ms). `matches` is materialized and planned on its
@@ -223,7 +224,7 @@ async fn by_trigrams(
     pool: &PgPool,
     company_id: CompanyId,
     filter: StatusFilter,
-    pattern: &str,
+    search: &Search,
     page: PageNumber,
     cap: i64,
 ) -> sqlx::Result<Vec<Listed>> {
@@ -232,18 +233,19 @@ async fn by_trigrams(
         r#"with matches as materialized (
                select id, created_at from candidates
                where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
-                 and search_text like (select lower($4))
+                 and search_text like (select lower($4)) and strpos(search_text, (select lower($5))) > 0
            ),
-           capped as materialized (select id, created_at from matches limit $5)
+           capped as materialized (select id, created_at from matches limit $6)
            select c.id, c.name, c.email::text as "email!", c.status as "status: _", c.last_activity_at, c.created_at,
                   (select count(*) from capped) as "total!"
-           from (select id, created_at from capped order by created_at desc, id desc limit 25 offset $6) shown
+           from (select id, created_at from capped order by created_at desc, id desc limit 25 offset $7) shown
            join candidates c on c.id = shown.id
            order by shown.created_at desc, shown.id desc"#,
         company_id as CompanyId,
         filter.archived(),
         filter.status() as Option<CandidateStatus>,
-        pattern,
+        search.trigram_pattern(),
+        search.text(),
         cap,
         page.offset(),
     )
