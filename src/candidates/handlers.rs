@@ -42,7 +42,8 @@ pub async fn list(
     let filter = StatusFilter::parse(query.status.as_deref());
     let (rows, total) = store::list(&state.pool, user.company_id, filter, &search, query.page).await?;
     let q = search.text().to_owned();
-    let pager = Pager::new("/candidates", query.page, total, &[("q", &q), ("status", filter.as_param())]);
+    let pager = Pager::new("/candidates", query.page, total.count, &[("q", &q), ("status", filter.as_param())])
+        .approximate(total.approximate);
     let search_too_short = matches!(search, Search::TooShort(_));
     let rows = rows
         .into_iter()
@@ -58,7 +59,7 @@ pub async fn list(
         .into_iter()
         .map(|option| FilterOption { value: option.as_param(), label: option.label(), selected: option == filter })
         .collect();
-    let no_candidates_at_all = total == 0 && filter == StatusFilter::All && search.pattern().is_none();
+    let no_candidates_at_all = total.count == 0 && filter == StatusFilter::All && search.pattern().is_none();
     render(&CandidatesPage {
         shell: shell.at(Section::Candidates),
         rows,

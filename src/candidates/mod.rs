@@ -4,7 +4,9 @@
 //!
 //! A candidate's status follows their most recent interview and is stored on the row
 //! (the sending feature updates it), so the status filter is an index scan; totals
-//! come from `candidate_counts`, kept by triggers (migration 0005).
+//! come from `candidate_counts`, kept by triggers (migration 0005), and deep pages start
+//! from `candidate_days` (0064). A common search term's total is estimated and shown as
+//! "about N" (see `store::list`).
 
 mod handlers;
 pub mod model;

@@ -167,8 +167,11 @@ pub enum Search {
 }
 
 impl Search {
+    /// Control characters (a pasted line break) are dropped: no name or email holds one,
+    /// and the stored search text separates name from email with one.
     pub fn parse(raw: Option<&str>) -> Self {
-        let term = raw.unwrap_or("").trim();
+        let cleaned: String = raw.unwrap_or("").chars().filter(|c| !c.is_control()).collect();
+        let term = cleaned.trim();
         match term.chars().count() {
             0 => Self::None,
             n if n < MIN_SEARCH_CHARS => Self::TooShort(term.to_owned()),
@@ -184,7 +187,29 @@ impl Search {
         }
     }
 
-    /// The ILIKE pattern, with the user's `%`, `_` and `\` matched literally.
+    /// A full name, an address or a number: a term that names few people.
+    pub fn looks_specific(&self) -> bool {
+        matches!(self, Self::Term(term) if term.chars().any(|c| c.is_whitespace() || c == '@' || c.is_ascii_digit()))
+    }
+
+    /// The pattern the trigram index is asked for: the term with every character between
+    /// its words a wildcard, so that the index is not asked for the trigrams that begin
+    /// and end words ("  s" for every word starting with s), which each hold most of the
+    /// table. Its matches are a superset: they are tested against the term itself. Kept
+    /// as the term's own pattern when a word is too short to have a trigram of its own.
+    pub fn trigram_pattern(&self) -> Option<String> {
+        let Self::Term(term) = self else { return None };
+        let words_have_trigrams =
+            term.split(|c: char| !c.is_alphanumeric()).all(|w| w.is_empty() || w.chars().count() >= 3);
+        if !words_have_trigrams {
+            return self.pattern();
+        }
+        let loose: String = term.chars().map(|c| if c.is_alphanumeric() { c } else { '_' }).collect();
+        Some(format!("%{loose}%"))
+    }
+
+    /// The LIKE pattern, with the user's `%`, `_` and `\` matched literally; the store
+    /// lowercases it to match the lowercased name and email.
     pub fn pattern(&self) -> Option<String> {
         match self {
             Self::Term(term) => Some(crate::db::like_pattern(term)),
@@ -212,11 +237,35 @@ mod tests {
         assert_eq!(Search::parse(Some(" ")), Search::None);
         assert_eq!(Search::parse(Some("a")), Search::TooShort("a".into()));
         assert_eq!(Search::parse(Some(" An ")).pattern().as_deref(), Some("%An%"));
+        assert_eq!(Search::parse(Some("ann\nlee")).pattern().as_deref(), Some("%annlee%"), "no line break");
         // Typed wildcards match themselves: "50%" finds "50%", not "500"; "%_" is not everyone.
         assert_eq!(Search::parse(Some("50%")).pattern().as_deref(), Some(r"%50\%%"));
         assert_eq!(Search::parse(Some("a_b")).pattern().as_deref(), Some(r"%a\_b%"));
         assert_eq!(Search::parse(Some(r"a\b")).pattern().as_deref(), Some(r"%a\\b%"));
         assert_eq!(Search::parse(Some("%_")).pattern().as_deref(), Some(r"%\%\_%"));
+    }
+
+    #[test]
+    fn names_addresses_and_numbers_look_specific() {
+        for term in ["ava smith", "ava@example", "555 01", "c2999"] {
+            assert!(Search::parse(Some(term)).looks_specific(), "{term}");
+        }
+        for term in ["nguyen", "example.com", ""] {
+            assert!(!Search::parse(Some(term)).looks_specific(), "{term}");
+        }
+    }
+
+    #[test]
+    fn the_trigram_index_is_asked_for_whole_words_only() {
+        assert_eq!(Search::parse(Some("Ava Smith")).trigram_pattern().as_deref(), Some("%Ava_Smith%"));
+        assert_eq!(Search::parse(Some("c2999@example")).trigram_pattern().as_deref(), Some("%c2999_example%"));
+        assert_eq!(
+            Search::parse(Some("50%")).trigram_pattern().as_deref(),
+            Some(r"%50\%%"),
+            "a short word keeps its pattern"
+        );
+        assert_eq!(Search::parse(Some("jo li")).trigram_pattern().as_deref(), Some("%jo li%"));
+        assert_eq!(Search::parse(Some("nguyen")).trigram_pattern().as_deref(), Some("%nguyen%"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! The list uses two static statements rather than one with an optional search: a
 //! prepared statement may be planned once for every parameter value (a generic plan),
-//! and `($n is null or name ilike $n)` would then never use the trigram indexes.
+//! and `($n is null or search_text like $n)` would then never use the trigram index.
 
 use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
@@ -51,6 +51,13 @@ impl From<Listed> for CandidateRow {
     }
 }
 
+/// How many candidates match: counted, or, for a broad search, estimated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Total {
+    pub count: i64,
+    pub approximate: bool,
+}
+
 /// One page of the Candidates list, newest first, and how many match in all.
 pub async fn list(
     pool: &PgPool,
@@ -58,10 +65,23 @@ pub async fn list(
     filter: StatusFilter,
     search: &Search,
     page: PageNumber,
-) -> sqlx::Result<(Vec<CandidateRow>, i64)> {
+) -> sqlx::Result<(Vec<CandidateRow>, Total)> {
     let archived = filter.archived();
     let status = filter.status();
     let pattern = search.pattern();
+    if let Some(pattern) = pattern.as_deref().filter(|_| !archived) {
+        // A full name, an address or a number names few people: their matches are
+        // collected from the trigram index, unless there turn out to be many.
+        if search.looks_specific() {
+            let listed = by_trigrams(pool, company_id, filter, search, page, FEW_MATCHES).await?;
+            if listed.first().is_none_or(|first| first.total < FEW_MATCHES) {
+                return counted(pool, company_id, filter, Some(pattern), page, listed).await;
+            }
+        }
+        if let Some(found) = search_newest(pool, company_id, status, pattern, page).await? {
+            return Ok(found);
+        }
+    }
     let listed = match &pattern {
         None if archived => {
             sqlx::query_as!(
@@ -107,6 +127,41 @@ pub async fn list(
             .fetch_all(pool)
             .await?
         }
+        // A deep page of everyone starts at the day (from `candidate_days`) holding its
+        // first row, and skips only that day's newer candidates: page 200 steps over a
+        // few hundred index entries instead of 4,975 (each a visit to the table while
+        // their pages are not yet marked visible by a vacuum).
+        None if status.is_none() => {
+            sqlx::query_as!(
+                Listed,
+                r#"with start as (
+                       select day, newer from (
+                           select day, candidates,
+                                  (sum(candidates) over (order by day desc rows unbounded preceding))::int8 - candidates as newer
+                           from candidate_days where company_id = $1
+                           order by day desc
+                       ) days
+                       where newer + candidates > $2::int8
+                       limit 1
+                   )
+                   select c.id, c.name, c.email::text as "email!", c.status as "status: _", c.last_activity_at, c.created_at,
+                          (select coalesce(sum(candidates), 0)::int8 from candidate_counts
+                           where company_id = $1 and not archived) as "total!"
+                   from (
+                       select id, created_at from candidates
+                       where company_id = $1 and archived_at is null
+                         and created_at < (select day from start) + interval '24 hours'
+                       order by created_at desc, id desc
+                       limit 25 offset $2 - (select newer from start)
+                   ) shown
+                   join candidates c on c.id = shown.id
+                   order by shown.created_at desc, shown.id desc"#,
+                company_id as CompanyId,
+                page.offset(),
+            )
+            .fetch_all(pool)
+            .await?
+        }
         None => {
             sqlx::query_as!(
                 Listed,
@@ -128,42 +183,160 @@ pub async fn list(
             .fetch_all(pool)
             .await?
         }
-        // Every match is read anyway to sort them, so the window count is nearly free.
-        // `materialized` keeps the planner from walking the newest-first index and
-        // testing every candidate against the pattern (100 ms at 100,000 candidates)
-        // instead of collecting the matches from the trigram indexes (a few ms).
-        Some(pattern) => {
-            sqlx::query_as!(
-                Listed,
-                r#"with matches as materialized (
-                       select id, name, email::text as email, status, last_activity_at, created_at
-                       from candidates
-                       where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
-                         and (name ilike $4 or email::text ilike $4)
-                   )
-                   select id as "id!", name as "name!", email as "email!", status as "status!: CandidateStatus",
-                          last_activity_at as "last_activity_at!", created_at as "created_at!", count(*) over () as "total!"
-                   from matches
-                   order by created_at desc, id desc
-                   limit $5 offset $6"#,
-                company_id as CompanyId,
-                archived,
-                status as Option<CandidateStatus>,
-                pattern,
-                page.limit(),
-                page.offset(),
-            )
-            .fetch_all(pool)
-            .await?
-        }
+        // A rare term, or the archived: every match is collected from the trigram index.
+        Some(_) => by_trigrams(pool, company_id, filter, search, page, i64::MAX).await?,
     };
-    let total = match listed.first() {
+    counted(pool, company_id, filter, pattern.as_deref(), page, listed).await
+}
+
+/// The page's rows with their exact total, which the rows carry; a page past the end
+/// has none to carry it, and counts.
+async fn counted(
+    pool: &PgPool,
+    company_id: CompanyId,
+    filter: StatusFilter,
+    pattern: Option<&str>,
+    page: PageNumber,
+    listed: Vec<Listed>,
+) -> sqlx::Result<(Vec<CandidateRow>, Total)> {
+    let count = match listed.first() {
         Some(first) => first.total,
         None if page.offset() == 0 => 0,
-        // A page past the end has no rows to carry the count.
-        None => count(pool, company_id, filter, pattern.as_deref()).await?,
+        None => count(pool, company_id, filter, pattern).await?,
     };
-    Ok((listed.into_iter().map(CandidateRow::from).collect(), total))
+    Ok((listed.into_iter().map(CandidateRow::from).collect(), Total { count, approximate: false }))
+}
+
+/// Up to this many matches of a specific-looking term are collected from the trigram
+/// index before the term is taken for a common one.
+const FEW_MATCHES: i64 = 500;
+
+/// A page of the matches collected from the trigram index (asked for the term's whole
+/// words, see `Search::trigram_pattern`, then tested against the term), at most `cap`
+/// of them, each row carrying how many were collected. Every match collected is read anyway to sort
+/// them, so that count is nearly free. The pattern is lowercased in a subquery, a value
+/// no plan can see: every plan then prices the term alike, so the statement settles on
+/// a generic plan instead of being planned on every search (0.2 ms). `matches` is materialized and planned on its
+/// own, for every row, so that the planner neither walks the newest-first index
+/// testing every candidate against the pattern (100 ms at 100,000 candidates) nor
+/// scans the table for the first `cap` matches; `capped` then stops reading it early.
+async fn by_trigrams(
+    pool: &PgPool,
+    company_id: CompanyId,
+    filter: StatusFilter,
+    search: &Search,
+    page: PageNumber,
+    cap: i64,
+) -> sqlx::Result<Vec<Listed>> {
+    sqlx::query_as!(
+        Listed,
+        r#"with matches as materialized (
+               select id, created_at from candidates
+               where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
+                 and search_text like (select lower($4)) and strpos(search_text, (select lower($5))) > 0
+           ),
+           capped as materialized (select id, created_at from matches limit $6)
+           select c.id, c.name, c.email::text as "email!", c.status as "status: _", c.last_activity_at, c.created_at,
+                  (select count(*) from capped) as "total!"
+           from (select id, created_at from capped order by created_at desc, id desc limit 25 offset $7) shown
+           join candidates c on c.id = shown.id
+           order by shown.created_at desc, shown.id desc"#,
+        company_id as CompanyId,
+        filter.archived(),
+        filter.status() as Option<CandidateStatus>,
+        search.trigram_pattern(),
+        search.text(),
+        cap,
+        page.offset(),
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// How many of the newest current candidates a search tests per match its page needs:
+/// a term rarer than this is looked up by its trigrams instead.
+const WALKED_PER_MATCH: i64 = 80;
+
+/// A row of a search's page found by walking the newest candidates.
+struct Walked {
+    id: CandidateId,
+    name: String,
+    email: String,
+    status: CandidateStatus,
+    last_activity_at: OffsetDateTime,
+    created_at: OffsetDateTime,
+    /// Where the match stands in the current list (1 for the newest), and how many
+    /// current candidates there are.
+    position: i64,
+    current: i64,
+}
+
+/// A search's page from the newest current candidates, tested as they are walked from
+/// `candidates_current_created_idx` alone, stopping at the page's last match (or after
+/// `walk` candidates: `position <= $2` stops the row numbering) instead of reading and
+/// sorting every match. A common term ("nguyen", 1 in 60) fills its page
+/// within the first couple of thousand; its total is then estimated from how far the
+/// walk went, assuming matches spread evenly over time, and the page says "about".
+/// None when the walk did not fill the page (the term is rare: its matches are
+/// collected from the trigram index instead), or when the list is short enough to
+/// count exactly. Every parameter but the company is read through a subquery, a value
+/// no plan can see, so that the statement settles on a generic plan rather than being
+/// planned on every search (0.2 ms).
+async fn search_newest(
+    pool: &PgPool,
+    company_id: CompanyId,
+    status: Option<CandidateStatus>,
+    pattern: &str,
+    page: PageNumber,
+) -> sqlx::Result<Option<(Vec<CandidateRow>, Total)>> {
+    let needed = page.offset() + PER_PAGE;
+    let walk = needed * WALKED_PER_MATCH;
+    let rows = sqlx::query_as!(
+        Walked,
+        r#"select c.id, c.name, c.email::text as "email!", c.status as "status: _", c.last_activity_at, c.created_at,
+                  shown.position as "position!",
+                  (select coalesce(sum(candidates), 0)::int8 from candidate_counts
+                   where company_id = $1 and not archived) as "current!"
+           from (
+               select id, created_at, position from (
+                   select id, created_at, status, search_text,
+                          row_number() over (order by created_at desc, id desc) as position
+                   from candidates
+                   where company_id = $1 and archived_at is null
+               ) walked
+               where position <= (select $2::int8) and search_text like (select lower($3))
+                 and ((select $4::candidate_status) is null or status = (select $4::candidate_status))
+               order by created_at desc, id desc
+               limit 25 offset (select $5::int8)
+           ) shown
+           join candidates c on c.id = shown.id
+           order by shown.created_at desc, shown.id desc"#,
+        company_id as CompanyId,
+        walk,
+        pattern,
+        status as Option<CandidateStatus>,
+        page.offset(),
+    )
+    .fetch_all(pool)
+    .await?;
+    let Some(last) = rows.last() else { return Ok(None) };
+    if rows.len() < PER_PAGE as usize || last.current <= walk {
+        return Ok(None);
+    }
+    let estimate = (needed as f64 * last.current as f64 / last.position as f64).round() as i64;
+    let total = Total { count: crate::pagination::rounded_estimate(estimate).max(needed), approximate: true };
+    let rows = rows
+        .into_iter()
+        .map(|row| CandidateRow {
+            id: row.id,
+            name: row.name,
+            email: row.email,
+            status: row.status,
+            last_activity_at: row.last_activity_at,
+            created_at: row.created_at,
+        })
+        .collect();
+    Ok(Some((rows, total)))
 }
 
 /// How many candidates match the filter and search.
@@ -184,7 +357,7 @@ async fn count(pool: &PgPool, company_id: CompanyId, filter: StatusFilter, patte
             sqlx::query_scalar!(
                 r#"select count(*) as "total!" from candidates
                    where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
-                     and (name ilike $4 or email::text ilike $4)"#,
+                     and search_text like (select lower($4))"#,
                 company_id as CompanyId,
                 filter.archived(),
                 filter.status() as Option<CandidateStatus>,
@@ -216,7 +389,7 @@ pub async fn list_after(
         r#"select id, name, email::text as "email!", status as "status: _", last_activity_at, created_at
            from candidates
            where company_id = $1 and (archived_at is not null) = $2 and ($3::candidate_status is null or status = $3)
-             and ($4::text is null or name ilike $4 or email::text ilike $4)
+             and ($4::text is null or search_text like lower($4))
              and ($5::timestamptz is null or (created_at, id) < ($5, $6))
            order by created_at desc, id desc
            limit $7"#,

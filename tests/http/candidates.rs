@@ -535,3 +535,139 @@ async fn signed_out_visitors_are_sent_to_sign_in(pool: PgPool) {
         app.no_redirect.post(app.url(&format!("/candidates/{}/delete", Uuid::new_v4()))).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 }
+
+/// Inserts `count` candidates, one a minute apart (the first newest); every `every`th
+/// is called Nguyen.
+async fn insert_many(app: &TestApp, company: Uuid, count: i32, every: i32) {
+    sqlx::query(
+        "insert into candidates (id, company_id, name, email, created_at)
+         select gen_random_uuid(), $1, case when n % $3 = 0 then 'Mai Nguyen ' else 'Sam Jones ' end || n,
+                'c' || n || '@example.com', now() - make_interval(mins => n)
+         from generate_series(1, $2) n",
+    )
+    .bind(company)
+    .bind(count)
+    .bind(every)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+#[sqlx::test]
+async fn a_broad_search_says_about_how_many_match_and_shows_the_newest_exactly(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let company = company_of(&app, "riley@acme.com").await;
+    // 150 of 3,000: the first page's matches are among the newest candidates.
+    insert_many(&app, company, 3000, 20).await;
+    let newest: Vec<String> = sqlx::query_scalar(
+        "select name from candidates where name ilike '%nguyen%' order by created_at desc, id desc limit 25",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+
+    let page = app.get("/candidates?q=NGUYEN").await;
+    assert_eq!(names(&page), newest);
+    assert_eq!(page.text(".pagination p"), "Showing 1–25 of about 150");
+    assert_eq!(page.text(".pagination span"), "Page 1 of 6");
+
+    // Deeper pages test every candidate: the count is exact there.
+    let second = app.get("/candidates?q=nguyen&page=2").await;
+    assert_eq!(second.text(".pagination p"), "Showing 26–50 of 150");
+    let past = app.get("/candidates?q=nguyen&page=7").await;
+    assert_eq!(past.text(".empty h2"), "This page is past the end of the list");
+
+    // One person among them is counted exactly, and so is a filtered common term.
+    let one = app.get("/candidates?q=nguyen%20120").await;
+    assert_eq!(names(&one), vec!["Mai Nguyen 120", "Mai Nguyen 1200"]);
+    assert_eq!(one.text(".pagination p"), "Showing 1–2 of 2");
+    let by_email = app.get("/candidates?q=C2999@EXAMPLE").await;
+    assert_eq!(names(&by_email), vec!["Sam Jones 2999"]);
+    sqlx::query("update candidates set status = 'invited' where name like 'Mai Nguyen 1%'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let invited = app.get("/candidates?q=nguyen&status=invited").await;
+    let expected: Vec<String> = sqlx::query_scalar(
+        "select name from candidates where name like 'Mai Nguyen 1%' and status = 'invited'
+         order by created_at desc, id desc limit 25",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(names(&invited), expected);
+    // 55 in all; the 25th is the 1,380th newest candidate of 3,000.
+    assert_eq!(invited.text(".pagination p"), "Showing 1–25 of about 54");
+}
+
+#[sqlx::test]
+async fn a_search_follows_edits_archiving_and_erasure(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let company = company_of(&app, "riley@acme.com").await;
+    insert_many(&app, company, 2500, 20).await;
+    let ann = insert_candidate(&app, company, "Ann Lee", "ann@example.com", "new", 5000).await;
+    let bo = insert_candidate(&app, company, "Bo Quist", "bo@example.com", "new", 0).await;
+
+    let saved =
+        app.post(&format!("/candidates/{ann}/edit"), &[("name", "Ann Zeller"), ("email", "ann.z@QUIST.example")]).await;
+    assert_eq!(saved.flash(), "Changes saved.");
+    let quist = app.get("/candidates?q=quist").await;
+    assert_eq!(names(&quist), vec!["Bo Quist", "Ann Zeller"], "the new address matches, newest first");
+    assert_eq!(quist.text(".pagination p"), "Showing 1–2 of 2");
+    assert!(names(&app.get("/candidates?q=ann%20lee").await).is_empty(), "the old name is gone");
+
+    sqlx::query("update candidates set archived_at = now() where id = $1").bind(ann).execute(&app.pool).await.unwrap();
+    assert_eq!(names(&app.get("/candidates?q=quist").await), vec!["Bo Quist"]);
+    let archived = app.get("/candidates?q=quist&status=archived").await;
+    assert_eq!(names(&archived), vec!["Ann Zeller"]);
+
+    let erased = app.post(&format!("/candidates/{bo}/erase"), &[("confirm", "erase")]).await;
+    assert_eq!(erased.flash(), "The candidate and everything held about them were erased.");
+    let gone = app.get("/candidates?q=quist").await;
+    assert!(names(&gone).is_empty());
+    assert_eq!(gone.text(".empty h2"), "No candidates match “quist”.");
+    let stored: i64 = count(&app, "select count(*) from candidates where search_text like '%quist%'").await;
+    assert_eq!(stored, 1, "only the archived candidate's search text holds the term");
+}
+
+#[sqlx::test]
+async fn deep_pages_match_the_database_after_archiving_and_deleting(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let company = company_of(&app, "riley@acme.com").await;
+    // Three a day over 100 days, some sharing a moment (the list breaks ties by id).
+    sqlx::query(
+        "insert into candidates (id, company_id, name, email, created_at)
+         select gen_random_uuid(), $1, 'Person ' || n, 'p' || n || '@example.com',
+                now() - make_interval(hours => (n / 2) * 16)
+         from generate_series(1, 300) n",
+    )
+    .bind(company)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("update candidates set archived_at = now() where name ~ '[05]$'").execute(&app.pool).await.unwrap();
+    sqlx::query("delete from candidates where name ~ '3$'").execute(&app.pool).await.unwrap();
+    sqlx::query("update candidates set archived_at = null where name = 'Person 150'").execute(&app.pool).await.unwrap();
+
+    let current: i64 = count(&app, "select count(*) from candidates where archived_at is null").await;
+    let by_day: i64 = count(&app, "select sum(candidates)::int8 from candidate_days").await;
+    assert_eq!(by_day, current, "the days add up to the current list");
+    for page in 2..=9 {
+        let shown = app.get(&format!("/candidates?page={page}")).await;
+        let expected: Vec<String> = sqlx::query_scalar(
+            "select name from candidates where archived_at is null
+             order by created_at desc, id desc limit 25 offset $1",
+        )
+        .bind((page - 1) * 25)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(names(&shown), expected, "page {page}");
+    }
+    let last = (current + 24) / 25;
+    let past = app.get(&format!("/candidates?page={}", last + 1)).await;
+    assert_eq!(past.text(".empty h2"), "This page is past the end of the list");
+}

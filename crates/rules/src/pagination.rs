@@ -48,6 +48,8 @@ pub struct Pager {
     /// The query string without `page`, e.g. `q=ann&status=invited`.
     pub query: String,
     pub path: &'static str,
+    /// The total is an estimate (a broad search), shown as "about 1,700".
+    pub approximate: bool,
 }
 
 impl Pager {
@@ -56,7 +58,12 @@ impl Pager {
         let query = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(params.iter().filter(|(_, v)| !v.is_empty()))
             .finish();
-        Self { page: page.get(), total, query, path }
+        Self { page: page.get(), total, query, path, approximate: false }
+    }
+
+    /// Marks the total as an estimate.
+    pub fn approximate(self, approximate: bool) -> Self {
+        Self { approximate, ..self }
     }
 
     pub fn last_page(&self) -> i64 {
@@ -72,7 +79,7 @@ impl Pager {
     }
 
     pub fn total_text(&self) -> String {
-        thousands(self.total)
+        if self.approximate { format!("about {}", thousands(self.total)) } else { thousands(self.total) }
     }
 
     pub fn href(&self, page: i64) -> String {
@@ -91,6 +98,15 @@ impl Pager {
     pub fn is_beyond_last(&self) -> bool {
         self.page > self.last_page()
     }
+}
+
+/// An estimate to two significant digits, as a person would say it: 1,749 → 1,700.
+pub fn rounded_estimate(n: i64) -> i64 {
+    let mut unit = 1;
+    while n / unit >= 100 {
+        unit *= 10;
+    }
+    (n + unit / 2) / unit * unit
 }
 
 /// 1234567 → "1,234,567".
@@ -119,6 +135,18 @@ mod tests {
         assert_eq!(pager.prev().unwrap(), "/candidates?q=ann+lee&page=1");
         assert_eq!(pager.total_text(), "1,234");
         assert_eq!(thousands(100_000), "100,000");
+    }
+
+    #[test]
+    fn an_approximate_total_says_about_and_is_rounded() {
+        assert_eq!(
+            [rounded_estimate(7), rounded_estimate(99), rounded_estimate(1749), rounded_estimate(1750)],
+            [7, 99, 1700, 1800]
+        );
+        assert_eq!(rounded_estimate(16_666), 17_000);
+        let pager = Pager::new("/candidates", PageNumber(1), 1700, &[]).approximate(true);
+        assert_eq!(pager.total_text(), "about 1,700");
+        assert_eq!(pager.last_page(), 68);
     }
 
     fn page_param(raw: &str) -> i64 {
