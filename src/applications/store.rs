@@ -244,7 +244,7 @@ async fn select(
                and ($2::uuid is null or a.job_id = $2)
                and ($3::application_stage is null or a.stage = $3)
                and ($4::text is null or exists(select 1 from candidates c
-                                               where c.id = a.candidate_id and (c.name ilike $4 or c.email::text ilike $4)))),
+                                               where c.id = a.candidate_id and c.search_text like lower($4)))),
            total as (
              select case when $4::text is null
                          then (select coalesce(sum(n.applications), 0)::int8 from application_counts n

@@ -177,7 +177,7 @@ pub fn select<'c>(
                and ($2::interview_status is null or i.status = $2)
                and ($3::uuid is null or i.job_id = $3)
                and ($4::text is null or exists(select 1 from candidates c
-                                               where c.id = i.candidate_id and (c.name ilike $4 or c.email::text ilike $4)))
+                                               where c.id = i.candidate_id and c.search_text like lower($4)))
                and ($7::int4 is null or i.evaluation_score >= $7)
                and ($9::uuid is null or i.application_id = $9)
                and (not $11 or (i.status = 'completed'
