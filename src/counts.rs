@@ -1,7 +1,8 @@
 //! The running totals behind the Interviews page and the Applications list:
 //! `interview_counts` (per company, job and status) and `application_counts` (per company,
-//! job and stage). Triggers append each statement's changes as signed rows, so no writer
-//! waits on another's counter; a total is the sum of its group's rows. Housekeeping folds
+//! job and stage). Triggers only append signed rows (a statement's inserts or deletes per
+//! group, a row's move to another status, stage or job), so no writer waits on another's
+//! counter; a total is the sum of its group's rows. Housekeeping folds
 //! every group with more than one row into a single row (or none when it sums to zero),
 //! so a page's total stays a few rows' sum.
 
