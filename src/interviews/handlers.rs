@@ -348,7 +348,13 @@ fn list_filter(query: &ListQuery, user: &CurrentUser) -> ListFilter {
     ListFilter {
         status: query.status.as_deref().and_then(InterviewStatus::parse),
         job_id: query.job.as_deref().and_then(|s| Uuid::parse_str(s).ok()).map(JobId::from),
-        candidate: query.candidate.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned),
+        // Control characters (a pasted line break) are dropped, as on the Candidates page:
+        // the stored search text separates a name from an email with one.
+        candidate: query
+            .candidate
+            .as_deref()
+            .map(|raw| raw.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_owned())
+            .filter(|s| !s.is_empty()),
         min_score: query.min_score.as_deref().and_then(|s| s.trim().parse::<i32>().ok()).map(|s| s.clamp(0, 100)),
         sort: SORTS
             .iter()

@@ -482,6 +482,8 @@ async fn the_interviews_page_filters_by_status_job_and_candidate(pool: PgPool) {
     assert_eq!(names(&app.get("/interviews").await), ["Grace Hopper", "Ada Lovelace"]);
     assert_eq!(names(&app.get("/interviews?status=in_progress").await), ["Grace Hopper"]);
     assert_eq!(names(&app.get("/interviews?candidate=LOVELACE").await), ["Ada Lovelace"]);
+    // A pasted line break does not join the name to the email.
+    assert!(names(&app.get("/interviews?candidate=lovelace%0Aada%40").await).is_empty());
     assert_eq!(names(&app.get(&format!("/interviews?job={other_job}")).await), ["Grace Hopper"]);
     assert_eq!(names(&app.get(&format!("/interviews?job={}", s.job_id)).await), ["Ada Lovelace"]);
     let none = app.get("/interviews?status=completed").await;
