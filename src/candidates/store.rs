@@ -78,7 +78,7 @@ pub async fn list(
                 return counted(pool, company_id, filter, Some(pattern), page, listed).await;
             }
         }
-        if let Some(found) = search_newest(pool, company_id, status, pattern, page).await? {
+        if let Some(found) = search_newest(pool, company_id, status, search.text(), page).await? {
             return Ok(found);
         }
     }
@@ -265,55 +265,69 @@ struct Walked {
     status: CandidateStatus,
     last_activity_at: OffsetDateTime,
     created_at: OffsetDateTime,
-    /// Where the match stands in the current list (1 for the newest), and how many
-    /// current candidates there are.
+    /// Where the page's last match stands in the current list (1 for the newest), and
+    /// how many current candidates there are.
     position: i64,
     current: i64,
 }
 
 /// A search's page from the newest current candidates, tested as they are walked from
 /// `candidates_current_created_idx` alone, stopping at the page's last match (or after
-/// `walk` candidates: `position <= $2` stops the row numbering) instead of reading and
-/// sorting every match. A common term ("nguyen", 1 in 60) fills its page
-/// within the first couple of thousand; its total is then estimated from how far the
-/// walk went, assuming matches spread evenly over time, and the page says "about".
-/// None when the walk did not fill the page (the term is rare: its matches are
-/// collected from the trigram index instead), or when the list is short enough to
-/// count exactly. Every parameter but the company is read through a subquery, a value
-/// no plan can see, so that the statement settles on a generic plan rather than being
+/// `walk` candidates) instead of reading and sorting every match. A common term
+/// ("nguyen", 1 in 60) fills its page within the first couple of thousand; its total is
+/// then estimated from how far the walk went, assuming matches spread evenly over time,
+/// and the page says "about". None when the walk did not fill the page (the term is
+/// rare: its matches are collected from the trigram index instead), or when the list is
+/// short enough to count exactly.
+///
+/// How far the walk went is counted afterwards, not while walking: the candidates of
+/// the days after the last match's day come from `candidate_days`, only that day's are
+/// counted. Numbering every row as it is walked (a window function) cost as much as the
+/// walk itself. Every parameter but the company is read through a subquery, a value no
+/// plan can see, so that the statement settles on a generic plan rather than being
 /// planned on every search (0.2 ms).
 async fn search_newest(
     pool: &PgPool,
     company_id: CompanyId,
     status: Option<CandidateStatus>,
-    pattern: &str,
+    term: &str,
     page: PageNumber,
 ) -> sqlx::Result<Option<(Vec<CandidateRow>, Total)>> {
     let needed = page.offset() + PER_PAGE;
     let walk = needed * WALKED_PER_MATCH;
     let rows = sqlx::query_as!(
         Walked,
-        r#"select c.id, c.name, c.email::text as "email!", c.status as "status: _", c.last_activity_at, c.created_at,
-                  shown.position as "position!",
-                  (select coalesce(sum(candidates), 0)::int8 from candidate_counts
-                   where company_id = $1 and not archived) as "current!"
-           from (
-               select id, created_at, position from (
-                   select id, created_at, status, search_text,
-                          row_number() over (order by created_at desc, id desc) as position
-                   from candidates
+        r#"with shown as (
+               select id, created_at from (
+                   select id, created_at, status, search_text from candidates
                    where company_id = $1 and archived_at is null
+                   order by created_at desc, id desc
+                   limit (select $2::int8)
                ) walked
-               where position <= (select $2::int8) and search_text like (select lower($3))
+               where strpos(search_text, (select lower($3))) > 0
                  and ((select $4::candidate_status) is null or status = (select $4::candidate_status))
                order by created_at desc, id desc
                limit 25 offset (select $5::int8)
-           ) shown
+           ),
+           last as (
+               select created_at, id, date_trunc('day', created_at, 'UTC') as day
+               from shown order by created_at, id limit 1
+           )
+           select c.id, c.name, c.email::text as "email!", c.status as "status: _", c.last_activity_at, c.created_at,
+                  (select coalesce(sum(candidates), 0)::int8 from candidate_days
+                   where company_id = $1 and day > (select day from last))
+                  + (select count(*) from candidates n
+                     where n.company_id = $1 and n.archived_at is null
+                       and (n.created_at, n.id) >= (select created_at, id from last)
+                       and n.created_at < (select day from last) + interval '1 day') as "position!",
+                  (select coalesce(sum(candidates), 0)::int8 from candidate_counts
+                   where company_id = $1 and not archived) as "current!"
+           from shown
            join candidates c on c.id = shown.id
            order by shown.created_at desc, shown.id desc"#,
         company_id as CompanyId,
         walk,
-        pattern,
+        term,
         status as Option<CandidateStatus>,
         page.offset(),
     )
@@ -323,7 +337,7 @@ async fn search_newest(
     if rows.len() < PER_PAGE as usize || last.current <= walk {
         return Ok(None);
     }
-    let estimate = (needed as f64 * last.current as f64 / last.position as f64).round() as i64;
+    let estimate = (needed as f64 * last.current as f64 / last.position.max(needed) as f64).round() as i64;
     let total = Total { count: crate::pagination::rounded_estimate(estimate).max(needed), approximate: true };
     let rows = rows
         .into_iter()
