@@ -223,7 +223,8 @@ const NOTES: &[&str] = &[
 const BATCH: i64 = 10_000;
 
 /// Inserts `count` realistic candidates (varied names, unique emails, some phones and
-/// notes, added over the last 18 months) in a few bulk statements, then applications
+/// notes, added over the last 18 months, oldest first as the app writes them, so that
+/// the table is in the order candidates were added) in a few bulk statements, then applications
 /// for about 50 of them to the company's open jobs, if it has any. Returns how many
 /// candidates were added.
 pub async fn seed_candidates(pool: &PgPool, company_id: CompanyId, count: i64) -> anyhow::Result<i64> {
@@ -257,7 +258,7 @@ pub async fn seed_candidates(pool: &PgPool, company_id: CompanyId, count: i64) -
                cross join lateral (
                    select ($2::text[])[1 + (n * 7) % cardinality($2::text[])] as first_name,
                           ($3::text[])[1 + (n * 11 + n / 60) % cardinality($3::text[])] as last_name,
-                          now() - make_interval(secs => ((n * 7919) % 47000000)::float8) - interval '5 days' as added_at
+                          now() - interval '5 days' - make_interval(secs => ($8::int8 - n) * 47000000.0 / $9::int8) as added_at
                ) person
                on conflict do nothing"#,
             company_id as CompanyId,
@@ -267,6 +268,8 @@ pub async fn seed_candidates(pool: &PgPool, company_id: CompanyId, count: i64) -
             &notes,
             start,
             end,
+            first + count,
+            count,
         )
         .execute(pool)
         .await
