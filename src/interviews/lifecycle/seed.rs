@@ -130,6 +130,10 @@ pub async fn funnel(pool: &PgPool, company_id: CompanyId, sent_by: UserId, count
             break;
         }
         written += inserted;
+        // The next batch looks for candidates without an interview: planned on tables
+        // whose statistics still say they are empty, it would read every interview of
+        // the company for each candidate (autovacuum may be off or not yet round).
+        sqlx::query("analyze candidates, interviews").execute(pool).await?;
     }
     sqlx::query!(
         r#"insert into evaluations (id, company_id, interview_id, status, provider, method_version, overall_score,
