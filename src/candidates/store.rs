@@ -322,7 +322,7 @@ async fn search_newest(
                          select from candidates n
                          where n.company_id = $1 and n.archived_at is null
                            and (n.created_at, n.id) >= (select created_at, id from last)
-                           and n.created_at < (select day from last) + interval '1 day'
+                           and n.created_at < (select day from last) + interval '24 hours'
                          order by n.created_at desc, n.id desc
                          limit (select $2::int8)
                      ) same_day) as "position!",
