@@ -343,6 +343,7 @@ async fn search_newest(
     if rows.len() < PER_PAGE as usize || last.current <= walk {
         return Ok(None);
     }
+    // The position comes from kept per-day totals; it is never below the matches found.
     let estimate = (needed as f64 * last.current as f64 / last.position.max(needed) as f64).round() as i64;
     let total = Total { count: crate::pagination::rounded_estimate(estimate).max(needed), approximate: true };
     let rows = rows

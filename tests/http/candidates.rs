@@ -538,16 +538,19 @@ async fn signed_out_visitors_are_sent_to_sign_in(pool: PgPool) {
 
 /// Inserts `count` candidates, one a minute apart (the first newest); every `every`th
 /// is called Nguyen.
-async fn insert_many(app: &TestApp, company: Uuid, count: i32, every: i32) {
+/// `count` candidates, the nth added `n * minutes_apart` minutes ago, every `every`th a
+/// Mai Nguyen.
+async fn insert_many(app: &TestApp, company: Uuid, count: i32, every: i32, minutes_apart: i32) {
     sqlx::query(
         "insert into candidates (id, company_id, name, email, created_at)
          select gen_random_uuid(), $1, case when n % $3 = 0 then 'Mai Nguyen ' else 'Sam Jones ' end || n,
-                'c' || n || '@example.com', now() - make_interval(mins => n)
+                'c' || n || '@example.com', now() - make_interval(mins => n * $4)
          from generate_series(1, $2) n",
     )
     .bind(company)
     .bind(count)
     .bind(every)
+    .bind(minutes_apart)
     .execute(&app.pool)
     .await
     .unwrap();
@@ -559,7 +562,7 @@ async fn a_broad_search_says_about_how_many_match_and_shows_the_newest_exactly(p
     app.sign_up("Acme", "riley@acme.com").await;
     let company = company_of(&app, "riley@acme.com").await;
     // 150 of 3,000: the first page's matches are among the newest candidates.
-    insert_many(&app, company, 3000, 20).await;
+    insert_many(&app, company, 3000, 20, 1).await;
     let newest: Vec<String> = sqlx::query_scalar(
         "select name from candidates where name ilike '%nguyen%' order by created_at desc, id desc limit 25",
     )
@@ -602,11 +605,47 @@ async fn a_broad_search_says_about_how_many_match_and_shows_the_newest_exactly(p
 }
 
 #[sqlx::test]
+async fn a_broad_search_estimates_from_how_far_it_walked_over_many_days_and_after_archiving(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let company = company_of(&app, "riley@acme.com").await;
+    // 3,000 candidates ten minutes apart (about three weeks), 150 of them Nguyens: the
+    // page's 25th match is the 500th newest, three and a half days back, so its
+    // position is the newer days' totals plus a count within its own day, at any hour.
+    insert_many(&app, company, 3000, 20, 10).await;
+    let page = app.get("/candidates?q=nguyen").await;
+    assert_eq!(page.text(".pagination p"), "Showing 1–25 of about 150");
+    let newest: Vec<String> = sqlx::query_scalar(
+        "select name from candidates where name like 'Mai Nguyen%' order by created_at desc, id desc limit 25",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(names(&page), newest);
+
+    // Archiving the 600 newest (30 Nguyens among them) leaves 2,400 current candidates;
+    // the 25th current match is then the 500th newest current one: 25 × 2,400 / 500.
+    sqlx::query(
+        "update candidates set archived_at = now()
+         where id in (select id from candidates where company_id = $1 order by created_at desc limit 600)",
+    )
+    .bind(company)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let after = app.get("/candidates?q=nguyen").await;
+    assert_eq!(after.text(".pagination p"), "Showing 1–25 of about 120");
+    assert_eq!(names(&after).first().map(String::as_str), Some("Mai Nguyen 620"));
+    let second = app.get("/candidates?q=nguyen&page=2").await;
+    assert_eq!(second.text(".pagination p"), "Showing 26–50 of 120", "a deeper page counts exactly");
+}
+
+#[sqlx::test]
 async fn a_search_follows_edits_archiving_and_erasure(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     app.sign_up("Acme", "riley@acme.com").await;
     let company = company_of(&app, "riley@acme.com").await;
-    insert_many(&app, company, 2500, 20).await;
+    insert_many(&app, company, 2500, 20, 1).await;
     let ann = insert_candidate(&app, company, "Ann Lee", "ann@example.com", "new", 5000).await;
     let bo = insert_candidate(&app, company, "Bo Quist", "bo@example.com", "new", 0).await;
 
