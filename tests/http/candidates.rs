@@ -641,6 +641,75 @@ async fn a_broad_search_estimates_from_how_far_it_walked_over_many_days_and_afte
 }
 
 #[sqlx::test]
+async fn a_term_of_several_words_finds_exactly_the_candidates_holding_it(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let company = company_of(&app, "riley@acme.com").await;
+    // Enough others that the words' own lists are long, as at scale.
+    insert_many(&app, company, 600, 3, 1).await;
+    let people = [
+        ("Ava Smith", "ava.smith@example.com"),
+        ("Java Smithers", "js@example.com"),
+        ("Ava  Smith", "double.space@example.com"),
+        ("Ava Smyth", "avas@example.com"),
+        ("Eva Smith", "eva@example.com"),
+        ("Smith, Ava", "sa@example.com"),
+        ("A. S.", "ava-smith@mail.test"),
+        ("Jo Lindqvist", "jo@example.com"),
+        ("Ajo Li", "ajo@example.com"),
+        ("Mai Van Nguyen", "mvn@example.com"),
+        ("Thi Mai Van Nguyenova", "tmvn@example.com"),
+        ("José García", "jose@example.com"),
+    ];
+    for (minutes, (name, email)) in (700..).zip(people) {
+        insert_candidate(&app, company, name, email, "new", minutes).await;
+    }
+    let archived = insert_candidate(&app, company, "Ava Smithson", "old@example.com", "new", 900).await;
+    sqlx::query("update candidates set archived_at = now() where id = $1")
+        .bind(archived)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    // Words that meet (looked up by where they meet), words too short for that, one
+    // letter before a word, punctuation between words, and letters beyond ASCII: each
+    // finds what a plain substring match of name or email finds, newest first.
+    for term in [
+        "ava smith",
+        "AVA SMITH",
+        "va smith",
+        "a smith",
+        "ava smi",
+        "smith, ava",
+        "ava-smith",
+        "ava.smith@example",
+        "jo li",
+        "mai van nguyen",
+        "van nguyen",
+        "josé garcía",
+        "mai nguyen 12",
+        "ava smithy",
+    ] {
+        let page = app.get(&format!("/candidates?{}", serde_urlencoded::to_string([("q", term)]).unwrap())).await;
+        let expected: Vec<String> = sqlx::query_scalar(
+            "select name from candidates
+             where company_id = $1 and archived_at is null
+               and (strpos(lower(name), lower($2)) > 0 or strpos(lower(email::text), lower($2)) > 0)
+             order by created_at desc, id desc limit 25",
+        )
+        .bind(company)
+        .bind(term)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(names(&page), expected, "{term}");
+    }
+    assert_eq!(names(&app.get("/candidates?q=ava%20smith").await), vec!["Ava Smith", "Java Smithers"]);
+    assert_eq!(names(&app.get("/candidates?q=ava%20smith&status=archived").await), vec!["Ava Smithson"]);
+    assert_eq!(names(&app.get("/candidates?q=jo%20li").await), vec!["Jo Lindqvist", "Ajo Li"]);
+}
+
+#[sqlx::test]
 async fn a_search_follows_edits_archiving_and_erasure(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     app.sign_up("Acme", "riley@acme.com").await;
