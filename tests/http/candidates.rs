@@ -536,10 +536,8 @@ async fn signed_out_visitors_are_sent_to_sign_in(pool: PgPool) {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 }
 
-/// Inserts `count` candidates, one a minute apart (the first newest); every `every`th
-/// is called Nguyen.
-/// `count` candidates, the nth added `n * minutes_apart` minutes ago, every `every`th a
-/// Mai Nguyen.
+/// Inserts `count` candidates, the nth added `n * minutes_apart` minutes ago, every
+/// `every`th a Mai Nguyen.
 async fn insert_many(app: &TestApp, company: Uuid, count: i32, every: i32, minutes_apart: i32) {
     sqlx::query(
         "insert into candidates (id, company_id, name, email, created_at)
@@ -556,6 +554,16 @@ async fn insert_many(app: &TestApp, company: Uuid, count: i32, every: i32, minut
     .unwrap();
 }
 
+/// The names of the 25 newest Mai Nguyens, current or not, as the database holds them.
+async fn newest_nguyens(app: &TestApp) -> Vec<String> {
+    sqlx::query_scalar(
+        "select name from candidates where name like 'Mai Nguyen%' order by created_at desc, id desc limit 25",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
 #[sqlx::test]
 async fn a_broad_search_says_about_how_many_match_and_shows_the_newest_exactly(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
@@ -563,12 +571,7 @@ async fn a_broad_search_says_about_how_many_match_and_shows_the_newest_exactly(p
     let company = company_of(&app, "riley@acme.com").await;
     // 150 of 3,000: the first page's matches are among the newest candidates.
     insert_many(&app, company, 3000, 20, 1).await;
-    let newest: Vec<String> = sqlx::query_scalar(
-        "select name from candidates where name ilike '%nguyen%' order by created_at desc, id desc limit 25",
-    )
-    .fetch_all(&app.pool)
-    .await
-    .unwrap();
+    let newest = newest_nguyens(&app).await;
 
     let page = app.get("/candidates?q=NGUYEN").await;
     assert_eq!(names(&page), newest);
@@ -615,13 +618,7 @@ async fn a_broad_search_estimates_from_how_far_it_walked_over_many_days_and_afte
     insert_many(&app, company, 3000, 20, 10).await;
     let page = app.get("/candidates?q=nguyen").await;
     assert_eq!(page.text(".pagination p"), "Showing 1–25 of about 150");
-    let newest: Vec<String> = sqlx::query_scalar(
-        "select name from candidates where name like 'Mai Nguyen%' order by created_at desc, id desc limit 25",
-    )
-    .fetch_all(&app.pool)
-    .await
-    .unwrap();
-    assert_eq!(names(&page), newest);
+    assert_eq!(names(&page), newest_nguyens(&app).await);
 
     // Archiving the 600 newest (30 Nguyens among them) leaves 2,400 current candidates;
     // the 25th current match is then the 500th newest current one: 25 × 2,400 / 500.
