@@ -371,6 +371,25 @@ async fn the_seeder_writes_interviews_with_a_funnel(pool: PgPool) {
     hifinity::demo::seed_funnel(&app.pool, &app.state.media, 2_000).await.unwrap();
     let seeded: i64 = sqlx::query_scalar("select count(*) from interviews").fetch_one(&app.pool).await.unwrap();
     assert_eq!(seeded, 2_000 + 21);
+    // Every seeded interview has its invitation, sent, and opened when the interview
+    // says so; none has two.
+    let invited: i64 = sqlx::query_scalar(
+        "select count(*) from interviews i
+         where exists(select 1 from emails e
+                      where e.interview_id = i.id and e.kind = 'invitation' and e.status = 'sent'
+                        and e.sent_at = i.email_sent_at and e.opened_at is not distinct from i.email_opened_at)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(invited >= 2_000, "{invited} seeded interviews have their invitation");
+    let twice: i64 = sqlx::query_scalar(
+        "select count(*) from (select from emails where kind = 'invitation' group by interview_id having count(*) > 1) t",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(twice, 0);
     app.sign_in(hifinity::demo::EMAIL, hifinity::demo::PASSWORD).await;
     let page = app.get("/dashboard?days=90").await;
     let counts: Vec<i64> = column(&page, "#funnel-table", 1).iter().map(|n| n.parse().unwrap()).collect();

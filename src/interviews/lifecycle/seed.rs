@@ -57,7 +57,8 @@ const BATCH: i64 = 10_000;
 /// complete (a few of them asking for a person's review), and the rest expire, are
 /// cancelled or are still open. Started interviews that stopped hold answers up to the
 /// question where they stopped; completed ones get a finished evaluation (a score and a
-/// recommendation) but no answers, and nobody has a timeline. Returns how many were written.
+/// recommendation) but no answers, and nobody has a timeline. Each has its invitation email,
+/// sent to the mailbox. Returns how many were written.
 pub async fn funnel(pool: &PgPool, company_id: CompanyId, sent_by: UserId, count: i64, days: i32) -> sqlx::Result<i64> {
     let mut written = 0;
     while written < count {
@@ -93,31 +94,42 @@ pub async fn funnel(pool: &PgPool, company_id: CompanyId, sent_by: UserId, count
                    select gen_random_uuid(), $1, candidate_id, job_id, 'interviewing', sent_at, sent_at from picked
                    on conflict (candidate_id, job_id) do update set updated_at = excluded.updated_at
                    returning id, candidate_id, job_id
+               ),
+               seeded as (
+                   insert into interviews (id, company_id, application_id, candidate_id, job_id, template_version_id,
+                       status, link_nonce, idempotency_key, sent_by, expires_at, email_sent_at, email_opened_at,
+                       link_opened_at, consented_at, consent_notice_version, started_at, completed_at,
+                       human_review_requested_at, reminders_sent, last_invited_at, created_at, updated_at)
+                   select gen_random_uuid(), $1, apps.id, t.candidate_id, t.job_id, t.version_id,
+                          case when t.stage < 0.35 then 'completed'::interview_status
+                               when t.stage < 0.45 and t.pace < 0.25 then 'cancelled'
+                               when t.sent_at + interval '14 days' < now() then 'expired'
+                               when t.stage < 0.45 then 'in_progress'
+                               when t.pace > 0.97 then 'cancelled'
+                               else 'pending' end,
+                          decode(md5(random()::text), 'hex'), gen_random_uuid(), $3, t.sent_at + interval '14 days',
+                          t.sent_at + interval '30 seconds',
+                          case when t.stage < 0.72 then t.sent_at + t.took * 0.6 end,
+                          case when t.stage < 0.55 then t.sent_at + t.took * 0.7 end,
+                          case when t.stage < 0.45 then t.sent_at + t.took * 0.72 end,
+                          case when t.stage < 0.45 then 'seeded' end,
+                          case when t.stage < 0.45 then t.sent_at + t.took * 0.75 end,
+                          case when t.stage < 0.35 then t.sent_at + t.took end,
+                          case when t.stage < 0.02 then t.sent_at + t.took * 0.72 end,
+                          case when t.stage >= 0.45 then (t.pace > 0.5)::int + (t.pace > 0.8)::int
+                               else (t.pace > 0.85)::int end,
+                          t.sent_at, t.sent_at, t.sent_at + t.took
+                   from timed t join apps on apps.candidate_id = t.candidate_id and apps.job_id = t.job_id
+                   returning id, candidate_id, created_at, email_sent_at, email_opened_at
                )
-               insert into interviews (id, company_id, application_id, candidate_id, job_id, template_version_id,
-                   status, link_nonce, idempotency_key, sent_by, expires_at, email_sent_at, email_opened_at,
-                   link_opened_at, consented_at, consent_notice_version, started_at, completed_at,
-                   human_review_requested_at, reminders_sent, last_invited_at, created_at, updated_at)
-               select gen_random_uuid(), $1, apps.id, t.candidate_id, t.job_id, t.version_id,
-                      case when t.stage < 0.35 then 'completed'::interview_status
-                           when t.stage < 0.45 and t.pace < 0.25 then 'cancelled'
-                           when t.sent_at + interval '14 days' < now() then 'expired'
-                           when t.stage < 0.45 then 'in_progress'
-                           when t.pace > 0.97 then 'cancelled'
-                           else 'pending' end,
-                      decode(md5(random()::text), 'hex'), gen_random_uuid(), $3, t.sent_at + interval '14 days',
-                      t.sent_at + interval '30 seconds',
-                      case when t.stage < 0.72 then t.sent_at + t.took * 0.6 end,
-                      case when t.stage < 0.55 then t.sent_at + t.took * 0.7 end,
-                      case when t.stage < 0.45 then t.sent_at + t.took * 0.72 end,
-                      case when t.stage < 0.45 then 'seeded' end,
-                      case when t.stage < 0.45 then t.sent_at + t.took * 0.75 end,
-                      case when t.stage < 0.35 then t.sent_at + t.took end,
-                      case when t.stage < 0.02 then t.sent_at + t.took * 0.72 end,
-                      case when t.stage >= 0.45 then (t.pace > 0.5)::int + (t.pace > 0.8)::int
-                           else (t.pace > 0.85)::int end,
-                      t.sent_at, t.sent_at, t.sent_at + t.took
-               from timed t join apps on apps.candidate_id = t.candidate_id and apps.job_id = t.job_id"#,
+               -- Each interview's invitation, as sending leaves it: sent (to the mailbox),
+               -- and opened when the interview says so. One per interview, so the count
+               -- written is the interviews'.
+               insert into emails (id, company_id, interview_id, kind, to_address, status, transport, attempts,
+                                   next_attempt_at, pixel_id, sent_at, opened_at, created_at)
+               select gen_random_uuid(), $1, s.id, 'invitation', c.email::text, 'sent', 'mailbox', 1,
+                      s.created_at, gen_random_uuid(), s.email_sent_at, s.email_opened_at, s.created_at
+               from seeded s join candidates c on c.id = s.candidate_id"#,
             company_id as CompanyId,
             batch,
             sent_by as UserId,
