@@ -5,7 +5,7 @@ use std::{
     future::Future,
     io::{BufRead, BufReader},
     os::unix::process::CommandExt,
-    path::{Path, PathBuf},
+    path::Path,
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
@@ -13,7 +13,7 @@ use std::{
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element, error::CmdError};
 use serde_json::json;
 
-use crate::support::{PASSWORD, TestApp};
+use crate::support::{PASSWORD, ScratchDir, TestApp};
 
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
@@ -29,7 +29,7 @@ pub struct Browser {
     pub client: Client,
     // Dropped in this order: the driver (and its browser) before the profile it used.
     driver: Driver,
-    profile: Profile,
+    profile: ScratchDir,
     _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
@@ -53,7 +53,7 @@ impl Browser {
         // Both rustls providers are in the build, so the WebDriver client needs one chosen.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let turn = ONE_BROWSER.lock().await;
-        let profile = Profile::new();
+        let profile = ScratchDir::new("hifinity-chromium");
         let driver = Driver::start().await;
         let capabilities = json!({
             "browserName": "chrome",
@@ -277,22 +277,5 @@ impl Drop for Driver {
         let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-/// A fresh Chromium profile directory, removed afterwards.
-struct Profile(PathBuf);
-
-impl Profile {
-    fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("hifinity-chromium-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-}
-
-impl Drop for Profile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }

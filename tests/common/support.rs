@@ -1,7 +1,10 @@
 //! Starts the real app on port 0 against the test's own database, with a browser-like
 //! client that keeps cookies.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::{
+    path::PathBuf,
+    sync::{Arc, Mutex, OnceLock},
+};
 
 use hifinity::{
     app,
@@ -26,6 +29,26 @@ pub struct TestApp {
     pub jar: Arc<Jar>,
     /// Where [`TestApp::sign_up`] receives the verification emails, over real SMTP.
     account_mail: Arc<SmtpServer>,
+    /// The app's DATA_DIR, removed with the last browser on the app.
+    data_dir: Arc<ScratchDir>,
+}
+
+/// A new folder under the system's temporary one, removed when dropped, so that a run of
+/// the tests leaves nothing behind.
+pub struct ScratchDir(pub PathBuf);
+
+impl ScratchDir {
+    pub fn new(prefix: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -72,14 +95,14 @@ impl TestApp {
         capture_logs();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let data_dir = std::env::temp_dir().join(format!("hifinity-test-{}", uuid::Uuid::new_v4()));
+        let data_dir = Arc::new(ScratchDir::new("hifinity-test"));
         let mut config = Config {
             app_env: hifinity::config::AppEnv::Development,
             database_url: String::new(),
             bind_addr: addr,
             base_url: hifinity::config::parse_base_url(&format!("http://{addr}")).unwrap(),
             secret_key: SecretKey::generate(),
-            data_dir,
+            data_dir: data_dir.0.clone(),
             trusted_proxy_hops: 0,
             smtp_url: None,
             smtp_max_connections: 4,
@@ -109,7 +132,7 @@ impl TestApp {
         let client = Client::builder().cookie_provider(jar.clone()).build().unwrap();
         let no_redirect = Client::builder().cookie_provider(jar.clone()).redirect(Policy::none()).build().unwrap();
         let account_mail = Arc::new(SmtpServer::start(Behaviour::Accept).await);
-        Self { base: format!("http://{addr}"), state, pool, client, no_redirect, jar, account_mail }
+        Self { base: format!("http://{addr}"), state, pool, client, no_redirect, jar, account_mail, data_dir }
     }
 
     /// The server's cap on a new company's candidate emails, as the handlers pass it.
@@ -132,6 +155,7 @@ impl TestApp {
             no_redirect: Client::builder().cookie_provider(jar.clone()).redirect(Policy::none()).build().unwrap(),
             jar,
             account_mail: self.account_mail.clone(),
+            data_dir: self.data_dir.clone(),
         }
     }
 

@@ -20,12 +20,11 @@ use mail_auth::{
     common::{parse::TxtRecordParser, verify::DomainKey},
 };
 use sqlx::PgPool;
-use uuid::Uuid;
 
 use crate::{
     fixtures,
     smtp::{Behaviour, SmtpServer},
-    support::TestApp,
+    support::{ScratchDir, TestApp},
 };
 
 const DOMAIN: &str = "hifinity.test";
@@ -35,6 +34,7 @@ const SELECTOR: &str = "hifinity2026";
 struct Key {
     path: PathBuf,
     record: String,
+    _dir: ScratchDir,
 }
 
 fn openssl(args: &[&str]) -> Vec<u8> {
@@ -44,9 +44,8 @@ fn openssl(args: &[&str]) -> Vec<u8> {
 }
 
 fn key(algorithm: &str) -> Key {
-    let dir = std::env::temp_dir().join(format!("hifinity-dkim-{}", Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("dkim.pem");
+    let dir = ScratchDir::new("hifinity-dkim");
+    let path = dir.0.join("dkim.pem");
     let file = path.to_str().unwrap();
     match algorithm {
         "rsa" => openssl(&["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", file]),
@@ -58,7 +57,7 @@ fn key(algorithm: &str) -> Key {
         "rsa" => BASE64.encode(&public),
         _ => BASE64.encode(&public[public.len() - 32..]),
     };
-    Key { path, record: format!("v=DKIM1; k={algorithm}; p={p}") }
+    Key { path, record: format!("v=DKIM1; k={algorithm}; p={p}"), _dir: dir }
 }
 
 /// The test's DNS: the one TXT record of the selector.
@@ -161,12 +160,13 @@ async fn without_dkim_settings_messages_are_not_signed(pool: PgPool) {
 
 /// The program stops at start with one line naming the setting.
 fn start_up_error(settings: &[(&str, &str)]) -> String {
+    let data_dir = ScratchDir::new("hifinity-dkim");
     let out = Command::new(env!("CARGO_BIN_EXE_hifinity"))
         .arg("serve")
         .env_clear()
         .current_dir(std::env::temp_dir())
         .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
-        .env("DATA_DIR", std::env::temp_dir().join(format!("hifinity-dkim-{}", Uuid::new_v4())))
+        .env("DATA_DIR", &data_dir.0)
         .envs(settings.iter().copied())
         .output()
         .unwrap();

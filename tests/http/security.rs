@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::{
     fixtures,
-    support::{MULTIPART_CONTENT_TYPE, PASSWORD, Page, TestApp, multipart_file, path_in_message},
+    support::{MULTIPART_CONTENT_TYPE, PASSWORD, Page, ScratchDir, TestApp, multipart_file, path_in_message},
 };
 
 const RECRUITER: &str = "riley@acme.com";
@@ -522,16 +522,15 @@ fn serve_with(variable: &str, value: &str) -> (std::process::ExitStatus, String)
 
 /// Runs `hifinity <args>` with `settings` only; returns its exit status and stderr.
 pub fn run_with(args: &[&str], settings: &[(&str, &str)]) -> (std::process::ExitStatus, String) {
-    // An empty folder: no .env is read, and nothing is left behind.
-    let dir = std::env::temp_dir().join(format!("hifinity-settings-{}", Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
+    // An empty folder: no .env is read.
+    let dir = ScratchDir::new("hifinity-settings");
     let mut child = Command::new(env!("CARGO_BIN_EXE_hifinity"))
         .args(args)
         .env_clear()
-        .current_dir(&dir)
+        .current_dir(&dir.0)
         // Every setting is read before the database is reached, so it needs no server.
         .env("DATABASE_URL", "postgres://hifinity@127.0.0.1:1/hifinity")
-        .env("DATA_DIR", &dir)
+        .env("DATA_DIR", &dir.0)
         .envs(settings.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -552,7 +551,6 @@ pub fn run_with(args: &[&str], settings: &[(&str, &str)]) -> (std::process::Exit
     };
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
     (status, stderr)
 }
 
