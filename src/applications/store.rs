@@ -176,95 +176,101 @@ pub struct ListFilter {
     pub pattern: Option<String>,
 }
 
-/// A row of the list with how many match in all, which every row carries so that a page
-/// and its total take one round trip.
-struct Listed {
-    id: ApplicationId,
-    stage: Stage,
-    created_at: OffsetDateTime,
-    candidate_id: CandidateId,
-    candidate_name: String,
-    candidate_email: String,
-    job_id: JobId,
-    job_title: String,
-    total: i64,
-}
-
-impl From<Listed> for ApplicationRow {
-    fn from(row: Listed) -> Self {
-        Self {
-            id: row.id,
-            stage: row.stage,
-            created_at: row.created_at,
-            candidate_id: row.candidate_id,
-            candidate_name: row.candidate_name,
-            candidate_email: row.candidate_email,
-            job_id: row.job_id,
-            job_title: row.job_title,
-        }
-    }
-}
-
 /// One page of applications, newest first, and how many match in all.
+///
+/// Two statements: the page's ids, planned for each request's values so that the unused
+/// filters drop out (the page walks an index newest first and stops after its rows), and
+/// the rows for those ids, planned once per connection. Planned as one, the joins made
+/// the statement take 0.7 ms to plan on every request, against 0.06 for the ids alone.
 pub async fn list(
     pool: &PgPool,
     company_id: CompanyId,
     filter: &ListFilter,
     page: PageNumber,
 ) -> sqlx::Result<(Vec<ApplicationRow>, i64)> {
-    let listed = select(pool, company_id, filter, page.limit(), page.offset()).await?;
-    let total = match listed.first() {
-        Some(first) => first.total,
-        // A page past the last one still says how many there are.
-        None if page.offset() > 0 => {
-            select(pool, company_id, filter, 1, 0).await?.first().map_or(0, |first| first.total)
-        }
-        None => 0,
+    let kept = async {
+        if filter.pattern.is_none() { kept_total(pool, company_id, filter).await.map(Some) } else { Ok(None) }
     };
-    Ok((listed.into_iter().map(ApplicationRow::from).collect(), total))
+    let (selected, kept) = tokio::try_join!(select(pool, company_id, filter, page.limit(), page.offset()), kept)?;
+    let total = match (kept, selected.first()) {
+        (Some(total), _) => total,
+        (None, Some(first)) => first.total.unwrap_or_default(),
+        // A page past the last one still says how many there are.
+        (None, None) if page.offset() > 0 => {
+            select(pool, company_id, filter, 1, 0).await?.first().and_then(|first| first.total).unwrap_or_default()
+        }
+        (None, None) => 0,
+    };
+    let ids: Vec<ApplicationId> = selected.into_iter().map(|s| s.id).collect();
+    Ok((rows(pool, company_id, &ids).await?, total))
 }
 
-/// `limit` applications from `offset`, newest first. Planned for each request's values, so
-/// the unused filters drop out: the page walks an index newest first and stops after its
-/// rows, and without a search the total is the sum of a few `application_counts` rows; a
-/// search counts its matches.
+/// An application the filter selects, and how many it selects in all (the same on every
+/// row) when that is not kept in `application_counts`: with a search.
+struct Selected {
+    id: ApplicationId,
+    total: Option<i64>,
+}
+
+/// `limit` applications from `offset`, newest first. Without a search the count drops out
+/// (the window function is folded away with its `case`); a search counts its matches.
 async fn select(
     pool: &PgPool,
     company_id: CompanyId,
     filter: &ListFilter,
     limit: i64,
     offset: i64,
-) -> sqlx::Result<Vec<Listed>> {
+) -> sqlx::Result<Vec<Selected>> {
     sqlx::query_as!(
-        Listed,
-        r#"with filtered as not materialized (
-             select a.id, a.created_at
-             from applications a
-             where a.company_id = $1
-               and ($2::uuid is null or a.job_id = $2)
-               and ($3::application_stage is null or a.stage = $3)
-               and ($4::text is null or exists(select 1 from candidates c
-                                               where c.id = a.candidate_id and c.search_text like lower($4)))),
-           total as (
-             select case when $4::text is null
-                         then (select coalesce(sum(n.applications), 0)::int8 from application_counts n
-                               where n.company_id = $1 and ($2::uuid is null or n.job_id = $2)
-                                 and ($3::application_stage is null or n.stage = $3))
-                         else (select count(*) from filtered) end as n)
-           select a.id, a.stage as "stage: Stage", a.created_at, c.id as candidate_id, c.name as candidate_name,
-                  c.email::text as "candidate_email!", j.id as job_id, j.title as job_title,
-                  (select n from total) as "total!"
-           from (select id, created_at from filtered order by created_at desc, id desc limit $5 offset $6) page
-           join applications a on a.id = page.id and a.company_id = $1
-           join candidates c on c.id = a.candidate_id
-           join jobs j on j.id = a.job_id
-           order by page.created_at desc, page.id desc"#,
+        Selected,
+        r#"select a.id, case when $4::text is null then null else count(*) over () end as total
+           from applications a
+           where a.company_id = $1
+             and ($2::uuid is null or a.job_id = $2)
+             and ($3::application_stage is null or a.stage = $3)
+             and ($4::text is null or exists(select 1 from candidates c
+                                             where c.id = a.candidate_id and c.search_text like lower($4)))
+           order by a.created_at desc, a.id desc
+           limit $5 offset $6"#,
         company_id as CompanyId,
         filter.job_id as Option<JobId>,
         filter.stage as Option<Stage>,
         filter.pattern,
         limit,
         offset,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// How many applications a filter of job and stage selects, from `application_counts`'
+/// running totals.
+async fn kept_total(pool: &PgPool, company_id: CompanyId, filter: &ListFilter) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select coalesce(sum(applications), 0)::int8 as "total!" from application_counts
+           where company_id = $1 and ($2::uuid is null or job_id = $2)
+             and ($3::application_stage is null or stage = $3)"#,
+        company_id as CompanyId,
+        filter.job_id as Option<JobId>,
+        filter.stage as Option<Stage>,
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// The rows shown for `ids`, in their order; other companies' applications are left out.
+async fn rows(pool: &PgPool, company_id: CompanyId, ids: &[ApplicationId]) -> sqlx::Result<Vec<ApplicationRow>> {
+    sqlx::query_as!(
+        ApplicationRow,
+        r#"select a.id, a.stage as "stage: Stage", a.created_at, c.id as candidate_id, c.name as candidate_name,
+                  c.email::text as "candidate_email!", j.id as job_id, j.title as job_title
+           from unnest($2::uuid[]) with ordinality as page (id, position)
+           join applications a on a.id = page.id and a.company_id = $1
+           join candidates c on c.id = a.candidate_id
+           join jobs j on j.id = a.job_id
+           order by page.position"#,
+        company_id as CompanyId,
+        ids as &[ApplicationId],
     )
     .fetch_all(pool)
     .await

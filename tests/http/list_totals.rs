@@ -180,3 +180,31 @@ async fn the_interviews_page_sorts_and_filters_by_the_latest_finished_score_kept
     assert_eq!(names(app.get("/interviews?sort=score").await), ["Grace Hopper", "Ada Lovelace"]);
     assert_eq!(names(app.get("/interviews?min_score=80").await), Vec::<String>::new());
 }
+
+#[sqlx::test]
+async fn a_search_counts_its_matches_even_past_the_last_page(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme Robotics", RECRUITER).await;
+    let company_id = app.company_id(RECRUITER).await;
+    let s = fixtures::sendable(&app.pool, company_id).await;
+    // Ada Lovelace and 30 Ada Byrons are sent an interview (and so added to its job),
+    // Grace Hopper too.
+    let mut candidates = vec![s.candidate_id];
+    for n in 1..=30 {
+        let (name, email) = (format!("Ada Byron {n}"), format!("byron{n}@example.com"));
+        candidates.push(fixtures::candidate(&app.pool, company_id, &name, &email).await);
+    }
+    candidates.push(fixtures::candidate(&app.pool, company_id, "Grace Hopper", "grace@example.com").await);
+    for candidate in candidates {
+        app.send_interview(candidate, s.job_id, s.version_id).await;
+    }
+    for (path, total, last) in [
+        ("/interviews?candidate=ada", "Showing 26–31 of 31", "/interviews?candidate=ada&page=2"),
+        ("/applications?q=ada", "Showing 26–31 of 31", "/applications?q=ada&page=2"),
+    ] {
+        assert_eq!(shown(&app.get(&format!("{path}&page=2")).await), total, "{path}");
+        let past_the_end = app.get(&format!("{path}&page=9")).await;
+        assert_eq!(past_the_end.text(".empty h2"), "This page is past the end of the list", "{path}");
+        assert_eq!(past_the_end.link(".empty a").as_deref(), Some(last), "{path}: still counted");
+    }
+}
