@@ -255,7 +255,7 @@ pub async fn rows<'c>(
                   i.application_id, i.created_at, i.email_sent_at, i.email_opened_at, i.completed_at, i.expires_at,
                   (select e.status from emails e where e.interview_id = i.id order by e.created_at desc limit 1)
                     as "last_email_status: _",
-                  coalesce(latest.status, case when exists(
+                  coalesce(i.evaluation_status, case when exists(
                     select 1 from tasks t where t.company_id = i.company_id and t.kind = 'evaluate_interview'
                       and t.payload ->> 'interview_id' = i.id::text and t.status in ('queued', 'running')) then 'queued'::evaluation_status end)
                     as "evaluation_state: _",
@@ -273,9 +273,6 @@ pub async fn rows<'c>(
            join jobs j on j.id = i.job_id
            join template_versions v on v.id = i.template_version_id
            left join interview_decisions d on d.interview_id = i.id and d.company_id = i.company_id
-           left join lateral (
-             select e.status from evaluations e where e.company_id = i.company_id and e.interview_id = i.id
-             order by e.created_at desc, e.id desc limit 1) latest on true
            order by page.position"#,
         company_id as CompanyId,
         ids as &[InterviewId],

@@ -610,6 +610,8 @@ async fn a_transient_failure_on_the_last_attempt_fails_the_run_with_the_reason(p
     let page = app.get(&format!("/interviews/{interview}")).await;
     assert_eq!(page.text(".evaluation-state .badge"), "Failed");
     assert!(page.text(".evaluation-state").contains(reason));
+    let list = app.get("/interviews").await;
+    assert_eq!(list.text("td.evaluation-cell"), "Failed");
 }
 
 #[sqlx::test]
@@ -916,6 +918,10 @@ async fn re_running_replaces_the_shown_result(pool: PgPool) {
     assert!(page.text(".evaluation-state").contains("Requested by Riley Recruiter"));
     let again = app.post(&format!("/interviews/{interview}/evaluation/rerun"), &[]).await;
     assert_eq!(again.flash(), "An evaluation of this interview is already queued or running.");
+    // The list keeps the previous score and says a re-run is waiting.
+    let list = app.get("/interviews").await;
+    assert_eq!(list.text("td.evaluation-cell .badge"), format!("{before} / 100"));
+    assert!(list.text("td.evaluation-cell").ends_with("re-run queued"), "{}", list.text("td.evaluation-cell"));
 
     assert_eq!(evaluate(&app, &app.state.config).await, 1);
     let page = app.get(&format!("/interviews/{interview}")).await;

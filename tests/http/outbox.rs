@@ -80,6 +80,9 @@ async fn an_email_refused_for_now_every_time_fails_after_the_last_attempt_with_t
     let app = TestApp::spawn_with_smtp(pool, Some(smtp.url())).await;
     let s = ready(&app).await;
     send(&app, &s, s.candidate_id).await;
+    // The Interviews list's "Email sent" column says where the email stands until it is sent.
+    let sent_column = "tbody tr td:nth-child(4)";
+    assert_eq!(app.get("/interviews").await.text(sent_column), "Queued");
 
     for attempt in 1..MAX_ATTEMPTS {
         app.deliver_mail().await;
@@ -98,6 +101,7 @@ async fn an_email_refused_for_now_every_time_fails_after_the_last_attempt_with_t
     assert!(smtp.messages().is_empty());
     let outbox = outbox_page(&app).await;
     assert_eq!(outbox.text("tbody .badge"), "Failed");
+    assert_eq!(app.get("/interviews").await.text(sent_column), "Failed");
     assert!(outbox.text("tbody td:nth-child(3) .muted").contains(&format!("gave up after {MAX_ATTEMPTS} attempts")));
 
     // A failed email is not tried again.
