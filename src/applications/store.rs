@@ -5,7 +5,11 @@ use time::OffsetDateTime;
 
 use super::model::Stage;
 use crate::ids::{ApplicationId, CandidateId, CompanyId, JobId};
-use crate::{candidates::model::CandidateStatus, jobs::model::JobStatus, pagination::PageNumber};
+use crate::{
+    candidates::model::CandidateStatus,
+    jobs::model::JobStatus,
+    pagination::{self, PageNumber},
+};
 
 pub enum Added {
     Added(ApplicationId),
@@ -192,14 +196,10 @@ pub async fn list(
         if filter.pattern.is_none() { kept_total(pool, company_id, filter).await.map(Some) } else { Ok(None) }
     };
     let (selected, kept) = tokio::try_join!(select(pool, company_id, filter, page.limit(), page.offset()), kept)?;
-    let total = match (kept, selected.first()) {
-        (Some(total), _) => total,
-        (None, Some(first)) => first.total.unwrap_or_default(),
+    let total = match pagination::known_total(kept, selected.first().map(|first| first.total), page) {
+        Some(total) => total,
         // A page past the last one still says how many there are.
-        (None, None) if page.offset() > 0 => {
-            select(pool, company_id, filter, 1, 0).await?.first().and_then(|first| first.total).unwrap_or_default()
-        }
-        (None, None) => 0,
+        None => select(pool, company_id, filter, 1, 0).await?.first().and_then(|first| first.total).unwrap_or_default(),
     };
     let ids: Vec<ApplicationId> = selected.into_iter().map(|s| s.id).collect();
     Ok((rows(pool, company_id, &ids).await?, total))

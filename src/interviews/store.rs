@@ -10,7 +10,7 @@ use crate::ids::{ApplicationId, CandidateId, CompanyId, InterviewId, JobId, User
 use crate::{
     evaluation::model::{Decision, EvaluationStatus, StoredRecommendation},
     mail::outbox::EmailStatus,
-    pagination::PageNumber,
+    pagination::{self, PageNumber},
 };
 
 pub struct CandidateToInvite {
@@ -146,16 +146,14 @@ pub async fn list(
         async { if filter.total_is_kept() { kept_total(pool, company_id, filter).await.map(Some) } else { Ok(None) } };
     let (selected, kept): (Vec<Selected>, _) =
         tokio::try_join!(select(pool, company_id, filter, Some(page.limit()), page.offset()).try_collect(), kept)?;
-    let total = match (kept, selected.first()) {
-        (Some(total), _) => total,
-        (None, Some(first)) => first.total.unwrap_or_default(),
+    let total = match pagination::known_total(kept, selected.first().map(|first| first.total), page) {
+        Some(total) => total,
         // A page past the last one still says how many there are.
-        (None, None) if page.offset() > 0 => select(pool, company_id, filter, Some(1), 0)
+        None => select(pool, company_id, filter, Some(1), 0)
             .try_next()
             .await?
             .and_then(|first| first.total)
             .unwrap_or_default(),
-        (None, None) => 0,
     };
     let ids: Vec<InterviewId> = selected.into_iter().map(|s| s.id).collect();
     Ok((rows(pool, company_id, &ids, filter.viewer).await?, total))

@@ -47,12 +47,12 @@ async fn invitations_through_two_web_processes_arrive_once_while_a_worker_is_kil
     let data_dir = own_folder();
     let (smtp_url, max_connections) = (smtp.url(), MAX_CONNECTIONS.to_string());
     let shared = [("SECRET_KEY", SECRET_KEY), ("SMTP_URL", &smtp_url), ("SMTP_MAX_CONNECTIONS", &max_connections)];
-    let web_a = Server::start_web(&pool, &data_dir, &shared).await;
+    let web_a = Server::start_web(&pool, &data_dir.0, &shared).await;
     // Behind a load balancer every instance has the one public address: the first's.
     let settings: Vec<_> = shared.iter().copied().chain([("BASE_URL", web_a.base.as_str())]).collect();
-    let web_b = Server::start_web(&pool, &data_dir, &settings).await;
-    let mut killed = Worker::start(&pool, &data_dir, &settings).await;
-    let _other = Worker::start(&pool, &data_dir, &settings).await;
+    let web_b = Server::start_web(&pool, &data_dir.0, &settings).await;
+    let mut killed = Worker::start(&pool, &data_dir.0, &settings).await;
+    let _other = Worker::start(&pool, &data_dir.0, &settings).await;
 
     // A verified company (its verification email delivered by the workers), signed in on
     // both web processes, with a cap raised for the campaign and its candidates.
@@ -93,7 +93,7 @@ async fn invitations_through_two_web_processes_arrive_once_while_a_worker_is_kil
         let in_data = smtp.sessions_in_data();
         killed.kill();
         tokio::time::sleep(Duration::from_secs(1)).await;
-        killed = Worker::start(&pool, &data_dir, &settings).await;
+        killed = Worker::start(&pool, &data_dir.0, &settings).await;
         in_data
     };
     let (interviews, in_data_at_kill) = tokio::join!(sending, crash);
@@ -209,8 +209,6 @@ async fn invitations_through_two_web_processes_arrive_once_while_a_worker_is_kil
         received_count - received.len(),
         smtp.most_sessions(),
     );
-    drop((web_a, web_b, killed));
-    let _ = std::fs::remove_dir_all(&data_dir);
 }
 
 /// An invitation's email as the database holds it, and whether its interview's timeline

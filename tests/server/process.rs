@@ -3,17 +3,15 @@
 
 use std::{
     io::{BufRead, BufReader, Read},
-    path::{Path, PathBuf},
+    path::Path,
     process::{Child, Command, ExitStatus, Stdio},
     sync::{Arc, Mutex, mpsc},
     time::{Duration, Instant},
 };
 
+use crate::support::{Page, ScratchDir};
 use reqwest::{Client, cookie::Jar};
 use sqlx::PgPool;
-use uuid::Uuid;
-
-use crate::support::Page;
 
 /// Generous: the machine may be busy with other tests; nothing here is a timing claim.
 pub const PATIENCE: Duration = Duration::from_secs(30);
@@ -22,8 +20,8 @@ pub struct Server {
     child: Child,
     pub base: String,
     output: Arc<Mutex<String>>,
-    /// The folder it removes when dropped, unless other processes share it.
-    data_dir: Option<PathBuf>,
+    /// Its own folder, removed after it stops; None when other processes share the folder.
+    data_dir: Option<ScratchDir>,
     /// A browser: keeps cookies, follows redirects.
     pub client: Client,
 }
@@ -33,7 +31,7 @@ impl Server {
     /// in a folder of its own so that no `.env` of the checkout applies.
     pub async fn start(pool: &PgPool, settings: &[(&str, &str)]) -> Self {
         let data_dir = own_folder();
-        let mut server = Self::start_in(pool, &data_dir, &["serve"], settings).await;
+        let mut server = Self::start_in(pool, &data_dir.0, &["serve"], settings).await;
         server.data_dir = Some(data_dir);
         server
     }
@@ -99,9 +97,6 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        if let Some(data_dir) = &self.data_dir {
-            let _ = std::fs::remove_dir_all(data_dir);
-        }
     }
 }
 
@@ -146,10 +141,8 @@ impl Drop for Worker {
 }
 
 /// A new folder under the system's temporary one, for a process's DATA_DIR.
-pub fn own_folder() -> PathBuf {
-    let data_dir = std::env::temp_dir().join(format!("hifinity-server-{}", Uuid::new_v4()));
-    std::fs::create_dir_all(&data_dir).unwrap();
-    data_dir
+pub fn own_folder() -> ScratchDir {
+    ScratchDir::new("hifinity-server")
 }
 
 /// Runs `hifinity <args>` with only the given settings (and the test's database) in
