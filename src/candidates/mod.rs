@@ -5,13 +5,15 @@
 //! A candidate's status follows their most recent interview and is stored on the row
 //! (the sending feature updates it), so the status filter is an index scan; totals
 //! come from `candidate_counts`, kept by triggers (migration 0005), and deep pages start
-//! from `candidate_days` (0064). A common search term's total is estimated and shown as
-//! "about N" (see `store::list`).
+//! from `candidate_days` (0064). A search for part of one word is looked up in the lists
+//! of the candidates' words (`word_search`, 0070); another common term's total is
+//! estimated and shown as "about N" (see `store::list`).
 
 mod handlers;
 pub mod model;
 pub mod store;
 mod views;
+mod word_search;
 
 use axum::{
     Router,

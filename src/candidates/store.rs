@@ -8,6 +8,7 @@ use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
 
 use super::model::{CandidateStatus, NewCandidate, Search, StatusFilter};
+use super::word_search;
 use crate::ids::{CandidateId, CompanyId};
 use crate::{
     interviews::lifecycle::{self, EmailCap},
@@ -77,6 +78,11 @@ pub async fn list(
             if listed.first().is_none_or(|first| first.total < FEW_MATCHES) {
                 return counted(pool, company_id, filter, Some(pattern), page, listed).await;
             }
+        // Part of one word, without a status filter: from the lists of the words holding it.
+        } else if status.is_none()
+            && let Some(found) = word_search::search(pool, company_id, search.text(), page).await?
+        {
+            return Ok(found);
         }
         if let Some(found) = search_newest(pool, company_id, status, search.text(), page).await? {
             return Ok(found);

@@ -573,15 +573,23 @@ async fn a_broad_search_says_about_how_many_match_and_shows_the_newest_exactly(p
     insert_many(&app, company, 3000, 20, 1).await;
     let newest = newest_nguyens(&app).await;
 
+    // One word's matches come from its list, counted exactly.
     let page = app.get("/candidates?q=NGUYEN").await;
     assert_eq!(names(&page), newest);
-    assert_eq!(page.text(".pagination p"), "Showing 1–25 of about 150");
+    assert_eq!(page.text(".pagination p"), "Showing 1–25 of 150");
     assert_eq!(page.text(".pagination span"), "Page 1 of 6");
 
+    // With a status filter the newest candidates are tested one by one, and the total
+    // estimated from how far that went.
+    let filtered = app.get("/candidates?q=NGUYEN&status=new").await;
+    assert_eq!(names(&filtered), newest);
+    assert_eq!(filtered.text(".pagination p"), "Showing 1–25 of about 150");
+    assert_eq!(filtered.text(".pagination span"), "Page 1 of 6");
+
     // Deeper pages test every candidate: the count is exact there.
-    let second = app.get("/candidates?q=nguyen&page=2").await;
+    let second = app.get("/candidates?q=nguyen&status=new&page=2").await;
     assert_eq!(second.text(".pagination p"), "Showing 26–50 of 150");
-    let past = app.get("/candidates?q=nguyen&page=7").await;
+    let past = app.get("/candidates?q=nguyen&status=new&page=7").await;
     assert_eq!(past.text(".empty h2"), "This page is past the end of the list");
 
     // One person among them is counted exactly, and so is a filtered common term.
@@ -612,11 +620,11 @@ async fn a_broad_search_estimates_from_how_far_it_walked_over_many_days_and_afte
     let app = TestApp::spawn(pool).await;
     app.sign_up("Acme", "riley@acme.com").await;
     let company = company_of(&app, "riley@acme.com").await;
-    // 3,000 candidates ten minutes apart (about three weeks), 150 of them Nguyens: the
-    // page's 25th match is the 500th newest, three and a half days back, so its
+    // 3,000 candidates ten minutes apart (about three weeks), 150 of them Nguyens, all
+    // "New" (a status filter has the newest tested one by one): the page's 25th match is the 500th newest, three and a half days back, so its
     // position is the newer days' totals plus a count within its own day, at any hour.
     insert_many(&app, company, 3000, 20, 10).await;
-    let page = app.get("/candidates?q=nguyen").await;
+    let page = app.get("/candidates?q=nguyen&status=new").await;
     assert_eq!(page.text(".pagination p"), "Showing 1–25 of about 150");
     assert_eq!(names(&page), newest_nguyens(&app).await);
 
@@ -630,10 +638,10 @@ async fn a_broad_search_estimates_from_how_far_it_walked_over_many_days_and_afte
     .execute(&app.pool)
     .await
     .unwrap();
-    let after = app.get("/candidates?q=nguyen").await;
+    let after = app.get("/candidates?q=nguyen&status=new").await;
     assert_eq!(after.text(".pagination p"), "Showing 1–25 of about 120");
     assert_eq!(names(&after).first().map(String::as_str), Some("Mai Nguyen 620"));
-    let second = app.get("/candidates?q=nguyen&page=2").await;
+    let second = app.get("/candidates?q=nguyen&status=new&page=2").await;
     assert_eq!(second.text(".pagination p"), "Showing 26–50 of 120", "a deeper page counts exactly");
 }
 
@@ -706,6 +714,131 @@ async fn a_term_of_several_words_finds_exactly_the_candidates_holding_it(pool: P
     assert_eq!(names(&app.get("/candidates?q=jo%20li").await), vec!["Jo Lindqvist", "Ajo Li"]);
 }
 
+/// Every current candidate's words are listed and counted, and nothing else is: the
+/// lists a one-word search reads agree with the candidates themselves.
+async fn assert_words_follow_the_candidates(app: &TestApp) {
+    let differences: i64 = count(
+        app,
+        "select
+             (select count(*) from (
+                 (select c.company_id, s.word, c.created_at, c.id from candidates c
+                  cross join unnest(search_words(c.search_text)) s(word) where c.archived_at is null
+                  except all select company_id, word, created_at, candidate_id from candidate_words)
+                 union all
+                 (select company_id, word, created_at, candidate_id from candidate_words
+                  except all select c.company_id, s.word, c.created_at, c.id from candidates c
+                  cross join unnest(search_words(c.search_text)) s(word) where c.archived_at is null)) lists)
+           + (select count(*) from (
+                 (select company_id, word, count(*) from candidate_words group by 1, 2
+                  except all select company_id, word, candidates from candidate_word_counts)
+                 union all
+                 (select company_id, word, candidates from candidate_word_counts
+                  except all select company_id, word, count(*) from candidate_words group by 1, 2)) counts)",
+    )
+    .await;
+    assert_eq!(differences, 0, "the word lists and counts match the current candidates");
+}
+
+#[sqlx::test]
+async fn a_search_inside_one_word_finds_exactly_what_a_substring_match_finds(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    app.sign_up("Acme", "riley@acme.com").await;
+    let company = company_of(&app, "riley@acme.com").await;
+    // 40 Nguyens among 800, so a term's page reaches past the first.
+    insert_many(&app, company, 800, 20, 1).await;
+    let people = [
+        ("Thi Nguyenova", "thi@example.com"),
+        ("Lan Tran", "lan.nguyen@mail.test"),
+        ("Mai Nguyenova", "nguyen@mail.test"),
+        ("Anna Müller", "anna.mueller@example.com"),
+        ("José García", "jose@example.com"),
+        ("Ola Nordmann", "ola@nguyen-partners.test"),
+    ];
+    for (minutes, (name, email)) in (900..).zip(people) {
+        insert_candidate(&app, company, name, email, "new", minutes).await;
+    }
+    // More than the few words a search reads: a term inside each of them is found by
+    // testing the newest candidates instead, with the same result.
+    for (minutes, surname) in (950..).zip([
+        "Johnson", "Anderson", "Jackson", "Wilson", "Thompson", "Robinson", "Nelson", "Carson", "Hudson", "Watson",
+    ]) {
+        insert_candidate(
+            &app,
+            company,
+            &format!("Kim {surname}"),
+            &format!("kim{minutes}@example.com"),
+            "new",
+            minutes,
+        )
+        .await;
+    }
+    let archived = insert_candidate(&app, company, "Old Nguyenova", "old@example.com", "new", 990).await;
+    sqlx::query("update candidates set archived_at = now() where id = $1")
+        .bind(archived)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_words_follow_the_candidates(&app).await;
+
+    // Part of a word, a word of the address only, two words held by one candidate
+    // ("nguyenova" and "nguyen"), letters beyond ASCII, many words, and no word at all.
+    for (term, page) in [
+        ("NGUYEN", 1),
+        ("nguyen", 2),
+        ("guye", 1),
+        ("nguyenova", 1),
+        ("mail", 1),
+        ("müller", 1),
+        ("GARCÍA", 1),
+        ("son", 1),
+        ("zzz", 1),
+    ] {
+        let shown = app
+            .get(&format!(
+                "/candidates?{}",
+                serde_urlencoded::to_string([("q", term), ("page", &page.to_string())]).unwrap()
+            ))
+            .await;
+        let expected: Vec<String> = sqlx::query_scalar(
+            "select name from candidates
+             where company_id = $1 and archived_at is null
+               and (strpos(lower(name), lower($2)) > 0 or strpos(lower(email::text), lower($2)) > 0)
+             order by created_at desc, id desc limit 25 offset $3",
+        )
+        .bind(company)
+        .bind(term)
+        .bind((page - 1) * 25)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(names(&shown), expected, "{term}, page {page}");
+        let total: i64 = sqlx::query_scalar(
+            "select count(*) from candidates
+             where company_id = $1 and archived_at is null
+               and (strpos(lower(name), lower($2)) > 0 or strpos(lower(email::text), lower($2)) > 0)",
+        )
+        .bind(company)
+        .bind(term)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        if total == 0 {
+            assert_eq!(shown.text(".empty h2"), format!("No candidates match “{term}”."));
+        } else {
+            let first = (page - 1) * 25 + 1;
+            let last = (first + 24).min(total);
+            assert_eq!(shown.text(".pagination p"), format!("Showing {first}–{last} of {total}"), "{term}");
+        }
+    }
+    assert_eq!(
+        names(&app.get("/candidates?q=nguyenova").await),
+        vec!["Thi Nguyenova", "Mai Nguyenova"],
+        "the archived one is not listed"
+    );
+    let past = app.get("/candidates?q=nguyenova&page=2").await;
+    assert_eq!(past.text(".empty h2"), "This page is past the end of the list");
+}
+
 #[sqlx::test]
 async fn a_search_follows_edits_archiving_and_erasure(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
@@ -722,6 +855,7 @@ async fn a_search_follows_edits_archiving_and_erasure(pool: PgPool) {
     assert_eq!(names(&quist), vec!["Bo Quist", "Ann Zeller"], "the new address matches, newest first");
     assert_eq!(quist.text(".pagination p"), "Showing 1–2 of 2");
     assert!(names(&app.get("/candidates?q=ann%20lee").await).is_empty(), "the old name is gone");
+    assert_words_follow_the_candidates(&app).await;
 
     sqlx::query("update candidates set archived_at = now() where id = $1").bind(ann).execute(&app.pool).await.unwrap();
     assert_eq!(names(&app.get("/candidates?q=quist").await), vec!["Bo Quist"]);
@@ -735,6 +869,18 @@ async fn a_search_follows_edits_archiving_and_erasure(pool: PgPool) {
     assert_eq!(gone.text(".empty h2"), "No candidates match “quist”.");
     let stored: i64 = count(&app, "select count(*) from candidates where search_text like '%quist%'").await;
     assert_eq!(stored, 1, "only the archived candidate's search text holds the term");
+    let listed: i64 = count(
+        &app,
+        "select (select count(*) from candidate_words where word like '%quist%')
+              + (select count(*) from candidate_word_counts where word like '%quist%')",
+    )
+    .await;
+    assert_eq!(listed, 0, "no word list or count holds the erased or archived candidates' words");
+    assert_words_follow_the_candidates(&app).await;
+
+    sqlx::query("update candidates set archived_at = null where id = $1").bind(ann).execute(&app.pool).await.unwrap();
+    assert_eq!(names(&app.get("/candidates?q=quist").await), vec!["Ann Zeller"], "restored, found again");
+    assert_words_follow_the_candidates(&app).await;
 }
 
 #[sqlx::test]
