@@ -5,14 +5,15 @@
 
 use sqlx::PgPool;
 
+use super::model::CandidateStatus;
 use super::store::{CandidateRow, Total};
-use crate::ids::CompanyId;
+use crate::ids::{CandidateId, CompanyId};
 use crate::pagination::{PER_PAGE, PageNumber};
 
 /// Up to this many words containing the term are read; a term found in more ("son":
 /// every Johnson, Anderson and Jackson) is left to the walk of the newest candidates,
 /// which fills its page quickly because such a term is common.
-const MOST_WORDS: usize = 8;
+const MOST_WORDS: i64 = 8;
 
 /// When several words contain the term, a candidate may hold two of them, so their
 /// candidates are counted one by one: up to this many, beyond which the walk's estimate
@@ -24,76 +25,84 @@ const MOST_COUNTED: i64 = 5_000;
 ///
 /// The test for "part of a single word" is Postgres' own `[[:alpha:]]`, the one that
 /// split the candidates' words: a term of letters is then inside one of their words
-/// wherever it occurs, and the words containing it hold exactly its matches. The term
-/// reaches each condition through a subquery, a value no plan can see, so that the
-/// statement settles on a generic plan that looks the words up by their trigrams.
+/// wherever it occurs, and the words containing it hold exactly its matches. One
+/// statement finds the words, decides whether they can be read, and reads the page,
+/// with one row when the page is empty. The term reaches each condition through a
+/// subquery, a value no plan can see, so that the statement settles on a generic plan
+/// that looks the words up by their trigrams.
 pub(super) async fn search(
     pool: &PgPool,
     company_id: CompanyId,
     term: &str,
     page: PageNumber,
 ) -> sqlx::Result<Option<(Vec<CandidateRow>, Total)>> {
-    let found = sqlx::query!(
-        r#"select (select lower($2) ~ '^[[:alpha:]]{3,}$') as "one_word!",
-                  coalesce(array_agg(word), '{}') as "words!",
-                  coalesce(sum(candidates), 0)::int8 as "held!"
-           from (
-               select word, candidates from candidate_word_counts
-               where company_id = $1 and (select lower($2) ~ '^[[:alpha:]]{3,}$')
-                 and word like (select '%' || lower($2) || '%')
-               limit $3
-           ) words"#,
-        company_id as CompanyId,
-        term,
-        MOST_WORDS as i64 + 1,
-    )
-    .fetch_one(pool)
-    .await?;
-    let words = found.words;
-    if !found.one_word || words.len() > MOST_WORDS || (words.len() > 1 && found.held > MOST_COUNTED) {
-        return Ok(None);
-    }
-    let count = match words.len() {
-        0 => return Ok(Some((Vec::new(), Total { count: 0, approximate: false }))),
-        1 => found.held,
-        _ => counted(pool, company_id, &words).await?,
-    };
-    let rows = sqlx::query_as!(
-        CandidateRow,
-        r#"select c.id, c.name, c.email::text as "email!", c.status as "status: _", c.last_activity_at, c.created_at
-           from (
+    let rows = sqlx::query!(
+        r#"with found as materialized (
+               select one_word and cardinality(words) <= $3::int8 and (cardinality(words) <= 1 or held <= $4) as readable,
+                      words, held
+               from (
+                   select (select lower($2) ~ '^[[:alpha:]]{3,}$') as one_word,
+                          coalesce(array_agg(word), '{}') as words,
+                          coalesce(sum(candidates), 0)::int8 as held
+                   from (
+                       select word, candidates from candidate_word_counts
+                       where company_id = $1 and (select lower($2) ~ '^[[:alpha:]]{3,}$')
+                         and word like (select '%' || lower($2) || '%')
+                       limit $3::int8 + 1
+                   ) held_by
+               ) words
+           ),
+           -- A candidate may hold two of several words containing the term.
+           total as materialized (
+               select case when readable and cardinality(words) > 1
+                           then (select count(distinct candidate_id) from candidate_words
+                                 where company_id = $1 and word = any(found.words))
+                           else held end as count
+               from found
+           )
+           select found.readable as "readable!", (select count from total) as "total!",
+                  c.id as "id?: CandidateId", c.name as "name?", c.email::text as "email?", c.status as "status?: CandidateStatus",
+                  c.last_activity_at as "last_activity_at?", c.created_at as "created_at?"
+           from found
+           left join lateral (
                select distinct entry.created_at, entry.candidate_id
-               from unnest($2::text[]) as term(word)
+               from unnest(found.words) as term(word)
                cross join lateral (
                    select created_at, candidate_id from candidate_words
                    where company_id = $1 and candidate_words.word = term.word
                    order by created_at desc, candidate_id desc
-                   limit $3
+                   limit $5
                ) entry
+               where found.readable
                order by entry.created_at desc, entry.candidate_id desc
-               limit $5 offset $4
-           ) shown
-           join candidates c on c.company_id = $1 and c.id = shown.candidate_id
+               limit $7 offset $6
+           ) shown on true
+           left join candidates c on c.company_id = $1 and c.id = shown.candidate_id
            order by shown.created_at desc, shown.candidate_id desc"#,
         company_id as CompanyId,
-        &words,
+        term,
+        MOST_WORDS,
+        MOST_COUNTED,
         page.offset() + PER_PAGE,
         page.offset(),
         PER_PAGE,
     )
     .fetch_all(pool)
     .await?;
-    Ok(Some((rows, Total { count, approximate: false })))
-}
-
-/// How many candidates hold any of `words`.
-async fn counted(pool: &PgPool, company_id: CompanyId, words: &[String]) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        r#"select count(distinct candidate_id) as "count!" from candidate_words
-           where company_id = $1 and word = any($2)"#,
-        company_id as CompanyId,
-        words,
-    )
-    .fetch_one(pool)
-    .await
+    let Some(first) = rows.first().filter(|first| first.readable) else { return Ok(None) };
+    let total = Total { count: first.total, approximate: false };
+    let shown = rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(CandidateRow {
+                id: row.id?,
+                name: row.name?,
+                email: row.email?,
+                status: row.status?,
+                last_activity_at: row.last_activity_at?,
+                created_at: row.created_at?,
+            })
+        })
+        .collect();
+    Ok(Some((shown, total)))
 }
