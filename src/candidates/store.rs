@@ -316,8 +316,10 @@ struct Walked {
 
 /// A search's page from the newest current candidates, tested as they are walked from
 /// `candidates_current_created_idx` alone, stopping at the page's last match (or after
-/// `walk` candidates) instead of reading and sorting every match. A common term
-/// ("nguyen", 1 in 60) fills its page within the first couple of thousand; its total is
+/// `walk` candidates) instead of reading and sorting every match: the searches the
+/// words' lists cannot answer (a status filter, punctuation, a term inside many words).
+/// A common term ("nguyen" with a status filter, 1 in 60 without one) fills its page
+/// within the first couple of thousand; its total is
 /// then estimated from how far the walk went, assuming matches spread evenly over time,
 /// and the page says "about". None when the walk did not fill the page (the term is
 /// rare: its matches are collected from an index instead), or when the list is
