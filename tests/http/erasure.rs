@@ -95,11 +95,21 @@ async fn a_candidate_who_asks_at_their_link_is_erased_from_every_table_and_the_s
     let keys = media_keys(&app).await;
     assert_eq!(keys.len(), 2);
     assert_eq!(stored_files_of(&app, id).len(), 2);
-    let mut needles = vec!["Ada Lovelace", "ada@example.com", TYPED_ANSWER, "Ada was sharp", "Advance Ada"];
+    // The surname alone too: the search's lists hold each word of the name on its own.
+    let mut needles = vec!["Ada Lovelace", "lovelace", "ada@example.com", TYPED_ANSWER, "Ada was sharp", "Advance Ada"];
     needles.extend(keys.iter().map(String::as_str));
     // Before: the data is where the scan looks.
     let before = rows_holding(&app, &needles).await;
-    for table in ["candidates:", "emails:", "answers:", "evaluation_answers:", "interview_events:", "answer_reviews:"] {
+    for table in [
+        "candidates:",
+        "candidate_words:",
+        "candidate_word_counts:",
+        "emails:",
+        "answers:",
+        "evaluation_answers:",
+        "interview_events:",
+        "answer_reviews:",
+    ] {
         assert!(before.iter().any(|row| row.starts_with(table)), "{table} holds the data before: {before:#?}");
     }
     assert_eq!(count(&app, "select count(*) from interviews where consent_ip is not null").await, 1);
