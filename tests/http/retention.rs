@@ -6,7 +6,7 @@
 use sqlx::PgPool;
 
 use crate::{
-    erasure::{TYPED_ANSWER, completed, rows_holding, stored_files_of},
+    erasure::{ADAS_DATA, completed, rows_holding, stored_files_of},
     fixtures,
     support::{TestApp, count},
 };
@@ -84,7 +84,7 @@ async fn candidates_inactive_past_the_limit_are_erased_except_those_with_an_inte
     let left: Vec<String> =
         sqlx::query_scalar("select name from candidates order by name").fetch_all(&app.pool).await.unwrap();
     assert_eq!(left, ["Alan Turing", "Grace Hopper"]);
-    assert_eq!(rows_holding(&app, &["Ada Lovelace", "ada@example.com", TYPED_ANSWER]).await, Vec::<String>::new());
+    assert_eq!(rows_holding(&app, &ADAS_DATA).await, Vec::<String>::new());
     assert_eq!(stored_files_of(&app, id), Vec::<String>::new());
     let logged: Vec<Option<i32>> =
         sqlx::query_scalar("select count from audit_events where action = 'inactive_candidates_erased'")
