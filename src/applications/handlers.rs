@@ -39,7 +39,11 @@ pub async fn list(
     let job_id = query.job.as_deref().and_then(|j| Uuid::parse_str(j.trim()).ok()).map(JobId::from);
     let stage = query.stage.as_deref().and_then(Stage::parse);
     let filter = ListFilter { job_id, stage, pattern: search.pattern() };
-    let (rows, total) = store::list(&state.pool, user.company_id, &filter, query.page).await?;
+    // The page's rows and the job filter's options, side by side on two connections.
+    let ((rows, total), jobs) = tokio::try_join!(
+        store::list(&state.pool, user.company_id, &filter, query.page),
+        jobs::options::all(&state.pool, user.company_id)
+    )?;
     let q = search.text().to_owned();
     let job_param = job_id.map(|id| id.to_string()).unwrap_or_default();
     let pager = Pager::new(
@@ -48,8 +52,7 @@ pub async fn list(
         total,
         &[("q", &q), ("job", &job_param), ("stage", stage.map_or("", Stage::as_str))],
     );
-    let jobs = jobs::options::all(&state.pool, user.company_id)
-        .await?
+    let jobs = jobs
         .into_iter()
         .map(|j| SelectOption { selected: Some(j.id) == job_id, value: j.id.to_string(), label: j.title })
         .collect();

@@ -379,12 +379,13 @@ pub async fn list(
     let candidate = filter.candidate.clone();
     let sort = filter.sort.clone();
     let sort = sort.as_deref();
-    let (rows, total) = store::list(&state.pool, user.company_id, &filter, query.page).await?;
-    let jobs = jobs::options::all(&state.pool, user.company_id)
-        .await?
-        .into_iter()
-        .map(|j| JobChoice { selected: Some(j.id) == job_id, id: j.id, title: j.title })
-        .collect();
+    // The page's rows and the job filter's options, side by side on two connections.
+    let ((rows, total), jobs) = tokio::try_join!(
+        store::list(&state.pool, user.company_id, &filter, query.page),
+        jobs::options::all(&state.pool, user.company_id)
+    )?;
+    let jobs =
+        jobs.into_iter().map(|j| JobChoice { selected: Some(j.id) == job_id, id: j.id, title: j.title }).collect();
     let job_param = job_id.map(|id| id.to_string()).unwrap_or_default();
     let candidate_text = candidate.unwrap_or_default();
     let min_score_text = min_score.map(|s| s.to_string()).unwrap_or_default();

@@ -100,15 +100,14 @@ impl Pager {
     }
 }
 
-/// A list's total when its page already knows it: kept in a counter table, or carried by
-/// the page's first row (`first_row` is that row's count, when the row exists). None for
-/// a page past the last one, which has no row to carry it: the list counts again.
-pub fn known_total(kept: Option<i64>, first_row: Option<Option<i64>>, page: PageNumber) -> Option<i64> {
-    match (kept, first_row) {
-        (Some(total), _) => Some(total),
-        (None, Some(carried)) => Some(carried.unwrap_or_default()),
-        (None, None) if page.offset() > 0 => None,
-        (None, None) => Some(0),
+/// A list's total when its page already knows it: carried by the page's first row
+/// (`first_row` is that row's count, when the row exists). None for a page past the last
+/// one, which has no row to carry it: the list counts again.
+pub fn known_total(first_row: Option<Option<i64>>, page: PageNumber) -> Option<i64> {
+    match first_row {
+        Some(carried) => Some(carried.unwrap_or_default()),
+        None if page.offset() > 0 => None,
+        None => Some(0),
     }
 }
 
@@ -151,10 +150,9 @@ mod tests {
 
     #[test]
     fn a_total_is_counted_again_only_past_the_last_page() {
-        assert_eq!(known_total(Some(40), None, PageNumber(9)), Some(40), "kept");
-        assert_eq!(known_total(None, Some(Some(31)), PageNumber(2)), Some(31), "carried by the first row");
-        assert_eq!(known_total(None, None, PageNumber(1)), Some(0), "an empty first page");
-        assert_eq!(known_total(None, None, PageNumber(9)), None, "past the end");
+        assert_eq!(known_total(Some(Some(31)), PageNumber(2)), Some(31), "carried by the first row");
+        assert_eq!(known_total(None, PageNumber(1)), Some(0), "an empty first page");
+        assert_eq!(known_total(None, PageNumber(9)), None, "past the end");
     }
 
     #[test]
