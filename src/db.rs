@@ -2,11 +2,12 @@
 
 use anyhow::Context;
 use sqlx::{
-    Connection, PgPool, Postgres,
+    ConnectOptions, Connection, PgConnection, PgPool, Postgres,
     migrate::MigrateDatabase,
     postgres::{PgConnectOptions, PgPoolOptions},
 };
 use std::{str::FromStr, time::Duration};
+use tracing::log::LevelFilter;
 
 /// A connection idle for longer than this is checked with a round trip before use.
 const CHECK_AFTER_IDLE: Duration = Duration::from_secs(30);
@@ -47,9 +48,16 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<PgPool> {
             return Err(err).context("creating the database");
         }
     }
-    let pool = connect(database_url).await?;
-    sqlx::migrate!().run(&pool).await.context("applying migrations")?;
-    Ok(pool)
+    // A migration filling a table from a large one takes seconds by design: on its own
+    // connection, without the warning that would print its whole SQL as a slow statement.
+    let options = PgConnectOptions::from_str(database_url)
+        .context("DATABASE_URL is malformed")?
+        .log_slow_statements(LevelFilter::Off, Duration::ZERO);
+    let mut conn =
+        PgConnection::connect_with(&options).await.context("could not connect to the database at DATABASE_URL")?;
+    sqlx::migrate!().run(&mut conn).await.context("applying migrations")?;
+    conn.close().await?;
+    connect(database_url).await
 }
 
 /// `%term%` for ILIKE, escaping its wildcards (backslash is ILIKE's default escape).
