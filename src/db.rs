@@ -7,7 +7,6 @@ use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
 };
 use std::{str::FromStr, time::Duration};
-use tracing::log::LevelFilter;
 
 /// A connection idle for longer than this is checked with a round trip before use.
 const CHECK_AFTER_IDLE: Duration = Duration::from_secs(30);
@@ -50,9 +49,8 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<PgPool> {
     }
     // A migration filling a table from a large one takes seconds by design: on its own
     // connection, without the warning that would print its whole SQL as a slow statement.
-    let options = PgConnectOptions::from_str(database_url)
-        .context("DATABASE_URL is malformed")?
-        .log_slow_statements(LevelFilter::Off, Duration::ZERO);
+    let options =
+        PgConnectOptions::from_str(database_url).context("DATABASE_URL is malformed")?.disable_statement_logging();
     let mut conn =
         PgConnection::connect_with(&options).await.context("could not connect to the database at DATABASE_URL")?;
     sqlx::migrate!().run(&mut conn).await.context("applying migrations")?;
